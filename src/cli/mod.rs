@@ -1,0 +1,219 @@
+//! Command-line arguments and what each command does.
+
+mod files;
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use policywright::export::{self, Format};
+use policywright::model::validate::{Report, validate};
+use policywright::model::{self, Locale, Policy};
+use policywright::template::Templates;
+use policywright::{Error, ErrorCode, Result, presets};
+
+#[derive(Debug, Parser)]
+#[command(name = "policywright", version, about = "Draft, check and export operations-staff policies")]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// List the built-in presets and the role library
+    Presets,
+    /// Start a policy file from a preset
+    New {
+        /// Preset id, as listed by `policywright presets` (`blank` for an empty policy)
+        #[arg(long, default_value = "operations")]
+        preset: String,
+        /// Language of the policy: zh-CN or en
+        #[arg(long, default_value = "zh-CN", value_parser = parse_locale)]
+        locale: Locale,
+        /// Take these roles from the role library instead of the preset's (comma-separated ids)
+        #[arg(long, value_delimiter = ',')]
+        roles: Vec<String>,
+        /// Where to write the policy; prints it when omitted
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Overwrite the output file if it exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Check a policy file and report every problem
+    Validate {
+        file: PathBuf,
+        /// Print the report as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export a policy as Markdown or HTML
+    Render {
+        file: PathBuf,
+        #[arg(long, value_enum)]
+        format: FormatArg,
+        /// Where to write the export; prints it when omitted
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+        /// Folder of templates that replace the built-in ones by name
+        #[arg(long)]
+        templates: Option<PathBuf>,
+    },
+    /// Print the JSON Schema of policy files
+    Schema,
+    /// Copy the built-in templates into a folder, as a starting point for `--templates`
+    Templates {
+        /// Folder to write into; it must not already contain the templates
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FormatArg {
+    Md,
+    Html,
+}
+
+fn parse_locale(text: &str) -> std::result::Result<Locale, String> {
+    Locale::parse(text).ok_or_else(|| format!("unknown locale \"{text}\"; use zh-CN or en"))
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Presets => list_presets(),
+        Command::New { preset, locale, roles, output, force } => new(&preset, locale, &roles, output.as_deref(), force),
+        Command::Validate { file, json } => validate_file(&file, json),
+        Command::Render { file, format, output, templates } => {
+            let format = match format {
+                FormatArg::Md => Format::Md,
+                FormatArg::Html => Format::Html,
+            };
+            render(&file, format, output.as_deref(), templates.as_deref())
+        }
+        Command::Schema => {
+            print!("{}", model::schema_json());
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Templates { out } => dump_templates(&out),
+    }
+}
+
+fn list_presets() -> Result<ExitCode> {
+    println!("Presets:");
+    for p in presets::list()? {
+        println!("  {:<12} {:<6} {}", p.id, p.locale.code(), p.title);
+    }
+    println!();
+    println!("Roles (use with `new --roles id,id,…`):");
+    let zh = presets::roles(Locale::ZhCn)?;
+    let en = presets::roles(Locale::En)?;
+    for role in &en {
+        let zh_title = zh.iter().find(|r| r.id == role.id).map(|r| r.title.as_str()).unwrap_or("");
+        println!("  {:<24} {} / {}", role.id, zh_title, role.title);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn new(preset: &str, locale: Locale, roles: &[String], output: Option<&Path>, force: bool) -> Result<ExitCode> {
+    let mut policy = presets::preset(preset, locale, &files::today())?;
+    if !roles.is_empty() {
+        policy = presets::with_roles(policy, roles)?;
+    }
+    let text = model::to_json(&policy);
+    match output {
+        Some(path) => {
+            if path.exists() && !force {
+                return Err(Error::new(ErrorCode::Io, format!("{} already exists", path.display()))
+                    .with_detail("hint: choose another name, or pass --force to overwrite it"));
+            }
+            files::write_atomic(path, text.as_bytes())?;
+            println!("wrote {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load(file: &Path) -> Result<Policy> {
+    let text = files::read_text(file)?;
+    model::from_json(&text, &file.display().to_string())
+}
+
+fn print_report(file: &Path, report: &Report) {
+    for d in &report.diagnostics {
+        eprintln!("{d}");
+    }
+    let errors = report.errors().count();
+    let warnings = report.warnings().count();
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    eprintln!("{}: {}, {}", file.display(), plural(errors, "error"), plural(warnings, "warning"));
+}
+
+fn validate_file(file: &Path, json: bool) -> Result<ExitCode> {
+    let policy = load(file)?;
+    let report = validate(&policy);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
+    } else {
+        print_report(file, &report);
+    }
+    Ok(if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn render(file: &Path, format: Format, output: Option<&Path>, template_dir: Option<&Path>) -> Result<ExitCode> {
+    let policy = load(file)?;
+    let report = validate(&policy);
+    if report.has_errors() {
+        print_report(file, &report);
+        return Err(Error::new(
+            ErrorCode::InvalidPolicy,
+            format!("{} has errors; fix them, then export again", file.display()),
+        ));
+    }
+    for warning in report.warnings() {
+        eprintln!("{warning}");
+    }
+    let mut templates = Templates::builtin();
+    if let Some(dir) = template_dir {
+        for (name, text, path) in files::read_template_dir(dir)? {
+            if Templates::builtin_text(&name).is_none() && !name.starts_with("locales/") {
+                eprintln!("note: {} is not a built-in template; it can be used by {{% include %}}", path.display());
+            }
+            templates.overlay(&name, text, path);
+        }
+    }
+    let bytes = export::render(&policy, format, &templates)?;
+    match output {
+        Some(path) => {
+            files::write_atomic(path, &bytes)?;
+            println!("wrote {}", path.display());
+        }
+        None => {
+            use std::io::Write;
+            std::io::stdout()
+                .write_all(&bytes)
+                .map_err(|e| Error::io("write", Path::new("standard output"), &e))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn dump_templates(out: &Path) -> Result<ExitCode> {
+    let mut written = 0;
+    for name in Templates::builtin_names() {
+        let path = out.join(name);
+        if path.exists() {
+            return Err(Error::new(ErrorCode::Io, format!("{} already exists", path.display()))
+                .with_detail("hint: choose an empty folder so no edited template is overwritten"));
+        }
+        let text = Templates::builtin_text(name).unwrap_or_default();
+        files::write_atomic(&path, text.as_bytes())?;
+        written += 1;
+    }
+    println!("wrote {written} templates to {}", out.display());
+    println!("edit any of them, delete the rest, and pass --templates {} to render", out.display());
+    Ok(ExitCode::SUCCESS)
+}

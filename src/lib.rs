@@ -1,0 +1,20 @@
+//! Policywright's core: drafting, checking and exporting operations-staff
+//! policies.
+//!
+//! The pipeline reads left to right, one module per step:
+//!
+//! ```text
+//! model → template → markdown → export
+//! ```
+//!
+//! Nothing in this crate touches the disk or the clock: callers pass file
+//! contents, dates and template overrides in, and get bytes back.
+
+pub mod error;
+pub mod export;
+pub mod markdown;
+pub mod model;
+pub mod presets;
+pub mod template;
+
+pub use error::{Error, ErrorCode, Result};

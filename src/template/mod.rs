@@ -1,0 +1,201 @@
+//! Policy → semantic Markdown, through Tera templates.
+//!
+//! The built-in templates and locale strings under `templates/` are compiled
+//! into the binary; a user's folder can replace any of them by name, the way a
+//! site theme is layered under a site's own templates. The output is
+//! *semantic*: headings carry no numbers. [`crate::markdown::number_headings`]
+//! adds them as text for Markdown and HTML, while the DOCX writer applies real
+//! Word numbering to the same headings instead.
+
+mod escape;
+mod view;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use tera::{Context, Tera};
+
+use crate::error::{Error, ErrorCode, Result};
+use crate::model::{Locale, Policy};
+
+pub use escape::escape_inline;
+
+/// Templates that make up a document, by name. `policy.md` is the entry point.
+const BUILTIN: &[(&str, &str)] = &[
+    ("policy.md", include_str!("../../templates/policy.md")),
+    ("partials/document-control.md", include_str!("../../templates/partials/document-control.md")),
+    ("partials/revision-history.md", include_str!("../../templates/partials/revision-history.md")),
+    ("partials/ladder-table.md", include_str!("../../templates/partials/ladder-table.md")),
+    ("sections/general.md", include_str!("../../templates/sections/general.md")),
+    ("sections/duties.md", include_str!("../../templates/sections/duties.md")),
+    ("sections/workflow.md", include_str!("../../templates/sections/workflow.md")),
+    ("sections/discipline.md", include_str!("../../templates/sections/discipline.md")),
+    ("sections/appraisal.md", include_str!("../../templates/sections/appraisal.md")),
+    ("sections/training.md", include_str!("../../templates/sections/training.md")),
+    ("sections/career.md", include_str!("../../templates/sections/career.md")),
+    ("sections/supplementary.md", include_str!("../../templates/sections/supplementary.md")),
+    ("page.html", include_str!("../../templates/page.html")),
+];
+
+const LOCALES: &[(Locale, &str)] = &[
+    (Locale::ZhCn, include_str!("../../templates/locales/zh-CN.json")),
+    (Locale::En, include_str!("../../templates/locales/en.json")),
+];
+
+/// One template's text and where it came from, for error messages.
+#[derive(Debug, Clone)]
+struct Source {
+    text: String,
+    /// `None` for built-in templates; the file for a user's override.
+    origin: Option<PathBuf>,
+}
+
+/// The template set: built-ins with a user's overrides laid on top.
+///
+/// Building it reads no files: the shell reads the override folder and hands
+/// the texts in with [`Templates::overlay`].
+#[derive(Debug, Clone)]
+pub struct Templates {
+    sources: BTreeMap<String, Source>,
+    locales: BTreeMap<&'static str, String>,
+}
+
+impl Default for Templates {
+    fn default() -> Self {
+        Templates::builtin()
+    }
+}
+
+impl Templates {
+    pub fn builtin() -> Templates {
+        let sources = BUILTIN
+            .iter()
+            .map(|(name, text)| (name.to_string(), Source { text: text.to_string(), origin: None }))
+            .collect();
+        let locales = LOCALES.iter().map(|(l, text)| (l.code(), text.to_string())).collect();
+        Templates { sources, locales }
+    }
+
+    /// Names of the built-in templates, for `--templates` users to copy.
+    pub fn builtin_names() -> impl Iterator<Item = &'static str> {
+        BUILTIN.iter().map(|(name, _)| *name)
+    }
+
+    /// The text of a built-in template.
+    pub fn builtin_text(name: &str) -> Option<&'static str> {
+        BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
+    }
+
+    /// Replaces (or adds) a template. `name` is relative to the templates
+    /// folder with `/` separators, e.g. `sections/duties.md`; a name under
+    /// `locales/` replaces that locale's strings.
+    pub fn overlay(&mut self, name: &str, text: String, origin: PathBuf) {
+        if let Some(code) = name.strip_prefix("locales/").and_then(|f| f.strip_suffix(".json"))
+            && let Some(locale) = Locale::parse(code)
+        {
+            self.locales.insert(locale.code(), text);
+            return;
+        }
+        self.sources.insert(name.to_string(), Source { text, origin: Some(origin) });
+    }
+
+    /// Locale strings as a JSON tree, passed to templates as `t`.
+    pub fn strings(&self, locale: Locale) -> Result<serde_json::Value> {
+        let text = self.locales.get(locale.code()).map(String::as_str).unwrap_or("{}");
+        serde_json::from_str(text).map_err(|e| {
+            Error::new(ErrorCode::Template, format!("the {} locale strings are not valid JSON", locale.code()))
+                .with_detail(format!("locales/{}.json at line {}, column {}", locale.code(), e.line(), e.column()))
+        })
+    }
+
+    fn engine(&self, suffix: &str) -> Result<Tera> {
+        let mut tera = Tera::new();
+        if suffix == ".md" {
+            // Markdown templates escape user text so it can never become structure.
+            tera.set_escape_fn(escape::tera_escape);
+            tera.autoescape_on([".md"]);
+        } else {
+            tera.autoescape_on([".html"]);
+        }
+        let selected = self.sources.iter().filter(|(name, _)| name.ends_with(suffix));
+        tera.add_raw_templates(selected.map(|(name, src)| (name.as_str(), src.text.as_str())))
+            .map_err(|e| self.tera_error(&e))?;
+        Ok(tera)
+    }
+
+    /// Renders the policy to semantic Markdown (headings without numbers).
+    pub fn render_markdown(&self, policy: &Policy) -> Result<String> {
+        let tera = self.engine(".md")?;
+        let strings = self.strings(policy.document.locale)?;
+        let context = view::context(policy, strings);
+        let text = tera.render("policy.md", &context).map_err(|e| self.tera_error(&e))?;
+        Ok(tidy_blank_lines(&text))
+    }
+
+    /// Wraps an HTML body (already sanitised) in the standalone page template.
+    pub fn render_page(&self, policy: &Policy, body_html: &str) -> Result<String> {
+        let tera = self.engine(".html")?;
+        let mut context = Context::new();
+        context.insert("t", &self.strings(policy.document.locale)?);
+        context.insert("title", &policy.document.title);
+        context.insert("lang", &policy.document.locale.code());
+        context.insert("body", &tera::Value::safe_string(body_html));
+        tera.render("page.html", &context).map_err(|e| self.tera_error(&e))
+    }
+
+    /// Turns a Tera error into one sentence naming the file, line and column,
+    /// with Tera's own excerpt as detail lines.
+    fn tera_error(&self, err: &tera::Error) -> Error {
+        let report = match err.kind() {
+            tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+            _ => None,
+        };
+        let Some(report) = report else {
+            return Error::new(ErrorCode::Template, format!("template error: {}", lowercase_first(&err.to_string())));
+        };
+        let file = match self.sources.get(report.filename()).and_then(|s| s.origin.as_ref()) {
+            Some(path) => path.display().to_string(),
+            None => format!("templates/{} (built-in)", report.filename()),
+        };
+        let span = report.span();
+        Error::new(
+            ErrorCode::Template,
+            format!(
+                "template error in {file} at line {}, column {}: {}",
+                span.start_line,
+                span.start_col + 1,
+                lowercase_first(report.message())
+            ),
+        )
+        .with_details(err.to_string().lines().skip(1).map(str::to_string))
+    }
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// Templates are easier to read with generous blank lines; the output keeps at
+/// most one between blocks and none at the ends.
+fn tidy_blank_lines(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_run = 0;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            blank_run += 1;
+            continue;
+        }
+        if !out.is_empty() && blank_run > 0 {
+            out.push('\n');
+        }
+        blank_run = 0;
+        out.push_str(line);
+        out.push('\n');
+    }
+    out
+}
