@@ -13,7 +13,9 @@ pub fn number_headings(markdown: &str, scheme: NumberingScheme) -> String {
     let mut counters = [0u32; 3];
     let mut inserts: Vec<(usize, String)> = Vec::new();
     for (event, range) in Parser::new_ext(markdown, super::parser_options()).into_offset_iter() {
-        let Event::Start(Tag::Heading { level, .. }) = event else { continue };
+        let Event::Start(Tag::Heading { level, .. }) = event else {
+            continue;
+        };
         let depth = match level {
             HeadingLevel::H2 => 0,
             HeadingLevel::H3 => 1,
@@ -21,7 +23,9 @@ pub fn number_headings(markdown: &str, scheme: NumberingScheme) -> String {
             _ => continue,
         };
         // Only ATX headings can be numbered in place; templates write no others.
-        let Some(at) = atx_content_start(markdown, range.start) else { continue };
+        let Some(at) = atx_content_start(markdown, range.start) else {
+            continue;
+        };
         counters[depth] += 1;
         // Articles of a Chinese regulation run on across chapters (第一条 … 第三十条);
         // every other level restarts under its parent.
@@ -86,7 +90,11 @@ pub fn chinese_number(n: u32) -> String {
         // Beyond any real document; plain digits are clearer than 万-grouping.
         return n.to_string();
     }
-    let digits: Vec<usize> = n.to_string().bytes().map(|b| usize::from(b - b'0')).collect();
+    let digits: Vec<usize> = n
+        .to_string()
+        .bytes()
+        .map(|b| usize::from(b - b'0'))
+        .collect();
     let mut out = String::new();
     let mut pending_zero = false;
     for (i, &d) in digits.iter().enumerate() {
@@ -114,7 +122,17 @@ mod tests {
 
     #[test]
     fn chinese_numerals() {
-        let cases = [(1, "一"), (10, "十"), (11, "十一"), (20, "二十"), (23, "二十三"), (100, "一百"), (105, "一百零五"), (110, "一百一十"), (1001, "一千零一")];
+        let cases = [
+            (1, "一"),
+            (10, "十"),
+            (11, "十一"),
+            (20, "二十"),
+            (23, "二十三"),
+            (100, "一百"),
+            (105, "一百零五"),
+            (110, "一百一十"),
+            (1001, "一千零一"),
+        ];
         for (n, text) in cases {
             assert_eq!(chinese_number(n), text, "{n}");
         }
@@ -135,8 +153,16 @@ mod tests {
     fn decimal_and_outline_restart_under_parent() {
         let md = "## A\n\n### a1\n\n#### x\n\n## B\n\n### b1\n";
         let dec = number_headings(md, NumberingScheme::Decimal);
-        assert!(dec.contains("#### 1.1.1 x") && dec.contains("### 2.1 b1"), "{dec}");
+        assert!(
+            dec.contains("#### 1.1.1 x") && dec.contains("### 2.1 b1"),
+            "{dec}"
+        );
         let outline = number_headings(md, NumberingScheme::ZhOutline);
-        assert!(outline.contains("## 二、B") && outline.contains("### （一）b1") && outline.contains("#### 1. x"), "{outline}");
+        assert!(
+            outline.contains("## 二、B")
+                && outline.contains("### （一）b1")
+                && outline.contains("#### 1. x"),
+            "{outline}"
+        );
     }
 }

@@ -38,7 +38,9 @@ impl Locale {
     }
 
     pub fn parse(code: &str) -> Option<Locale> {
-        Locale::ALL.into_iter().find(|l| l.code().eq_ignore_ascii_case(code))
+        Locale::ALL
+            .into_iter()
+            .find(|l| l.code().eq_ignore_ascii_case(code))
     }
 }
 
@@ -341,7 +343,9 @@ pub struct Rule {
 }
 
 /// The graded scale of sanctions, mildest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum Consequence {
     Reminder,

@@ -54,27 +54,46 @@ pub struct Report {
 
 impl Report {
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics.iter().filter(|d| d.severity == Severity::Warning)
+        self.diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
     }
 
     pub fn has_errors(&self) -> bool {
         self.errors().next().is_some()
     }
 
-    fn error(&mut self, path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) {
+    fn error(
+        &mut self,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
         self.push(Severity::Error, path.into(), message.into(), hint.into());
     }
 
-    fn warning(&mut self, path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) {
+    fn warning(
+        &mut self,
+        path: impl Into<String>,
+        message: impl Into<String>,
+        hint: impl Into<String>,
+    ) {
         self.push(Severity::Warning, path.into(), message.into(), hint.into());
     }
 
     fn push(&mut self, severity: Severity, path: String, message: String, hint: String) {
-        self.diagnostics.push(Diagnostic { severity, path, message, hint });
+        self.diagnostics.push(Diagnostic {
+            severity,
+            path,
+            message,
+            hint,
+        });
     }
 }
 
@@ -94,13 +113,18 @@ pub fn validate(policy: &Policy) -> Report {
 }
 
 fn check_text(policy: &Policy, report: &mut Report) {
-    let Ok(value) = serde_json::to_value(policy) else { return };
+    let Ok(value) = serde_json::to_value(policy) else {
+        return;
+    };
     let mut path = String::new();
     walk_strings(&value, &mut path, &mut |path, text| {
         if let Some(c) = text.chars().find(|&c| is_xml_illegal(c)) {
             report.warning(
                 path,
-                format!("contains the control character U+{:04X}, which Word cannot store", u32::from(c)),
+                format!(
+                    "contains the control character U+{:04X}, which Word cannot store",
+                    u32::from(c)
+                ),
                 "it is removed from every export; delete it from the text to silence this warning",
             );
         }
@@ -121,7 +145,11 @@ fn check_document(policy: &Policy, report: &mut Report) {
         report.error("document.title", "is empty", "give the policy a title");
     }
     if doc.company.trim().is_empty() {
-        report.warning("document.company", "is empty", "fill in the company's name before publishing");
+        report.warning(
+            "document.company",
+            "is empty",
+            "fill in the company's name before publishing",
+        );
     }
     if !is_iso_date(&doc.effective_date) {
         report.error(
@@ -139,7 +167,11 @@ fn check_document(policy: &Policy, report: &mut Report) {
             );
         }
         if rev.version.trim().is_empty() {
-            report.error(format!("document.revisions[{i}].version"), "is empty", "give the revision a version such as 1.0");
+            report.error(
+                format!("document.revisions[{i}].version"),
+                "is empty",
+                "give the revision a version such as 1.0",
+            );
         }
     }
 }
@@ -150,7 +182,11 @@ pub fn is_iso_date(text: &str) -> bool {
     if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| text.get(r).filter(|s| s.bytes().all(|b| b.is_ascii_digit())).and_then(|s| s.parse::<u32>().ok());
+    let num = |r: std::ops::Range<usize>| {
+        text.get(r)
+            .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
+            .and_then(|s| s.parse::<u32>().ok())
+    };
     let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
         return false;
     };
@@ -170,42 +206,144 @@ pub fn is_iso_date(text: &str) -> bool {
 fn check_ids(policy: &Policy, report: &mut Report) {
     let mut groups: Vec<(&str, Vec<(String, &str)>)> = Vec::new();
     fn list<'a>(prefix: &str, ids: Vec<&'a str>) -> Vec<(String, &'a str)> {
-        ids.into_iter().enumerate().map(|(i, id)| (format!("{prefix}[{i}].id"), id)).collect()
+        ids.into_iter()
+            .enumerate()
+            .map(|(i, id)| (format!("{prefix}[{i}].id"), id))
+            .collect()
     }
-    groups.push(("general principle", list("general.principles", policy.general.principles.iter().map(|p| p.id.as_str()).collect())));
-    groups.push(("role", list("duties.roles", policy.duties.roles.iter().map(|r| r.id.as_str()).collect())));
-    groups.push(("stage", list("workflow.stages", policy.workflow.stages.iter().map(|s| s.id.as_str()).collect())));
-    groups.push(("rule group", list("discipline.groups", policy.discipline.groups.iter().map(|g| g.id.as_str()).collect())));
+    groups.push((
+        "general principle",
+        list(
+            "general.principles",
+            policy
+                .general
+                .principles
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect(),
+        ),
+    ));
+    groups.push((
+        "role",
+        list(
+            "duties.roles",
+            policy.duties.roles.iter().map(|r| r.id.as_str()).collect(),
+        ),
+    ));
+    groups.push((
+        "stage",
+        list(
+            "workflow.stages",
+            policy
+                .workflow
+                .stages
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect(),
+        ),
+    ));
+    groups.push((
+        "rule group",
+        list(
+            "discipline.groups",
+            policy
+                .discipline
+                .groups
+                .iter()
+                .map(|g| g.id.as_str())
+                .collect(),
+        ),
+    ));
     let mut rules = Vec::new();
     for (g, group) in policy.discipline.groups.iter().enumerate() {
         for (r, rule) in group.rules.iter().enumerate() {
-            rules.push((format!("discipline.groups[{g}].rules[{r}].id"), rule.id.as_str()));
+            rules.push((
+                format!("discipline.groups[{g}].rules[{r}].id"),
+                rule.id.as_str(),
+            ));
         }
     }
     groups.push(("rule", rules));
-    groups.push(("appraisal principle", list("appraisal.principles", policy.appraisal.principles.iter().map(|p| p.id.as_str()).collect())));
+    groups.push((
+        "appraisal principle",
+        list(
+            "appraisal.principles",
+            policy
+                .appraisal
+                .principles
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect(),
+        ),
+    ));
     let mut indicators = Vec::new();
-    collect_indicator_ids(&policy.appraisal.indicators, "appraisal.indicators", &mut indicators);
+    collect_indicator_ids(
+        &policy.appraisal.indicators,
+        "appraisal.indicators",
+        &mut indicators,
+    );
     groups.push(("indicator", indicators));
-    groups.push(("cycle", list("appraisal.cycles", policy.appraisal.cycles.iter().map(|c| c.id.as_str()).collect())));
-    groups.push(("use of results", list("appraisal.uses", policy.appraisal.uses.iter().map(|u| u.id.as_str()).collect())));
-    let mut levels = list("career.levels", policy.career.levels.iter().map(|l| l.id.as_str()).collect());
+    groups.push((
+        "cycle",
+        list(
+            "appraisal.cycles",
+            policy
+                .appraisal
+                .cycles
+                .iter()
+                .map(|c| c.id.as_str())
+                .collect(),
+        ),
+    ));
+    groups.push((
+        "use of results",
+        list(
+            "appraisal.uses",
+            policy
+                .appraisal
+                .uses
+                .iter()
+                .map(|u| u.id.as_str())
+                .collect(),
+        ),
+    ));
+    let mut levels = list(
+        "career.levels",
+        policy.career.levels.iter().map(|l| l.id.as_str()).collect(),
+    );
     if let Some(track) = &policy.career.professional_track {
-        levels.extend(list("career.professional_track.levels", track.levels.iter().map(|l| l.id.as_str()).collect()));
+        levels.extend(list(
+            "career.professional_track.levels",
+            track.levels.iter().map(|l| l.id.as_str()).collect(),
+        ));
     }
     groups.push(("career level", levels));
     for (r, role) in policy.duties.roles.iter().enumerate() {
         let prefix = format!("duties.roles[{r}].skill_levels");
-        groups.push(("skill level", list(&prefix, role.skill_levels.iter().map(|l| l.id.as_str()).collect())));
+        groups.push((
+            "skill level",
+            list(
+                &prefix,
+                role.skill_levels.iter().map(|l| l.id.as_str()).collect(),
+            ),
+        ));
     }
 
     for (kind, ids) in &groups {
         let mut seen: HashMap<&str, &str> = HashMap::new();
         for (path, id) in ids {
             if id.trim().is_empty() {
-                report.error(path.as_str(), format!("{kind} id is empty"), "give it a short unique id such as `data-analyst`");
+                report.error(
+                    path.as_str(),
+                    format!("{kind} id is empty"),
+                    "give it a short unique id such as `data-analyst`",
+                );
             } else if id.chars().any(char::is_whitespace) {
-                report.error(path.as_str(), format!("{kind} id \"{id}\" contains spaces"), "use hyphens instead of spaces");
+                report.error(
+                    path.as_str(),
+                    format!("{kind} id \"{id}\" contains spaces"),
+                    "use hyphens instead of spaces",
+                );
             } else if let Some(first) = seen.get(id) {
                 report.error(
                     path.as_str(),
@@ -219,7 +357,11 @@ fn check_ids(policy: &Policy, report: &mut Report) {
     }
 }
 
-fn collect_indicator_ids<'a>(nodes: &'a [Indicator], prefix: &str, out: &mut Vec<(String, &'a str)>) {
+fn collect_indicator_ids<'a>(
+    nodes: &'a [Indicator],
+    prefix: &str,
+    out: &mut Vec<(String, &'a str)>,
+) {
     for (i, node) in nodes.iter().enumerate() {
         let path = format!("{prefix}[{i}]");
         out.push((format!("{path}.id"), node.id.as_str()));
@@ -229,7 +371,11 @@ fn collect_indicator_ids<'a>(nodes: &'a [Indicator], prefix: &str, out: &mut Vec
 
 fn check_roles(policy: &Policy, roles: &HashSet<&str>, report: &mut Report) {
     if policy.duties.roles.is_empty() {
-        report.warning("duties.roles", "no roles are defined", "add at least one role, e.g. from `policywright presets`");
+        report.warning(
+            "duties.roles",
+            "no roles are defined",
+            "add at least one role, e.g. from `policywright presets`",
+        );
     }
     for (i, role) in policy.duties.roles.iter().enumerate() {
         let path = format!("duties.roles[{i}]");
@@ -244,7 +390,11 @@ fn check_roles(policy: &Policy, roles: &HashSet<&str>, report: &mut Report) {
             );
         }
         if role.reports_to == role.id {
-            report.error(format!("{path}.reports_to"), format!("role \"{}\" reports to itself", role.title), "name the role it reports to");
+            report.error(
+                format!("{path}.reports_to"),
+                format!("role \"{}\" reports to itself", role.title),
+                "name the role it reports to",
+            );
         }
         if let Some(band) = &role.salary_band
             && band.min > band.max
@@ -272,7 +422,10 @@ fn check_workflow(policy: &Policy, roles: &HashSet<&str>, report: &mut Report) {
         if !stage.owner.is_empty() && !roles.contains(stage.owner.as_str()) {
             report.error(
                 format!("workflow.stages[{i}].owner"),
-                format!("names role \"{}\", which is not defined in duties.roles", stage.owner),
+                format!(
+                    "names role \"{}\", which is not defined in duties.roles",
+                    stage.owner
+                ),
                 "use the id of a role from the duties chapter",
             );
         }
@@ -298,12 +451,19 @@ fn check_discipline(policy: &Policy, report: &mut Report) {
         for (r, rule) in group.rules.iter().enumerate() {
             let path = format!("discipline.groups[{g}].rules[{r}]");
             if rule.text.trim().is_empty() {
-                report.error(format!("{path}.text"), "is empty", "write the rule or remove it");
+                report.error(
+                    format!("{path}.text"),
+                    "is empty",
+                    "write the rule or remove it",
+                );
             }
             if rule.consequence.is_none() {
                 report.warning(
                     format!("{path}.consequence"),
-                    format!("rule \"{}\" says nothing about the consequence of a breach", rule.id),
+                    format!(
+                        "rule \"{}\" says nothing about the consequence of a breach",
+                        rule.id
+                    ),
                     "choose one of reminder, written-warning, demerit, dismissal",
                 );
             }
@@ -314,7 +474,11 @@ fn check_discipline(policy: &Policy, report: &mut Report) {
 fn check_appraisal(policy: &Policy, report: &mut Report) {
     let appraisal = &policy.appraisal;
     if appraisal.indicators.is_empty() {
-        report.warning("appraisal.indicators", "no appraisal indicators are defined", "add indicators whose weights add up to 100");
+        report.warning(
+            "appraisal.indicators",
+            "no appraisal indicators are defined",
+            "add indicators whose weights add up to 100",
+        );
     } else {
         let total = Weight::sum(appraisal.indicators.iter().map(|i| &i.weight));
         if total != Weight::HUNDRED {
@@ -333,7 +497,10 @@ fn check_appraisal(policy: &Policy, report: &mut Report) {
         if rating.min_score > rating.max_score {
             report.error(
                 path,
-                format!("grade \"{}\" runs from {} down to {}", rating.grade, rating.min_score, rating.max_score),
+                format!(
+                    "grade \"{}\" runs from {} down to {}",
+                    rating.grade, rating.min_score, rating.max_score
+                ),
                 "make min_score the lower end of the range",
             );
             continue;
@@ -341,11 +508,17 @@ fn check_appraisal(policy: &Policy, report: &mut Report) {
         if rating.max_score > 100 {
             report.error(
                 path.clone(),
-                format!("grade \"{}\" goes up to {}, above 100", rating.grade, rating.max_score),
+                format!(
+                    "grade \"{}\" goes up to {}, above 100",
+                    rating.grade, rating.max_score
+                ),
                 "scores run from 0 to 100",
             );
         }
-        if let Some((j, _, _)) = ranges.iter().find(|(_, lo, hi)| rating.min_score <= *hi && *lo <= rating.max_score) {
+        if let Some((j, _, _)) = ranges
+            .iter()
+            .find(|(_, lo, hi)| rating.min_score <= *hi && *lo <= rating.max_score)
+        {
             report.error(
                 path,
                 format!(
@@ -372,8 +545,14 @@ fn check_indicator_children(nodes: &[Indicator], prefix: &str, report: &mut Repo
         if total != node.weight {
             report.error(
                 format!("{path}.children"),
-                format!("the weights under \"{}\" add up to {total}, but \"{}\" has weight {}", node.name, node.name, node.weight),
-                format!("make the weights under \"{}\" add up to {}, or set its weight to {total}", node.name, node.weight),
+                format!(
+                    "the weights under \"{}\" add up to {total}, but \"{}\" has weight {}",
+                    node.name, node.name, node.weight
+                ),
+                format!(
+                    "make the weights under \"{}\" add up to {}, or set its weight to {total}",
+                    node.name, node.weight
+                ),
             );
         }
         check_indicator_children(&node.children, &format!("{path}.children"), report);
@@ -393,7 +572,12 @@ fn check_training(policy: &Policy, report: &mut Report) {
 fn check_career(policy: &Policy, roles: &HashSet<&str>, report: &mut Report) {
     check_ladder(&policy.career.levels, "career.levels", roles, report);
     if let Some(track) = &policy.career.professional_track {
-        check_ladder(&track.levels, "career.professional_track.levels", roles, report);
+        check_ladder(
+            &track.levels,
+            "career.professional_track.levels",
+            roles,
+            report,
+        );
     }
 }
 
@@ -406,7 +590,10 @@ fn check_ladder(levels: &[Level], prefix: &str, roles: &HashSet<&str>, report: &
         } else if let Some(first) = names.get(level.name.as_str()) {
             report.error(
                 format!("{path}.name"),
-                format!("level name \"{}\" is already used at {prefix}[{first}]", level.name),
+                format!(
+                    "level name \"{}\" is already used at {prefix}[{first}]",
+                    level.name
+                ),
                 "give each level its own name",
             );
         } else {

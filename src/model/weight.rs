@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize, Serializer};
 pub struct Weight(u32);
 
 impl Weight {
-    pub const HUNDRED: Weight = Weight(100_00);
+    pub const HUNDRED: Weight = Weight(10_000);
 
     pub fn from_hundredths(hundredths: u32) -> Weight {
         Weight(hundredths)
@@ -36,10 +36,14 @@ impl Weight {
     pub fn parse(text: &str) -> Result<Weight, String> {
         let text = text.trim();
         if text.starts_with('-') {
-            return Err(format!("weight {text} is negative; use a value from 0 to 100"));
+            return Err(format!(
+                "weight {text} is negative; use a value from 0 to 100"
+            ));
         }
         if text.contains(['e', 'E']) {
-            return Err(format!("weight {text} uses an exponent; write it as a plain decimal"));
+            return Err(format!(
+                "weight {text} uses an exponent; write it as a plain decimal"
+            ));
         }
         let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
         let frac = frac.trim_end_matches('0');
@@ -52,7 +56,9 @@ impl Weight {
         let frac_value: u32 = if frac.is_empty() {
             0
         } else {
-            let digits: u32 = frac.parse().map_err(|_| format!("weight {text} is not a number"))?;
+            let digits: u32 = frac
+                .parse()
+                .map_err(|_| format!("weight {text} is not a number"))?;
             if frac.len() == 1 { digits * 10 } else { digits }
         };
         if whole > 100 || (whole == 100 && frac_value > 0) {
@@ -69,7 +75,7 @@ impl fmt::Display for Weight {
         let frac = self.0 % 100;
         if frac == 0 {
             write!(f, "{whole}")
-        } else if frac % 10 == 0 {
+        } else if frac.is_multiple_of(10) {
             write!(f, "{whole}.{}", frac / 10)
         } else {
             write!(f, "{whole}.{frac:02}")
@@ -79,7 +85,7 @@ impl fmt::Display for Weight {
 
 impl Serialize for Weight {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        if self.0 % 100 == 0 {
+        if self.0.is_multiple_of(100) {
             serializer.serialize_u32(self.0 / 100)
         } else {
             // Two decimals at most, so the shortest f64 text round-trips exactly.

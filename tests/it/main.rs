@@ -1,1 +1,58 @@
+//! Policywright's integration tests: one binary, a module per feature, and a
+//! fixture folder per feature under `tests/fixtures/`.
 
+mod cli;
+mod injection;
+mod presets;
+mod render;
+mod templates;
+mod validation;
+
+use std::path::{Path, PathBuf};
+
+use policywright::model::{self, Locale, Policy};
+
+pub fn fixtures(feature: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(feature)
+}
+
+pub fn preset(locale: Locale) -> Policy {
+    policywright::presets::preset("operations", locale, "2027-01-01")
+        .expect("built-in preset loads")
+}
+
+/// Sets the value at a path such as `appraisal.indicators[1].children[0].weight`.
+pub fn set_path(root: &mut serde_json::Value, path: &str, value: serde_json::Value) {
+    let mut node = root;
+    for part in path.split('.') {
+        let (key, indices) = match part.find('[') {
+            Some(i) => (&part[..i], &part[i..]),
+            None => (part, ""),
+        };
+        if !key.is_empty() {
+            node = node
+                .as_object_mut()
+                .unwrap_or_else(|| panic!("{path}: {key} is not in an object"))
+                .entry(key)
+                .or_insert(serde_json::Value::Null);
+        }
+        for index in indices.split('[').filter(|s| !s.is_empty()) {
+            let i: usize = index.trim_end_matches(']').parse().expect("numeric index");
+            node = node
+                .get_mut(i)
+                .unwrap_or_else(|| panic!("{path}: no item {i}"));
+        }
+    }
+    *node = value;
+}
+
+/// A preset with edits applied, through JSON so that edits can break the types' rules.
+pub fn edited(locale: Locale, edits: &[(&str, serde_json::Value)]) -> Policy {
+    let mut value = serde_json::to_value(preset(locale)).expect("serialises");
+    for (path, v) in edits {
+        set_path(&mut value, path, v.clone());
+    }
+    model::from_json(&value.to_string(), "edited").expect("edited policy still parses")
+}

@@ -1,0 +1,103 @@
+//! Each folder in `tests/fixtures/validate/` is one case: `edits.json` changes
+//! a preset, `expected.txt` is the exact report `policywright validate` prints.
+
+use std::fs;
+
+use policywright::model::validate::validate;
+use policywright::model::{Locale, Policy};
+
+use crate::{edited, fixtures};
+
+#[derive(serde::Deserialize)]
+struct Case {
+    locale: String,
+    edits: Vec<(String, serde_json::Value)>,
+}
+
+fn load_case(dir: &std::path::Path) -> Policy {
+    let text = fs::read_to_string(dir.join("edits.json")).expect("edits.json");
+    let case: Case = serde_json::from_str(&text).expect("edits.json parses");
+    let locale = Locale::parse(&case.locale).expect("known locale");
+    // A filled-in company keeps the "company is empty" warning out of every case.
+    let mut edits: Vec<(&str, serde_json::Value)> = vec![("document.company", "Acme Ltd.".into())];
+    edits.extend(case.edits.iter().map(|(p, v)| (p.as_str(), v.clone())));
+    edited(locale, &edits)
+}
+
+fn report_text(policy: &Policy) -> String {
+    validate(policy)
+        .diagnostics
+        .iter()
+        .map(|d| format!("{d}\n"))
+        .collect()
+}
+
+#[test]
+fn every_fixture_reports_exactly_what_it_expects() {
+    let root = fixtures("validate");
+    let mut dirs: Vec<_> = fs::read_dir(&root)
+        .expect("fixture folder")
+        .map(|e| e.expect("entry").path())
+        .collect();
+    dirs.sort();
+    assert!(dirs.len() >= 10, "the validation fixtures went missing");
+    let mut failures = Vec::new();
+    for dir in dirs {
+        let actual = report_text(&load_case(&dir));
+        let expected_path = dir.join("expected.txt");
+        if std::env::var_os("UPDATE_EXPECTED").is_some() {
+            fs::write(&expected_path, &actual).expect("write expected");
+        }
+        let expected = fs::read_to_string(&expected_path)
+            .unwrap_or_else(|_| format!("(missing {})", expected_path.display()));
+        if actual != expected {
+            failures.push(format!(
+                "{}\n--- expected\n{expected}--- actual\n{actual}",
+                dir.display()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn the_weight_error_names_the_path_and_the_fix() {
+    let policy = edited(
+        Locale::En,
+        &[("appraisal.indicators[1].children[0].weight", 20.into())],
+    );
+    let report = validate(&policy);
+    let error = report.errors().next().expect("one error");
+    assert_eq!(error.path, "appraisal.indicators[1].children");
+    assert_eq!(
+        error.message,
+        "the weights under \"Ability\" add up to 35, but \"Ability\" has weight 30"
+    );
+    assert_eq!(
+        error.hint,
+        "make the weights under \"Ability\" add up to 30, or set its weight to 35"
+    );
+}
+
+#[test]
+fn huge_text_is_an_error_not_a_hang() {
+    let huge = "字".repeat(policywright::model::validate::MAX_FIELD_CHARS + 1);
+    let policy = edited(Locale::ZhCn, &[("general.purpose", huge.into())]);
+    let report = validate(&policy);
+    let errors: Vec<String> = report.errors().map(ToString::to_string).collect();
+    assert_eq!(
+        errors,
+        [
+            "error: general.purpose: is 20001 characters long; one field may hold at most 20000\n  hint: shorten the text or split it into several items"
+        ]
+    );
+}
+
+#[test]
+fn a_valid_policy_has_no_errors() {
+    for locale in Locale::ALL {
+        let report = validate(&crate::preset(locale));
+        let errors: Vec<String> = report.errors().map(ToString::to_string).collect();
+        assert!(errors.is_empty(), "{}: {errors:#?}", locale.code());
+    }
+}
