@@ -49,11 +49,7 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Error {
-        Error {
-            code,
-            message: message.into(),
-            details: Vec::new(),
-        }
+        Error { code, message: message.into(), details: Vec::new() }
     }
 
     pub fn with_detail(mut self, line: impl Into<String>) -> Error {
@@ -72,10 +68,7 @@ impl Error {
             std::io::ErrorKind::PermissionDenied => "permission denied".to_string(),
             _ => err.to_string(),
         };
-        Error::new(
-            ErrorCode::Io,
-            format!("cannot {action} {}: {reason}", path.display()),
-        )
+        Error::new(ErrorCode::Io, format!("cannot {action} {}: {reason}", path.display()))
     }
 }
 

@@ -27,10 +27,7 @@ impl Format {
 /// The Markdown a reader sees: headings numbered in the policy's scheme.
 pub fn markdown(policy: &Policy, templates: &Templates) -> Result<String> {
     let semantic = templates.render_markdown(policy)?;
-    Ok(markdown::number_headings(
-        &semantic,
-        policy.document.numbering,
-    ))
+    Ok(markdown::number_headings(&semantic, policy.document.numbering))
 }
 
 /// A standalone, sanitised HTML page.

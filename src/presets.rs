@@ -53,18 +53,10 @@ pub fn list() -> Result<Vec<PresetInfo>> {
     let mut out = Vec::new();
     for src in PRESETS {
         let policy = parse_preset(src)?;
-        out.push(PresetInfo {
-            id: src.id.to_string(),
-            locale: src.locale,
-            title: policy.document.title,
-        });
+        out.push(PresetInfo { id: src.id.to_string(), locale: src.locale, title: policy.document.title });
     }
     for locale in Locale::ALL {
-        out.push(PresetInfo {
-            id: BLANK.to_string(),
-            locale,
-            title: blank(locale, "2000-01-01").document.title,
-        });
+        out.push(PresetInfo { id: BLANK.to_string(), locale, title: blank(locale, "2000-01-01").document.title });
     }
     Ok(out)
 }
@@ -74,58 +66,38 @@ pub fn preset(id: &str, locale: Locale, today: &str) -> Result<Policy> {
     if id == BLANK {
         return Ok(blank(locale, today));
     }
-    let src = PRESETS
-        .iter()
-        .find(|p| p.id == id && p.locale == locale)
-        .ok_or_else(|| {
-            let mut ids: Vec<&str> = PRESETS.iter().map(|p| p.id).collect();
-            ids.push(BLANK);
-            ids.dedup();
-            Error::new(
-                ErrorCode::NotFound,
-                format!("there is no preset \"{id}\" in locale {}", locale.code()),
-            )
+    let src = PRESETS.iter().find(|p| p.id == id && p.locale == locale).ok_or_else(|| {
+        let mut ids: Vec<&str> = PRESETS.iter().map(|p| p.id).collect();
+        ids.push(BLANK);
+        ids.dedup();
+        Error::new(ErrorCode::NotFound, format!("there is no preset \"{id}\" in locale {}", locale.code()))
             .with_detail(format!("available presets: {}", ids.join(", ")))
-        })?;
+    })?;
     parse_preset(src)
 }
 
 fn parse_preset(src: &PresetSource) -> Result<Policy> {
-    model::from_json(
-        src.json,
-        &format!("built-in preset {}.{}", src.id, src.locale.code()),
-    )
+    model::from_json(src.json, &format!("built-in preset {}.{}", src.id, src.locale.code()))
 }
 
 /// The role library in one locale, in a stable order.
 pub fn roles(locale: Locale) -> Result<Vec<Role>> {
-    let json = ROLES
-        .iter()
-        .find(|(l, _)| *l == locale)
-        .map(|(_, j)| *j)
-        .unwrap_or("[]");
+    let json = ROLES.iter().find(|(l, _)| *l == locale).map(|(_, j)| *j).unwrap_or("[]");
     serde_json::from_str(json).map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidJson,
-            format!("the built-in {} role library is damaged", locale.code()),
-        )
-        .with_detail(format!(
-            "templates/roles/{}.json line {}, column {}: {e}",
-            locale.code(),
-            e.line(),
-            e.column()
-        ))
+        Error::new(ErrorCode::InvalidJson, format!("the built-in {} role library is damaged", locale.code()))
+            .with_detail(format!(
+                "templates/roles/{}.json line {}, column {}: {e}",
+                locale.code(),
+                e.line(),
+                e.column()
+            ))
     })
 }
 
 pub fn role_list() -> Result<Vec<RoleInfo>> {
     let mut out = Vec::new();
     for locale in Locale::ALL {
-        out.extend(roles(locale)?.into_iter().map(|r| RoleInfo {
-            id: r.id,
-            locale,
-            title: r.title,
-        }));
+        out.extend(roles(locale)?.into_iter().map(|r| RoleInfo { id: r.id, locale, title: r.title }));
     }
     Ok(out)
 }
@@ -145,18 +117,11 @@ pub fn with_roles(mut policy: Policy, ids: &[String]) -> Result<Policy> {
         }
     }
     if !unknown.is_empty() {
-        return Err(Error::new(
-            ErrorCode::NotFound,
-            format!("the role library has no role {}", quote_list(&unknown)),
-        )
-        .with_detail(format!(
-            "available roles: {}",
-            library
-                .iter()
-                .map(|r| r.id.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        )));
+        return Err(Error::new(ErrorCode::NotFound, format!("the role library has no role {}", quote_list(&unknown)))
+            .with_detail(format!(
+                "available roles: {}",
+                library.iter().map(|r| r.id.as_str()).collect::<Vec<_>>().join(", ")
+            )));
     }
     // A reporting line to a role that was not picked stays readable as a title.
     for role in &mut picked {
@@ -174,11 +139,7 @@ pub fn with_roles(mut policy: Policy, ids: &[String]) -> Result<Policy> {
             stage.owner.clear();
         }
     }
-    let track_levels = policy
-        .career
-        .professional_track
-        .iter_mut()
-        .flat_map(|t| t.levels.iter_mut());
+    let track_levels = policy.career.professional_track.iter_mut().flat_map(|t| t.levels.iter_mut());
     for level in policy.career.levels.iter_mut().chain(track_levels) {
         level.roles.retain(|id| kept(id));
     }
@@ -187,11 +148,7 @@ pub fn with_roles(mut policy: Policy, ids: &[String]) -> Result<Policy> {
 }
 
 fn quote_list(items: &[&str]) -> String {
-    items
-        .iter()
-        .map(|s| format!("\"{s}\""))
-        .collect::<Vec<_>>()
-        .join(", ")
+    items.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(", ")
 }
 
 /// An empty policy: a title and the document settings, nothing else.

@@ -11,10 +11,7 @@ use policywright::{Error, ErrorCode, Result};
 pub fn read_text(path: &Path) -> Result<String> {
     let meta = fs::metadata(path).map_err(|e| Error::io("read", path, &e))?;
     if meta.is_dir() {
-        return Err(Error::new(
-            ErrorCode::Io,
-            format!("{} is a folder, not a policy file", path.display()),
-        ));
+        return Err(Error::new(ErrorCode::Io, format!("{} is a folder, not a policy file", path.display())));
     }
     if meta.len() > MAX_INPUT_BYTES as u64 {
         return Err(Error::new(
@@ -29,15 +26,9 @@ pub fn read_text(path: &Path) -> Result<String> {
     }
     let bytes = fs::read(path).map_err(|e| Error::io("read", path, &e))?;
     String::from_utf8(bytes).map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidJson,
-            format!("{} is not UTF-8 text", path.display()),
-        )
-        .with_detail(format!(
-            "the first bad byte is at offset {}",
-            e.utf8_error().valid_up_to()
-        ))
-        .with_detail("hint: save the file as UTF-8")
+        Error::new(ErrorCode::InvalidJson, format!("{} is not UTF-8 text", path.display()))
+            .with_detail(format!("the first bad byte is at offset {}", e.utf8_error().valid_up_to()))
+            .with_detail("hint: save the file as UTF-8")
     })
 }
 
@@ -49,10 +40,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
         _ => PathBuf::from("."),
     };
     fs::create_dir_all(&dir).map_err(|e| Error::io("create folder", &dir, &e))?;
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut file = fs::File::create(&tmp)?;
@@ -69,27 +57,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
 /// Every template file under `dir`, as (name relative to `dir`, text, path).
 pub fn read_template_dir(dir: &Path) -> Result<Vec<(String, String, PathBuf)>> {
     if !dir.is_dir() {
-        return Err(Error::new(
-            ErrorCode::Io,
-            format!("template folder {} does not exist", dir.display()),
-        ));
+        return Err(Error::new(ErrorCode::Io, format!("template folder {} does not exist", dir.display())));
     }
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(folder) = stack.pop() {
         let entries = fs::read_dir(&folder).map_err(|e| Error::io("read folder", &folder, &e))?;
         for entry in entries {
-            let path = entry
-                .map_err(|e| Error::io("read folder", &folder, &e))?
-                .path();
+            let path = entry.map_err(|e| Error::io("read folder", &folder, &e))?.path();
             if path.is_dir() {
                 stack.push(path);
                 continue;
             }
-            let is_template = matches!(
-                path.extension().and_then(|e| e.to_str()),
-                Some("md" | "html" | "json")
-            );
+            let is_template = matches!(path.extension().and_then(|e| e.to_str()), Some("md" | "html" | "json"));
             if !is_template {
                 continue;
             }
@@ -110,10 +90,7 @@ pub fn read_template_dir(dir: &Path) -> Result<Vec<(String, String, PathBuf)>> {
 
 /// Today's date in UTC as YYYY-MM-DD, for dating a blank policy.
 pub fn today() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or(0);
+    let secs = SystemTime::now().duration_since(UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
     let days = i64::try_from(secs / 86_400).unwrap_or(0);
     let (y, m, d) = civil_from_days(days);
     format!("{y:04}-{m:02}-{d:02}")

@@ -14,11 +14,7 @@ use policywright::template::Templates;
 use policywright::{Error, ErrorCode, Result, presets};
 
 #[derive(Debug, Parser)]
-#[command(
-    name = "policywright",
-    version,
-    about = "Draft, check and export operations-staff policies"
-)]
+#[command(name = "policywright", version, about = "Draft, check and export operations-staff policies")]
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -88,20 +84,9 @@ fn parse_locale(text: &str) -> std::result::Result<Locale, String> {
 pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Presets => list_presets(),
-        Command::New {
-            preset,
-            locale,
-            roles,
-            output,
-            force,
-        } => new(&preset, locale, &roles, output.as_deref(), force),
+        Command::New { preset, locale, roles, output, force } => new(&preset, locale, &roles, output.as_deref(), force),
         Command::Validate { file, json } => validate_file(&file, json),
-        Command::Render {
-            file,
-            format,
-            output,
-            templates,
-        } => {
+        Command::Render { file, format, output, templates } => {
             let format = match format {
                 FormatArg::Md => Format::Md,
                 FormatArg::Html => Format::Html,
@@ -126,23 +111,13 @@ fn list_presets() -> Result<ExitCode> {
     let zh = presets::roles(Locale::ZhCn)?;
     let en = presets::roles(Locale::En)?;
     for role in &en {
-        let zh_title = zh
-            .iter()
-            .find(|r| r.id == role.id)
-            .map(|r| r.title.as_str())
-            .unwrap_or("");
+        let zh_title = zh.iter().find(|r| r.id == role.id).map(|r| r.title.as_str()).unwrap_or("");
         println!("  {:<24} {} / {}", role.id, zh_title, role.title);
     }
     Ok(ExitCode::SUCCESS)
 }
 
-fn new(
-    preset: &str,
-    locale: Locale,
-    roles: &[String],
-    output: Option<&Path>,
-    force: bool,
-) -> Result<ExitCode> {
+fn new(preset: &str, locale: Locale, roles: &[String], output: Option<&Path>, force: bool) -> Result<ExitCode> {
     let mut policy = presets::preset(preset, locale, &files::today())?;
     if !roles.is_empty() {
         policy = presets::with_roles(policy, roles)?;
@@ -151,11 +126,8 @@ fn new(
     match output {
         Some(path) => {
             if path.exists() && !force {
-                return Err(Error::new(
-                    ErrorCode::Io,
-                    format!("{} already exists", path.display()),
-                )
-                .with_detail("hint: choose another name, or pass --force to overwrite it"));
+                return Err(Error::new(ErrorCode::Io, format!("{} already exists", path.display()))
+                    .with_detail("hint: choose another name, or pass --force to overwrite it"));
             }
             files::write_atomic(path, text.as_bytes())?;
             println!("wrote {}", path.display());
@@ -177,38 +149,21 @@ fn print_report(file: &Path, report: &Report) {
     let errors = report.errors().count();
     let warnings = report.warnings().count();
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
-    eprintln!(
-        "{}: {}, {}",
-        file.display(),
-        plural(errors, "error"),
-        plural(warnings, "warning")
-    );
+    eprintln!("{}: {}, {}", file.display(), plural(errors, "error"), plural(warnings, "warning"));
 }
 
 fn validate_file(file: &Path, json: bool) -> Result<ExitCode> {
     let policy = load(file)?;
     let report = validate(&policy);
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        );
+        println!("{}", serde_json::to_string_pretty(&report).unwrap_or_default());
     } else {
         print_report(file, &report);
     }
-    Ok(if report.has_errors() {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(if report.has_errors() { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }
 
-fn render(
-    file: &Path,
-    format: Format,
-    output: Option<&Path>,
-    template_dir: Option<&Path>,
-) -> Result<ExitCode> {
+fn render(file: &Path, format: Format, output: Option<&Path>, template_dir: Option<&Path>) -> Result<ExitCode> {
     let policy = load(file)?;
     let report = validate(&policy);
     if report.has_errors() {
@@ -225,10 +180,7 @@ fn render(
     if let Some(dir) = template_dir {
         for (name, text, path) in files::read_template_dir(dir)? {
             if Templates::builtin_text(&name).is_none() && !name.starts_with("locales/") {
-                eprintln!(
-                    "note: {} is not a built-in template; it can be used by {{% include %}}",
-                    path.display()
-                );
+                eprintln!("note: {} is not a built-in template; it can be used by {{% include %}}", path.display());
             }
             templates.overlay(&name, text, path);
         }
@@ -241,9 +193,7 @@ fn render(
         }
         None => {
             use std::io::Write;
-            std::io::stdout()
-                .write_all(&bytes)
-                .map_err(|e| Error::io("write", Path::new("standard output"), &e))?;
+            std::io::stdout().write_all(&bytes).map_err(|e| Error::io("write", Path::new("standard output"), &e))?;
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -254,21 +204,14 @@ fn dump_templates(out: &Path) -> Result<ExitCode> {
     for name in Templates::builtin_names() {
         let path = out.join(name);
         if path.exists() {
-            return Err(
-                Error::new(ErrorCode::Io, format!("{} already exists", path.display()))
-                    .with_detail(
-                        "hint: choose an empty folder so no edited template is overwritten",
-                    ),
-            );
+            return Err(Error::new(ErrorCode::Io, format!("{} already exists", path.display()))
+                .with_detail("hint: choose an empty folder so no edited template is overwritten"));
         }
         let text = Templates::builtin_text(name).unwrap_or_default();
         files::write_atomic(&path, text.as_bytes())?;
         written += 1;
     }
     println!("wrote {written} templates to {}", out.display());
-    println!(
-        "edit any of them, delete the rest, and pass --templates {} to render",
-        out.display()
-    );
+    println!("edit any of them, delete the rest, and pass --templates {} to render", out.display());
     Ok(ExitCode::SUCCESS)
 }

@@ -9,31 +9,20 @@ use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 pub fn to_html(markdown: &str) -> String {
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     let mut dropped_links: Vec<bool> = Vec::new();
-    let events =
-        Parser::new_ext(markdown, super::parser_options()).filter_map(|event| match event {
-            Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
-            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                let safe = is_safe_url(&dest_url);
-                dropped_links.push(!safe);
-                safe.then_some(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url,
-                    title,
-                    id,
-                }))
-            }
-            Event::End(TagEnd::Link) => {
-                let dropped = dropped_links.pop().unwrap_or(false);
-                (!dropped).then_some(Event::End(TagEnd::Link))
-            }
-            other => Some(other),
-        });
+    let events = Parser::new_ext(markdown, super::parser_options()).filter_map(|event| match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Some(Event::Text(raw)),
+        Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => None,
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            let safe = is_safe_url(&dest_url);
+            dropped_links.push(!safe);
+            safe.then_some(Event::Start(Tag::Link { link_type, dest_url, title, id }))
+        }
+        Event::End(TagEnd::Link) => {
+            let dropped = dropped_links.pop().unwrap_or(false);
+            (!dropped).then_some(Event::End(TagEnd::Link))
+        }
+        other => Some(other),
+    });
     pulldown_cmark::html::push_html(&mut out, events);
     out
 }
@@ -70,9 +59,6 @@ mod tests {
         assert!(!html.to_lowercase().contains("javascript"), "{html}");
         assert!(!html.contains("<img"), "{html}");
         assert!(html.contains("pic"), "alt text is kept: {html}");
-        assert!(
-            html.contains(r#"<a href="https://example.com">ok</a>"#),
-            "{html}"
-        );
+        assert!(html.contains(r#"<a href="https://example.com">ok</a>"#), "{html}");
     }
 }

@@ -15,8 +15,5 @@ pub use numbering::{chinese_number, heading_number, number_headings};
 /// footnotes and task lists. Heading attributes stay off so that a `{…}` at the
 /// end of a user's title prints as written.
 pub fn parser_options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_TASKLISTS
+    Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES | Options::ENABLE_TASKLISTS
 }

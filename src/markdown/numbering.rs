@@ -90,11 +90,7 @@ pub fn chinese_number(n: u32) -> String {
         // Beyond any real document; plain digits are clearer than 万-grouping.
         return n.to_string();
     }
-    let digits: Vec<usize> = n
-        .to_string()
-        .bytes()
-        .map(|b| usize::from(b - b'0'))
-        .collect();
+    let digits: Vec<usize> = n.to_string().bytes().map(|b| usize::from(b - b'0')).collect();
     let mut out = String::new();
     let mut pending_zero = false;
     for (i, &d) in digits.iter().enumerate() {
@@ -153,15 +149,10 @@ mod tests {
     fn decimal_and_outline_restart_under_parent() {
         let md = "## A\n\n### a1\n\n#### x\n\n## B\n\n### b1\n";
         let dec = number_headings(md, NumberingScheme::Decimal);
-        assert!(
-            dec.contains("#### 1.1.1 x") && dec.contains("### 2.1 b1"),
-            "{dec}"
-        );
+        assert!(dec.contains("#### 1.1.1 x") && dec.contains("### 2.1 b1"), "{dec}");
         let outline = number_headings(md, NumberingScheme::ZhOutline);
         assert!(
-            outline.contains("## 二、B")
-                && outline.contains("### （一）b1")
-                && outline.contains("#### 1. x"),
+            outline.contains("## 二、B") && outline.contains("### （一）b1") && outline.contains("#### 1. x"),
             "{outline}"
         );
     }

@@ -28,19 +28,9 @@ pub fn from_json(text: &str, source: &str) -> Result<Policy> {
     // A first, untyped pass gives syntax errors with their line and column, and
     // lets us refuse a newer format before its unknown fields cause confusion.
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-        Error::new(
-            ErrorCode::InvalidJson,
-            format!("{source} is not valid JSON"),
-        )
-        .with_detail(format!(
-            "at line {}, column {}: {}",
-            e.line(),
-            e.column(),
-            strip_position(&e)
-        ))
-        .with_detail(
-            "hint: fix the JSON syntax there, or regenerate the file with `policywright new`",
-        )
+        Error::new(ErrorCode::InvalidJson, format!("{source} is not valid JSON"))
+            .with_detail(format!("at line {}, column {}: {}", e.line(), e.column(), strip_position(&e)))
+            .with_detail("hint: fix the JSON syntax there, or regenerate the file with `policywright new`")
     })?;
     check_schema_version(&value, source)?;
 
@@ -48,32 +38,22 @@ pub fn from_json(text: &str, source: &str) -> Result<Policy> {
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.inner();
-        Error::new(
-            ErrorCode::InvalidJson,
-            format!("{source} does not have the shape of a policy"),
-        )
-        .with_detail(format!(
-            "{}: {} (line {}, column {})",
-            if path == "." {
-                "(top level)".to_string()
-            } else {
-                path
-            },
-            strip_position(inner),
-            inner.line(),
-            inner.column()
-        ))
-        .with_detail("hint: `policywright schema` prints the expected structure")
+        Error::new(ErrorCode::InvalidJson, format!("{source} does not have the shape of a policy"))
+            .with_detail(format!(
+                "{}: {} (line {}, column {})",
+                if path == "." { "(top level)".to_string() } else { path },
+                strip_position(inner),
+                inner.line(),
+                inner.column()
+            ))
+            .with_detail("hint: `policywright schema` prints the expected structure")
     })
 }
 
 fn check_schema_version(value: &serde_json::Value, source: &str) -> Result<()> {
     let Some(obj) = value.as_object() else {
-        return Err(Error::new(
-            ErrorCode::InvalidJson,
-            format!("{source} does not have the shape of a policy"),
-        )
-        .with_detail("(top level): expected a JSON object"));
+        return Err(Error::new(ErrorCode::InvalidJson, format!("{source} does not have the shape of a policy"))
+            .with_detail("(top level): expected a JSON object"));
     };
     match obj.get("schema_version").and_then(serde_json::Value::as_u64) {
         Some(v) if v > u64::from(SCHEMA_VERSION) => Err(Error::new(

@@ -38,9 +38,7 @@ impl Locale {
     }
 
     pub fn parse(code: &str) -> Option<Locale> {
-        Locale::ALL
-            .into_iter()
-            .find(|l| l.code().eq_ignore_ascii_case(code))
+        Locale::ALL.into_iter().find(|l| l.code().eq_ignore_ascii_case(code))
     }
 }
 
@@ -57,11 +55,8 @@ pub enum NumberingScheme {
 }
 
 impl NumberingScheme {
-    pub const ALL: [NumberingScheme; 3] = [
-        NumberingScheme::ZhChapter,
-        NumberingScheme::ZhOutline,
-        NumberingScheme::Decimal,
-    ];
+    pub const ALL: [NumberingScheme; 3] =
+        [NumberingScheme::ZhChapter, NumberingScheme::ZhOutline, NumberingScheme::Decimal];
 
     pub fn code(self) -> &'static str {
         match self {
@@ -343,9 +338,7 @@ pub struct Rule {
 }
 
 /// The graded scale of sanctions, mildest first.
-#[derive(
-    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Consequence {
     Reminder,
@@ -355,12 +348,8 @@ pub enum Consequence {
 }
 
 impl Consequence {
-    pub const ALL: [Consequence; 4] = [
-        Consequence::Reminder,
-        Consequence::WrittenWarning,
-        Consequence::Demerit,
-        Consequence::Dismissal,
-    ];
+    pub const ALL: [Consequence; 4] =
+        [Consequence::Reminder, Consequence::WrittenWarning, Consequence::Demerit, Consequence::Dismissal];
 
     pub fn code(self) -> &'static str {
         match self {

@@ -18,11 +18,7 @@ pub fn strip_xml_illegal(text: &str) -> Cow<'_, str> {
 }
 
 /// Visits every string in a JSON tree with its path, e.g. `duties.roles[0].title`.
-pub(crate) fn walk_strings(
-    value: &serde_json::Value,
-    path: &mut String,
-    visit: &mut dyn FnMut(&str, &str),
-) {
+pub(crate) fn walk_strings(value: &serde_json::Value, path: &mut String, visit: &mut dyn FnMut(&str, &str)) {
     match value {
         serde_json::Value::String(s) => visit(path, s),
         serde_json::Value::Array(items) => {
@@ -69,9 +65,6 @@ mod tests {
     #[test]
     fn strips_only_what_xml_forbids() {
         assert_eq!(strip_xml_illegal("a\u{1}b\u{B}c\u{FFFE}"), "abc");
-        assert_eq!(
-            strip_xml_illegal("tab\tnl\ncr\r 中文 😀 עברית"),
-            "tab\tnl\ncr\r 中文 😀 עברית"
-        );
+        assert_eq!(strip_xml_illegal("tab\tnl\ncr\r 中文 😀 עברית"), "tab\tnl\ncr\r 中文 😀 עברית");
     }
 }

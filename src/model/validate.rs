@@ -54,46 +54,27 @@ pub struct Report {
 
 impl Report {
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Error)
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Error)
     }
 
     pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.diagnostics
-            .iter()
-            .filter(|d| d.severity == Severity::Warning)
+        self.diagnostics.iter().filter(|d| d.severity == Severity::Warning)
     }
 
     pub fn has_errors(&self) -> bool {
         self.errors().next().is_some()
     }
 
-    fn error(
-        &mut self,
-        path: impl Into<String>,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) {
+    fn error(&mut self, path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) {
         self.push(Severity::Error, path.into(), message.into(), hint.into());
     }
 
-    fn warning(
-        &mut self,
-        path: impl Into<String>,
-        message: impl Into<String>,
-        hint: impl Into<String>,
-    ) {
+    fn warning(&mut self, path: impl Into<String>, message: impl Into<String>, hint: impl Into<String>) {
         self.push(Severity::Warning, path.into(), message.into(), hint.into());
     }
 
     fn push(&mut self, severity: Severity, path: String, message: String, hint: String) {
-        self.diagnostics.push(Diagnostic {
-            severity,
-            path,
-            message,
-            hint,
-        });
+        self.diagnostics.push(Diagnostic { severity, path, message, hint });
     }
 }
 
@@ -121,10 +102,7 @@ fn check_text(policy: &Policy, report: &mut Report) {
         if let Some(c) = text.chars().find(|&c| is_xml_illegal(c)) {
             report.warning(
                 path,
-                format!(
-                    "contains the control character U+{:04X}, which Word cannot store",
-                    u32::from(c)
-                ),
+                format!("contains the control character U+{:04X}, which Word cannot store", u32::from(c)),
                 "it is removed from every export; delete it from the text to silence this warning",
             );
         }
@@ -145,11 +123,7 @@ fn check_document(policy: &Policy, report: &mut Report) {
         report.error("document.title", "is empty", "give the policy a title");
     }
     if doc.company.trim().is_empty() {
-        report.warning(
-            "document.company",
-            "is empty",
-            "fill in the company's name before publishing",
-        );
+        report.warning("document.company", "is empty", "fill in the company's name before publishing");
     }
     if !is_iso_date(&doc.effective_date) {
         report.error(
@@ -183,9 +157,7 @@ pub fn is_iso_date(text: &str) -> bool {
         return false;
     }
     let num = |r: std::ops::Range<usize>| {
-        text.get(r)
-            .filter(|s| s.bytes().all(|b| b.is_ascii_digit()))
-            .and_then(|s| s.parse::<u32>().ok())
+        text.get(r).filter(|s| s.bytes().all(|b| b.is_ascii_digit())).and_then(|s| s.parse::<u32>().ok())
     };
     let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
         return false;
@@ -206,127 +178,45 @@ pub fn is_iso_date(text: &str) -> bool {
 fn check_ids(policy: &Policy, report: &mut Report) {
     let mut groups: Vec<(&str, Vec<(String, &str)>)> = Vec::new();
     fn list<'a>(prefix: &str, ids: Vec<&'a str>) -> Vec<(String, &'a str)> {
-        ids.into_iter()
-            .enumerate()
-            .map(|(i, id)| (format!("{prefix}[{i}].id"), id))
-            .collect()
+        ids.into_iter().enumerate().map(|(i, id)| (format!("{prefix}[{i}].id"), id)).collect()
     }
     groups.push((
         "general principle",
-        list(
-            "general.principles",
-            policy
-                .general
-                .principles
-                .iter()
-                .map(|p| p.id.as_str())
-                .collect(),
-        ),
+        list("general.principles", policy.general.principles.iter().map(|p| p.id.as_str()).collect()),
     ));
-    groups.push((
-        "role",
-        list(
-            "duties.roles",
-            policy.duties.roles.iter().map(|r| r.id.as_str()).collect(),
-        ),
-    ));
-    groups.push((
-        "stage",
-        list(
-            "workflow.stages",
-            policy
-                .workflow
-                .stages
-                .iter()
-                .map(|s| s.id.as_str())
-                .collect(),
-        ),
-    ));
+    groups.push(("role", list("duties.roles", policy.duties.roles.iter().map(|r| r.id.as_str()).collect())));
+    groups.push(("stage", list("workflow.stages", policy.workflow.stages.iter().map(|s| s.id.as_str()).collect())));
     groups.push((
         "rule group",
-        list(
-            "discipline.groups",
-            policy
-                .discipline
-                .groups
-                .iter()
-                .map(|g| g.id.as_str())
-                .collect(),
-        ),
+        list("discipline.groups", policy.discipline.groups.iter().map(|g| g.id.as_str()).collect()),
     ));
     let mut rules = Vec::new();
     for (g, group) in policy.discipline.groups.iter().enumerate() {
         for (r, rule) in group.rules.iter().enumerate() {
-            rules.push((
-                format!("discipline.groups[{g}].rules[{r}].id"),
-                rule.id.as_str(),
-            ));
+            rules.push((format!("discipline.groups[{g}].rules[{r}].id"), rule.id.as_str()));
         }
     }
     groups.push(("rule", rules));
     groups.push((
         "appraisal principle",
-        list(
-            "appraisal.principles",
-            policy
-                .appraisal
-                .principles
-                .iter()
-                .map(|p| p.id.as_str())
-                .collect(),
-        ),
+        list("appraisal.principles", policy.appraisal.principles.iter().map(|p| p.id.as_str()).collect()),
     ));
     let mut indicators = Vec::new();
-    collect_indicator_ids(
-        &policy.appraisal.indicators,
-        "appraisal.indicators",
-        &mut indicators,
-    );
+    collect_indicator_ids(&policy.appraisal.indicators, "appraisal.indicators", &mut indicators);
     groups.push(("indicator", indicators));
-    groups.push((
-        "cycle",
-        list(
-            "appraisal.cycles",
-            policy
-                .appraisal
-                .cycles
-                .iter()
-                .map(|c| c.id.as_str())
-                .collect(),
-        ),
-    ));
+    groups.push(("cycle", list("appraisal.cycles", policy.appraisal.cycles.iter().map(|c| c.id.as_str()).collect())));
     groups.push((
         "use of results",
-        list(
-            "appraisal.uses",
-            policy
-                .appraisal
-                .uses
-                .iter()
-                .map(|u| u.id.as_str())
-                .collect(),
-        ),
+        list("appraisal.uses", policy.appraisal.uses.iter().map(|u| u.id.as_str()).collect()),
     ));
-    let mut levels = list(
-        "career.levels",
-        policy.career.levels.iter().map(|l| l.id.as_str()).collect(),
-    );
+    let mut levels = list("career.levels", policy.career.levels.iter().map(|l| l.id.as_str()).collect());
     if let Some(track) = &policy.career.professional_track {
-        levels.extend(list(
-            "career.professional_track.levels",
-            track.levels.iter().map(|l| l.id.as_str()).collect(),
-        ));
+        levels.extend(list("career.professional_track.levels", track.levels.iter().map(|l| l.id.as_str()).collect()));
     }
     groups.push(("career level", levels));
     for (r, role) in policy.duties.roles.iter().enumerate() {
         let prefix = format!("duties.roles[{r}].skill_levels");
-        groups.push((
-            "skill level",
-            list(
-                &prefix,
-                role.skill_levels.iter().map(|l| l.id.as_str()).collect(),
-            ),
-        ));
+        groups.push(("skill level", list(&prefix, role.skill_levels.iter().map(|l| l.id.as_str()).collect())));
     }
 
     for (kind, ids) in &groups {
@@ -357,11 +247,7 @@ fn check_ids(policy: &Policy, report: &mut Report) {
     }
 }
 
-fn collect_indicator_ids<'a>(
-    nodes: &'a [Indicator],
-    prefix: &str,
-    out: &mut Vec<(String, &'a str)>,
-) {
+fn collect_indicator_ids<'a>(nodes: &'a [Indicator], prefix: &str, out: &mut Vec<(String, &'a str)>) {
     for (i, node) in nodes.iter().enumerate() {
         let path = format!("{prefix}[{i}]");
         out.push((format!("{path}.id"), node.id.as_str()));
@@ -422,10 +308,7 @@ fn check_workflow(policy: &Policy, roles: &HashSet<&str>, report: &mut Report) {
         if !stage.owner.is_empty() && !roles.contains(stage.owner.as_str()) {
             report.error(
                 format!("workflow.stages[{i}].owner"),
-                format!(
-                    "names role \"{}\", which is not defined in duties.roles",
-                    stage.owner
-                ),
+                format!("names role \"{}\", which is not defined in duties.roles", stage.owner),
                 "use the id of a role from the duties chapter",
             );
         }
@@ -451,19 +334,12 @@ fn check_discipline(policy: &Policy, report: &mut Report) {
         for (r, rule) in group.rules.iter().enumerate() {
             let path = format!("discipline.groups[{g}].rules[{r}]");
             if rule.text.trim().is_empty() {
-                report.error(
-                    format!("{path}.text"),
-                    "is empty",
-                    "write the rule or remove it",
-                );
+                report.error(format!("{path}.text"), "is empty", "write the rule or remove it");
             }
             if rule.consequence.is_none() {
                 report.warning(
                     format!("{path}.consequence"),
-                    format!(
-                        "rule \"{}\" says nothing about the consequence of a breach",
-                        rule.id
-                    ),
+                    format!("rule \"{}\" says nothing about the consequence of a breach", rule.id),
                     "choose one of reminder, written-warning, demerit, dismissal",
                 );
             }
@@ -497,10 +373,7 @@ fn check_appraisal(policy: &Policy, report: &mut Report) {
         if rating.min_score > rating.max_score {
             report.error(
                 path,
-                format!(
-                    "grade \"{}\" runs from {} down to {}",
-                    rating.grade, rating.min_score, rating.max_score
-                ),
+                format!("grade \"{}\" runs from {} down to {}", rating.grade, rating.min_score, rating.max_score),
                 "make min_score the lower end of the range",
             );
             continue;
@@ -508,23 +381,14 @@ fn check_appraisal(policy: &Policy, report: &mut Report) {
         if rating.max_score > 100 {
             report.error(
                 path.clone(),
-                format!(
-                    "grade \"{}\" goes up to {}, above 100",
-                    rating.grade, rating.max_score
-                ),
+                format!("grade \"{}\" goes up to {}, above 100", rating.grade, rating.max_score),
                 "scores run from 0 to 100",
             );
         }
-        if let Some((j, _, _)) = ranges
-            .iter()
-            .find(|(_, lo, hi)| rating.min_score <= *hi && *lo <= rating.max_score)
-        {
+        if let Some((j, _, _)) = ranges.iter().find(|(_, lo, hi)| rating.min_score <= *hi && *lo <= rating.max_score) {
             report.error(
                 path,
-                format!(
-                    "grade \"{}\" overlaps grade \"{}\"",
-                    rating.grade, appraisal.rating_scale[*j].grade
-                ),
+                format!("grade \"{}\" overlaps grade \"{}\"", rating.grade, appraisal.rating_scale[*j].grade),
                 "make the score ranges of the grades disjoint",
             );
         }
@@ -572,12 +436,7 @@ fn check_training(policy: &Policy, report: &mut Report) {
 fn check_career(policy: &Policy, roles: &HashSet<&str>, report: &mut Report) {
     check_ladder(&policy.career.levels, "career.levels", roles, report);
     if let Some(track) = &policy.career.professional_track {
-        check_ladder(
-            &track.levels,
-            "career.professional_track.levels",
-            roles,
-            report,
-        );
+        check_ladder(&track.levels, "career.professional_track.levels", roles, report);
     }
 }
 
@@ -590,10 +449,7 @@ fn check_ladder(levels: &[Level], prefix: &str, roles: &HashSet<&str>, report: &
         } else if let Some(first) = names.get(level.name.as_str()) {
             report.error(
                 format!("{path}.name"),
-                format!(
-                    "level name \"{}\" is already used at {prefix}[{first}]",
-                    level.name
-                ),
+                format!("level name \"{}\" is already used at {prefix}[{first}]", level.name),
                 "give each level its own name",
             );
         } else {

@@ -36,29 +36,21 @@ impl Weight {
     pub fn parse(text: &str) -> Result<Weight, String> {
         let text = text.trim();
         if text.starts_with('-') {
-            return Err(format!(
-                "weight {text} is negative; use a value from 0 to 100"
-            ));
+            return Err(format!("weight {text} is negative; use a value from 0 to 100"));
         }
         if text.contains(['e', 'E']) {
-            return Err(format!(
-                "weight {text} uses an exponent; write it as a plain decimal"
-            ));
+            return Err(format!("weight {text} uses an exponent; write it as a plain decimal"));
         }
         let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
         let frac = frac.trim_end_matches('0');
         if frac.len() > 2 {
             return Err(format!("weight {text} has more than two decimal places"));
         }
-        let whole: u32 = whole
-            .parse()
-            .map_err(|_| format!("weight {text} is not a number from 0 to 100"))?;
+        let whole: u32 = whole.parse().map_err(|_| format!("weight {text} is not a number from 0 to 100"))?;
         let frac_value: u32 = if frac.is_empty() {
             0
         } else {
-            let digits: u32 = frac
-                .parse()
-                .map_err(|_| format!("weight {text} is not a number"))?;
+            let digits: u32 = frac.parse().map_err(|_| format!("weight {text} is not a number"))?;
             if frac.len() == 1 { digits * 10 } else { digits }
         };
         if whole > 100 || (whole == 100 && frac_value > 0) {
@@ -164,10 +156,8 @@ mod tests {
 
     #[test]
     fn thirds_sum_to_exactly_one_hundred() {
-        let parts: Vec<Weight> = ["33.33", "33.33", "33.34"]
-            .iter()
-            .map(|t| Weight::parse(t).expect("valid weight"))
-            .collect();
+        let parts: Vec<Weight> =
+            ["33.33", "33.33", "33.34"].iter().map(|t| Weight::parse(t).expect("valid weight")).collect();
         assert_eq!(Weight::sum(&parts), Weight::HUNDRED);
     }
 

@@ -15,16 +15,7 @@ pub fn tera_escape(text: &str, out: &mut dyn Write) -> io::Result<()> {
 
 pub fn escape_inline(text: &str) -> String {
     // Line breaks would let a value start new blocks, so a value is one line.
-    let flat: String = text
-        .chars()
-        .map(|c| {
-            if matches!(c, '\n' | '\r' | '\t') {
-                ' '
-            } else {
-                c
-            }
-        })
-        .collect();
+    let flat: String = text.chars().map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c }).collect();
     // Four leading spaces would start an indented code block; one cannot, and
     // keeps the gap a locale string like " per month" needs.
     let value = flat.trim_start_matches(' ');
@@ -97,8 +88,7 @@ fn block_marker(chars: &[char]) -> Option<usize> {
         Some(c) if c.is_ascii_digit() => {
             let digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
             let marker = chars.get(digits);
-            (digits <= 9 && matches!(marker, Some('.' | ')')) && space_after(digits))
-                .then_some(digits)
+            (digits <= 9 && matches!(marker, Some('.' | ')')) && space_after(digits)).then_some(digits)
         }
         _ => None,
     }
@@ -112,10 +102,7 @@ fn is_break_line(value: &str) -> bool {
 /// `[label]: destination` at the start of a line defines a link reference and
 /// would vanish from the output.
 fn is_link_definition(chars: &[char]) -> bool {
-    chars
-        .iter()
-        .position(|&c| c == ']')
-        .is_some_and(|end| chars.get(end + 1) == Some(&':'))
+    chars.iter().position(|&c| c == ']').is_some_and(|end| chars.get(end + 1) == Some(&':'))
 }
 
 fn find_backtick_run(chars: &[char], from: usize, len: usize) -> Option<usize> {
@@ -149,14 +136,8 @@ mod tests {
         assert_eq!(escape_inline("a\n# b"), "a # b");
         assert_eq!(escape_inline("    indented"), " indented");
         assert_eq!(escape_inline("   # heading"), " \\# heading");
-        assert_eq!(
-            escape_inline("<script>x</script>"),
-            "\\<script>x\\</script>"
-        );
-        assert_eq!(
-            escape_inline("![x](http://e/x.png)"),
-            "\\![x](http://e/x.png)"
-        );
+        assert_eq!(escape_inline("<script>x</script>"), "\\<script>x\\</script>");
+        assert_eq!(escape_inline("![x](http://e/x.png)"), "\\![x](http://e/x.png)");
         assert_eq!(escape_inline("[a]: http://x"), "\\[a]: http://x");
         assert_eq!(escape_inline("``` code"), "\\`\\`\\` code");
     }
@@ -164,10 +145,7 @@ mod tests {
     #[test]
     fn inline_markdown_survives() {
         assert_eq!(escape_inline("**bold** and *it*"), "**bold** and *it*");
-        assert_eq!(
-            escape_inline("see [docs](https://example.com)"),
-            "see [docs](https://example.com)"
-        );
+        assert_eq!(escape_inline("see [docs](https://example.com)"), "see [docs](https://example.com)");
         assert_eq!(escape_inline("run `a|b <c>`"), "run `a\\|b <c>`");
         assert_eq!(escape_inline("2024. 年度"), "2024\\. 年度");
         assert_eq!(escape_inline("3.5 倍"), "3.5 倍");

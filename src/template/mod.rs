@@ -23,58 +23,22 @@ pub use escape::escape_inline;
 /// Templates that make up a document, by name. `policy.md` is the entry point.
 const BUILTIN: &[(&str, &str)] = &[
     ("policy.md", include_str!("../../templates/policy.md")),
-    (
-        "partials/document-control.md",
-        include_str!("../../templates/partials/document-control.md"),
-    ),
-    (
-        "partials/revision-history.md",
-        include_str!("../../templates/partials/revision-history.md"),
-    ),
-    (
-        "partials/ladder-table.md",
-        include_str!("../../templates/partials/ladder-table.md"),
-    ),
-    (
-        "sections/general.md",
-        include_str!("../../templates/sections/general.md"),
-    ),
-    (
-        "sections/duties.md",
-        include_str!("../../templates/sections/duties.md"),
-    ),
-    (
-        "sections/workflow.md",
-        include_str!("../../templates/sections/workflow.md"),
-    ),
-    (
-        "sections/discipline.md",
-        include_str!("../../templates/sections/discipline.md"),
-    ),
-    (
-        "sections/appraisal.md",
-        include_str!("../../templates/sections/appraisal.md"),
-    ),
-    (
-        "sections/training.md",
-        include_str!("../../templates/sections/training.md"),
-    ),
-    (
-        "sections/career.md",
-        include_str!("../../templates/sections/career.md"),
-    ),
-    (
-        "sections/supplementary.md",
-        include_str!("../../templates/sections/supplementary.md"),
-    ),
+    ("partials/document-control.md", include_str!("../../templates/partials/document-control.md")),
+    ("partials/revision-history.md", include_str!("../../templates/partials/revision-history.md")),
+    ("partials/ladder-table.md", include_str!("../../templates/partials/ladder-table.md")),
+    ("sections/general.md", include_str!("../../templates/sections/general.md")),
+    ("sections/duties.md", include_str!("../../templates/sections/duties.md")),
+    ("sections/workflow.md", include_str!("../../templates/sections/workflow.md")),
+    ("sections/discipline.md", include_str!("../../templates/sections/discipline.md")),
+    ("sections/appraisal.md", include_str!("../../templates/sections/appraisal.md")),
+    ("sections/training.md", include_str!("../../templates/sections/training.md")),
+    ("sections/career.md", include_str!("../../templates/sections/career.md")),
+    ("sections/supplementary.md", include_str!("../../templates/sections/supplementary.md")),
     ("page.html", include_str!("../../templates/page.html")),
 ];
 
 const LOCALES: &[(Locale, &str)] = &[
-    (
-        Locale::ZhCn,
-        include_str!("../../templates/locales/zh-CN.json"),
-    ),
+    (Locale::ZhCn, include_str!("../../templates/locales/zh-CN.json")),
     (Locale::En, include_str!("../../templates/locales/en.json")),
 ];
 
@@ -106,20 +70,9 @@ impl Templates {
     pub fn builtin() -> Templates {
         let sources = BUILTIN
             .iter()
-            .map(|(name, text)| {
-                (
-                    name.to_string(),
-                    Source {
-                        text: text.to_string(),
-                        origin: None,
-                    },
-                )
-            })
+            .map(|(name, text)| (name.to_string(), Source { text: text.to_string(), origin: None }))
             .collect();
-        let locales = LOCALES
-            .iter()
-            .map(|(l, text)| (l.code(), text.to_string()))
-            .collect();
+        let locales = LOCALES.iter().map(|(l, text)| (l.code(), text.to_string())).collect();
         Templates { sources, locales }
     }
 
@@ -130,51 +83,28 @@ impl Templates {
 
     /// The text of a built-in template.
     pub fn builtin_text(name: &str) -> Option<&'static str> {
-        BUILTIN
-            .iter()
-            .find(|(n, _)| *n == name)
-            .map(|(_, text)| *text)
+        BUILTIN.iter().find(|(n, _)| *n == name).map(|(_, text)| *text)
     }
 
     /// Replaces (or adds) a template. `name` is relative to the templates
     /// folder with `/` separators, e.g. `sections/duties.md`; a name under
     /// `locales/` replaces that locale's strings.
     pub fn overlay(&mut self, name: &str, text: String, origin: PathBuf) {
-        if let Some(code) = name
-            .strip_prefix("locales/")
-            .and_then(|f| f.strip_suffix(".json"))
+        if let Some(code) = name.strip_prefix("locales/").and_then(|f| f.strip_suffix(".json"))
             && let Some(locale) = Locale::parse(code)
         {
             self.locales.insert(locale.code(), text);
             return;
         }
-        self.sources.insert(
-            name.to_string(),
-            Source {
-                text,
-                origin: Some(origin),
-            },
-        );
+        self.sources.insert(name.to_string(), Source { text, origin: Some(origin) });
     }
 
     /// Locale strings as a JSON tree, passed to templates as `t`.
     pub fn strings(&self, locale: Locale) -> Result<serde_json::Value> {
-        let text = self
-            .locales
-            .get(locale.code())
-            .map(String::as_str)
-            .unwrap_or("{}");
+        let text = self.locales.get(locale.code()).map(String::as_str).unwrap_or("{}");
         serde_json::from_str(text).map_err(|e| {
-            Error::new(
-                ErrorCode::Template,
-                format!("the {} locale strings are not valid JSON", locale.code()),
-            )
-            .with_detail(format!(
-                "locales/{}.json at line {}, column {}",
-                locale.code(),
-                e.line(),
-                e.column()
-            ))
+            Error::new(ErrorCode::Template, format!("the {} locale strings are not valid JSON", locale.code()))
+                .with_detail(format!("locales/{}.json at line {}, column {}", locale.code(), e.line(), e.column()))
         })
     }
 
@@ -187,10 +117,7 @@ impl Templates {
         } else {
             tera.autoescape_on([".html"]);
         }
-        let selected = self
-            .sources
-            .iter()
-            .filter(|(name, _)| name.ends_with(suffix));
+        let selected = self.sources.iter().filter(|(name, _)| name.ends_with(suffix));
         tera.add_raw_templates(selected.map(|(name, src)| (name.as_str(), src.text.as_str())))
             .map_err(|e| self.tera_error(&e))?;
         Ok(tera)
@@ -201,9 +128,7 @@ impl Templates {
         let tera = self.engine(".md")?;
         let strings = self.strings(policy.document.locale)?;
         let context = view::context(policy, strings);
-        let text = tera
-            .render("policy.md", &context)
-            .map_err(|e| self.tera_error(&e))?;
+        let text = tera.render("policy.md", &context).map_err(|e| self.tera_error(&e))?;
         Ok(tidy_blank_lines(&text))
     }
 
@@ -215,8 +140,7 @@ impl Templates {
         context.insert("title", &policy.document.title);
         context.insert("lang", &policy.document.locale.code());
         context.insert("body", &tera::Value::safe_string(body_html));
-        tera.render("page.html", &context)
-            .map_err(|e| self.tera_error(&e))
+        tera.render("page.html", &context).map_err(|e| self.tera_error(&e))
     }
 
     /// Turns a Tera error into one sentence naming the file, line and column,
@@ -227,15 +151,9 @@ impl Templates {
             _ => None,
         };
         let Some(report) = report else {
-            return Error::new(
-                ErrorCode::Template,
-                format!("template error: {}", lowercase_first(&err.to_string())),
-            );
+            return Error::new(ErrorCode::Template, format!("template error: {}", lowercase_first(&err.to_string())));
         };
-        let origin = self
-            .sources
-            .get(report.filename())
-            .and_then(|s| s.origin.as_ref());
+        let origin = self.sources.get(report.filename()).and_then(|s| s.origin.as_ref());
         let (file, hint) = match origin {
             Some(path) => (
                 path.display().to_string(),
@@ -256,13 +174,7 @@ impl Templates {
                 lowercase_first(report.message())
             ),
         )
-        .with_details(
-            err.to_string()
-                .lines()
-                .skip(1)
-                .filter(|l| !l.trim().is_empty())
-                .map(str::to_string),
-        )
+        .with_details(err.to_string().lines().skip(1).filter(|l| !l.trim().is_empty()).map(str::to_string))
         .with_detail(hint)
     }
 }

@@ -24,23 +24,14 @@ pub fn context(policy: &Policy, strings: serde_json::Value) -> Context {
     let policy = policy.sanitized();
     let mut ctx = Context::new();
 
-    let role_title: BTreeMap<&str, &str> = policy
-        .duties
-        .roles
-        .iter()
-        .map(|r| (r.id.as_str(), r.title.as_str()))
-        .collect();
-    let scope_roles: Vec<&str> = policy
-        .general
-        .scope_roles
-        .iter()
-        .map(|id| role_title.get(id.as_str()).copied().unwrap_or(id))
-        .collect();
+    let role_title: BTreeMap<&str, &str> =
+        policy.duties.roles.iter().map(|r| (r.id.as_str(), r.title.as_str())).collect();
+    let scope_roles: Vec<&str> =
+        policy.general.scope_roles.iter().map(|id| role_title.get(id.as_str()).copied().unwrap_or(id)).collect();
 
     let mut indicator_rows = Vec::new();
     flatten(&policy.appraisal.indicators, 0, &mut indicator_rows);
-    let indicator_total =
-        Weight::sum(policy.appraisal.indicators.iter().map(|i| &i.weight)).to_string();
+    let indicator_total = Weight::sum(policy.appraisal.indicators.iter().map(|i| &i.weight)).to_string();
 
     let per = |period: PayPeriod| match period {
         PayPeriod::Month => "month",
@@ -67,30 +58,15 @@ pub fn context(policy: &Policy, strings: serde_json::Value) -> Context {
 
     let mut level_roles = BTreeMap::new();
     let mut level_requirements = BTreeMap::new();
-    let track_levels = policy
-        .career
-        .professional_track
-        .iter()
-        .flat_map(|t| t.levels.iter());
+    let track_levels = policy.career.professional_track.iter().flat_map(|t| t.levels.iter());
     for level in policy.career.levels.iter().chain(track_levels) {
-        let titles: Vec<&str> = level
-            .roles
-            .iter()
-            .map(|id| role_title.get(id.as_str()).copied().unwrap_or(id))
-            .collect();
+        let titles: Vec<&str> =
+            level.roles.iter().map(|id| role_title.get(id.as_str()).copied().unwrap_or(id)).collect();
         level_roles.insert(level.id.as_str(), titles.join(text(&strings, "list_sep")));
-        level_requirements.insert(
-            level.id.as_str(),
-            requirements_text(&level.requirements, &strings),
-        );
+        level_requirements.insert(level.id.as_str(), requirements_text(&level.requirements, &strings));
     }
 
-    let version = policy
-        .document
-        .revisions
-        .last()
-        .map(|r| r.version.clone())
-        .unwrap_or_default();
+    let version = policy.document.revisions.last().map(|r| r.version.clone()).unwrap_or_default();
 
     ctx.insert("t", &strings);
     ctx.insert("version", &version);
@@ -106,10 +82,7 @@ pub fn context(policy: &Policy, strings: serde_json::Value) -> Context {
 }
 
 fn text<'a>(strings: &'a serde_json::Value, path: &str) -> &'a str {
-    path.split('.')
-        .fold(strings, |v, key| &v[key])
-        .as_str()
-        .unwrap_or("")
+    path.split('.').fold(strings, |v, key| &v[key]).as_str().unwrap_or("")
 }
 
 /// One cell of the ladder table: "at least 2 years in the level below; appraisal: …".
@@ -122,36 +95,17 @@ fn requirements_text(req: &LevelRequirements, strings: &serde_json::Value) -> St
             "{}{}{}",
             text(strings, "career.tenure_before"),
             req.tenure_years,
-            text(
-                strings,
-                if req.tenure_years == 1 {
-                    "career.tenure_after_one"
-                } else {
-                    "career.tenure_after"
-                }
-            )
+            text(strings, if req.tenure_years == 1 { "career.tenure_after_one" } else { "career.tenure_after" })
         ));
     }
     if !req.appraisal.is_empty() {
-        parts.push(format!(
-            "{}{colon}{}",
-            text(strings, "career.appraisal"),
-            req.appraisal
-        ));
+        parts.push(format!("{}{colon}{}", text(strings, "career.appraisal"), req.appraisal));
     }
     if !req.skills.is_empty() {
-        parts.push(format!(
-            "{}{colon}{}",
-            text(strings, "career.skills"),
-            req.skills.join(list_sep)
-        ));
+        parts.push(format!("{}{colon}{}", text(strings, "career.skills"), req.skills.join(list_sep)));
     }
     if !req.certificates.is_empty() {
-        parts.push(format!(
-            "{}{colon}{}",
-            text(strings, "career.certificates"),
-            req.certificates.join(list_sep)
-        ));
+        parts.push(format!("{}{colon}{}", text(strings, "career.certificates"), req.certificates.join(list_sep)));
     }
     parts.join(text(strings, "sentence_sep"))
 }

@@ -7,11 +7,7 @@ use std::process::{Command, Output};
 use crate::fixtures;
 
 fn policywright(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_policywright"))
-        .args(args)
-        .current_dir(dir)
-        .output()
-        .expect("the binary runs")
+    Command::new(env!("CARGO_BIN_EXE_policywright")).args(args).current_dir(dir).output().expect("the binary runs")
 }
 
 fn stdout(o: &Output) -> String {
@@ -32,14 +28,8 @@ fn presets_lists_presets_and_the_role_library() {
     let out = policywright(dir.path(), &["presets"]);
     assert_eq!(out.status.code(), Some(0));
     let text = stdout(&out);
-    assert!(
-        text.contains("operations   zh-CN  运营人员岗位工作制度"),
-        "{text}"
-    );
-    assert!(
-        text.contains("operations   en     Operations Staff Policy"),
-        "{text}"
-    );
+    assert!(text.contains("operations   zh-CN  运营人员岗位工作制度"), "{text}");
+    assert!(text.contains("operations   en     Operations Staff Policy"), "{text}");
     for id in [
         "operations-manager",
         "operations-specialist",
@@ -55,10 +45,7 @@ fn presets_lists_presets_and_the_role_library() {
         "smm-manager",
         "all-media-operator",
     ] {
-        assert!(
-            text.contains(&format!("  {id} ")),
-            "role {id} missing from:\n{text}"
-        );
+        assert!(text.contains(&format!("  {id} ")), "role {id} missing from:\n{text}");
     }
 }
 
@@ -68,78 +55,29 @@ fn the_documented_workflow_runs_end_to_end() {
     let d = dir.path();
     let run = |args: &[&str]| {
         let out = policywright(d, args);
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{args:?}\nstdout: {}\nstderr: {}",
-            stdout(&out),
-            stderr(&out)
-        );
+        assert_eq!(out.status.code(), Some(0), "{args:?}\nstdout: {}\nstderr: {}", stdout(&out), stderr(&out));
         out
     };
     assert_eq!(
-        stdout(&run(&[
-            "new",
-            "--preset",
-            "operations",
-            "--locale",
-            "zh-CN",
-            "-o",
-            "ops.policy.json"
-        ])),
+        stdout(&run(&["new", "--preset", "operations", "--locale", "zh-CN", "-o", "ops.policy.json"])),
         "wrote ops.policy.json\n"
     );
-    run(&[
-        "new",
-        "--preset",
-        "operations",
-        "--locale",
-        "en",
-        "-o",
-        "ops-en.policy.json",
-    ]);
+    run(&["new", "--preset", "operations", "--locale", "en", "-o", "ops-en.policy.json"]);
     let validated = run(&["validate", "ops.policy.json"]);
     assert_eq!(
         stderr(&validated),
         "warning: document.company: is empty\n  hint: fill in the company's name before publishing\nops.policy.json: 0 errors, 1 warning\n"
     );
-    assert_eq!(
-        stdout(&run(&[
-            "render",
-            "ops.policy.json",
-            "--format",
-            "md",
-            "-o",
-            "ops.md"
-        ])),
-        "wrote ops.md\n"
-    );
-    run(&[
-        "render",
-        "ops.policy.json",
-        "--format",
-        "html",
-        "-o",
-        "ops.html",
-    ]);
-    run(&[
-        "render",
-        "ops-en.policy.json",
-        "--format",
-        "md",
-        "-o",
-        "ops-en.md",
-    ]);
+    assert_eq!(stdout(&run(&["render", "ops.policy.json", "--format", "md", "-o", "ops.md"])), "wrote ops.md\n");
+    run(&["render", "ops.policy.json", "--format", "html", "-o", "ops.html"]);
+    run(&["render", "ops-en.policy.json", "--format", "md", "-o", "ops-en.md"]);
 
     let md = std::fs::read_to_string(d.join("ops.md")).expect("ops.md");
     assert!(md.starts_with("# 运营人员岗位工作制度\n"), "{md}");
     assert!(md.contains("## 第五章\u{3000}绩效考核"), "{md}");
     assert!(md.contains("| **工作业绩** | **60%** |"), "{md}");
     let html = std::fs::read_to_string(d.join("ops.html")).expect("ops.html");
-    assert!(
-        html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"),
-        "{html}"
-    );
+    assert!(html.starts_with("<!DOCTYPE html>\n<html lang=\"zh-CN\">"), "{html}");
     assert!(html.contains("<h2>第一章\u{3000}总则</h2>"), "{html}");
     assert!(html.contains("default-src 'none'"), "{html}");
     let en = std::fs::read_to_string(d.join("ops-en.md")).expect("ops-en.md");
@@ -156,10 +94,7 @@ fn schema_describes_the_policy_file() {
     assert_eq!(schema["title"], "Policy");
     let required = schema["required"].as_array().expect("required list");
     for field in ["schema_version", "document", "appraisal", "career"] {
-        assert!(
-            required.contains(&field.into()),
-            "{field} not required: {required:?}"
-        );
+        assert!(required.contains(&field.into()), "{field} not required: {required:?}");
     }
     assert_eq!(schema["$defs"]["Weight"]["multipleOf"], 0.01);
 }
@@ -175,23 +110,17 @@ fn new_refuses_to_overwrite_and_writes_nothing_on_a_bad_role() {
         stderr(&out),
         "error: mine.policy.json already exists\n  hint: choose another name, or pass --force to overwrite it\n"
     );
-    assert_eq!(
-        std::fs::read_to_string(d.join("mine.policy.json")).expect("read"),
-        "my edits"
-    );
+    assert_eq!(std::fs::read_to_string(d.join("mine.policy.json")).expect("read"), "my edits");
 
-    let out = policywright(
-        d,
-        &[
-            "new",
-            "--roles",
-            "data-analyst,chief-vibes-officer",
-            "-o",
-            "x.policy.json",
-        ],
-    );
+    let out = policywright(d, &["new", "--roles", "data-analyst,chief-vibes-officer", "-o", "x.policy.json"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).starts_with("error: the role library has no role \"chief-vibes-officer\"\n  available roles: operations-manager, "), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with(
+            "error: the role library has no role \"chief-vibes-officer\"\n  available roles: operations-manager, "
+        ),
+        "{}",
+        stderr(&out)
+    );
     assert!(!d.join("x.policy.json").exists());
 }
 
@@ -201,25 +130,14 @@ fn new_with_roles_from_the_library_validates() {
     let d = dir.path();
     let out = policywright(
         d,
-        &[
-            "new",
-            "--locale",
-            "en",
-            "--roles",
-            "smm-manager,all-media-operator,data-analyst",
-            "-o",
-            "p.policy.json",
-        ],
+        &["new", "--locale", "en", "--roles", "smm-manager,all-media-operator,data-analyst", "-o", "p.policy.json"],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let out = policywright(d, &["validate", "p.policy.json"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let out = policywright(d, &["render", "p.policy.json", "--format", "md"]);
     let md = stdout(&out);
-    assert!(
-        md.contains("### 2.1 Social Media Marketing Manager"),
-        "{md}"
-    );
+    assert!(md.contains("### 2.1 Social Media Marketing Manager"), "{md}");
     assert!(md.contains("### 2.2 All-Media Operator"), "{md}");
     assert!(!md.contains("### 2.4"), "only the three picked roles: {md}");
 }
@@ -248,19 +166,13 @@ fn malformed_json_names_line_and_column() {
 #[test]
 fn a_newer_file_is_refused_and_left_alone() {
     let before = std::fs::read(fixtures("cli").join("newer-schema.policy.json")).expect("read");
-    let out = policywright(
-        &fixtures("cli"),
-        &["render", "newer-schema.policy.json", "--format", "md"],
-    );
+    let out = policywright(&fixtures("cli"), &["render", "newer-schema.policy.json", "--format", "md"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
         "error: newer-schema.policy.json was written by a newer Policywright (schema version 99; this build reads up to 1)\n  hint: update Policywright to open this file; it was left unchanged\n"
     );
-    assert_eq!(
-        std::fs::read(fixtures("cli").join("newer-schema.policy.json")).expect("read"),
-        before
-    );
+    assert_eq!(std::fs::read(fixtures("cli").join("newer-schema.policy.json")).expect("read"), before);
 }
 
 #[test]
@@ -272,24 +184,15 @@ fn shape_errors_name_the_json_path() {
 
     let out = policywright(&fixtures("cli"), &["validate", "typo-field.policy.json"]);
     let err = stderr(&out);
-    assert!(
-        err.contains("document.titel: unknown field `titel`, expected one of `title`, "),
-        "{err}"
-    );
-    assert!(
-        err.ends_with("  hint: `policywright schema` prints the expected structure\n"),
-        "{err}"
-    );
+    assert!(err.contains("document.titel: unknown field `titel`, expected one of `title`, "), "{err}");
+    assert!(err.ends_with("  hint: `policywright schema` prints the expected structure\n"), "{err}");
 }
 
 #[test]
 fn io_and_encoding_errors() {
     let out = policywright(&fixtures("cli"), &["validate", "nowhere.policy.json"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(
-        stderr(&out),
-        "error: cannot read nowhere.policy.json: no such file or directory\n"
-    );
+    assert_eq!(stderr(&out), "error: cannot read nowhere.policy.json: no such file or directory\n");
 
     let out = policywright(&fixtures("cli"), &["validate", "not-utf8.policy.json"]);
     assert_eq!(out.status.code(), Some(1));
@@ -308,24 +211,11 @@ fn render_refuses_an_invalid_policy_and_writes_no_file() {
     let d = dir.path();
     policywright(d, &["new", "--locale", "en", "-o", "p.policy.json"]);
     let text = std::fs::read_to_string(d.join("p.policy.json")).expect("read");
-    std::fs::write(
-        d.join("p.policy.json"),
-        text.replacen("\"weight\": 60", "\"weight\": 70", 1),
-    )
-    .expect("write");
-    let out = policywright(
-        d,
-        &["render", "p.policy.json", "--format", "md", "-o", "p.md"],
-    );
+    std::fs::write(d.join("p.policy.json"), text.replacen("\"weight\": 60", "\"weight\": 70", 1)).expect("write");
+    let out = policywright(d, &["render", "p.policy.json", "--format", "md", "-o", "p.md"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(
-        err.contains("error: appraisal.indicators: the top-level weights add up to 110, not 100\n"),
-        "{err}"
-    );
-    assert!(
-        err.ends_with("error: p.policy.json has errors; fix them, then export again\n"),
-        "{err}"
-    );
+    assert!(err.contains("error: appraisal.indicators: the top-level weights add up to 110, not 100\n"), "{err}");
+    assert!(err.ends_with("error: p.policy.json has errors; fix them, then export again\n"), "{err}");
     assert!(!d.join("p.md").exists());
 }

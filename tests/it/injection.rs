@@ -48,13 +48,7 @@ fn blocks(markdown: &str) -> Vec<String> {
                 | Tag::CodeBlock(_)
                 | Tag::HtmlBlock
                 | Tag::FootnoteDefinition(_)),
-            ) => Some(
-                format!("{tag:?}")
-                    .split([' ', '(', '{'])
-                    .next()
-                    .unwrap_or_default()
-                    .to_string(),
-            ),
+            ) => Some(format!("{tag:?}").split([' ', '(', '{']).next().unwrap_or_default().to_string()),
             Event::Rule => Some("Rule".into()),
             _ => None,
         })
@@ -90,59 +84,41 @@ fn hostile_text_in_every_kind_of_place_prints_literally() {
             ],
         );
         let md = export::markdown(&policy, &templates).expect("renders");
-        assert_eq!(
-            blocks(&md),
-            clean_blocks,
-            "structure changed for {hostile:?}:\n{md}"
-        );
+        assert_eq!(blocks(&md), clean_blocks, "structure changed for {hostile:?}:\n{md}");
         let text = plain_text(&md);
+        assert!(!text.contains("<<RAW HTML>>"), "raw HTML got through for {hostile:?}");
         assert!(
-            !text.contains("<<RAW HTML>>"),
-            "raw HTML got through for {hostile:?}"
-        );
-        assert!(
-            !Parser::new_ext(&md, parser_options())
-                .any(|e| matches!(e, Event::Start(Tag::Image { .. }))),
+            !Parser::new_ext(&md, parser_options()).any(|e| matches!(e, Event::Start(Tag::Image { .. }))),
             "an image (remote content) got through for {hostile:?}"
         );
         // A link is inline Markdown the user may write; everything else prints as typed.
         if !hostile.contains("](") {
             let flat = hostile.replace('\n', " ");
-            assert!(
-                text.contains(flat.trim()),
-                "{hostile:?} is not printed literally in:\n{text}"
-            );
+            assert!(text.contains(flat.trim()), "{hostile:?} is not printed literally in:\n{text}");
         }
     }
 }
 
 #[test]
 fn template_syntax_in_user_text_is_not_evaluated() {
-    let policy = edited(
-        Locale::En,
-        &[(
-            "general.purpose",
-            "Use {{ p.document.title }} and {% raw %} here".into(),
-        )],
-    );
+    let policy = edited(Locale::En, &[("general.purpose", "Use {{ p.document.title }} and {% raw %} here".into())]);
     let md = export::markdown(&policy, &Templates::builtin()).expect("renders");
-    assert!(
-        md.contains("Use {{ p.document.title }} and {% raw %} here"),
-        "{md}"
-    );
+    assert!(md.contains("Use {{ p.document.title }} and {% raw %} here"), "{md}");
 }
 
 #[test]
 fn inline_markdown_in_user_text_is_kept() {
     let policy = edited(
         Locale::En,
-        &[(
-            "general.purpose",
-            "**Bold**, *italic*, `code` and [a link](https://example.com).".into(),
-        )],
+        &[("general.purpose", "**Bold**, *italic*, `code` and [a link](https://example.com).".into())],
     );
     let html = to_html(&export::markdown(&policy, &Templates::builtin()).expect("renders"));
-    assert!(html.contains("<strong>Bold</strong>, <em>italic</em>, <code>code</code> and <a href=\"https://example.com\">a link</a>."), "{html}");
+    assert!(
+        html.contains(
+            "<strong>Bold</strong>, <em>italic</em>, <code>code</code> and <a href=\"https://example.com\">a link</a>."
+        ),
+        "{html}"
+    );
 }
 
 #[test]
@@ -150,37 +126,25 @@ fn html_export_never_carries_active_content() {
     let policy = edited(
         Locale::En,
         &[
-            ("general.purpose", "<img src=x onerror=alert(1)> [click](javascript:alert(1)) ![x](http://tracker.example/p.png)".into()),
+            (
+                "general.purpose",
+                "<img src=x onerror=alert(1)> [click](javascript:alert(1)) ![x](http://tracker.example/p.png)".into(),
+            ),
             ("duties.roles[0].summary", "<iframe src=\"https://evil.example\"></iframe>".into()),
         ],
     );
     let page = export::html(&policy, &Templates::builtin()).expect("renders");
     let lower = page.to_lowercase();
-    for needle in [
-        "<img",
-        "<iframe",
-        "javascript:",
-        "<script",
-        "onerror=alert(1)>",
-    ] {
+    for needle in ["<img", "<iframe", "javascript:", "<script", "onerror=alert(1)>"] {
         assert!(!lower.contains(needle), "{needle} in page");
     }
-    assert!(
-        page.contains("&lt;img src=x onerror=alert(1)&gt;"),
-        "raw HTML shows as text"
-    );
+    assert!(page.contains("&lt;img src=x onerror=alert(1)&gt;"), "raw HTML shows as text");
 }
 
 #[test]
 fn control_characters_never_reach_an_export() {
-    let policy = edited(
-        Locale::ZhCn,
-        &[("general.purpose", "目的\u{1}说明\u{B}\u{FFFE}完".into())],
-    );
+    let policy = edited(Locale::ZhCn, &[("general.purpose", "目的\u{1}说明\u{B}\u{FFFE}完".into())]);
     let md = export::markdown(&policy, &Templates::builtin()).expect("renders");
     assert!(md.contains("目的说明完"), "{md}");
-    assert!(
-        !md.chars()
-            .any(|c| matches!(c, '\u{1}' | '\u{B}' | '\u{FFFE}'))
-    );
+    assert!(!md.chars().any(|c| matches!(c, '\u{1}' | '\u{B}' | '\u{FFFE}')));
 }

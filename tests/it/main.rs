@@ -13,14 +13,11 @@ use std::path::{Path, PathBuf};
 use policywright::model::{self, Locale, Policy};
 
 pub fn fixtures(feature: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures")
-        .join(feature)
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(feature)
 }
 
 pub fn preset(locale: Locale) -> Policy {
-    policywright::presets::preset("operations", locale, "2027-01-01")
-        .expect("built-in preset loads")
+    policywright::presets::preset("operations", locale, "2027-01-01").expect("built-in preset loads")
 }
 
 /// Sets the value at a path such as `appraisal.indicators[1].children[0].weight`.
@@ -40,9 +37,7 @@ pub fn set_path(root: &mut serde_json::Value, path: &str, value: serde_json::Val
         }
         for index in indices.split('[').filter(|s| !s.is_empty()) {
             let i: usize = index.trim_end_matches(']').parse().expect("numeric index");
-            node = node
-                .get_mut(i)
-                .unwrap_or_else(|| panic!("{path}: no item {i}"));
+            node = node.get_mut(i).unwrap_or_else(|| panic!("{path}: no item {i}"));
         }
     }
     *node = value;

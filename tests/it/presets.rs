@@ -18,10 +18,8 @@ fn both_locales_of_the_operations_preset_have_the_same_structure() {
             serde_json::Value::Object(m) => {
                 for (k, item) in m {
                     let p = format!("{path}.{k}");
-                    let id_list = k.ends_with("roles")
-                        && item
-                            .as_array()
-                            .is_some_and(|a| a.iter().all(|v| v.is_string()));
+                    let id_list =
+                        k.ends_with("roles") && item.as_array().is_some_and(|a| a.iter().all(|v| v.is_string()));
                     let id_ref = matches!(k.as_str(), "id" | "owner")
                         || (k == "reports_to" && item.as_str().is_some_and(|s| s.contains('-')));
                     if id_list || id_ref {
@@ -43,14 +41,8 @@ fn both_locales_of_the_operations_preset_have_the_same_structure() {
     let (mut a, mut b) = (Vec::new(), Vec::new());
     shape(&zh, "", &mut a);
     shape(&en, "", &mut b);
-    let a: Vec<_> = a
-        .into_iter()
-        .filter(|l| !l.starts_with(".document.locale"))
-        .collect();
-    let b: Vec<_> = b
-        .into_iter()
-        .filter(|l| !l.starts_with(".document.locale"))
-        .collect();
+    let a: Vec<_> = a.into_iter().filter(|l| !l.starts_with(".document.locale")).collect();
+    let b: Vec<_> = b.into_iter().filter(|l| !l.starts_with(".document.locale")).collect();
     assert_eq!(a, b);
 }
 
@@ -77,64 +69,28 @@ fn the_operations_preset_carries_the_source_facts() {
         ("dedication", 5),
     ];
     assert_eq!(weights, expected.map(|(id, w)| (id.to_string(), w)));
-    assert_eq!(
-        Weight::sum(p.appraisal.indicators.iter().map(|i| &i.weight)),
-        Weight::HUNDRED
-    );
-    assert_eq!(
-        p.appraisal
-            .cycles
-            .iter()
-            .map(|c| c.id.as_str())
-            .collect::<Vec<_>>(),
-        ["quarterly", "annual"]
-    );
+    assert_eq!(Weight::sum(p.appraisal.indicators.iter().map(|i| &i.weight)), Weight::HUNDRED);
+    assert_eq!(p.appraisal.cycles.iter().map(|c| c.id.as_str()).collect::<Vec<_>>(), ["quarterly", "annual"]);
     assert_eq!(p.appraisal.process.len(), 5);
     assert_eq!(
-        p.appraisal
-            .uses
-            .iter()
-            .map(|u| u.id.as_str())
-            .collect::<Vec<_>>(),
+        p.appraisal.uses.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(),
         ["pay", "promotion", "training", "reassignment"]
     );
     assert_eq!(
-        p.general
-            .principles
-            .iter()
-            .map(|u| u.id.as_str())
-            .collect::<Vec<_>>(),
+        p.general.principles.iter().map(|u| u.id.as_str()).collect::<Vec<_>>(),
         ["legality", "efficiency", "collaboration", "innovation"]
     );
     assert_eq!(
-        p.workflow
-            .stages
-            .iter()
-            .map(|s| s.id.as_str())
-            .collect::<Vec<_>>(),
+        p.workflow.stages.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
         ["planning", "execution", "monitoring", "optimisation"]
     );
     assert_eq!(p.workflow.emergency.steps.len(), 5);
     assert_eq!(
-        p.career
-            .levels
-            .iter()
-            .map(|l| l.id.as_str())
-            .collect::<Vec<_>>(),
-        [
-            "assistant",
-            "specialist",
-            "supervisor",
-            "manager",
-            "director",
-            "vp"
-        ]
+        p.career.levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(),
+        ["assistant", "specialist", "supervisor", "manager", "director", "vp"]
     );
     let kinds: BTreeSet<&str> = p.training.methods.iter().map(|m| m.kind.code()).collect();
-    assert_eq!(
-        kinds,
-        BTreeSet::from(["external", "internal", "online", "practice"])
-    );
+    assert_eq!(kinds, BTreeSet::from(["external", "internal", "online", "practice"]));
     assert_eq!(p.training.hours_per_year, 40);
 }
 
@@ -146,17 +102,8 @@ fn the_role_library_matches_across_locales() {
     assert_eq!(ids(&zh), ids(&en));
     assert!(zh.len() >= 13);
     for (a, b) in zh.iter().zip(&en) {
-        assert!(
-            !a.duties.is_empty() && !a.requirements.skills.is_empty(),
-            "{} is incomplete",
-            a.id
-        );
-        assert_eq!(
-            a.duties.len(),
-            b.duties.len(),
-            "{}: duty count differs",
-            a.id
-        );
+        assert!(!a.duties.is_empty() && !a.requirements.skills.is_empty(), "{} is incomplete", a.id);
+        assert_eq!(a.duties.len(), b.duties.len(), "{}: duty count differs", a.id);
         assert_eq!(a.skill_levels.len(), b.skill_levels.len(), "{}", a.id);
         assert_eq!(
             a.salary_band.as_ref().map(|s| (s.min, s.max)),
@@ -165,16 +112,9 @@ fn the_role_library_matches_across_locales() {
             a.id
         );
     }
-    let operator = en
-        .iter()
-        .find(|r| r.id == "all-media-operator")
-        .expect("all-media operator");
+    let operator = en.iter().find(|r| r.id == "all-media-operator").expect("all-media operator");
     assert_eq!(
-        operator
-            .skill_levels
-            .iter()
-            .map(|l| l.id.as_str())
-            .collect::<Vec<_>>(),
+        operator.skill_levels.iter().map(|l| l.id.as_str()).collect::<Vec<_>>(),
         ["level-4", "level-3", "level-2", "level-1"]
     );
 }
@@ -182,20 +122,12 @@ fn the_role_library_matches_across_locales() {
 #[test]
 fn every_library_role_makes_a_valid_policy_in_every_locale() {
     for locale in Locale::ALL {
-        let all: Vec<String> = presets::roles(locale)
-            .expect("roles")
-            .into_iter()
-            .map(|r| r.id)
-            .collect();
+        let all: Vec<String> = presets::roles(locale).expect("roles").into_iter().map(|r| r.id).collect();
         let policy = presets::with_roles(preset(locale), &all).expect("all roles");
-        let errors: Vec<String> = validate(&policy)
-            .errors()
-            .map(ToString::to_string)
-            .collect();
+        let errors: Vec<String> = validate(&policy).errors().map(ToString::to_string).collect();
         assert!(errors.is_empty(), "{errors:#?}");
         for id in &all {
-            let one =
-                presets::with_roles(preset(locale), std::slice::from_ref(id)).expect("one role");
+            let one = presets::with_roles(preset(locale), std::slice::from_ref(id)).expect("one role");
             let errors: Vec<String> = validate(&one).errors().map(ToString::to_string).collect();
             assert!(errors.is_empty(), "{id}: {errors:#?}");
         }
@@ -208,9 +140,6 @@ fn a_policy_survives_a_save_and_load_unchanged() {
         let p = preset(locale);
         let text = model::to_json(&p);
         assert_eq!(model::from_json(&text, "round trip").expect("loads"), p);
-        assert_eq!(
-            model::to_json(&model::from_json(&text, "again").expect("loads")),
-            text
-        );
+        assert_eq!(model::to_json(&model::from_json(&text, "again").expect("loads")), text);
     }
 }

@@ -48,9 +48,7 @@ fn every_numbering_scheme_numbers_chapters_and_articles() {
 #[test]
 fn the_semantic_markdown_carries_no_numbers() {
     let policy = preset(Locale::ZhCn);
-    let semantic = Templates::builtin()
-        .render_markdown(&policy)
-        .expect("renders");
+    let semantic = Templates::builtin().render_markdown(&policy).expect("renders");
     assert!(semantic.contains("## 总则\n"), "{semantic}");
     assert!(!semantic.contains("第一章"));
 }
@@ -94,8 +92,5 @@ fn missing_optional_values_print_a_placeholder() {
 fn the_html_fragment_renders_gfm_tables() {
     let html = to_html("| a | b |\n| --- | ---: |\n| 1 | 2 |\n");
     assert!(html.contains("<th>a</th>"), "{html}");
-    assert!(
-        html.contains("<td style=\"text-align: right\">2</td>"),
-        "{html}"
-    );
+    assert!(html.contains("<td style=\"text-align: right\">2</td>"), "{html}");
 }

@@ -12,11 +12,7 @@ use crate::{fixtures, preset};
 fn overlay_dir(dir: &Path) -> Templates {
     let mut templates = Templates::builtin();
     for entry in walk(dir) {
-        let name = entry
-            .strip_prefix(dir)
-            .expect("under dir")
-            .to_string_lossy()
-            .replace('\\', "/");
+        let name = entry.strip_prefix(dir).expect("under dir").to_string_lossy().replace('\\', "/");
         let text = std::fs::read_to_string(&entry).expect("template text");
         templates.overlay(&name, text, entry);
     }
@@ -41,10 +37,7 @@ fn an_override_replaces_one_template_by_name_and_keeps_the_rest() {
     let templates = overlay_dir(&fixtures("templates/override"));
     let md = export::markdown(&preset(Locale::En), &templates).expect("renders");
     assert!(md.contains("## 6 Learning at Acme\n"), "{md}");
-    assert!(
-        md.contains("Acme expects 40 hours of learning a year."),
-        "{md}"
-    );
+    assert!(md.contains("Acme expects 40 hours of learning a year."), "{md}");
     // Untouched templates still render, numbering still applies.
     assert!(md.contains("## 5 Performance appraisal\n"), "{md}");
     assert!(!md.contains("### 6.1 Goals"), "{md}");
@@ -53,12 +46,9 @@ fn an_override_replaces_one_template_by_name_and_keeps_the_rest() {
 #[test]
 fn a_locale_override_changes_the_words_but_not_the_templates() {
     let mut templates = Templates::builtin();
-    let strings = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/templates/locales/en.json"
-    ))
-    .expect("en strings")
-    .replace("\"General provisions\"", "\"Scope and principles\"");
+    let strings = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/locales/en.json"))
+        .expect("en strings")
+        .replace("\"General provisions\"", "\"Scope and principles\"");
     templates.overlay("locales/en.json", strings, "mine/locales/en.json".into());
     let md = export::markdown(&preset(Locale::En), &templates).expect("renders");
     assert!(md.contains("## 1 Scope and principles\n"), "{md}");
@@ -67,23 +57,13 @@ fn a_locale_override_changes_the_words_but_not_the_templates() {
 #[test]
 fn a_syntax_error_names_the_file_line_and_column() {
     let dir = fixtures("templates/syntax-error");
-    let err =
-        export::markdown(&preset(Locale::En), &overlay_dir(&dir)).expect_err("broken template");
+    let err = export::markdown(&preset(Locale::En), &overlay_dir(&dir)).expect_err("broken template");
     let path = dir.join("sections/training.md");
     assert_eq!(
         err.message,
-        format!(
-            "template error in {} at line 5, column 1: unexpected end of input",
-            path.display()
-        )
+        format!("template error in {} at line 5, column 1: unexpected end of input", path.display())
     );
-    assert!(
-        err.details
-            .iter()
-            .any(|l| l.contains("sections/training.md:5:1")),
-        "{:#?}",
-        err.details
-    );
+    assert!(err.details.iter().any(|l| l.contains("sections/training.md:5:1")), "{:#?}", err.details);
     assert_eq!(
         err.details.last().map(String::as_str),
         Some("hint: fix the template, or remove it from the folder to use the built-in one")
@@ -93,8 +73,7 @@ fn a_syntax_error_names_the_file_line_and_column() {
 #[test]
 fn a_missing_variable_is_an_error_not_an_empty_string() {
     let dir = fixtures("templates/missing-variable");
-    let err =
-        export::markdown(&preset(Locale::En), &overlay_dir(&dir)).expect_err("undefined variable");
+    let err = export::markdown(&preset(Locale::En), &overlay_dir(&dir)).expect_err("undefined variable");
     let path = dir.join("sections/training.md");
     assert_eq!(
         err.message,
@@ -124,7 +103,12 @@ fn the_cli_reports_template_errors_with_exit_code_1() {
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("error: template error in "), "{err}");
-    assert!(err.contains("missing-variable/sections/training.md at line 3, column 31: field `hours_per_week` is not defined"), "{err}");
+    assert!(
+        err.contains(
+            "missing-variable/sections/training.md at line 3, column 31: field `hours_per_week` is not defined"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -135,12 +119,7 @@ fn the_templates_command_writes_every_builtin_for_editing() {
         .arg(dir.path())
         .output()
         .expect("runs");
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     for name in Templates::builtin_names() {
         assert_eq!(
             std::fs::read_to_string(dir.path().join(name)).expect("written"),

@@ -25,20 +25,13 @@ fn load_case(dir: &std::path::Path) -> Policy {
 }
 
 fn report_text(policy: &Policy) -> String {
-    validate(policy)
-        .diagnostics
-        .iter()
-        .map(|d| format!("{d}\n"))
-        .collect()
+    validate(policy).diagnostics.iter().map(|d| format!("{d}\n")).collect()
 }
 
 #[test]
 fn every_fixture_reports_exactly_what_it_expects() {
     let root = fixtures("validate");
-    let mut dirs: Vec<_> = fs::read_dir(&root)
-        .expect("fixture folder")
-        .map(|e| e.expect("entry").path())
-        .collect();
+    let mut dirs: Vec<_> = fs::read_dir(&root).expect("fixture folder").map(|e| e.expect("entry").path()).collect();
     dirs.sort();
     assert!(dirs.len() >= 10, "the validation fixtures went missing");
     let mut failures = Vec::new();
@@ -48,13 +41,10 @@ fn every_fixture_reports_exactly_what_it_expects() {
         if std::env::var_os("UPDATE_EXPECTED").is_some() {
             fs::write(&expected_path, &actual).expect("write expected");
         }
-        let expected = fs::read_to_string(&expected_path)
-            .unwrap_or_else(|_| format!("(missing {})", expected_path.display()));
+        let expected =
+            fs::read_to_string(&expected_path).unwrap_or_else(|_| format!("(missing {})", expected_path.display()));
         if actual != expected {
-            failures.push(format!(
-                "{}\n--- expected\n{expected}--- actual\n{actual}",
-                dir.display()
-            ));
+            failures.push(format!("{}\n--- expected\n{expected}--- actual\n{actual}", dir.display()));
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
@@ -62,21 +52,12 @@ fn every_fixture_reports_exactly_what_it_expects() {
 
 #[test]
 fn the_weight_error_names_the_path_and_the_fix() {
-    let policy = edited(
-        Locale::En,
-        &[("appraisal.indicators[1].children[0].weight", 20.into())],
-    );
+    let policy = edited(Locale::En, &[("appraisal.indicators[1].children[0].weight", 20.into())]);
     let report = validate(&policy);
     let error = report.errors().next().expect("one error");
     assert_eq!(error.path, "appraisal.indicators[1].children");
-    assert_eq!(
-        error.message,
-        "the weights under \"Ability\" add up to 35, but \"Ability\" has weight 30"
-    );
-    assert_eq!(
-        error.hint,
-        "make the weights under \"Ability\" add up to 30, or set its weight to 35"
-    );
+    assert_eq!(error.message, "the weights under \"Ability\" add up to 35, but \"Ability\" has weight 30");
+    assert_eq!(error.hint, "make the weights under \"Ability\" add up to 30, or set its weight to 35");
 }
 
 #[test]
