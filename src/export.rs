@@ -13,6 +13,7 @@ use crate::template::Templates;
 pub enum Format {
     Md,
     Html,
+    Docx,
 }
 
 impl Format {
@@ -20,6 +21,7 @@ impl Format {
         match self {
             Format::Md => "md",
             Format::Html => "html",
+            Format::Docx => "docx",
         }
     }
 }
@@ -40,5 +42,6 @@ pub fn render(policy: &Policy, format: Format, templates: &Templates) -> Result<
     Ok(match format {
         Format::Md => markdown(policy, templates)?.into_bytes(),
         Format::Html => html(policy, templates)?.into_bytes(),
+        Format::Docx => crate::docx::policy_docx(policy, templates)?,
     })
 }

@@ -10,6 +10,7 @@
 //! Nothing in this crate touches the disk or the clock: callers pass file
 //! contents, dates and template overrides in, and get bytes back.
 
+pub mod docx;
 pub mod error;
 pub mod export;
 pub mod markdown;

@@ -49,7 +49,7 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Export a policy as Markdown or HTML
+    /// Export a policy as Markdown, HTML or DOCX
     Render {
         file: PathBuf,
         #[arg(long, value_enum)]
@@ -75,6 +75,7 @@ enum Command {
 enum FormatArg {
     Md,
     Html,
+    Docx,
 }
 
 fn parse_locale(text: &str) -> std::result::Result<Locale, String> {
@@ -90,6 +91,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let format = match format {
                 FormatArg::Md => Format::Md,
                 FormatArg::Html => Format::Html,
+                FormatArg::Docx => Format::Docx,
             };
             render(&file, format, output.as_deref(), templates.as_deref())
         }

@@ -104,3 +104,13 @@ impl Policy {
         serde_json::from_value(value).unwrap_or_else(|_| self.clone())
     }
 }
+
+/// sha256 of the canonical JSON (sorted keys, no whitespace), as lowercase
+/// hex: the identity of a policy's content, independent of file formatting.
+pub fn content_hash(policy: &Policy) -> String {
+    use sha2::{Digest, Sha256};
+    // serde_json's default map keeps keys sorted, which makes this canonical.
+    let value = serde_json::to_value(policy).unwrap_or_default();
+    let digest = Sha256::digest(value.to_string().as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}

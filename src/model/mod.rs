@@ -13,7 +13,7 @@ mod weight;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-pub use load::{MAX_INPUT_BYTES, SCHEMA_VERSION, from_json, schema_json, to_json};
+pub use load::{MAX_INPUT_BYTES, SCHEMA_VERSION, content_hash, from_json, schema_json, to_json};
 pub use text::strip_xml_illegal;
 pub use weight::Weight;
 

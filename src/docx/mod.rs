@@ -1,0 +1,143 @@
+//! Markdown → DOCX: the writer behind `render --format docx` and `convert`.
+//!
+//! One writer serves both. A policy's semantic Markdown (headings without
+//! numbers) goes in with the policy's numbering scheme, and Word numbers the
+//! headings itself; any other Markdown file goes in plain.
+
+mod blocks;
+mod package;
+mod schema_order;
+mod styles;
+mod writer;
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::model::{Locale, NumberingScheme, Policy};
+use crate::template::Templates;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageSize {
+    A4,
+    Letter,
+}
+
+/// Document properties, written to `docProps/core.xml` and `custom.xml`.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub subject: String,
+    pub creator: String,
+    /// BCP 47 tag, `zh-CN` or `en-US`.
+    pub lang: String,
+    /// `YYYY-MM-DD`; created and modified times are this day, 00:00 UTC.
+    pub date: String,
+    pub revision: u32,
+    /// Extra name/value pairs for `docProps/custom.xml`.
+    pub custom: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct DocxOptions {
+    pub locale: Locale,
+    pub page: PageSize,
+    /// Real Word numbering for headings 1–3; `None` leaves them unnumbered.
+    pub numbering: Option<NumberingScheme>,
+    /// The first `#` heading is the document's Title, and `##` is Heading 1.
+    pub title_from_h1: bool,
+    /// A table of contents before the first heading.
+    pub toc: bool,
+    pub header_text: String,
+    /// Shown in the footer as `v1.2 · page X of Y`; empty for none.
+    pub version: String,
+    pub meta: Meta,
+}
+
+impl DocxOptions {
+    /// Plain conversion of any Markdown file.
+    pub fn plain(locale: Locale) -> DocxOptions {
+        DocxOptions {
+            locale,
+            page: match locale {
+                Locale::ZhCn => PageSize::A4,
+                Locale::En => PageSize::Letter,
+            },
+            numbering: None,
+            title_from_h1: false,
+            toc: false,
+            header_text: String::new(),
+            version: String::new(),
+            meta: Meta {
+                lang: lang_tag(locale).to_string(),
+                date: "2000-01-01".to_string(),
+                revision: 1,
+                ..Meta::default()
+            },
+        }
+    }
+}
+
+fn lang_tag(locale: Locale) -> &'static str {
+    match locale {
+        Locale::ZhCn => "zh-CN",
+        Locale::En => "en-US",
+    }
+}
+
+/// Any CommonMark/GFM text to a `.docx`.
+pub fn markdown_to_docx(markdown: &str, opts: &DocxOptions) -> Result<Vec<u8>> {
+    let doc = blocks::parse(markdown);
+    let mut docx = writer::Writer::new(opts).write(doc);
+    for (name, value) in &opts.meta.custom {
+        docx = docx.custom_property(name.as_str(), value.as_str());
+    }
+    package::package(docx.build(), &opts.meta)
+}
+
+/// The options a policy's own export uses.
+pub fn policy_options(policy: &Policy) -> DocxOptions {
+    let doc = &policy.document;
+    let locale = doc.locale;
+    let version = doc.revisions.last().map(|r| r.version.clone()).unwrap_or_default();
+    let date = doc.revisions.last().map(|r| r.date.clone()).unwrap_or_else(|| doc.effective_date.clone());
+    let header_text = [doc.company.trim(), doc.title.trim()]
+        .iter()
+        .filter(|s| !s.is_empty())
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" · ");
+    let mut custom = vec![
+        ("PolicyNumber".to_string(), doc.number.clone()),
+        ("PolicyVersion".to_string(), version.clone()),
+        ("EffectiveDate".to_string(), doc.effective_date.clone()),
+        ("ContentHash".to_string(), crate::model::content_hash(policy)),
+    ];
+    custom.retain(|(_, v)| !v.is_empty());
+    DocxOptions {
+        numbering: Some(doc.numbering),
+        title_from_h1: true,
+        toc: true,
+        header_text,
+        version: version.clone(),
+        meta: Meta {
+            title: doc.title.clone(),
+            subject: doc.number.clone(),
+            creator: if doc.approvals.prepared_by.is_empty() {
+                doc.owner_department.clone()
+            } else {
+                doc.approvals.prepared_by.clone()
+            },
+            lang: lang_tag(locale).to_string(),
+            date,
+            revision: u32::try_from(doc.revisions.len()).unwrap_or(1).max(1),
+            custom,
+        },
+        ..DocxOptions::plain(locale)
+    }
+}
+
+/// A policy to a `.docx`, with Word numbering, TOC, header and footer.
+pub fn policy_docx(policy: &Policy, templates: &Templates) -> Result<Vec<u8>> {
+    let semantic = templates.render_markdown(policy)?;
+    markdown_to_docx(&semantic, &policy_options(&policy.sanitized()))
+}
