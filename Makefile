@@ -5,7 +5,7 @@ CARGO ?= cargo
 OUT   ?= out
 BIN   := target/debug/policywright
 
-.PHONY: run test bench setup build lint clean
+.PHONY: run test bench setup build clean docx-pages
 
 setup:
 	@.ci/setup
@@ -24,10 +24,25 @@ run: build
 	@echo
 	@echo "Open $(abspath $(OUT))/ops.html in a browser, or read $(abspath $(OUT))/ops.md."
 
+DOCX_OUT := target/tmp/docx-check
+
+# The Rust tests write every DOCX they make, with what a reader must find in
+# it, to $(DOCX_OUT); LibreOffice, pandoc, python-docx and openxml-audit then
+# read each one back.
 test: setup
+	@.ci/docx-check/setup
+	rm -rf $(DOCX_OUT)
 	$(CARGO) test --locked --workspace
+	.ci/docx-check/.venv/bin/python .ci/docx-check/check.py $(DOCX_OUT)
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	$(CARGO) fmt --all --check
+
+# Renders every test DOCX to PNG pages in out/docx-pages for a human to look at.
+docx-pages: setup
+	@.ci/docx-check/setup
+	rm -rf $(DOCX_OUT)
+	$(CARGO) test --locked --test it docx
+	.ci/docx-check/.venv/bin/python .ci/docx-check/check.py $(DOCX_OUT) --png $(OUT)/docx-pages
 
 bench: setup
 	$(CARGO) bench --locked --bench pipeline

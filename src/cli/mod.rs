@@ -11,7 +11,7 @@ use policywright::export::{self, Format};
 use policywright::model::validate::{Report, validate};
 use policywright::model::{self, Locale, Policy};
 use policywright::template::Templates;
-use policywright::{Error, ErrorCode, Result, presets};
+use policywright::{Error, ErrorCode, Result, docx, presets};
 
 #[derive(Debug, Parser)]
 #[command(name = "policywright", version, about = "Draft, check and export operations-staff policies")]
@@ -61,6 +61,18 @@ enum Command {
         #[arg(long)]
         templates: Option<PathBuf>,
     },
+    /// Convert any CommonMark/GFM Markdown file to DOCX
+    Convert {
+        input: PathBuf,
+        #[arg(short, long)]
+        output: PathBuf,
+        /// Take paragraph and character styles from this .docx
+        #[arg(long)]
+        reference: Option<PathBuf>,
+        /// Language of the text: sets fonts, page size and the document language
+        #[arg(long, default_value = "en", value_parser = parse_locale)]
+        locale: Locale,
+    },
     /// Print the JSON Schema of policy files
     Schema,
     /// Copy the built-in templates into a folder, as a starting point for `--templates`
@@ -95,6 +107,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             };
             render(&file, format, output.as_deref(), templates.as_deref())
         }
+        Command::Convert { input, output, reference, locale } => convert(&input, &output, reference.as_deref(), locale),
         Command::Schema => {
             print!("{}", model::schema_json());
             Ok(ExitCode::SUCCESS)
@@ -198,6 +211,20 @@ fn render(file: &Path, format: Format, output: Option<&Path>, template_dir: Opti
             std::io::stdout().write_all(&bytes).map_err(|e| Error::io("write", Path::new("standard output"), &e))?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn convert(input: &Path, output: &Path, reference: Option<&Path>, locale: Locale) -> Result<ExitCode> {
+    let markdown = files::read_text(input)?;
+    let mut opts = docx::DocxOptions::plain(locale);
+    opts.meta.title = input.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    if let Some(path) = reference {
+        let bytes = std::fs::read(path).map_err(|e| Error::io("read", path, &e))?;
+        opts.reference_styles = Some(docx::reference_styles(&bytes, &path.display().to_string())?);
+    }
+    let bytes = docx::markdown_to_docx(&markdown, &opts)?;
+    files::write_atomic(output, &bytes)?;
+    println!("wrote {}", output.display());
     Ok(ExitCode::SUCCESS)
 }
 

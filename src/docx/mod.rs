@@ -51,6 +51,9 @@ pub struct DocxOptions {
     /// Shown in the footer as `v1.2 · page X of Y`; empty for none.
     pub version: String,
     pub meta: Meta,
+    /// `word/styles.xml` of a reference document: its styles win, ours fill
+    /// in the ones it lacks.
+    pub reference_styles: Option<String>,
 }
 
 impl DocxOptions {
@@ -73,8 +76,25 @@ impl DocxOptions {
                 revision: 1,
                 ..Meta::default()
             },
+            reference_styles: None,
         }
     }
+}
+
+/// Reads `word/styles.xml` out of a `.docx` given as bytes.
+pub fn reference_styles(docx: &[u8], source: &str) -> Result<String> {
+    use std::io::Read;
+    let bad = |why: String| {
+        crate::Error::new(crate::ErrorCode::InvalidJson, format!("{source} cannot be used as a reference document"))
+            .with_detail(why)
+            .with_detail("hint: pass a .docx saved by Word, WPS or LibreOffice")
+    };
+    let mut zip =
+        zip::ZipArchive::new(std::io::Cursor::new(docx)).map_err(|e| bad(format!("it is not a zip package: {e}")))?;
+    let mut part = zip.by_name("word/styles.xml").map_err(|_| bad("it has no word/styles.xml".into()))?;
+    let mut text = String::new();
+    part.read_to_string(&mut text).map_err(|e| bad(format!("word/styles.xml is unreadable: {e}")))?;
+    Ok(text)
 }
 
 fn lang_tag(locale: Locale) -> &'static str {
@@ -87,11 +107,10 @@ fn lang_tag(locale: Locale) -> &'static str {
 /// Any CommonMark/GFM text to a `.docx`.
 pub fn markdown_to_docx(markdown: &str, opts: &DocxOptions) -> Result<Vec<u8>> {
     let doc = blocks::parse(markdown);
-    let mut docx = writer::Writer::new(opts).write(doc);
-    for (name, value) in &opts.meta.custom {
-        docx = docx.custom_property(name.as_str(), value.as_str());
-    }
-    package::package(docx.build(), &opts.meta)
+    // Custom properties go through docx-rs only so that it declares the part;
+    // the package step writes the part itself, in a stable order.
+    let docx = writer::Writer::new(opts).write(doc).custom_property("Generator", "Policywright");
+    package::package(docx.build(), &opts.meta, opts.reference_styles.as_deref())
 }
 
 /// The options a policy's own export uses.
@@ -107,6 +126,7 @@ pub fn policy_options(policy: &Policy) -> DocxOptions {
         .collect::<Vec<_>>()
         .join(" · ");
     let mut custom = vec![
+        ("Generator".to_string(), "Policywright".to_string()),
         ("PolicyNumber".to_string(), doc.number.clone()),
         ("PolicyVersion".to_string(), version.clone()),
         ("EffectiveDate".to_string(), doc.effective_date.clone()),

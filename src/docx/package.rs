@@ -17,7 +17,7 @@ use super::schema_order::{normalise, normalise_definitions};
 use super::writer::HEADER_ROW_HEIGHT;
 use crate::error::{Error, ErrorCode, Result};
 
-pub fn package(xml: XMLDocx, meta: &Meta) -> Result<Vec<u8>> {
+pub fn package(xml: XMLDocx, meta: &Meta, reference_styles: Option<&str>) -> Result<Vec<u8>> {
     let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
     let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap_or_default();
 
@@ -40,13 +40,17 @@ pub fn package(xml: XMLDocx, meta: &Meta) -> Result<Vec<u8>> {
     parts.push(("_rels/.rels".into(), xml.rels));
     parts.push(("docProps/app.xml".into(), xml.doc_props.app));
     parts.push(("docProps/core.xml".into(), core_properties(meta).into_bytes()));
-    parts.push(("docProps/custom.xml".into(), xml.doc_props.custom));
+    // docx-rs keeps custom properties in a hash map, so their order changes
+    // from run to run; they are written here in the order given.
+    parts.push(("docProps/custom.xml".into(), custom_properties(meta).into_bytes()));
     parts.push(("word/_rels/document.xml.rels".into(), document_rels.into_bytes()));
     parts.push(("word/document.xml".into(), document.into_bytes()));
-    parts.push((
-        "word/styles.xml".into(),
-        normalise_definitions(&patch_styles(&text(xml.styles), &meta.lang)).into_bytes(),
-    ));
+    let styles = normalise_definitions(&patch_styles(&text(xml.styles), &meta.lang));
+    let styles = match reference_styles {
+        Some(reference) => merge_styles(&styles, reference),
+        None => styles,
+    };
+    parts.push(("word/styles.xml".into(), styles.into_bytes()));
     parts.push(("word/settings.xml".into(), normalise(&patch_settings(&text(xml.settings))).into_bytes()));
     parts.push(("word/fontTable.xml".into(), xml.font_table));
     parts.push(("word/theme/theme1.xml".into(), include_bytes!("parts/theme1.xml").to_vec()));
@@ -204,6 +208,55 @@ fn patch_settings(xml: &str) -> String {
         Some(i) => format!("{}{update}{}", &xml[..i], &xml[i..]),
         None => xml.replace("</w:settings>", &format!("{update}</w:settings>")),
     }
+}
+
+/// The reference document's styles, plus each of ours it does not define,
+/// so every paragraph still finds its style.
+fn merge_styles(ours: &str, reference: &str) -> String {
+    let id_of =
+        |element: &str| element.split("w:styleId=\"").nth(1).and_then(|r| r.split('"').next()).map(str::to_string);
+    let mut theirs = Vec::new();
+    let mut rest = reference;
+    while let Some(i) = rest.find("<w:style ") {
+        rest = &rest[i + 1..];
+        if let Some(id) = id_of(rest.split('>').next().unwrap_or("")) {
+            theirs.push(id);
+        }
+    }
+    let mut missing = String::new();
+    let mut rest = ours;
+    while let Some(i) = rest.find("<w:style ") {
+        let end = rest[i..].find("</w:style>").map(|e| i + e + "</w:style>".len()).unwrap_or(rest.len());
+        let element = &rest[i..end];
+        if let Some(id) = id_of(element.split('>').next().unwrap_or(""))
+            && !theirs.contains(&id)
+        {
+            missing.push_str(element);
+        }
+        rest = &rest[end..];
+    }
+    match reference.rfind("</w:styles>") {
+        Some(at) => format!("{}{missing}{}", &reference[..at], &reference[at..]),
+        None => ours.to_string(),
+    }
+}
+
+fn custom_properties(meta: &Meta) -> String {
+    let mut out = String::from(concat!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+        r#"<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/custom-properties" "#,
+        r#"xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">"#
+    ));
+    for (i, (name, value)) in meta.custom.iter().enumerate() {
+        out.push_str(&format!(
+            r#"<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{}" name="{}"><vt:lpwstr>{}</vt:lpwstr></property>"#,
+            i + 2,
+            escape(name),
+            escape(value)
+        ));
+    }
+    out.push_str("</Properties>");
+    out
 }
 
 fn escape(text: &str) -> String {

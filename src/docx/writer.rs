@@ -444,21 +444,44 @@ fn display_width(text: &str) -> usize {
     text.chars().map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 }).sum()
 }
 
-/// Widths in twips that follow how much each column holds, so a "weight"
-/// column stays narrow and a description column gets the room.
+/// Widths in twips that follow how much each column holds. Columns whose
+/// content fits in less than a fair share get all they need (a weight, a grade,
+/// a short name never wraps); the wide columns share what is left.
 fn column_widths(head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], columns: usize, total: usize) -> Vec<usize> {
-    let mut want = vec![4usize; columns];
-    for row in std::iter::once(head).chain(rows.iter().map(Vec::as_slice)) {
+    // One display column is about a digit's width of 10-point bold text.
+    const UNIT: usize = 110;
+    let mut natural = vec![6 * UNIT; columns];
+    for (r, row) in std::iter::once(head).chain(rows.iter().map(Vec::as_slice)).enumerate() {
         for (i, cell) in row.iter().enumerate().take(columns) {
-            // Long cells wrap; past about 60 columns more width buys little.
-            want[i] = want[i].max(display_width(&plain_text(cell)).min(60));
+            let width = display_width(&plain_text(cell));
+            // Header text is bold; cell margins take about four columns.
+            let width = if r == 0 { width * 6 / 5 } else { width };
+            natural[i] = natural[i].max((width + 4) * UNIT);
         }
     }
-    let sum: usize = want.iter().sum();
-    let mut widths: Vec<usize> = want.iter().map(|w| total * w / sum).collect();
+    let mut widths = vec![0usize; columns];
+    let mut open: Vec<usize> = (0..columns).collect();
+    let mut left = total;
+    // Water-filling: settle every column that needs less than an even share.
+    loop {
+        let share = left / open.len().max(1);
+        let (small, large): (Vec<usize>, Vec<usize>) = open.iter().partition(|&&i| natural[i] <= share);
+        if small.is_empty() || large.is_empty() {
+            break;
+        }
+        for i in small {
+            widths[i] = natural[i];
+            left -= natural[i];
+        }
+        open = large;
+    }
+    let want: usize = open.iter().map(|&i| natural[i]).sum::<usize>().max(1);
+    for &i in &open {
+        widths[i] = left * natural[i] / want;
+    }
     let assigned: usize = widths.iter().sum();
-    if let Some(last) = widths.last_mut() {
-        *last += total - assigned;
+    if let Some(last) = widths.iter_mut().rev().find(|w| **w > 0) {
+        *last += total.saturating_sub(assigned);
     }
     widths
 }

@@ -2,6 +2,7 @@
 //! fixture folder per feature under `tests/fixtures/`.
 
 mod cli;
+mod docx;
 mod injection;
 mod presets;
 mod render;

@@ -1,0 +1,349 @@
+//! DOCX export. Every file produced here is also written, with what an
+//! outside reader must find in it, to `target/tmp/docx-check/`; `make test`
+//! then runs LibreOffice, pandoc, python-docx and openxml-audit over them
+//! (`.ci/docx-check/check.py`).
+
+use std::collections::BTreeMap;
+use std::io::Read;
+use std::path::PathBuf;
+
+use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+
+use policywright::docx::{self, DocxOptions};
+use policywright::markdown::{number_headings, parser_options};
+use policywright::model::{Locale, NumberingScheme, Policy};
+use policywright::template::Templates;
+
+use crate::{edited, fixtures, preset};
+
+pub fn check_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("docx-check");
+    std::fs::create_dir_all(&dir).expect("docx-check folder");
+    dir
+}
+
+/// The parts of a `.docx`, by name.
+pub fn unzip(bytes: &[u8]) -> BTreeMap<String, String> {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).expect("a zip package");
+    let mut parts = BTreeMap::new();
+    for i in 0..zip.len() {
+        let mut file = zip.by_index(i).expect("entry");
+        let mut text = String::new();
+        file.read_to_string(&mut text).expect("utf-8 part");
+        parts.insert(file.name().to_string(), text);
+    }
+    parts
+}
+
+/// What readers must find, computed from the Markdown the DOCX was made from.
+#[derive(Default, serde::Serialize)]
+struct Expect {
+    headings: Vec<serde_json::Value>,
+    list_items: Vec<String>,
+    table_cells: Vec<String>,
+    footnotes: Vec<String>,
+    pdf_contains: Vec<String>,
+}
+
+fn expectations(semantic: &str, numbered: Option<&str>, title_from_h1: bool) -> Expect {
+    let mut expect = Expect::default();
+    let mut text = String::new();
+    let mut depth_stack: Vec<&'static str> = Vec::new();
+    let mut in_heading = None;
+    let mut first_h1 = title_from_h1;
+    let mut item_started = false;
+    for event in Parser::new_ext(semantic, parser_options()) {
+        match event {
+            Event::Start(Tag::Heading { level, .. }) => {
+                text.clear();
+                in_heading = Some(level as usize);
+            }
+            Event::End(TagEnd::Heading(_)) => {
+                let md_level = in_heading.take().unwrap_or(1);
+                let level = if first_h1 && md_level == 1 {
+                    first_h1 = false;
+                    0
+                } else if title_from_h1 {
+                    md_level - 1
+                } else {
+                    md_level
+                };
+                expect.headings.push(serde_json::json!({"level": level, "text": text.trim()}));
+            }
+            Event::Start(Tag::Item) => {
+                text.clear();
+                item_started = true;
+                depth_stack.push("item");
+            }
+            Event::Start(Tag::List(_)) if item_started => {
+                expect.list_items.push(text.trim().to_string());
+                item_started = false;
+            }
+            Event::End(TagEnd::Item) => {
+                if item_started {
+                    expect.list_items.push(text.trim().to_string());
+                }
+                item_started = false;
+                depth_stack.pop();
+            }
+            Event::Start(Tag::TableCell | Tag::FootnoteDefinition(_)) => text.clear(),
+            Event::End(TagEnd::TableCell) if !text.trim().is_empty() => {
+                expect.table_cells.push(text.trim().to_string());
+            }
+            Event::End(TagEnd::FootnoteDefinition) => expect.footnotes.push(text.trim().to_string()),
+            Event::Text(t) | Event::Code(t) => text.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    // Task-list markers are drawn as boxes, which readers render differently.
+    expect.list_items.retain(|i| !i.is_empty());
+    // The PDF must show every chapter and article heading with its number,
+    // which only Word numbering puts there.
+    if let Some(numbered) = numbered {
+        let mut heading: Option<String> = None;
+        for event in Parser::new_ext(numbered, parser_options()) {
+            match event {
+                Event::Start(Tag::Heading { level, .. }) if level as usize >= 2 => heading = Some(String::new()),
+                Event::Text(t) => {
+                    if let Some(h) = &mut heading {
+                        h.push_str(&t);
+                    }
+                }
+                Event::End(TagEnd::Heading(_)) => {
+                    if let Some(h) = heading.take() {
+                        expect.pdf_contains.push(h);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    expect
+}
+
+fn write_for_check(name: &str, bytes: &[u8], expect: &Expect) {
+    let dir = check_dir();
+    std::fs::write(dir.join(format!("{name}.docx")), bytes).expect("write docx");
+    std::fs::write(dir.join(format!("{name}.expect.json")), serde_json::to_string_pretty(expect).expect("json"))
+        .expect("write expectations");
+}
+
+fn policy_docx(policy: &Policy) -> Vec<u8> {
+    docx::policy_docx(policy, &Templates::builtin()).expect("policy renders to docx")
+}
+
+fn with_scheme(locale: Locale, scheme: NumberingScheme) -> Policy {
+    let mut p = preset(locale);
+    p.document.numbering = scheme;
+    p.document.company = match locale {
+        Locale::ZhCn => "示例科技有限公司".into(),
+        Locale::En => "Example Ltd.".into(),
+    };
+    p
+}
+
+#[test]
+fn presets_in_every_scheme_export_for_outside_readers() {
+    let templates = Templates::builtin();
+    for locale in Locale::ALL {
+        for scheme in NumberingScheme::ALL {
+            let policy = with_scheme(locale, scheme);
+            let bytes = policy_docx(&policy);
+            let semantic = templates.render_markdown(&policy).expect("markdown");
+            let numbered = number_headings(&semantic, scheme);
+            let mut expect = expectations(&semantic, Some(&numbered), true);
+            expect.pdf_contains.push(policy.document.company.clone());
+            expect.pdf_contains.push("v1.0".into());
+            write_for_check(&format!("preset-{}-{}", locale.code(), scheme.code()), &bytes, &expect);
+
+            let parts = unzip(&bytes);
+            let numbering = &parts["word/numbering.xml"];
+            match scheme {
+                NumberingScheme::ZhChapter => {
+                    assert!(numbering.contains(r#"<w:numFmt w:val="chineseCounting" />"#));
+                    assert!(numbering.contains(r#"<w:lvlText w:val="第%1章" />"#));
+                    assert!(numbering.contains(r#"<w:lvlText w:val="第%1条" />"#));
+                }
+                NumberingScheme::ZhOutline => assert!(numbering.contains(r#"<w:lvlText w:val="（%2）" />"#)),
+                NumberingScheme::Decimal => assert!(numbering.contains(r#"<w:lvlText w:val="%1.%2.%3" />"#)),
+            }
+            // Headings are numbered by Word, not by typed digits.
+            let document = &parts["word/document.xml"];
+            let heading = document.split(r#"<w:pStyle w:val="Heading1" />"#).nth(1).expect("a chapter heading");
+            let text = heading.split("<w:t xml:space=\"preserve\">").nth(1).and_then(|t| t.split('<').next());
+            let expected = if locale == Locale::ZhCn { "总则" } else { "General provisions" };
+            assert_eq!(text, Some(expected), "{locale:?} {scheme:?}");
+        }
+    }
+}
+
+#[test]
+fn the_torture_fixture_exports_for_outside_readers() {
+    let markdown = std::fs::read_to_string(fixtures("docx").join("torture.md")).expect("fixture");
+    for locale in Locale::ALL {
+        let bytes = docx::markdown_to_docx(&markdown, &DocxOptions::plain(locale)).expect("converts");
+        let expect = expectations(&markdown, None, false);
+        assert!(expect.footnotes.len() == 2 && expect.table_cells.len() >= 12, "fixture lost content");
+        write_for_check(&format!("torture-{}", locale.code()), &bytes, &expect);
+    }
+}
+
+#[test]
+fn styles_fonts_and_language_are_word_grade() {
+    let parts = unzip(&policy_docx(&with_scheme(Locale::ZhCn, NumberingScheme::ZhChapter)));
+    let styles = &parts["word/styles.xml"];
+    for (id, name) in [
+        ("Title", "Title"),
+        ("Heading1", "heading 1"),
+        ("Heading2", "heading 2"),
+        ("Heading3", "heading 3"),
+        ("Heading4", "heading 4"),
+        ("Normal", "Normal"),
+        ("ListParagraph", "List Paragraph"),
+        ("Caption", "caption"),
+        ("Quote", "Quote"),
+        ("Code", "Code"),
+        ("Hyperlink", "Hyperlink"),
+        ("TableText", "Table Text"),
+    ] {
+        assert!(styles.contains(&format!(r#"w:styleId="{id}""#)), "style {id} missing");
+        assert!(styles.contains(&format!(r#"<w:name w:val="{name}" />"#)), "style name {name} missing");
+    }
+    assert!(styles.contains(r#"<w:outlineLvl w:val="0" />"#));
+    assert!(styles.contains(r#"w:eastAsia="SimSun""#) && styles.contains(r#"w:eastAsia="SimHei""#));
+    assert!(styles.contains(r#"<w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA" />"#));
+    assert_eq!(styles.matches(r#"w:styleId="Normal""#).count(), 1, "one Normal style");
+
+    let en = unzip(&policy_docx(&with_scheme(Locale::En, NumberingScheme::Decimal)));
+    assert!(en["word/styles.xml"].contains(r#"<w:lang w:val="en-US""#));
+    // A4 for Chinese, Letter for English.
+    assert!(parts["word/document.xml"].contains(r#"<w:pgSz w:w="11906" w:h="16838" />"#));
+    assert!(en["word/document.xml"].contains(r#"<w:pgSz w:w="12240" w:h="15840" />"#));
+}
+
+#[test]
+fn lists_tables_and_inline_elements_are_real_word_structures() {
+    let markdown = std::fs::read_to_string(fixtures("docx").join("torture.md")).expect("fixture");
+    let parts = unzip(&docx::markdown_to_docx(&markdown, &DocxOptions::plain(Locale::En)).expect("converts"));
+    let document = &parts["word/document.xml"];
+    let numbering = &parts["word/numbering.xml"];
+    // Our lists start at 2: docx-rs owns abstractNum/num 1.
+    assert!(numbering.contains(r#"<w:abstractNum w:abstractNumId="3">"#));
+    assert!(numbering.contains(r#"<w:lvlText w:val="•" />"#));
+    // Every ordered list is its own w:num restarting at its first number.
+    let restarts = numbering.matches("<w:startOverride").count();
+    assert_eq!(restarts, 5, "one per ordered list (three at the top, two nested)");
+    assert!(numbering.contains(r#"<w:startOverride w:val="3" />"#));
+    // Three levels of nesting.
+    assert!(document.contains(r#"<w:ilvl w:val="2" />"#));
+    // Table: header row repeats and is marked as such.
+    assert_eq!(document.matches("<w:tblHeader />").count(), 1);
+    assert!(document.contains("<w:tblBorders>"));
+    // Inline: bold, italic, strike, code, hyperlink with its style, footnotes.
+    for needle in
+        ["<w:b />", "<w:i />", "<w:strike />", r#"<w:rStyle w:val="CodeChar" />"#, r#"<w:rStyle w:val="Hyperlink" />"#]
+    {
+        assert!(document.contains(needle), "{needle} missing");
+    }
+    assert!(parts["word/_rels/document.xml.rels"].contains(r#"Target="https://example.com/policy?a=1&amp;b=2""#));
+    assert_eq!(document.matches("<w:footnoteReference").count(), 2);
+    assert!(parts["word/footnotes.xml"].contains("The first footnote, with "));
+    // Raw HTML is text, never markup.
+    assert!(document.contains("&lt;div&gt;raw block&lt;/div&gt;"));
+    assert!(document.contains("😀") && document.contains("עברית"));
+}
+
+#[test]
+fn policy_documents_carry_toc_header_footer_and_properties() {
+    let policy = with_scheme(Locale::En, NumberingScheme::Decimal);
+    let parts = unzip(&policy_docx(&policy));
+    let document = &parts["word/document.xml"];
+    assert!(document.contains(r#"TOC \o "1-2" \h \z \u"#), "TOC field");
+    assert!(document.contains(">1 General provisions<"), "pre-filled TOC entry");
+    assert!(parts["word/settings.xml"].contains(r#"<w:updateFields w:val="true" />"#));
+    let header = parts.iter().find(|(k, _)| k.starts_with("word/header")).map(|(_, v)| v).expect("header");
+    assert!(header.contains("Example Ltd. · Operations Staff Policy"));
+    let footer = parts.iter().find(|(k, _)| k.starts_with("word/footer")).map(|(_, v)| v).expect("footer");
+    assert!(footer.contains("v1.0 · ") && footer.contains("PAGE") && footer.contains("NUMPAGES"));
+    let core = &parts["docProps/core.xml"];
+    assert!(core.contains("<dc:title>Operations Staff Policy</dc:title>"));
+    assert!(core.contains("<dc:creator>Human Resources</dc:creator>"));
+    assert!(core.contains(">2026-12-01T00:00:00Z</dcterms:created>"));
+    let custom = &parts["docProps/custom.xml"];
+    assert!(custom.contains("PolicyVersion") && custom.contains("ContentHash"));
+    assert!(custom.contains(&policywright::model::content_hash(&policy)));
+}
+
+#[test]
+fn exports_are_byte_identical_and_compressed() {
+    let policy = with_scheme(Locale::ZhCn, NumberingScheme::ZhChapter);
+    let a = policy_docx(&policy);
+    let b = policy_docx(&policy);
+    if a != b {
+        let (pa, pb) = (unzip(&a), unzip(&b));
+        let differing: Vec<&String> = pa.keys().filter(|k| pa.get(*k) != pb.get(*k)).collect();
+        panic!("the same policy gave different bytes; parts that differ: {differing:?}");
+    }
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(&a)).expect("zip");
+    for i in 0..zip.len() {
+        let file = zip.by_index(i).expect("entry");
+        assert_eq!(file.compression(), zip::CompressionMethod::Deflated, "{} stored", file.name());
+    }
+    let document = unzip(&a)["word/document.xml"].len();
+    assert!(a.len() * 4 < document, "{} bytes zipped for a {document}-byte document.xml", a.len());
+}
+
+#[test]
+fn control_characters_never_reach_the_package() {
+    let policy = edited(Locale::En, &[("general.purpose", "Bad\u{1}text\u{B}here\u{FFFE}.".into())]);
+    let parts = unzip(&policy_docx(&policy));
+    assert!(parts["word/document.xml"].contains("Badtexthere."));
+    let markdown = "# Title\u{0}\n\nA\u{1F}B\u{C}C";
+    let parts = unzip(&docx::markdown_to_docx(markdown, &DocxOptions::plain(Locale::En)).expect("converts"));
+    assert!(parts["word/document.xml"].contains("ABC"));
+}
+
+/// Pretty-prints XML one element per line, for reviewable snapshots.
+fn pretty(xml: &str) -> String {
+    let mut out = String::new();
+    let mut depth = 0usize;
+    let mut rest = xml;
+    while let Some(lt) = rest.find('<') {
+        let text = &rest[..lt];
+        if !text.trim().is_empty() {
+            out.push_str(&"  ".repeat(depth));
+            out.push_str(text);
+            out.push('\n');
+        }
+        let gt = rest[lt..].find('>').map(|g| lt + g).unwrap_or(rest.len() - 1);
+        let tag = &rest[lt..=gt];
+        if tag.starts_with("</") {
+            depth = depth.saturating_sub(1);
+        }
+        out.push_str(&"  ".repeat(depth));
+        out.push_str(tag);
+        out.push('\n');
+        if !tag.starts_with("</") && !tag.ends_with("/>") && !tag.starts_with("<?") {
+            depth += 1;
+        }
+        rest = &rest[gt + 1..];
+    }
+    out
+}
+
+#[test]
+fn snapshot_operations_zh_cn_parts() {
+    let parts = unzip(&policy_docx(&preset(Locale::ZhCn)));
+    insta::assert_snapshot!("zh_cn_document_xml", pretty(&parts["word/document.xml"]));
+    insta::assert_snapshot!("zh_cn_styles_xml", pretty(&parts["word/styles.xml"]));
+    insta::assert_snapshot!("zh_cn_numbering_xml", pretty(&parts["word/numbering.xml"]));
+}
+
+#[test]
+fn snapshot_operations_en_parts() {
+    let parts = unzip(&policy_docx(&preset(Locale::En)));
+    insta::assert_snapshot!("en_document_xml", pretty(&parts["word/document.xml"]));
+    insta::assert_snapshot!("en_styles_xml", pretty(&parts["word/styles.xml"]));
+    insta::assert_snapshot!("en_numbering_xml", pretty(&parts["word/numbering.xml"]));
+}
