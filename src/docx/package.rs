@@ -52,7 +52,10 @@ pub fn package(xml: XMLDocx, meta: &Meta, reference_styles: Option<&str>) -> Res
     };
     parts.push(("word/styles.xml".into(), styles.into_bytes()));
     parts.push(("word/settings.xml".into(), normalise(&patch_settings(&text(xml.settings))).into_bytes()));
-    parts.push(("word/fontTable.xml".into(), xml.font_table));
+    // Our own font table names the fonts the styles use, with the free
+    // fonts a reader without them should substitute.
+    drop(xml.font_table);
+    parts.push(("word/fontTable.xml".into(), include_bytes!("parts/fontTable.xml").to_vec()));
     parts.push(("word/theme/theme1.xml".into(), include_bytes!("parts/theme1.xml").to_vec()));
     parts.push(("word/comments.xml".into(), xml.comments));
     parts.push(("word/numbering.xml".into(), normalise_definitions(&text(xml.numberings)).into_bytes()));

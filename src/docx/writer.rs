@@ -243,6 +243,7 @@ impl<'a> Writer<'a> {
             out_rows.push(TableRow::new(cells).cant_split());
         }
         Table::new(out_rows)
+            .style("TableGrid")
             .set_grid(widths.clone())
             .width(widths.iter().sum(), WidthType::Dxa)
             .layout(TableLayoutType::Fixed)

@@ -206,6 +206,8 @@ fn styles_fonts_and_language_are_word_grade() {
         ("Code", "Code"),
         ("Hyperlink", "Hyperlink"),
         ("TableText", "Table Text"),
+        ("TableGrid", "Table Grid"),
+        ("TableNormal", "Normal Table"),
     ] {
         assert!(styles.contains(&format!(r#"w:styleId="{id}""#)), "style {id} missing");
         assert!(styles.contains(&format!(r#"<w:name w:val="{name}" />"#)), "style name {name} missing");
@@ -214,6 +216,11 @@ fn styles_fonts_and_language_are_word_grade() {
     assert!(styles.contains(r#"w:eastAsia="SimSun""#) && styles.contains(r#"w:eastAsia="SimHei""#));
     assert!(styles.contains(r#"<w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA" />"#));
     assert_eq!(styles.matches(r#"w:styleId="Normal""#).count(), 1, "one Normal style");
+    // Readers without SimSun or SimHei are told which free fonts stand in.
+    let fonts = &parts["word/fontTable.xml"];
+    assert!(fonts.contains(r#"<w:font w:name="SimSun"><w:altName w:val="Noto Serif CJK SC" />"#));
+    assert!(fonts.contains(r#"<w:font w:name="SimHei"><w:altName w:val="Noto Sans CJK SC" />"#));
+    assert!(parts["word/document.xml"].contains(r#"<w:tblStyle w:val="TableGrid" />"#));
 
     let en = unzip(&policy_docx(&with_scheme(Locale::En, NumberingScheme::Decimal)));
     assert!(en["word/styles.xml"].contains(r#"<w:lang w:val="en-US""#));
