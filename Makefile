@@ -44,8 +44,13 @@ docx-pages: setup
 	$(CARGO) test --locked --test it docx
 	.ci/docx-check/.venv/bin/python .ci/docx-check/check.py $(DOCX_OUT) --png $(OUT)/docx-pages
 
+# Criterion benchmarks of each step, then a whole-process race with pandoc
+# on the same ~300-page handbook.
 bench: setup
-	$(CARGO) bench --locked --bench pipeline
+	@.ci/docx-check/setup
+	$(CARGO) build --locked --release
+	$(CARGO) bench --locked --bench pipeline --bench docx
+	$(CARGO) bench --locked --bench vs_pandoc
 
 clean:
 	rm -rf $(OUT)

@@ -13,7 +13,7 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::Meta;
-use super::schema_order::{normalise, normalise_definitions};
+use super::schema_order::{normalise, normalise_definitions, normalise_document};
 use super::writer::HEADER_ROW_HEIGHT;
 use crate::error::{Error, ErrorCode, Result};
 
@@ -21,11 +21,13 @@ pub fn package(xml: XMLDocx, meta: &Meta, reference_styles: Option<&str>) -> Res
     let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
     let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap_or_default();
 
-    let mut document = text(xml.document);
-    let mut footnotes = text(xml.footnotes);
-    let mut document_rels = text(xml.document_rels);
-    renumber(&mut document, &mut footnotes, &mut document_rels);
-    document = normalise(&patch_document(&document));
+    let document = text(xml.document);
+    let footnotes = text(xml.footnotes);
+    let document_rels = text(xml.document_rels);
+    let marker = format!("<w:trHeight w:val=\"{}\" w:hRule=\"atLeast\" />", HEADER_ROW_HEIGHT as u32);
+    let (document, fixes) = normalise_document(&document, &marker);
+    let footnotes = replace_ids(&footnotes, "<w:footnote w:id=\"", &fixes.footnotes);
+    let mut document_rels = replace_ids(&document_rels, "Id=\"", &fixes.links);
     // Word expects a theme; docx-rs writes none.
     document_rels = document_rels.replace(
         "</Relationships>",
@@ -60,15 +62,15 @@ pub fn package(xml: XMLDocx, meta: &Meta, reference_styles: Option<&str>) -> Res
     parts.push(("word/comments.xml".into(), xml.comments));
     parts.push(("word/numbering.xml".into(), normalise_definitions(&text(xml.numberings)).into_bytes()));
     parts.push(("word/commentsExtended.xml".into(), xml.comments_extended));
-    parts.push(("word/footnotes.xml".into(), normalise(&patch_pprs(&footnotes)).into_bytes()));
+    parts.push(("word/footnotes.xml".into(), normalise(&footnotes).into_bytes()));
     for (i, h) in xml.headers.into_iter().enumerate() {
-        parts.push((format!("word/header{}.xml", i + 1), normalise(&patch_pprs(&text(h))).into_bytes()));
+        parts.push((format!("word/header{}.xml", i + 1), normalise(&text(h)).into_bytes()));
         if let Some(rels) = xml.header_rels.get(i) {
             parts.push((format!("word/_rels/header{}.xml.rels", i + 1), rels.clone()));
         }
     }
     for (i, f) in xml.footers.into_iter().enumerate() {
-        parts.push((format!("word/footer{}.xml", i + 1), normalise(&patch_pprs(&text(f))).into_bytes()));
+        parts.push((format!("word/footer{}.xml", i + 1), normalise(&text(f)).into_bytes()));
         if let Some(rels) = xml.footer_rels.get(i) {
             parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), rels.clone()));
         }
@@ -82,7 +84,9 @@ fn zip_parts(parts: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>> {
     // A fixed timestamp: the same document must give the same bytes.
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
-        .compression_level(Some(6))
+        // The fastest level: a policy's XML is repetitive enough that it
+        // still shrinks about tenfold.
+        .compression_level(Some(1))
         .last_modified_time(DateTime::default())
         .unix_permissions(0o644);
     for (name, bytes) in parts {
@@ -91,50 +95,6 @@ fn zip_parts(parts: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>> {
     }
     let cursor = zip.finish().map_err(|e| fail(&e))?;
     Ok(cursor.into_inner())
-}
-
-/// Gives footnotes, hyperlink relationships and paragraph ids numbers that
-/// depend only on the document, not on what the process rendered before.
-fn renumber(document: &mut String, footnotes: &mut String, rels: &mut String) {
-    // Footnotes: ids 1, 2, … in order of reference (-1 and 0 are the separators).
-    let mut map: Vec<(String, String)> = Vec::new();
-    for id in attribute_values(document, "<w:footnoteReference w:id=\"") {
-        if !map.iter().any(|(old, _)| *old == id) {
-            let new = (map.len() + 1).to_string();
-            map.push((id, new));
-        }
-    }
-    *document = replace_ids(document, "<w:footnoteReference w:id=\"", &map);
-    *footnotes = replace_ids(footnotes, "<w:footnote w:id=\"", &map);
-
-    let mut links: Vec<(String, String)> = Vec::new();
-    for id in attribute_values(document, "<w:hyperlink r:id=\"") {
-        if !links.iter().any(|(old, _)| *old == id) {
-            let new = format!("rIdLink{}", links.len() + 1);
-            links.push((id, new));
-        }
-    }
-    *document = replace_ids(document, "<w:hyperlink r:id=\"", &links);
-    *rels = replace_ids(rels, "Id=\"", &links);
-
-    let mut n = 0u32;
-    *document = rewrite_values(document, "w14:paraId=\"", |_| {
-        n += 1;
-        format!("{n:08X}")
-    });
-}
-
-fn attribute_values(xml: &str, prefix: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut rest = xml;
-    while let Some(i) = rest.find(prefix) {
-        rest = &rest[i + prefix.len()..];
-        if let Some(end) = rest.find('"') {
-            out.push(rest[..end].to_string());
-            rest = &rest[end..];
-        }
-    }
-    out
 }
 
 fn replace_ids(xml: &str, prefix: &str, map: &[(String, String)]) -> String {
@@ -157,32 +117,8 @@ fn rewrite_values(xml: &str, prefix: &str, mut f: impl FnMut(&str) -> String) ->
     out
 }
 
-/// docx-rs writes an empty `<w:rPr />` first in every paragraph's
-/// properties, which is out of schema order; an empty one means nothing.
-fn patch_pprs(xml: &str) -> String {
-    xml.replace("<w:pPr><w:rPr /></w:pPr>", "").replace("<w:pPr><w:rPr />", "<w:pPr>")
-}
-
-fn patch_document(xml: &str) -> String {
-    let marker = format!("<w:trHeight w:val=\"{}\" w:hRule=\"atLeast\" />", HEADER_ROW_HEIGHT as u32);
-    // The header row repeats on every page a table runs over.
-    let xml = patch_pprs(xml).replace(&marker, &format!("{marker}<w:tblHeader />"));
-    // CT_TblGridCol has no type attribute; docx-rs adds one.
-    let mut out = String::with_capacity(xml.len());
-    let mut rest = xml.as_str();
-    while let Some(i) = rest.find("<w:gridCol ") {
-        out.push_str(&rest[..i]);
-        let end = rest[i..].find('>').map(|e| i + e + 1).unwrap_or(rest.len());
-        out.push_str(&rest[i..end].replace(" w:type=\"dxa\"", ""));
-        rest = &rest[end..];
-    }
-    out.push_str(rest);
-    out
-}
-
 fn patch_styles(xml: &str, lang: &str) -> String {
     let lang_el = format!("<w:lang w:val=\"{lang}\" w:eastAsia=\"zh-CN\" w:bidi=\"ar-SA\" />");
-    let xml = patch_pprs(xml);
     // The document language lives in the default run properties.
     match xml.find("<w:rPrDefault><w:rPr>") {
         Some(i) => {
@@ -190,7 +126,7 @@ fn patch_styles(xml: &str, lang: &str) -> String {
             let end = xml[at..].find("</w:rPr>").map(|e| at + e).unwrap_or(at);
             format!("{}{lang_el}{}", &xml[..end], &xml[end..])
         }
-        None => xml,
+        None => xml.to_string(),
     }
 }
 

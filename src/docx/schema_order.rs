@@ -401,19 +401,6 @@ fn push(stack: &mut [(String, String, Vec<Node>)], node: Node) {
     }
 }
 
-fn sort(nodes: &mut [Node], parent: &str, grandparent: &str) {
-    for node in nodes.iter_mut() {
-        if let Node::Element { name, children, .. } = node {
-            let name = name.clone();
-            sort(children, &name, parent);
-        }
-    }
-    if let Some(order) = order_for(parent, grandparent) {
-        let rank = |n: &Node| order.iter().position(|o| *o == n.name()).unwrap_or(order.len());
-        nodes.sort_by_key(rank);
-    }
-}
-
 fn write(nodes: &[Node], out: &mut String) {
     for node in nodes {
         match node {
@@ -471,12 +458,185 @@ fn dedupe_styles(nodes: &mut [Node]) {
 }
 
 /// Orders every property list in `xml` by the schema.
+///
+/// Runs over the whole body of a handbook, so it works on slices: text and
+/// markup outside property lists are copied through untouched, and a list
+/// already in order is copied as it is.
 pub fn normalise(xml: &str) -> String {
-    let mut nodes = parse(xml);
-    sort(&mut nodes, "", "");
-    let mut out = String::with_capacity(xml.len());
-    write(&nodes, &mut out);
+    let mut out = String::with_capacity(xml.len() + 64);
+    normalise_into(xml, "", &mut out, &mut None);
     out
+}
+
+/// What the pass over `document.xml` also fixes, in the same scan.
+#[derive(Debug, Default)]
+pub struct DocumentFixes {
+    /// `w:trHeight` element that marks a header row; `w:tblHeader` follows it.
+    pub header_row_marker: String,
+    /// Old → new footnote ids, in order of first reference.
+    pub footnotes: Vec<(String, String)>,
+    /// Old → new hyperlink relationship ids.
+    pub links: Vec<(String, String)>,
+    paragraphs: u32,
+}
+
+/// `normalise` for `document.xml`, which also gives footnotes, hyperlinks and
+/// paragraphs ids that depend only on the document (docx-rs draws them from
+/// process-wide counters), marks header rows, and drops attributes docx-rs
+/// adds that the schema does not know.
+pub fn normalise_document(xml: &str, header_row_marker: &str) -> (String, DocumentFixes) {
+    let mut fixes =
+        Some(DocumentFixes { header_row_marker: header_row_marker.to_string(), ..DocumentFixes::default() });
+    let mut out = String::with_capacity(xml.len() + xml.len() / 64);
+    normalise_into(xml, "", &mut out, &mut fixes);
+    (out, fixes.unwrap_or_default())
+}
+
+impl DocumentFixes {
+    fn tag(&mut self, tag: &str, name: &str, out: &mut String) {
+        match name {
+            "w:p" => {
+                self.paragraphs += 1;
+                let n = self.paragraphs;
+                rewrite_attr(tag, "w14:paraId=\"", |_| format!("{n:08X}"), out);
+            }
+            "w:footnoteReference" => rewrite_attr(tag, "w:id=\"", |old| renumber(&mut self.footnotes, old, ""), out),
+            "w:hyperlink" => rewrite_attr(tag, "r:id=\"", |old| renumber(&mut self.links, old, "rIdLink"), out),
+            // CT_TblGridCol has no type attribute; docx-rs adds one.
+            "w:gridCol" => out.push_str(&tag.replace(" w:type=\"dxa\"", "")),
+            "w:trHeight" if tag == self.header_row_marker => {
+                // The header row repeats on every page the table runs over.
+                out.push_str(tag);
+                out.push_str("<w:tblHeader />");
+            }
+            _ => out.push_str(tag),
+        }
+    }
+}
+
+fn renumber(map: &mut Vec<(String, String)>, old: &str, prefix: &str) -> String {
+    if let Some((_, new)) = map.iter().find(|(o, _)| o == old) {
+        return new.clone();
+    }
+    let new = format!("{prefix}{}", map.len() + 1);
+    map.push((old.to_string(), new.clone()));
+    new
+}
+
+fn rewrite_attr(tag: &str, attr: &str, f: impl FnOnce(&str) -> String, out: &mut String) {
+    match tag.find(attr) {
+        Some(i) => {
+            let start = i + attr.len();
+            let end = tag[start..].find('"').map(|e| start + e).unwrap_or(tag.len());
+            out.push_str(&tag[..start]);
+            out.push_str(&f(&tag[start..end]));
+            out.push_str(&tag[end..]);
+        }
+        None => out.push_str(tag),
+    }
+}
+
+fn normalise_into(xml: &str, parent: &str, out: &mut String, fixes: &mut Option<DocumentFixes>) {
+    let mut pos = 0;
+    let bytes = xml.as_bytes();
+    while let Some(rel) = xml[pos..].find('<') {
+        let start = pos + rel;
+        let Some(tag_end) = xml[start..].find('>').map(|e| start + e + 1) else { break };
+        let tag = &xml[start..tag_end];
+        let closing = bytes.get(start + 1).is_some_and(|b| matches!(b, b'/' | b'?' | b'!'));
+        let name = tag_name(tag);
+        if !closing
+            && !tag.ends_with("/>")
+            && order_for(name, parent).is_some()
+            && let Some(end) = matching_close(xml, tag_end, name)
+        {
+            out.push_str(&xml[pos..start]);
+            sorted_element(&xml[start..end], name, tag.len(), out, fixes);
+            pos = end;
+            continue;
+        }
+        out.push_str(&xml[pos..start]);
+        match fixes {
+            Some(f) if !closing => f.tag(tag, name, out),
+            _ => out.push_str(tag),
+        }
+        pos = tag_end;
+    }
+    out.push_str(&xml[pos..]);
+}
+
+fn tag_name(tag: &str) -> &str {
+    let bytes = tag.as_bytes();
+    let from = if bytes.get(1) == Some(&b'/') { 2 } else { 1 };
+    let len = bytes[from..]
+        .iter()
+        .position(|b| matches!(b, b' ' | b'/' | b'>' | b'\t' | b'\n' | b'\r'))
+        .unwrap_or(bytes.len() - from);
+    &tag[from..from + len]
+}
+
+/// Index just past the `</name>` that closes an element whose start tag ends
+/// at `from`, counting nested elements of the same name.
+fn matching_close(xml: &str, from: usize, name: &str) -> Option<usize> {
+    let mut depth = 1usize;
+    let mut pos = from;
+    while let Some(rel) = xml[pos..].find('<') {
+        let start = pos + rel;
+        let end = xml[start..].find('>').map(|e| start + e + 1)?;
+        let tag = &xml[start..end];
+        if tag_name(tag) == name {
+            if tag.starts_with("</") {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(end);
+                }
+            } else if !tag.ends_with("/>") {
+                depth += 1;
+            }
+        }
+        pos = end;
+    }
+    None
+}
+
+/// Writes one property list with its children in schema order. Children are
+/// slices of the input; nothing is copied twice.
+fn sorted_element(element: &str, name: &str, open_len: usize, out: &mut String, fixes: &mut Option<DocumentFixes>) {
+    let close_start = element.len() - name.len() - 3;
+    let inner = &element[open_len..close_start];
+    let order = order_for(name, "").unwrap_or(&[]);
+    // (rank, start, end, has children of its own)
+    let mut children: Vec<(usize, usize, usize, bool)> = Vec::with_capacity(8);
+    let mut pos = 0;
+    while let Some(rel) = inner[pos..].find('<') {
+        let start = pos + rel;
+        let Some(tag_end) = inner[start..].find('>').map(|e| start + e + 1) else { break };
+        let tag = &inner[start..tag_end];
+        let child = tag_name(tag);
+        let self_closing = tag.ends_with("/>");
+        let end = if self_closing { tag_end } else { matching_close(inner, tag_end, child).unwrap_or(inner.len()) };
+        let rank = order.iter().position(|o| *o == child).unwrap_or(order.len());
+        // docx-rs opens every paragraph's properties with an empty `<w:rPr />`,
+        // out of schema order; an empty one means nothing.
+        if !(name == "w:pPr" && tag == "<w:rPr />") {
+            // Anything with children may hold a property list further down.
+            children.push((rank, pos, end, !self_closing));
+        }
+        pos = end;
+    }
+    if !children.windows(2).all(|w| w[0].0 <= w[1].0) {
+        children.sort_by_key(|c| c.0);
+    }
+    out.push_str(&element[..open_len]);
+    for &(_, start, end, nested) in &children {
+        if nested {
+            normalise_into(&inner[start..end], name, out, fixes);
+        } else {
+            out.push_str(&inner[start..end]);
+        }
+    }
+    out.push_str(&inner[pos..]);
+    out.push_str(&element[close_start..]);
 }
 
 /// For styles.xml and numbering.xml: their paragraph properties are
@@ -485,10 +645,10 @@ pub fn normalise_definitions(xml: &str) -> String {
     let mut nodes = parse(xml);
     drop_children(&mut nodes, "w:pPr", "w:rPr", false);
     dedupe_styles(&mut nodes);
-    sort(&mut nodes, "", "");
     let mut out = String::with_capacity(xml.len());
     write(&nodes, &mut out);
-    out
+    // Properties left empty once their `w:rPr` is gone say nothing.
+    normalise(&out.replace("<w:pPr></w:pPr>", "").replace("<w:pPr />", ""))
 }
 
 #[cfg(test)]

@@ -158,7 +158,11 @@ pub fn styles(locale: Locale, numbering: Option<NumberingScheme>) -> Vec<Style> 
             .size(18)
             .line_spacing(LineSpacing::new().after(0)),
         // Word's own base table style, so any table style can be based on it.
-        Style::new("TableNormal", StyleType::Table).name("Normal Table").ui_priority(99).semi_hidden().unhide_when_used(),
+        Style::new("TableNormal", StyleType::Table)
+            .name("Normal Table")
+            .ui_priority(99)
+            .semi_hidden()
+            .unhide_when_used(),
         Style::new("TableGrid", StyleType::Table).name("Table Grid").based_on("TableNormal").ui_priority(59),
         Style::new("Hyperlink", StyleType::Character).name("Hyperlink").color("0563C1").underline("single"),
         Style::new("FootnoteReference", StyleType::Character).name("footnote reference"),

@@ -101,11 +101,23 @@ impl<'a> Writer<'a> {
         for n in std::mem::take(&mut self.numberings) {
             docx = docx.add_numbering(n);
         }
-        for item in std::mem::take(&mut self.items) {
-            docx = match item {
-                Item::Paragraph(p) => docx.add_paragraph(*p),
-                Item::Table(t) => docx.add_table(*t),
+        // In place, with the bookkeeping `Docx::add_paragraph` does: moving
+        // the whole `Docx` once per paragraph costs more than writing it.
+        let items = std::mem::take(&mut self.items);
+        docx.document.children.reserve(items.len());
+        for item in items {
+            let numbered = match &item {
+                Item::Paragraph(p) => p.has_numbering,
+                Item::Table(t) => t.has_numbering,
             };
+            if numbered {
+                docx.document_rels.has_numberings = true;
+                docx.document.has_numbering = true;
+            }
+            docx.document.children.push(match item {
+                Item::Paragraph(p) => docx_rs::DocumentChild::Paragraph(p),
+                Item::Table(t) => docx_rs::DocumentChild::Table(t),
+            });
         }
         docx
     }
@@ -253,8 +265,9 @@ impl<'a> Writer<'a> {
     fn inlines(&mut self, mut p: Paragraph, inlines: &[Inline], base: Marks) -> Paragraph {
         for inline in inlines {
             match inline {
-                Inline::Text { text, marks } => p = p.add_run(run(text, merge(base, *marks))),
-                Inline::HardBreak => p = p.add_run(Run::new().add_break(BreakType::TextWrapping)),
+                // Pushing in place: docx-rs builders move the whole paragraph on every call.
+                Inline::Text { text, marks } => push_run(&mut p, run(text, merge(base, *marks))),
+                Inline::HardBreak => push_run(&mut p, Run::new().add_break(BreakType::TextWrapping)),
                 Inline::Link { url, children } => {
                     let mut link = Hyperlink::new(url.as_str(), HyperlinkType::External);
                     for child in children {
@@ -265,7 +278,7 @@ impl<'a> Writer<'a> {
                             other => p = self.inlines(p, std::slice::from_ref(other), base),
                         }
                     }
-                    p = p.add_hyperlink(link);
+                    p.children.push(docx_rs::ParagraphChild::Hyperlink(link));
                 }
                 Inline::FootnoteRef(label) => {
                     let Some(blocks) = self.footnotes.get(label).cloned() else {
@@ -384,6 +397,10 @@ impl Item {
     fn paragraph(p: Paragraph) -> Item {
         Item::Paragraph(Box::new(p))
     }
+}
+
+fn push_run(p: &mut Paragraph, run: Run) {
+    p.children.push(docx_rs::ParagraphChild::Run(Box::new(run)));
 }
 
 fn merge(a: Marks, b: Marks) -> Marks {
