@@ -17,6 +17,8 @@ pub enum ErrorCode {
     InvalidJson,
     /// The policy parsed but fails validation.
     InvalidPolicy,
+    /// A file that should be a .docx is not a usable one.
+    InvalidDocument,
     /// The file was written by a newer Policywright.
     UnsupportedSchema,
     /// A template failed to parse or render.

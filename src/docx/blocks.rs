@@ -69,9 +69,18 @@ enum Frame {
     Footnote { label: String, blocks: Vec<Block> },
 }
 
+/// Word numbers list levels 0–8; deeper Markdown nesting is laid out at the
+/// deepest level. Quotes inside quotes read as one quote. Both keep the
+/// writer's recursion shallow whatever the input.
+const MAX_LIST_DEPTH: usize = 9;
+
 #[derive(Default)]
 struct Builder {
     frames: Vec<Frame>,
+    /// For each open list and item: whether it was folded into its parent.
+    list_folded: Vec<bool>,
+    item_folded: Vec<bool>,
+    quote_folded: Vec<bool>,
     /// Inline content of the paragraph, heading or table cell being read.
     inlines: Vec<Inline>,
     /// Open links, each with the inlines before it was opened.
@@ -176,7 +185,11 @@ impl Builder {
             }
             Tag::BlockQuote(_) => {
                 self.flush_inlines(doc);
-                self.frames.push(Frame::Quote(Vec::new()));
+                let inside_quote = self.quote_folded.len() > 0;
+                self.quote_folded.push(inside_quote);
+                if !inside_quote {
+                    self.frames.push(Frame::Quote(Vec::new()));
+                }
             }
             Tag::CodeBlock(_) => {
                 self.flush_inlines(doc);
@@ -184,11 +197,20 @@ impl Builder {
             }
             Tag::List(start) => {
                 self.flush_inlines(doc);
-                self.frames.push(Frame::List { start, items: Vec::new() });
+                let depth = self.list_folded.iter().filter(|f| !**f).count();
+                let fold = depth >= MAX_LIST_DEPTH;
+                self.list_folded.push(fold);
+                if !fold {
+                    self.frames.push(Frame::List { start, items: Vec::new() });
+                }
             }
             Tag::Item => {
                 self.flush_inlines(doc);
-                self.frames.push(Frame::Item(Vec::new()));
+                let fold = self.list_folded.last().copied().unwrap_or(false);
+                self.item_folded.push(fold);
+                if !fold {
+                    self.frames.push(Frame::Item(Vec::new()));
+                }
             }
             Tag::FootnoteDefinition(label) => {
                 self.flush_inlines(doc);
@@ -232,7 +254,9 @@ impl Builder {
             }
             TagEnd::BlockQuote(_) => {
                 self.flush_inlines(doc);
-                if let Some(Frame::Quote(blocks)) = self.frames.pop() {
+                if self.quote_folded.pop() == Some(false)
+                    && let Some(Frame::Quote(blocks)) = self.frames.pop()
+                {
                     self.push_block(Block::Quote(blocks), doc);
                 }
             }
@@ -242,13 +266,16 @@ impl Builder {
             }
             TagEnd::List(_) => {
                 self.flush_inlines(doc);
-                if let Some(Frame::List { start, items }) = self.frames.pop() {
+                if self.list_folded.pop() == Some(false)
+                    && let Some(Frame::List { start, items }) = self.frames.pop()
+                {
                     self.push_block(Block::List { start, items }, doc);
                 }
             }
             TagEnd::Item => {
                 self.flush_inlines(doc);
-                if let Some(Frame::Item(blocks)) = self.frames.pop()
+                if self.item_folded.pop() == Some(false)
+                    && let Some(Frame::Item(blocks)) = self.frames.pop()
                     && let Some(Frame::List { items, .. }) = self.frames.last_mut()
                 {
                     items.push(blocks);
@@ -336,6 +363,27 @@ mod tests {
         let Block::List { items, .. } = &doc.blocks[0] else { panic!("{:?}", doc.blocks) };
         assert_eq!(items.len(), 2);
         assert!(matches!(items[1][1], Block::List { .. }), "{items:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_folded_not_recursed() {
+        let quotes = format!("{}deep", "> ".repeat(5000));
+        let doc = parse(&quotes);
+        assert!(matches!(&doc.blocks[..], [Block::Quote(inner)] if matches!(inner[..], [Block::Paragraph(_)])));
+        let lists: String = (0..200).map(|i| format!("{}- item {i}\n", "  ".repeat(i))).collect();
+        let doc = parse(&lists);
+        fn depth(blocks: &[Block]) -> usize {
+            blocks
+                .iter()
+                .map(|b| match b {
+                    Block::List { items, .. } => 1 + items.iter().map(|i| depth(i)).max().unwrap_or(0),
+                    _ => 0,
+                })
+                .max()
+                .unwrap_or(0)
+        }
+        assert_eq!(depth(&doc.blocks), 9);
+        assert!(format!("{:?}", doc.blocks).contains("item 199"), "nothing is lost");
     }
 
     #[test]

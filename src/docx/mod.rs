@@ -85,7 +85,7 @@ impl DocxOptions {
 pub fn reference_styles(docx: &[u8], source: &str) -> Result<String> {
     use std::io::Read;
     let bad = |why: String| {
-        crate::Error::new(crate::ErrorCode::InvalidJson, format!("{source} cannot be used as a reference document"))
+        crate::Error::new(crate::ErrorCode::InvalidDocument, format!("{source} cannot be used as a reference document"))
             .with_detail(why)
             .with_detail("hint: pass a .docx saved by Word, WPS or LibreOffice")
     };

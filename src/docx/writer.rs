@@ -31,6 +31,7 @@ pub struct Writer<'a> {
     toc_written: bool,
     /// Counters for the number text of TOC entries.
     counters: [u32; 3],
+    in_footnote: bool,
 }
 
 impl<'a> Writer<'a> {
@@ -71,6 +72,7 @@ impl<'a> Writer<'a> {
             seen_title: false,
             toc_written: false,
             counters: [0; 3],
+            in_footnote: false,
         }
     }
 
@@ -281,12 +283,16 @@ impl<'a> Writer<'a> {
                     p.children.push(docx_rs::ParagraphChild::Hyperlink(link));
                 }
                 Inline::FootnoteRef(label) => {
-                    let Some(blocks) = self.footnotes.get(label).cloned() else {
+                    // A note that cites a note (even itself) would never end;
+                    // inside a note the reference stays as written.
+                    let blocks = if self.in_footnote { None } else { self.footnotes.get(label).cloned() };
+                    let Some(blocks) = blocks else {
                         // An undefined note prints as written, like any reader does.
                         p = p.add_run(run(&format!("[^{label}]"), base));
                         continue;
                     };
                     let mut note = Footnote::new();
+                    self.in_footnote = true;
                     for block in blocks {
                         let inlines = match block {
                             Block::Paragraph(i) | Block::Heading { inlines: i, .. } => i,
@@ -295,6 +301,7 @@ impl<'a> Writer<'a> {
                         let np = self.inlines(Paragraph::new().style("FootnoteText"), &inlines, Marks::default());
                         note = note.add_content(np);
                     }
+                    self.in_footnote = false;
                     p = p.add_run(Run::new().style("FootnoteReference").add_footnote_reference(note));
                 }
             }

@@ -354,3 +354,61 @@ fn snapshot_operations_en_parts() {
     insta::assert_snapshot!("en_styles_xml", pretty(&parts["word/styles.xml"]));
     insta::assert_snapshot!("en_numbering_xml", pretty(&parts["word/numbering.xml"]));
 }
+
+#[test]
+fn hostile_markdown_converts_without_crashing() {
+    let deep_quotes = format!("{}deep quote", "> ".repeat(5000));
+    let deep_lists: String = (0..300).map(|i| format!("{}- level {i}\n", "  ".repeat(i))).collect();
+    let self_citing = "Text[^n].\n\n[^n]: This note cites itself[^n] and an unknown one[^x].\n".to_string();
+    let huge_line = "长".repeat(400_000);
+    for (name, markdown, must_contain) in [
+        ("deep quotes", deep_quotes, "deep quote"),
+        ("deep lists", deep_lists, "level 299"),
+        ("self-citing footnote", self_citing, "[^n]"),
+        ("huge line", huge_line, "长长长长"),
+    ] {
+        let bytes = docx::markdown_to_docx(&markdown, &DocxOptions::plain(Locale::En)).expect(name);
+        let parts = unzip(&bytes);
+        let all_text = format!("{}{}", parts["word/document.xml"], parts["word/footnotes.xml"]);
+        assert!(all_text.contains(must_contain), "{name}: text lost");
+    }
+}
+
+#[test]
+fn convert_writes_the_path_and_refuses_a_bad_reference_without_leaving_a_file() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let input = fixtures("docx").join("torture.md");
+    let run = |args: &[&str]| {
+        std::process::Command::new(env!("CARGO_BIN_EXE_policywright"))
+            .args(args)
+            .current_dir(dir.path())
+            .output()
+            .expect("runs")
+    };
+    let out = run(&["convert", input.to_str().expect("utf-8 path"), "-o", "t.docx"]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "wrote t.docx\n");
+
+    // A reference document lends its styles; ours fill the gaps.
+    let styled = run(&["convert", input.to_str().expect("utf-8 path"), "-o", "styled.docx", "--reference", "t.docx"]);
+    assert_eq!(styled.status.code(), Some(0), "{}", String::from_utf8_lossy(&styled.stderr));
+    let styles = &unzip(&std::fs::read(dir.path().join("styled.docx")).expect("read"))["word/styles.xml"];
+    assert_eq!(styles.matches(r#"w:styleId="Heading1""#).count(), 1);
+
+    let bad = run(&[
+        "convert",
+        input.to_str().expect("utf-8 path"),
+        "-o",
+        "bad.docx",
+        "--reference",
+        input.to_str().expect("utf-8 path"),
+    ]);
+    assert_eq!(bad.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(err.contains("cannot be used as a reference document"), "{err}");
+    assert!(err.contains("hint: pass a .docx saved by Word, WPS or LibreOffice"), "{err}");
+    assert!(!dir.path().join("bad.docx").exists(), "no partial file");
+    let leftovers: Vec<_> =
+        std::fs::read_dir(dir.path()).expect("dir").filter_map(Result::ok).map(|e| e.file_name()).collect();
+    assert_eq!(leftovers.len(), 2, "only t.docx and styled.docx: {leftovers:?}");
+}

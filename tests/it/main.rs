@@ -3,6 +3,7 @@
 
 mod cli;
 mod docx;
+mod docx_props;
 mod injection;
 mod presets;
 mod render;
