@@ -185,7 +185,7 @@ impl Builder {
             }
             Tag::BlockQuote(_) => {
                 self.flush_inlines(doc);
-                let inside_quote = self.quote_folded.len() > 0;
+                let inside_quote = !self.quote_folded.is_empty();
                 self.quote_folded.push(inside_quote);
                 if !inside_quote {
                     self.frames.push(Frame::Quote(Vec::new()));

@@ -11,10 +11,10 @@ use crate::docx::unzip;
 
 fn assert_well_formed(bytes: &[u8]) -> Result<(), TestCaseError> {
     for (name, text) in unzip(bytes) {
-        if name.ends_with(".xml") || name.ends_with(".rels") {
-            if let Err(e) = roxmltree::Document::parse(&text) {
-                return Err(TestCaseError::fail(format!("{name} is not well-formed: {e}")));
-            }
+        if (name.ends_with(".xml") || name.ends_with(".rels"))
+            && let Err(e) = roxmltree::Document::parse(&text)
+        {
+            return Err(TestCaseError::fail(format!("{name} is not well-formed: {e}")));
         }
     }
     Ok(())
