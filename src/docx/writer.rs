@@ -476,21 +476,32 @@ fn column_widths(head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], columns: usize
     // One display column is about a digit's width of 10-point bold text.
     const UNIT: usize = 110;
     let mut natural = vec![6 * UNIT; columns];
+    // Columns that must wrap share the room by how much they hold on average,
+    // so one long name does not starve a column of descriptions.
+    let mut total_chars = vec![0usize; columns];
+    let mut rows_seen = 0usize;
     for (r, row) in std::iter::once(head).chain(rows.iter().map(Vec::as_slice)).enumerate() {
         for (i, cell) in row.iter().enumerate().take(columns) {
-            let width = display_width(&plain_text(cell));
+            // Long cells wrap; past about 60 columns more width buys little.
+            let width = display_width(&plain_text(cell)).min(60);
             // Header text is bold; cell margins take about four columns.
             let width = if r == 0 { width * 6 / 5 } else { width };
             natural[i] = natural[i].max((width + 4) * UNIT);
+            if r > 0 {
+                total_chars[i] += width;
+            }
         }
+        rows_seen += usize::from(r > 0);
     }
+    let average: Vec<usize> =
+        (0..columns).map(|i| ((total_chars[i] / rows_seen.max(1)) + 4).max(6) * UNIT).collect();
     let mut widths = vec![0usize; columns];
     let mut open: Vec<usize> = (0..columns).collect();
     let mut left = total;
-    // Water-filling: settle every column that needs less than an even share.
+    // Water-filling: settle every column that needs at most half an even share.
     loop {
         let share = left / open.len().max(1);
-        let (small, large): (Vec<usize>, Vec<usize>) = open.iter().partition(|&&i| natural[i] <= share);
+        let (small, large): (Vec<usize>, Vec<usize>) = open.iter().partition(|&&i| natural[i] * 2 <= share);
         if small.is_empty() || large.is_empty() {
             break;
         }
@@ -500,9 +511,10 @@ fn column_widths(head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], columns: usize
         }
         open = large;
     }
-    let want: usize = open.iter().map(|&i| natural[i]).sum::<usize>().max(1);
+    let weight = |i: usize| average[i].min(natural[i]);
+    let want: usize = open.iter().map(|&i| weight(i)).sum::<usize>().max(1);
     for &i in &open {
-        widths[i] = left * natural[i] / want;
+        widths[i] = left * weight(i) / want;
     }
     let assigned: usize = widths.iter().sum();
     if let Some(last) = widths.iter_mut().rev().find(|w| **w > 0) {
