@@ -14,15 +14,16 @@ build: setup
 	$(CARGO) build --locked
 
 # Until the desktop app lands, "run" means: produce the built-in zh-CN policy
-# as Markdown and HTML, the way a user would from the command line.
+# as DOCX, Markdown and HTML, the way a user would from the command line.
 run: build
 	@mkdir -p $(OUT)
 	$(BIN) new --preset operations --locale zh-CN -o $(OUT)/ops.policy.json --force
 	$(BIN) validate $(OUT)/ops.policy.json
 	$(BIN) render $(OUT)/ops.policy.json --format md -o $(OUT)/ops.md
 	$(BIN) render $(OUT)/ops.policy.json --format html -o $(OUT)/ops.html
+	$(BIN) render $(OUT)/ops.policy.json --format docx -o $(OUT)/ops.docx
 	@echo
-	@echo "Open $(abspath $(OUT))/ops.html in a browser, or read $(abspath $(OUT))/ops.md."
+	@echo "Open $(abspath $(OUT))/ops.docx in Word, WPS or LibreOffice, or $(abspath $(OUT))/ops.html in a browser."
 
 DOCX_OUT := target/tmp/docx-check
 
