@@ -4,18 +4,20 @@
 //! The pipeline reads left to right, one module per step:
 //!
 //! ```text
-//! model → template → markdown → export
+//! model → template → markdown → docx → export;  store;  diff
 //! ```
 //!
 //! Nothing in this crate touches the disk or the clock: callers pass file
 //! contents, dates and template overrides in, and get bytes back.
 
+pub mod diff;
 pub mod docx;
 pub mod error;
 pub mod export;
 pub mod markdown;
 pub mod model;
 pub mod presets;
+pub mod store;
 pub mod template;
 
 pub use error::{Error, ErrorCode, Result};

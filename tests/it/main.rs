@@ -4,6 +4,7 @@
 mod cli;
 mod docx;
 mod docx_props;
+mod diff;
 mod injection;
 mod presets;
 mod render;

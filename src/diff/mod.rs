@@ -1,0 +1,217 @@
+//! Comparing two versions of a policy: a structural list of changes, and the
+//! rendered text compared block by block and word by word.
+//!
+//! The outputs are pure functions of a [`Comparison`]: JSON for the app,
+//! Markdown and HTML for reading.
+
+mod structural;
+mod text;
+
+use serde::Serialize;
+
+use crate::error::Result;
+use crate::markdown;
+use crate::model::Policy;
+use crate::template::Templates;
+
+pub use structural::{Change, ChangeKind, structural};
+pub use text::{BlockDiff, Span, SpanKind, blocks, text_diff};
+
+/// One side of a comparison: a version and who made it when.
+#[derive(Debug, Clone, Serialize)]
+pub struct Side {
+    pub label: String,
+    pub author: String,
+    /// `YYYY-MM-DD` or a full timestamp, as stored.
+    pub date: String,
+    #[serde(skip)]
+    pub policy: Policy,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub title: String,
+    pub from: Side,
+    pub to: Side,
+    pub changes: Vec<Change>,
+    pub blocks: Vec<BlockDiff>,
+}
+
+pub fn compare(from: Side, to: Side, templates: &Templates) -> Result<Comparison> {
+    let old = templates.render_markdown(&from.policy)?;
+    let new = templates.render_markdown(&to.policy)?;
+    Ok(Comparison {
+        title: to.policy.document.title.clone(),
+        changes: structural(&from.policy, &to.policy),
+        blocks: text_diff(&old, &new),
+        from,
+        to,
+    })
+}
+
+pub fn to_json(c: &Comparison) -> String {
+    let mut text = serde_json::to_string_pretty(c).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+/// Wraps the content of one Markdown line in markers, after any heading,
+/// list or quote marker, so the line keeps its meaning.
+fn mark_line(line: &str, open: &str, close: &str) -> String {
+    if line.trim_start().starts_with('|') {
+        // Each table cell is marked, so the row stays a row.
+        let cells: Vec<&str> = line.trim().trim_matches('|').split(" | ").collect();
+        // The delimiter row is structure, not text.
+        if cells.iter().all(|c| !c.trim().is_empty() && c.trim().chars().all(|ch| matches!(ch, '-' | ':'))) {
+            return line.to_string();
+        }
+        let marked: Vec<String> = cells
+            .iter()
+            .map(|c| if c.trim().is_empty() { c.to_string() } else { format!("{open}{}{close}", c.trim()) })
+            .collect();
+        return format!("| {} |", marked.join(" | "));
+    }
+    let body_at = line.len() - line.trim_start().len();
+    let (indent, rest) = line.split_at(body_at);
+    let marker_len = rest
+        .find(|c: char| c != '#' && c != '>' && c != '-' && c != ' ' && !c.is_ascii_digit() && c != '.')
+        .unwrap_or(rest.len());
+    let (marker, content) = rest.split_at(marker_len);
+    if content.is_empty() {
+        return line.to_string();
+    }
+    format!("{indent}{marker}{open}{content}{close}")
+}
+
+fn mark_block(text: &str, open: &str, close: &str) -> String {
+    text.lines().map(|l| mark_line(l, open, close)).collect::<Vec<_>>().join("\n")
+}
+
+/// A change summary, then the document with insertions `{++ ++}` and
+/// deletions `{-- --}` marked (CriticMarkup).
+pub fn to_markdown(c: &Comparison) -> String {
+    let mut out = String::new();
+    out.push_str(&format!("# {}: v{} → v{}\n\n", c.title, c.from.label, c.to.label));
+    out.push_str(&format!("| | v{} | v{} |\n| --- | --- | --- |\n", c.from.label, c.to.label));
+    out.push_str(&format!("| Author | {} | {} |\n", c.from.author, c.to.author));
+    out.push_str(&format!("| Date | {} | {} |\n\n", c.from.date, c.to.date));
+    out.push_str(&format!("## Summary of changes ({})\n\n", c.changes.len()));
+    if c.changes.is_empty() {
+        out.push_str("No changes.\n");
+    }
+    for change in &c.changes {
+        out.push_str(&format!("- {}\n", change.summary));
+    }
+    out.push_str("\n## The document with changes marked\n\n");
+    for block in &c.blocks {
+        let text = match block {
+            BlockDiff::Equal { text } => text.clone(),
+            BlockDiff::Inserted { text } => mark_block(text, "{++", "++}"),
+            BlockDiff::Deleted { text } => mark_block(text, "{--", "--}"),
+            BlockDiff::Changed { spans } => spans
+                .iter()
+                .map(|s| match s.kind {
+                    SpanKind::Equal => s.text.clone(),
+                    SpanKind::Inserted => format!("{{++{}++}}", s.text),
+                    SpanKind::Deleted => format!("{{--{}--}}", s.text),
+                })
+                .collect(),
+        };
+        out.push_str(&text);
+        out.push_str("\n\n");
+    }
+    out
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// A standalone page with the summary, an inline view and a side-by-side view.
+/// Every piece of text is escaped or goes through the sanitising Markdown
+/// renderer; nothing from the policy can become markup.
+pub fn to_html(c: &Comparison) -> String {
+    let mut inline = String::new();
+    let mut left = String::new();
+    let mut right = String::new();
+    for block in &c.blocks {
+        match block {
+            BlockDiff::Equal { text } => {
+                let html = markdown::to_html(text);
+                inline.push_str(&html);
+                left.push_str(&format!("<tr><td>{html}</td><td>{html}</td></tr>"));
+            }
+            BlockDiff::Inserted { text } => {
+                let html = markdown::to_html(text);
+                inline.push_str(&format!("<div class=\"ins\">{html}</div>"));
+                left.push_str(&format!("<tr><td></td><td class=\"ins\">{html}</td></tr>"));
+            }
+            BlockDiff::Deleted { text } => {
+                let html = markdown::to_html(text);
+                inline.push_str(&format!("<div class=\"del\">{html}</div>"));
+                left.push_str(&format!("<tr><td class=\"del\">{html}</td><td></td></tr>"));
+            }
+            BlockDiff::Changed { spans } => {
+                let mut both = String::new();
+                let (mut old, mut new) = (String::new(), String::new());
+                for s in spans {
+                    let t = escape(&s.text);
+                    match s.kind {
+                        SpanKind::Equal => {
+                            both.push_str(&t);
+                            old.push_str(&t);
+                            new.push_str(&t);
+                        }
+                        SpanKind::Inserted => {
+                            both.push_str(&format!("<ins>{t}</ins>"));
+                            new.push_str(&format!("<ins>{t}</ins>"));
+                        }
+                        SpanKind::Deleted => {
+                            both.push_str(&format!("<del>{t}</del>"));
+                            old.push_str(&format!("<del>{t}</del>"));
+                        }
+                    }
+                }
+                inline.push_str(&format!("<p class=\"chg\">{both}</p>"));
+                left.push_str(&format!("<tr><td class=\"chg\">{old}</td><td class=\"chg\">{new}</td></tr>"));
+            }
+        }
+    }
+    right.push_str("<ul>");
+    for change in &c.changes {
+        right.push_str(&format!(
+            "<li class=\"{}\">{}</li>",
+            serde_json::to_value(change.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
+            escape(&change.summary)
+        ));
+    }
+    right.push_str("</ul>");
+    format!(
+        concat!(
+            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n",
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n",
+            "<title>{title}: v{from} → v{to}</title>\n<style>\n",
+            "body{{font:15px/1.6 \"Noto Sans CJK SC\",\"Microsoft YaHei\",Arial,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1.5rem;color:#1f2328}}\n",
+            "ins,.ins{{background:#dafbe1;text-decoration:none}} del,.del{{background:#ffebe9;text-decoration:line-through}}\n",
+            ".chg{{background:#fff8c5}} table{{border-collapse:collapse;width:100%}} td{{border:1px solid #d0d7de;padding:.3rem .6rem;vertical-align:top;width:50%}}\n",
+            "li.added{{color:#1a7f37}} li.removed{{color:#cf222e}} li.moved{{color:#8250df}}\n",
+            "</style>\n</head>\n<body>\n<h1>{title}: v{from} → v{to}</h1>\n",
+            "<p>v{from}: {from_author}, {from_date}. v{to}: {to_author}, {to_date}.</p>\n",
+            "<h2>Summary of changes ({count})</h2>\n{summary}\n",
+            "<h2>Inline</h2>\n<div class=\"inline\">{inline}</div>\n",
+            "<h2>Side by side</h2>\n<table><tr><th>v{from}</th><th>v{to}</th></tr>{side}</table>\n</body>\n</html>\n"
+        ),
+        lang = c.to.policy.document.locale.code(),
+        title = escape(&c.title),
+        from = escape(&c.from.label),
+        to = escape(&c.to.label),
+        from_author = escape(&c.from.author),
+        from_date = escape(&c.from.date),
+        to_author = escape(&c.to.author),
+        to_date = escape(&c.to.date),
+        count = c.changes.len(),
+        summary = right,
+        inline = inline,
+        side = left,
+    )
+}

@@ -1,0 +1,141 @@
+//! Comparing versions. Each folder in `tests/fixtures/diff/` edits a preset;
+//! the snapshots pin the change summary and the marked text.
+
+use std::fs;
+
+use policywright::diff::{self, BlockDiff, Side};
+use policywright::model::{self, Locale, Policy};
+use policywright::template::Templates;
+
+use crate::{fixtures, preset, set_path};
+
+fn apply(locale: Locale, edits: &[serde_json::Value]) -> Policy {
+    let mut v = serde_json::to_value(preset(locale)).expect("json");
+    let list = |v: &mut serde_json::Value, path: &str| -> Vec<serde_json::Value> {
+        let mut node = v.clone();
+        for part in path.split('.') {
+            node = node[part].clone();
+        }
+        node.as_array().cloned().expect("a list")
+    };
+    for edit in edits {
+        let (op, args) = edit.as_object().and_then(|o| o.iter().next()).expect("one op");
+        let path = args[0].as_str().expect("path");
+        match op.as_str() {
+            "set" => set_path(&mut v, path, args[1].clone()),
+            "insert" => {
+                let mut items = list(&mut v, path);
+                items.insert(args[1].as_u64().expect("index") as usize, args[2].clone());
+                set_path(&mut v, path, items.into());
+            }
+            "remove" => {
+                let mut items = list(&mut v, path);
+                items.remove(args[1].as_u64().expect("index") as usize);
+                set_path(&mut v, path, items.into());
+            }
+            "move" => {
+                let mut items = list(&mut v, path);
+                let item = items.remove(args[1].as_u64().expect("from") as usize);
+                items.insert(args[2].as_u64().expect("to") as usize, item);
+                set_path(&mut v, path, items.into());
+            }
+            other => panic!("unknown op {other}"),
+        }
+    }
+    model::from_json(&v.to_string(), "edited").expect("parses")
+}
+
+fn side(label: &str, policy: Policy) -> Side {
+    Side { label: label.into(), author: "Legal".into(), date: "2027-01-01".into(), policy }
+}
+
+fn compare_case(name: &str) -> diff::Comparison {
+    let text = fs::read_to_string(fixtures("diff").join(name).join("edits.json")).expect("fixture");
+    let case: serde_json::Value = serde_json::from_str(&text).expect("json");
+    let locale = Locale::parse(case["locale"].as_str().expect("locale")).expect("known locale");
+    let edits = case["edits"].as_array().expect("edits");
+    diff::compare(side("1.0", preset(locale)), side("1.1", apply(locale, edits)), &Templates::builtin())
+        .expect("compares")
+}
+
+/// The summary and the marked lines of the Markdown report; unchanged text is
+/// left out so the snapshot shows only what a reviewer must look at.
+fn report(c: &diff::Comparison) -> String {
+    let md = diff::to_markdown(c);
+    let (summary, document) = md.split_once("## The document with changes marked").expect("two parts");
+    let marked: Vec<&str> = document.lines().filter(|l| l.contains("{++") || l.contains("{--")).collect();
+    format!("{summary}## Marked lines\n\n{}\n", marked.join("\n"))
+}
+
+fn changed_blocks(c: &diff::Comparison) -> serde_json::Value {
+    let blocks: Vec<&BlockDiff> = c.blocks.iter().filter(|b| !matches!(b, BlockDiff::Equal { .. })).collect();
+    serde_json::json!({ "changes": c.changes, "blocks": blocks })
+}
+
+macro_rules! diff_case {
+    ($test:ident, $name:literal) => {
+        #[test]
+        fn $test() {
+            let c = compare_case($name);
+            insta::assert_snapshot!(concat!("diff_md_", $name), report(&c));
+            insta::assert_snapshot!(
+                concat!("diff_json_", $name),
+                serde_json::to_string_pretty(&changed_blocks(&c)).expect("json")
+            );
+        }
+    };
+}
+
+diff_case!(reword, "reword");
+diff_case!(insert_article, "insert-article");
+diff_case!(delete_article, "delete-article");
+diff_case!(move_role, "move-role");
+diff_case!(change_weight, "change-weight");
+diff_case!(chinese_one_character, "chinese-one-character");
+diff_case!(renumber_only, "renumber-only");
+
+#[test]
+fn plain_words_for_the_usual_changes() {
+    let weight = compare_case("change-weight");
+    assert!(
+        weight.changes.iter().any(|c| c.summary == "Appraisal › Ability › Professional skill: weight 15 % → 20 %"),
+        "{:#?}",
+        weight.changes
+    );
+    let reword = compare_case("reword");
+    assert_eq!(reword.changes.len(), 1);
+    assert_eq!(reword.changes[0].summary, "Duties › Data Analyst: duty 3 reworded");
+    let moved = compare_case("move-role");
+    assert!(
+        moved.changes.iter().any(|c| c.summary == "Duties: role \"Data Analyst\" moved above \"Operations Manager\""),
+        "{:#?}",
+        moved.changes
+    );
+}
+
+#[test]
+fn renumbering_alone_changes_no_text() {
+    let c = compare_case("renumber-only");
+    assert!(c.blocks.iter().all(|b| matches!(b, BlockDiff::Equal { .. })), "text changed");
+    assert_eq!(c.changes.len(), 1, "{:#?}", c.changes);
+}
+
+#[test]
+fn inserting_an_article_marks_only_that_article() {
+    let c = compare_case("insert-article");
+    let touched: Vec<&BlockDiff> = c.blocks.iter().filter(|b| !matches!(b, BlockDiff::Equal { .. })).collect();
+    assert!(touched.iter().all(|b| matches!(b, BlockDiff::Inserted { .. })), "{touched:#?}");
+    assert!(touched.len() <= 5, "only the new article's blocks: {touched:#?}");
+}
+
+#[test]
+fn html_report_is_inert() {
+    let mut hostile = preset(Locale::En);
+    hostile.general.purpose = "<script>alert(1)</script> [x](javascript:alert(1))".into();
+    let c =
+        diff::compare(side("1.0", preset(Locale::En)), side("1.1", hostile), &Templates::builtin()).expect("compares");
+    let html = diff::to_html(&c);
+    assert!(!html.contains("<script>alert"), "raw HTML got through");
+    assert!(!html.to_lowercase().contains("javascript:"), "a script link got through");
+    assert!(html.contains("<ins>") || html.contains("class=\"ins\""));
+}
