@@ -1,0 +1,1 @@
+//! The version store (being written).
