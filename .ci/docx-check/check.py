@@ -47,7 +47,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KNOWN_KEYS = ("headings", "list_items", "table_cells", "footnotes", "pdf_contains")
+KNOWN_KEYS = ("headings", "list_items", "table_cells", "footnotes", "pdf_contains", "insertions", "deletions", "author")
 DEFAULT_LO_TIMEOUT = 300  # seconds for the one LibreOffice call over all files
 MAX_LISTED = 8  # how many found elements a failure message shows
 
@@ -146,7 +146,14 @@ def load_expect(path: Path, rep: FileReport) -> None:
         if key not in KNOWN_KEYS:
             rep.fail("expect.json", f"unknown key {key!r} in {path.name} (known: {', '.join(KNOWN_KEYS)})")
     clean: dict = {}
+    # The one scalar: who must have made every tracked change.
+    author = data.get("author")
+    if author is not None and not isinstance(author, str):
+        rep.fail("expect.json", f"'author' must be a string in {path.name}")
+    clean["author"] = author if isinstance(author, str) else None
     for key in KNOWN_KEYS:
+        if key == "author":
+            continue
         value = data.get(key, [])
         if not isinstance(value, list):
             rep.fail("expect.json", f"{key!r} must be a list in {path.name}")
@@ -460,6 +467,58 @@ def check_pandoc(rep: FileReport, pandoc: str) -> None:
     rep.summary("pandoc", ", ".join(summary), mark)
 
 
+def tracked_spans(blocks_or_inlines, out: dict) -> None:
+    """Collect the text of pandoc's insertion/deletion Spans and their authors."""
+    if isinstance(blocks_or_inlines, dict):
+        t, c = blocks_or_inlines.get("t"), blocks_or_inlines.get("c")
+        if t == "Span" and isinstance(c, list) and len(c) == 2:
+            _id, classes, kv = c[0]
+            for kind in ("insertion", "deletion"):
+                if kind in classes:
+                    parts: list[str] = []
+                    inline_text(c[1], parts)
+                    out[kind].append("".join(parts))
+                    out["authors"].update(v for k, v in kv if k == "author")
+        tracked_spans(c, out)
+    elif isinstance(blocks_or_inlines, list):
+        for x in blocks_or_inlines:
+            tracked_spans(x, out)
+
+
+def check_tracked(rep: FileReport, pandoc: str) -> None:
+    """Redlines: every expected inserted and deleted text is a tracked change
+    when pandoc reads the file with --track-changes=all."""
+    exp = rep.expect
+    if not (exp.get("insertions") or exp.get("deletions")):
+        return
+    mark = rep.mark()
+    cmd = [pandoc, "-f", "docx", "-t", "json", "--track-changes=all", str(rep.docx)]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=120, stdin=subprocess.DEVNULL)
+        doc = json.loads(proc.stdout)
+    except (subprocess.TimeoutExpired, json.JSONDecodeError) as exc:
+        rep.fail("pandoc/tracked", f"pandoc --track-changes=all failed: {exc}")
+        return
+    found = {"insertion": [], "deletion": [], "authors": set()}
+    tracked_spans(doc.get("blocks", []), found)
+    summary = []
+    for key, kind in (("insertions", "insertion"), ("deletions", "deletion")):
+        joined = squash("".join(found[kind]))
+        wants = exp.get(key, [])
+        ok = 0
+        for w in wants:
+            if squash(w) in joined:
+                ok += 1
+            else:
+                rep.fail(f"pandoc/{key}", f"expected {short(w)} as a tracked {kind}: not found; "
+                                          f"{len(found[kind])} {kind}s read, e.g. {listing([short(x, 40) for x in found[kind][:4]])}")
+        summary.append(f"{key} {ok}/{len(wants)}")
+    author = exp.get("author")
+    if author and found["authors"] and found["authors"] != {author}:
+        rep.fail("pandoc/tracked", f"expected every change by {author!r}, found {sorted(found['authors'])}")
+    rep.summary("pandoc --track-changes=all", ", ".join(summary), mark)
+
+
 # --------------------------------------------------------------------------
 # python-docx
 
@@ -693,6 +752,7 @@ def main() -> int:
                 continue
             check_audit(rep)
             check_pandoc(rep, pandoc)
+            check_tracked(rep, pandoc)
             check_python_docx(rep)
         t_others = time.monotonic() - t0
         lo_output = ""

@@ -9,13 +9,15 @@ mod text;
 
 use serde::Serialize;
 
+use crate::docx::{self, DEL_END, DEL_START, INS_END, INS_START, TrackedBy};
 use crate::error::Result;
 use crate::markdown;
 use crate::model::Policy;
 use crate::template::Templates;
+use crate::template::escape_inline;
 
 pub use structural::{Change, ChangeKind, structural};
-pub use text::{BlockDiff, Span, SpanKind, blocks, text_diff};
+pub use text::{BlockDiff, Span, SpanKind, blocks, separator, text_diff};
 
 /// One side of a comparison: a version and who made it when.
 #[derive(Debug, Clone, Serialize)]
@@ -103,6 +105,7 @@ pub fn to_markdown(c: &Comparison) -> String {
         out.push_str(&format!("- {}\n", change.summary));
     }
     out.push_str("\n## The document with changes marked\n\n");
+    let mut prev = String::new();
     for block in &c.blocks {
         let text = match block {
             BlockDiff::Equal { text } => text.clone(),
@@ -117,9 +120,13 @@ pub fn to_markdown(c: &Comparison) -> String {
                 })
                 .collect(),
         };
+        if !prev.is_empty() {
+            out.push_str(separator(&prev, &text));
+        }
         out.push_str(&text);
-        out.push_str("\n\n");
+        prev = text;
     }
+    out.push('\n');
     out
 }
 
@@ -214,4 +221,78 @@ pub fn to_html(c: &Comparison) -> String {
         inline = inline,
         side = left,
     )
+}
+
+/// `2027-01-01` → `2027-01-01T00:00:00Z`; a full timestamp stays as it is.
+fn w3c_date(date: &str) -> String {
+    if date.len() == 10 { format!("{date}T00:00:00Z") } else { date.to_string() }
+}
+
+/// The newer version's document as Markdown with change marks: a summary table
+/// after the title, then every block with its insertions and deletions.
+fn redline_markdown(c: &Comparison) -> String {
+    let mut out = String::new();
+    let mut summary_written = false;
+    let summary = {
+        let mut s = format!(
+            "**Changes from v{} to v{}**\n\n| # | Change |\n| ---: | --- |\n",
+            escape_inline(&c.from.label),
+            escape_inline(&c.to.label)
+        );
+        if c.changes.is_empty() {
+            s.push_str("| — | No changes |\n");
+        }
+        for (i, change) in c.changes.iter().enumerate() {
+            s.push_str(&format!("| {} | {} |\n", i + 1, escape_inline(&change.summary)));
+        }
+        s
+    };
+    let ins = (INS_START.to_string(), INS_END.to_string());
+    let del = (DEL_START.to_string(), DEL_END.to_string());
+    let mut prev = String::new();
+    for block in &c.blocks {
+        let text = match block {
+            BlockDiff::Equal { text } => text.clone(),
+            BlockDiff::Inserted { text } => mark_block(text, &ins.0, &ins.1),
+            BlockDiff::Deleted { text } => mark_block(text, &del.0, &del.1),
+            BlockDiff::Changed { spans } => spans
+                .iter()
+                .map(|s| match s.kind {
+                    SpanKind::Equal => s.text.clone(),
+                    SpanKind::Inserted => format!("{}{}{}", ins.0, s.text, ins.1),
+                    SpanKind::Deleted => format!("{}{}{}", del.0, s.text, del.1),
+                })
+                .collect(),
+        };
+        if !prev.is_empty() {
+            out.push_str(separator(&prev, &text));
+        }
+        out.push_str(&text);
+        // The summary comes right after the title.
+        if !summary_written && text.starts_with("# ") {
+            out.push_str("\n\n");
+            out.push_str(&summary);
+            summary_written = true;
+            prev.clear();
+            out.push('\n');
+            continue;
+        }
+        prev = text;
+    }
+    if !summary_written {
+        out.insert_str(0, &format!("{summary}\n"));
+    }
+    out
+}
+
+/// The newer version as a Word document in which every insertion is a
+/// tracked `w:ins` and every deletion a `w:del`, by the newer version's
+/// author on its date, so legal can accept or reject each in Word.
+pub fn to_docx(c: &Comparison) -> Result<Vec<u8>> {
+    let mut opts = docx::policy_options(&c.to.policy.sanitized());
+    opts.toc = false;
+    opts.revision = Some(TrackedBy { author: c.to.author.clone(), date: w3c_date(&c.to.date) });
+    opts.meta.title = format!("{} (v{} → v{})", c.title, c.from.label, c.to.label);
+    opts.version = format!("{} → v{}", c.from.label, c.to.label);
+    docx::markdown_to_docx(&redline_markdown(c), &opts)
 }

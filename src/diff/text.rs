@@ -69,6 +69,14 @@ pub fn blocks(markdown: &str) -> Vec<String> {
     out
 }
 
+/// The separator that puts `next` back after `prev`: list items and table
+/// rows were adjacent lines; everything else was apart.
+pub fn separator(prev: &str, next: &str) -> &'static str {
+    let first = |t: &str| t.lines().next().map(is_item_line).unwrap_or(false);
+    let row = |t: &str| t.trim_start().starts_with('|');
+    if first(prev) && first(next) && row(prev) == row(next) { "\n" } else { "\n\n" }
+}
+
 fn is_item_line(line: &str) -> bool {
     let t = line.trim_start();
     t.starts_with("- ")

@@ -17,6 +17,21 @@ pub struct Marks {
     pub italic: bool,
     pub strike: bool,
     pub code: bool,
+    /// Tracked insertion or deletion, for redlines.
+    pub inserted: bool,
+    pub deleted: bool,
+}
+
+/// Private-use characters that mark tracked changes in a redline's Markdown.
+/// They pass through the Markdown parser as text; user text never holds them
+/// (the template escape removes them).
+pub const INS_START: char = '\u{E000}';
+pub const INS_END: char = '\u{E001}';
+pub const DEL_START: char = '\u{E002}';
+pub const DEL_END: char = '\u{E003}';
+
+pub fn is_change_mark(c: char) -> bool {
+    matches!(c, INS_START | INS_END | DEL_START | DEL_END)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -132,12 +147,12 @@ impl Builder {
                 if let Some(code) = &mut self.code {
                     code.push_str(&clean(&text));
                 } else {
-                    self.push_inline(Inline::Text { text: clean(&text), marks: self.marks });
+                    self.text_with_change_marks(&clean(&text), self.marks);
                 }
             }
             Event::Code(text) => {
                 let marks = Marks { code: true, ..self.marks };
-                self.push_inline(Inline::Text { text: clean(&text), marks });
+                self.text_with_change_marks(&clean(&text), marks);
             }
             // Raw HTML is shown as the text it is; it never becomes markup.
             Event::Html(text) | Event::InlineHtml(text) => {
@@ -163,6 +178,39 @@ impl Builder {
             Event::InlineMath(t) | Event::DisplayMath(t) => {
                 self.push_inline(Inline::Text { text: clean(&t), marks: self.marks });
             }
+        }
+    }
+
+    /// Splits text at change marks, which switch insertion and deletion on
+    /// and off for everything that follows, across formatting.
+    fn text_with_change_marks(&mut self, text: &str, marks: Marks) {
+        if !text.contains(is_change_mark) {
+            self.push_inline(Inline::Text {
+                text: text.to_string(),
+                marks: Marks { inserted: self.marks.inserted, deleted: self.marks.deleted, ..marks },
+            });
+            return;
+        }
+        let mut piece = String::new();
+        for c in text.chars() {
+            if is_change_mark(c) {
+                if !piece.is_empty() {
+                    let m = Marks { inserted: self.marks.inserted, deleted: self.marks.deleted, ..marks };
+                    self.push_inline(Inline::Text { text: std::mem::take(&mut piece), marks: m });
+                }
+                match c {
+                    INS_START => self.marks.inserted = true,
+                    INS_END => self.marks.inserted = false,
+                    DEL_START => self.marks.deleted = true,
+                    _ => self.marks.deleted = false,
+                }
+            } else {
+                piece.push(c);
+            }
+        }
+        if !piece.is_empty() {
+            let m = Marks { inserted: self.marks.inserted, deleted: self.marks.deleted, ..marks };
+            self.push_inline(Inline::Text { text: piece, marks: m });
         }
     }
 

@@ -5,6 +5,8 @@
 //! headings itself; any other Markdown file goes in plain.
 
 mod blocks;
+
+pub use blocks::{DEL_END, DEL_START, INS_END, INS_START, is_change_mark};
 mod package;
 mod schema_order;
 mod styles;
@@ -54,6 +56,14 @@ pub struct DocxOptions {
     /// `word/styles.xml` of a reference document: its styles win, ours fill
     /// in the ones it lacks.
     pub reference_styles: Option<String>,
+    /// Who made the tracked changes in a redline, and when (W3CDTF).
+    pub revision: Option<TrackedBy>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TrackedBy {
+    pub author: String,
+    pub date: String,
 }
 
 impl DocxOptions {
@@ -77,6 +87,7 @@ impl DocxOptions {
                 ..Meta::default()
             },
             reference_styles: None,
+            revision: None,
         }
     }
 }

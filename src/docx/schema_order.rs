@@ -196,6 +196,25 @@ const TCPR: &[&str] = &[
     "w:hideMark",
 ];
 
+/// CT_TrPr: the row properties, then tracked insertion or deletion of the row.
+const TRPR: &[&str] = &[
+    "w:cnfStyle",
+    "w:divId",
+    "w:gridBefore",
+    "w:gridAfter",
+    "w:wBefore",
+    "w:wAfter",
+    "w:cantSplit",
+    "w:trHeight",
+    "w:tblHeader",
+    "w:tblCellSpacing",
+    "w:jc",
+    "w:hidden",
+    "w:ins",
+    "w:del",
+    "w:trPrChange",
+];
+
 const BORDERS: &[&str] =
     &["w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end", "w:insideH", "w:insideV", "w:tl2br", "w:tr2bl"];
 
@@ -310,6 +329,7 @@ fn order_for(parent: &str, grandparent: &str) -> Option<&'static [&'static str]>
         "w:sectPr" => SECTPR,
         "w:tblPr" => TBLPR,
         "w:tcPr" => TCPR,
+        "w:trPr" => TRPR,
         "w:tblBorders" | "w:tcBorders" | "w:pBdr" => BORDERS,
         "w:settings" => SETTINGS,
         "w:docDefaults" => &["w:rPrDefault", "w:pPrDefault"],
@@ -478,6 +498,7 @@ pub struct DocumentFixes {
     /// Old → new hyperlink relationship ids.
     pub links: Vec<(String, String)>,
     paragraphs: u32,
+    revisions: u32,
 }
 
 /// `normalise` for `document.xml`, which also gives footnotes, hyperlinks and
@@ -502,6 +523,12 @@ impl DocumentFixes {
             }
             "w:footnoteReference" => rewrite_attr(tag, "w:id=\"", |old| renumber(&mut self.footnotes, old, ""), out),
             "w:hyperlink" => rewrite_attr(tag, "r:id=\"", |old| renumber(&mut self.links, old, "rIdLink"), out),
+            // Tracked changes: ids in document order (docx-rs counts process-wide).
+            "w:ins" | "w:del" => {
+                self.revisions += 1;
+                let n = self.revisions;
+                rewrite_attr(tag, "w:id=\"", |_| n.to_string(), out);
+            }
             // CT_TblGridCol has no type attribute; docx-rs adds one.
             "w:gridCol" => out.push_str(&tag.replace(" w:type=\"dxa\"", "")),
             "w:trHeight" if tag == self.header_row_marker => {
@@ -629,7 +656,9 @@ fn sorted_element(element: &str, name: &str, open_len: usize, out: &mut String, 
     }
     out.push_str(&element[..open_len]);
     for &(_, start, end, nested) in &children {
-        if nested {
+        // Leaf properties need the document fixes too (a paragraph mark's
+        // `w:ins`); without fixes they are copied as they are.
+        if nested || fixes.is_some() {
             normalise_into(&inner[start..end], name, out, fixes);
         } else {
             out.push_str(&inner[start..end]);

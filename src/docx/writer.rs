@@ -254,7 +254,20 @@ impl<'a> Writer<'a> {
         }
         for row in rows {
             let cells = (0..columns).map(|i| cell(self, row.get(i), i, false)).collect();
-            out_rows.push(TableRow::new(cells).cant_split());
+            let mut tr = TableRow::new(cells).cant_split();
+            // A row inserted or deleted whole is a tracked row change.
+            if let Some(by) = &self.opts.revision {
+                let whole = |deleted| {
+                    row.iter()
+                        .all(|c| c.iter().all(|i| !matches!(i, Inline::Text { .. })) || Self::all_tracked(c, deleted))
+                };
+                if row.iter().any(|c| Self::all_tracked(c, true)) && whole(true) {
+                    tr = tr.delete(docx_rs::Delete::new().author(by.author.as_str()).date(by.date.as_str()));
+                } else if row.iter().any(|c| Self::all_tracked(c, false)) && whole(false) {
+                    tr = tr.insert(docx_rs::Insert::new_with_empty().author(by.author.as_str()).date(by.date.as_str()));
+                }
+            }
+            out_rows.push(tr);
         }
         Table::new(out_rows)
             .style("TableGrid")
@@ -264,11 +277,51 @@ impl<'a> Writer<'a> {
             .set_borders(borders)
     }
 
-    fn inlines(&mut self, mut p: Paragraph, inlines: &[Inline], base: Marks) -> Paragraph {
+    /// Whether every piece of text in `inlines` is inserted (or deleted).
+    fn all_tracked(inlines: &[Inline], deleted: bool) -> bool {
+        let mut any = false;
+        for inline in inlines {
+            match inline {
+                Inline::Text { text, marks } if !text.trim().is_empty() => {
+                    if (deleted && !marks.deleted) || (!deleted && !marks.inserted) {
+                        return false;
+                    }
+                    any = true;
+                }
+                Inline::Link { children, .. } => {
+                    if !Self::all_tracked(children, deleted) {
+                        return false;
+                    }
+                    any = true;
+                }
+                _ => {}
+            }
+        }
+        any
+    }
+
+    fn inlines(&mut self, p: Paragraph, inlines: &[Inline], base: Marks) -> Paragraph {
+        let mut p = self.inline_runs(p, inlines, base);
+        // A paragraph inserted or deleted whole carries the change on its
+        // mark too, so accepting a deletion removes the paragraph itself.
+        if let Some(by) = &self.opts.revision {
+            if Self::all_tracked(inlines, true) {
+                p = p.delete(by.author.as_str(), by.date.as_str());
+            } else if Self::all_tracked(inlines, false) {
+                p = p.insert(by.author.as_str(), by.date.as_str());
+            }
+        }
+        p
+    }
+
+    fn inline_runs(&mut self, mut p: Paragraph, inlines: &[Inline], base: Marks) -> Paragraph {
         for inline in inlines {
             match inline {
                 // Pushing in place: docx-rs builders move the whole paragraph on every call.
-                Inline::Text { text, marks } => push_run(&mut p, run(text, merge(base, *marks))),
+                Inline::Text { text, marks } => {
+                    let marks = merge(base, *marks);
+                    self.push_tracked(&mut p, run(text, marks), marks);
+                }
                 Inline::HardBreak => push_run(&mut p, Run::new().add_break(BreakType::TextWrapping)),
                 Inline::Link { url, children } => {
                     let mut link = Hyperlink::new(url.as_str(), HyperlinkType::External);
@@ -277,7 +330,7 @@ impl<'a> Writer<'a> {
                             Inline::Text { text, marks } => {
                                 link = link.add_run(run(text, merge(base, *marks)).style("Hyperlink"));
                             }
-                            other => p = self.inlines(p, std::slice::from_ref(other), base),
+                            other => p = self.inline_runs(p, std::slice::from_ref(other), base),
                         }
                     }
                     p.children.push(docx_rs::ParagraphChild::Hyperlink(link));
@@ -406,16 +459,43 @@ impl Item {
     }
 }
 
+impl Writer<'_> {
+    /// A run as it is, or wrapped as a tracked insertion or deletion.
+    fn push_tracked(&self, p: &mut Paragraph, run: Run, marks: Marks) {
+        match (&self.opts.revision, marks.inserted, marks.deleted) {
+            (Some(by), true, false) => {
+                p.children.push(docx_rs::ParagraphChild::Insert(
+                    docx_rs::Insert::new(run).author(by.author.as_str()).date(by.date.as_str()),
+                ));
+            }
+            (Some(by), false, true) => {
+                p.children.push(docx_rs::ParagraphChild::Delete(
+                    docx_rs::Delete::new().add_run(run).author(by.author.as_str()).date(by.date.as_str()),
+                ));
+            }
+            _ => push_run(p, run),
+        }
+    }
+}
+
 fn push_run(p: &mut Paragraph, run: Run) {
     p.children.push(docx_rs::ParagraphChild::Run(Box::new(run)));
 }
 
 fn merge(a: Marks, b: Marks) -> Marks {
-    Marks { bold: a.bold || b.bold, italic: a.italic || b.italic, strike: a.strike || b.strike, code: a.code || b.code }
+    Marks {
+        bold: a.bold || b.bold,
+        italic: a.italic || b.italic,
+        strike: a.strike || b.strike,
+        code: a.code || b.code,
+        inserted: a.inserted || b.inserted,
+        deleted: a.deleted || b.deleted,
+    }
 }
 
 fn run(text: &str, marks: Marks) -> Run {
-    let mut r = Run::new().add_text(text);
+    // Deleted text is stored as w:delText, or Word shows it as live text.
+    let mut r = if marks.deleted { Run::new().add_delete_text(text) } else { Run::new().add_text(text) };
     if marks.bold {
         r = r.bold();
     }
@@ -493,8 +573,7 @@ fn column_widths(head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>], columns: usize
         }
         rows_seen += usize::from(r > 0);
     }
-    let average: Vec<usize> =
-        (0..columns).map(|i| ((total_chars[i] / rows_seen.max(1)) + 4).max(6) * UNIT).collect();
+    let average: Vec<usize> = (0..columns).map(|i| ((total_chars[i] / rows_seen.max(1)) + 4).max(6) * UNIT).collect();
     let mut widths = vec![0usize; columns];
     let mut open: Vec<usize> = (0..columns).collect();
     let mut left = total;

@@ -139,3 +139,81 @@ fn html_report_is_inert() {
     assert!(!html.to_lowercase().contains("javascript:"), "a script link got through");
     assert!(html.contains("<ins>") || html.contains("class=\"ins\""));
 }
+
+/// Redlines of the fixture edits, written for the outside readers: pandoc
+/// must read every inserted and deleted word back as a tracked change.
+#[test]
+fn redlines_are_real_tracked_changes() {
+    for name in ["reword", "insert-article", "delete-article", "change-weight", "chinese-one-character", "move-role"] {
+        let mut c = compare_case(name);
+        c.to.author = "Legal Counsel".into();
+        let bytes = diff::to_docx(&c).expect("redline");
+        let parts = crate::docx::unzip(&bytes);
+        let document = &parts["word/document.xml"];
+        assert!(
+            document.contains(r#"w:author="Legal Counsel" w:date="2027-01-01T00:00:00Z""#),
+            "{name}: author and date"
+        );
+        let (mut insertions, mut deletions) = (Vec::new(), Vec::new());
+        for block in &c.blocks {
+            match block {
+                BlockDiff::Inserted { text } => insertions.extend(texts(text)),
+                BlockDiff::Deleted { text } => deletions.extend(texts(text)),
+                BlockDiff::Changed { spans } => {
+                    for s in spans {
+                        match s.kind {
+                            diff::SpanKind::Inserted => insertions.push(plain(&s.text)),
+                            diff::SpanKind::Deleted => deletions.push(plain(&s.text)),
+                            diff::SpanKind::Equal => {}
+                        }
+                    }
+                }
+                BlockDiff::Equal { .. } => {}
+            }
+        }
+        insertions.retain(|t| !t.trim().is_empty());
+        deletions.retain(|t| !t.trim().is_empty());
+        assert!(!insertions.is_empty() || !deletions.is_empty(), "{name}: nothing changed");
+        assert_eq!(document.contains("<w:ins "), !insertions.is_empty(), "{name}: w:ins");
+        assert_eq!(document.contains("<w:del "), !deletions.is_empty(), "{name}: w:del");
+        let expect = serde_json::json!({ "insertions": insertions, "deletions": deletions, "author": "Legal Counsel" });
+        let dir = crate::docx::check_dir();
+        std::fs::write(dir.join(format!("redline-{name}.docx")), &bytes).expect("write");
+        std::fs::write(dir.join(format!("redline-{name}.expect.json")), expect.to_string()).expect("write");
+        // The same comparison always gives the same file.
+        assert!(diff::to_docx(&c).expect("again") == bytes, "{name}: not deterministic");
+    }
+}
+
+/// The texts a reader sees in a block: each table cell on its own (the
+/// delimiter row is structure), anything else as one run of text.
+fn texts(block: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for line in block.lines() {
+        if line.trim_start().starts_with('|') {
+            for cell in line.trim().trim_matches('|').split(" | ") {
+                let cell = cell.trim();
+                if !cell.is_empty() && !cell.chars().all(|c| matches!(c, '-' | ':')) {
+                    out.push(plain(cell));
+                }
+            }
+        } else {
+            out.push(plain(line));
+        }
+    }
+    out
+}
+
+/// Markdown text as a reader sees it: markers and escapes dropped.
+fn plain(markdown: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    Parser::new_ext(markdown, policywright::markdown::parser_options())
+        .filter_map(|e| match e {
+            Event::Text(t) | Event::Code(t) => Some(t.into_string()),
+            Event::SoftBreak | Event::HardBreak => Some(" ".into()),
+            _ => None,
+        })
+        .collect::<String>()
+        .trim()
+        .to_string()
+}
