@@ -50,7 +50,7 @@ docx-pages: setup
 bench: setup
 	@.ci/docx-check/setup
 	$(CARGO) build --locked --release
-	$(CARGO) bench --locked --bench pipeline --bench docx
+	$(CARGO) bench --locked --bench pipeline --bench docx --bench store
 	$(CARGO) bench --locked --bench vs_pandoc
 
 clean:

@@ -27,13 +27,20 @@ pub enum ErrorCode {
     NotFound,
     /// Reading or writing a file failed.
     Io,
+    /// A library file that is not SQLite, belongs to another program, or is
+    /// damaged, including a version whose content no longer matches its hash.
+    InvalidLibrary,
+    /// A version status change the workflow does not allow.
+    InvalidTransition,
+    /// Another process holds the library's write lock for longer than we wait.
+    Busy,
 }
 
 impl ErrorCode {
     /// Exit status for the CLI: 1 for bad input, 2 for usage and I/O problems.
     pub fn exit_code(self) -> u8 {
         match self {
-            ErrorCode::Io | ErrorCode::NotFound => 2,
+            ErrorCode::Io | ErrorCode::NotFound | ErrorCode::Busy => 2,
             _ => 1,
         }
     }

@@ -7,8 +7,9 @@
 //! model → template → markdown → docx → export;  store;  diff
 //! ```
 //!
-//! Nothing in this crate touches the disk or the clock: callers pass file
-//! contents, dates and template overrides in, and get bytes back.
+//! Nothing but the store touches the disk, and nothing reads the clock:
+//! callers pass file contents, dates and template overrides in, and get bytes
+//! back.
 
 pub mod diff;
 pub mod docx;

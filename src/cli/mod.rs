@@ -1,6 +1,7 @@
 //! Command-line arguments and what each command does.
 
 mod files;
+mod library;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,6 +17,9 @@ use policywright::{Error, ErrorCode, Result, docx, presets};
 #[derive(Debug, Parser)]
 #[command(name = "policywright", version, about = "Draft, check and export operations-staff policies")]
 pub struct Cli {
+    /// The library file (default: the OS data folder, policywright/library.sqlite)
+    #[arg(long, global = true, env = "POLICYWRIGHT_DB")]
+    db: Option<PathBuf>,
     #[command(subcommand)]
     command: Command,
 }
@@ -75,12 +79,83 @@ enum Command {
     },
     /// Print the JSON Schema of policy files
     Schema,
+    /// Add a policy file to the library as a new policy; prints its id
+    Import { file: PathBuf },
+    /// Replace a policy's draft (the working copy) with a file
+    Draft {
+        id: String,
+        #[arg(long)]
+        from: PathBuf,
+    },
+    /// Save the draft as a new immutable version; prints its label, e.g. 1.1
+    Save {
+        id: String,
+        /// A substantive change: 1.4 → 2.0 (default: an editorial one, 1.4 → 1.5)
+        #[arg(long)]
+        major: bool,
+        #[arg(long)]
+        note: String,
+        #[arg(long)]
+        author: String,
+    },
+    /// List the policies in the library with their latest version and status
+    List {
+        /// Include archived policies
+        #[arg(long)]
+        archived: bool,
+    },
+    /// Show a policy's versions with status, author, date, hash and note
+    History { id: String },
+    /// Move a version through draft → in-review → approved → published → superseded
+    Status {
+        id: String,
+        version: String,
+        status: String,
+        #[arg(long)]
+        by: String,
+    },
+    /// Archive a policy (it can be restored)
+    Archive { id: String },
+    /// Bring an archived policy back
+    Restore { id: String },
+    /// Export a stored version (default: the latest)
+    Export {
+        id: String,
+        #[arg(long)]
+        version: Option<String>,
+        #[arg(long, value_enum)]
+        format: FormatArg,
+        /// Default: TITLE_vVERSION.EXT in the current folder
+        #[arg(short, long)]
+        output: Option<PathBuf>,
+    },
+    /// Compare two versions: JSON, Markdown, HTML or a redline DOCX, or a legal packet
+    Diff {
+        id: String,
+        from: String,
+        to: String,
+        #[arg(long, value_enum, default_value = "md")]
+        format: DiffFormatArg,
+        #[arg(short, long, conflicts_with = "packet")]
+        output: Option<PathBuf>,
+        /// Write both clean DOCX files, the redline and the summary into this folder
+        #[arg(long)]
+        packet: Option<PathBuf>,
+    },
     /// Copy the built-in templates into a folder, as a starting point for `--templates`
     Templates {
         /// Folder to write into; it must not already contain the templates
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum DiffFormatArg {
+    Json,
+    Md,
+    Html,
+    Docx,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -94,18 +169,45 @@ fn parse_locale(text: &str) -> std::result::Result<Locale, String> {
     Locale::parse(text).ok_or_else(|| format!("unknown locale \"{text}\"; use zh-CN or en"))
 }
 
+fn format(f: FormatArg) -> Format {
+    match f {
+        FormatArg::Md => Format::Md,
+        FormatArg::Html => Format::Html,
+        FormatArg::Docx => Format::Docx,
+    }
+}
+
 pub fn run(cli: Cli) -> Result<ExitCode> {
+    let db = cli.db.as_deref();
     match cli.command {
+        Command::Import { file } => library::import(db, &file),
+        Command::Draft { id, from } => library::set_draft(db, &id, &from),
+        Command::Save { id, major, note, author } => library::save(db, &id, major, &note, &author),
+        Command::List { archived } => library::list(db, archived),
+        Command::History { id } => library::history(db, &id),
+        Command::Status { id, version, status, by } => library::status(db, &id, &version, &status, &by),
+        Command::Archive { id } => library::archive(db, &id, false),
+        Command::Restore { id } => library::archive(db, &id, true),
+        Command::Export { id, version, format: f, output } => {
+            library::export(db, &id, version.as_deref(), format(f), output.as_deref())
+        }
+        Command::Diff { id, from, to, format: f, output, packet } => match packet {
+            Some(dir) => library::packet(db, &id, &from, &to, &dir),
+            None => {
+                let f = match f {
+                    DiffFormatArg::Json => library::DiffFormat::Json,
+                    DiffFormatArg::Md => library::DiffFormat::Md,
+                    DiffFormatArg::Html => library::DiffFormat::Html,
+                    DiffFormatArg::Docx => library::DiffFormat::Docx,
+                };
+                library::diff(db, &id, &from, &to, f, output.as_deref())
+            }
+        },
         Command::Presets => list_presets(),
         Command::New { preset, locale, roles, output, force } => new(&preset, locale, &roles, output.as_deref(), force),
         Command::Validate { file, json } => validate_file(&file, json),
-        Command::Render { file, format, output, templates } => {
-            let format = match format {
-                FormatArg::Md => Format::Md,
-                FormatArg::Html => Format::Html,
-                FormatArg::Docx => Format::Docx,
-            };
-            render(&file, format, output.as_deref(), templates.as_deref())
+        Command::Render { file, format: f, output, templates } => {
+            render(&file, format(f), output.as_deref(), templates.as_deref())
         }
         Command::Convert { input, output, reference, locale } => convert(&input, &output, reference.as_deref(), locale),
         Command::Schema => {

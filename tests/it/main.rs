@@ -2,12 +2,14 @@
 //! fixture folder per feature under `tests/fixtures/`.
 
 mod cli;
+mod diff;
 mod docx;
 mod docx_props;
-mod diff;
 mod injection;
+mod library;
 mod presets;
 mod render;
+mod store;
 mod templates;
 mod validation;
 

@@ -1,0 +1,140 @@
+//! The library commands as a user runs them: the exact forms of the issue,
+//! with their output, exit codes and files.
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn run(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_policywright"))
+        .args(["--db", "lib.sqlite"])
+        .args(args)
+        .current_dir(dir)
+        .env_remove("POLICYWRIGHT_DB")
+        .output()
+        .expect("runs")
+}
+
+fn ok(dir: &Path, args: &[&str]) -> String {
+    let out = run(dir, args);
+    assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+fn edit(dir: &Path, from: &str, to: &str, f: impl FnOnce(&mut serde_json::Value)) {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.join(from)).expect("read")).expect("json");
+    f(&mut v);
+    std::fs::write(dir.join(to), serde_json::to_string_pretty(&v).expect("json")).expect("write");
+}
+
+#[test]
+fn the_documented_library_workflow() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    Command::new(env!("CARGO_BIN_EXE_policywright"))
+        .args(["new", "--locale", "en", "-o", "ops.policy.json"])
+        .current_dir(d)
+        .output()
+        .expect("new");
+    assert_eq!(ok(d, &["import", "ops.policy.json"]), "1\n");
+    assert_eq!(ok(d, &["save", "1", "--note", "First issue", "--author", "HR"]), "1.0\n");
+
+    edit(d, "ops.policy.json", "edited.policy.json", |v| {
+        v["appraisal"]["indicators"][1]["children"][0]["weight"] = 20.into();
+        v["appraisal"]["indicators"][1]["children"][1]["weight"] = 5.into();
+    });
+    assert_eq!(
+        ok(d, &["draft", "1", "--from", "edited.policy.json"]),
+        "draft of policy 1 replaced from edited.policy.json\n"
+    );
+    assert_eq!(ok(d, &["save", "1", "--note", "Reweighted ability", "--author", "Legal"]), "1.1\n");
+    // Saving an unchanged draft again creates nothing.
+    assert_eq!(ok(d, &["save", "1", "--note", "again", "--author", "Legal"]), "1.1\n");
+    assert_eq!(ok(d, &["save", "1", "--major", "--note", "again", "--author", "Legal"]), "1.1\n");
+
+    let list = ok(d, &["list"]);
+    assert!(list.contains("   1  1.1       draft"), "{list}");
+    assert!(list.contains("Operations Staff Policy"), "{list}");
+    let history = ok(d, &["history", "1"]);
+    let lines: Vec<&str> = history.lines().collect();
+    assert_eq!(lines.len(), 2, "{history}");
+    assert!(lines[0].starts_with("1.0     draft") && lines[0].ends_with("First issue"), "{history}");
+    assert!(lines[1].contains("Legal") && lines[1].ends_with("Reweighted ability"), "{history}");
+
+    let bad = run(d, &["status", "1", "1.1", "approved", "--by", "Counsel"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr),
+        "error: version 1.1 of policy 1 cannot go from draft to approved\n  from draft it can go to: in-review\n"
+    );
+    assert_eq!(
+        ok(d, &["status", "1", "1.1", "in-review", "--by", "Counsel"]),
+        "version 1.1 of policy 1 is now in-review\n"
+    );
+    assert_eq!(
+        ok(d, &["status", "1", "1.1", "approved", "--by", "Counsel"]),
+        "version 1.1 of policy 1 is now approved\n"
+    );
+
+    // Export: default name from title and version; the same version, the same bytes.
+    assert_eq!(ok(d, &["export", "1", "--format", "docx"]), "wrote Operations Staff Policy_v1.1.docx\n");
+    ok(d, &["export", "1", "--version", "1.1", "--format", "docx", "-o", "again.docx"]);
+    let a = std::fs::read(d.join("Operations Staff Policy_v1.1.docx")).expect("read");
+    assert!(a == std::fs::read(d.join("again.docx")).expect("read"), "exports of one version differ");
+    ok(d, &["export", "1", "--version", "1.0", "--format", "md", "-o", "v1.0.md"]);
+    let md = std::fs::read_to_string(d.join("v1.0.md")).expect("md");
+    assert!(md.contains("| 1.0 |") && !md.contains("| 1.1 |"), "revision history comes from the stored versions: {md}");
+
+    let json: serde_json::Value =
+        serde_json::from_str(&ok(d, &["diff", "1", "1.0", "1.1", "--format", "json"])).expect("json");
+    let summaries: Vec<&str> =
+        json["changes"].as_array().expect("changes").iter().filter_map(|c| c["summary"].as_str()).collect();
+    assert_eq!(
+        summaries,
+        [
+            "Appraisal › Ability › Professional skill: weight 15 % → 20 %",
+            "Appraisal › Ability › Communication and cooperation: weight 10 % → 5 %"
+        ]
+    );
+    for format in ["md", "html", "docx"] {
+        let out = ok(d, &["diff", "1", "1.0", "1.1", "--format", format, "-o", &format!("changes.{format}")]);
+        assert_eq!(out, format!("wrote changes.{format}\n"));
+    }
+    let packet = ok(d, &["diff", "1", "1.0", "1.1", "--packet", "packet"]);
+    assert_eq!(packet.lines().count(), 4, "{packet}");
+    for name in [
+        "Operations Staff Policy_v1.0.docx",
+        "Operations Staff Policy_v1.1.docx",
+        "Operations Staff Policy_v1.0-v1.1_redline.docx",
+        "Operations Staff Policy_v1.0-v1.1_changes.md",
+    ] {
+        assert!(d.join("packet").join(name).exists(), "{name} missing from the packet");
+    }
+}
+
+#[test]
+fn an_invalid_draft_is_kept_but_not_versioned() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    Command::new(env!("CARGO_BIN_EXE_policywright"))
+        .args(["new", "--locale", "en", "-o", "p.policy.json"])
+        .current_dir(d)
+        .output()
+        .expect("new");
+    ok(d, &["import", "p.policy.json"]);
+    edit(d, "p.policy.json", "bad.policy.json", |v| v["appraisal"]["indicators"][0]["weight"] = 70.into());
+    ok(d, &["draft", "1", "--from", "bad.policy.json"]);
+    let out = run(d, &["save", "1", "--note", "x", "--author", "y"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("appraisal.indicators: the top-level weights add up to 110, not 100"), "{err}");
+    assert_eq!(ok(d, &["history", "1"]), "");
+    let missing = run(d, &["export", "1", "--format", "md"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).starts_with("error: policy 1 has no saved version\n"));
+    let id = run(d, &["history", "abc"]);
+    assert_eq!(
+        String::from_utf8_lossy(&id.stderr),
+        "error: \"abc\" is not a policy id\n  hint: ids are the numbers `policywright list` prints\n"
+    );
+}
