@@ -72,6 +72,10 @@ fn compare(c: &mut Criterion) {
         b.iter(|| diff::compare(side("1.0", policy.clone()), side("1.1", edited.clone()), &Templates::builtin()))
     });
     group.bench_function("redline docx of the preset", |b| b.iter(|| diff::to_docx(black_box(&comparison))));
+    // The handbook's text diff, written as a redline.
+    let mut handbook = comparison.clone();
+    handbook.blocks = diff::text_diff(&old, &new);
+    group.bench_function("redline docx of a ~370-page handbook", |b| b.iter(|| diff::to_docx(black_box(&handbook))));
     group.finish();
 }
 
