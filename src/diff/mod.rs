@@ -9,7 +9,9 @@ mod text;
 
 use serde::Serialize;
 
-use crate::docx::{self, DEL_END, DEL_START, INS_END, INS_START, TrackedBy};
+use crate::docx::{
+    self, DEL_END, DEL_START, INS_END, INS_START, MOVE_FROM_END, MOVE_FROM_START, MOVE_TO_END, MOVE_TO_START, TrackedBy,
+};
 use crate::error::Result;
 use crate::markdown;
 use crate::model::Policy;
@@ -111,6 +113,10 @@ pub fn to_markdown(c: &Comparison) -> String {
             BlockDiff::Equal { text } => text.clone(),
             BlockDiff::Inserted { text } => mark_block(text, "{++", "++}"),
             BlockDiff::Deleted { text } => mark_block(text, "{--", "--}"),
+            // CriticMarkup has no moves: a moved block is a deletion and an
+            // insertion, each with a comment saying so.
+            BlockDiff::MovedFrom { text } => mark_block(text, "{--", "--}{>>moved<<}"),
+            BlockDiff::MovedTo { text } => mark_block(text, "{++", "++}{>>moved here<<}"),
             BlockDiff::Changed { spans } => spans
                 .iter()
                 .map(|s| match s.kind {
@@ -158,6 +164,16 @@ pub fn to_html(c: &Comparison) -> String {
                 inline.push_str(&format!("<div class=\"del\">{html}</div>"));
                 left.push_str(&format!("<tr><td class=\"del\">{html}</td><td></td></tr>"));
             }
+            BlockDiff::MovedFrom { text } => {
+                let html = markdown::to_html(text);
+                inline.push_str(&format!("<div class=\"moved-from\" title=\"moved\">{html}</div>"));
+                left.push_str(&format!("<tr><td class=\"moved-from\">{html}</td><td></td></tr>"));
+            }
+            BlockDiff::MovedTo { text } => {
+                let html = markdown::to_html(text);
+                inline.push_str(&format!("<div class=\"moved-to\" title=\"moved here\">{html}</div>"));
+                left.push_str(&format!("<tr><td></td><td class=\"moved-to\">{html}</td></tr>"));
+            }
             BlockDiff::Changed { spans } => {
                 let mut both = String::new();
                 let (mut old, mut new) = (String::new(), String::new());
@@ -200,6 +216,7 @@ pub fn to_html(c: &Comparison) -> String {
             "<title>{title}: v{from} → v{to}</title>\n<style>\n",
             "body{{font:15px/1.6 \"Noto Sans CJK SC\",\"Microsoft YaHei\",Arial,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1.5rem;color:#1f2328}}\n",
             "ins,.ins{{background:#dafbe1;text-decoration:none}} del,.del{{background:#ffebe9;text-decoration:line-through}}\n",
+            ".moved-from{{background:#f3e8ff;text-decoration:line-through}} .moved-to{{background:#f3e8ff}}\n",
             ".chg{{background:#fff8c5}} table{{border-collapse:collapse;width:100%}} td{{border:1px solid #d0d7de;padding:.3rem .6rem;vertical-align:top;width:50%}}\n",
             "li.added{{color:#1a7f37}} li.removed{{color:#cf222e}} li.moved{{color:#8250df}}\n",
             "</style>\n</head>\n<body>\n<h1>{title}: v{from} → v{to}</h1>\n",
@@ -255,6 +272,8 @@ fn redline_markdown(c: &Comparison) -> String {
             BlockDiff::Equal { text } => text.clone(),
             BlockDiff::Inserted { text } => mark_block(text, &ins.0, &ins.1),
             BlockDiff::Deleted { text } => mark_block(text, &del.0, &del.1),
+            BlockDiff::MovedFrom { text } => mark_block(text, &MOVE_FROM_START.to_string(), &MOVE_FROM_END.to_string()),
+            BlockDiff::MovedTo { text } => mark_block(text, &MOVE_TO_START.to_string(), &MOVE_TO_END.to_string()),
             BlockDiff::Changed { spans } => spans
                 .iter()
                 .map(|s| match s.kind {

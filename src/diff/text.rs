@@ -38,6 +38,35 @@ pub enum BlockDiff {
     Changed {
         spans: Vec<Span>,
     },
+    /// A block that left this place unchanged for another (`MovedTo`).
+    #[serde(rename = "moved-from")]
+    MovedFrom {
+        text: String,
+    },
+    #[serde(rename = "moved-to")]
+    MovedTo {
+        text: String,
+    },
+}
+
+/// A deleted block that reappears word for word elsewhere was moved, and is
+/// reported as a move rather than as a deletion and an unrelated insertion.
+fn pair_moves(blocks: &mut [BlockDiff]) {
+    let mut taken = vec![false; blocks.len()];
+    for i in 0..blocks.len() {
+        let BlockDiff::Deleted { text } = &blocks[i] else { continue };
+        if text.trim().is_empty() {
+            continue;
+        }
+        let found = (0..blocks.len())
+            .find(|&j| !taken[j] && matches!(&blocks[j], BlockDiff::Inserted { text: t } if t == text));
+        if let Some(j) = found {
+            taken[j] = true;
+            let text = text.clone();
+            blocks[i] = BlockDiff::MovedFrom { text: text.clone() };
+            blocks[j] = BlockDiff::MovedTo { text };
+        }
+    }
 }
 
 /// Blocks: runs of lines separated by blank lines. List items and table rows
@@ -135,6 +164,7 @@ pub fn text_diff(old: &str, new: &str) -> Vec<BlockDiff> {
             }
         }
     }
+    pair_moves(&mut out);
     out
 }
 

@@ -20,6 +20,9 @@ pub struct Marks {
     /// Tracked insertion or deletion, for redlines.
     pub inserted: bool,
     pub deleted: bool,
+    /// Tracked move: the old place and the new one.
+    pub moved_from: bool,
+    pub moved_to: bool,
 }
 
 /// Private-use characters that mark tracked changes in a redline's Markdown.
@@ -29,9 +32,13 @@ pub const INS_START: char = '\u{E000}';
 pub const INS_END: char = '\u{E001}';
 pub const DEL_START: char = '\u{E002}';
 pub const DEL_END: char = '\u{E003}';
+pub const MOVE_FROM_START: char = '\u{E004}';
+pub const MOVE_FROM_END: char = '\u{E005}';
+pub const MOVE_TO_START: char = '\u{E006}';
+pub const MOVE_TO_END: char = '\u{E007}';
 
 pub fn is_change_mark(c: char) -> bool {
-    matches!(c, INS_START | INS_END | DEL_START | DEL_END)
+    ('\u{E000}'..='\u{E007}').contains(&c)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -184,32 +191,41 @@ impl Builder {
     /// Splits text at change marks, which switch insertion and deletion on
     /// and off for everything that follows, across formatting.
     fn text_with_change_marks(&mut self, text: &str, marks: Marks) {
+        // Formatting comes from the event; the tracked state from the marks seen so far.
+        let tracked = |m: Marks, own: Marks| Marks {
+            inserted: own.inserted,
+            deleted: own.deleted,
+            moved_from: own.moved_from,
+            moved_to: own.moved_to,
+            ..m
+        };
         if !text.contains(is_change_mark) {
-            self.push_inline(Inline::Text {
-                text: text.to_string(),
-                marks: Marks { inserted: self.marks.inserted, deleted: self.marks.deleted, ..marks },
-            });
+            self.push_inline(Inline::Text { text: text.to_string(), marks: tracked(marks, self.marks) });
             return;
         }
         let mut piece = String::new();
         for c in text.chars() {
             if is_change_mark(c) {
                 if !piece.is_empty() {
-                    let m = Marks { inserted: self.marks.inserted, deleted: self.marks.deleted, ..marks };
+                    let m = tracked(marks, self.marks);
                     self.push_inline(Inline::Text { text: std::mem::take(&mut piece), marks: m });
                 }
                 match c {
                     INS_START => self.marks.inserted = true,
                     INS_END => self.marks.inserted = false,
                     DEL_START => self.marks.deleted = true,
-                    _ => self.marks.deleted = false,
+                    DEL_END => self.marks.deleted = false,
+                    MOVE_FROM_START => self.marks.moved_from = true,
+                    MOVE_FROM_END => self.marks.moved_from = false,
+                    MOVE_TO_START => self.marks.moved_to = true,
+                    _ => self.marks.moved_to = false,
                 }
             } else {
                 piece.push(c);
             }
         }
         if !piece.is_empty() {
-            let m = Marks { inserted: self.marks.inserted, deleted: self.marks.deleted, ..marks };
+            let m = tracked(marks, self.marks);
             self.push_inline(Inline::Text { text: piece, marks: m });
         }
     }

@@ -6,7 +6,9 @@
 
 mod blocks;
 
-pub use blocks::{DEL_END, DEL_START, INS_END, INS_START, is_change_mark};
+pub use blocks::{
+    DEL_END, DEL_START, INS_END, INS_START, MOVE_FROM_END, MOVE_FROM_START, MOVE_TO_END, MOVE_TO_START, is_change_mark,
+};
 mod package;
 mod schema_order;
 mod styles;

@@ -524,7 +524,7 @@ impl DocumentFixes {
             "w:footnoteReference" => rewrite_attr(tag, "w:id=\"", |old| renumber(&mut self.footnotes, old, ""), out),
             "w:hyperlink" => rewrite_attr(tag, "r:id=\"", |old| renumber(&mut self.links, old, "rIdLink"), out),
             // Tracked changes: ids in document order (docx-rs counts process-wide).
-            "w:ins" | "w:del" => {
+            "w:ins" | "w:del" | "w:moveFrom" | "w:moveTo" => {
                 self.revisions += 1;
                 let n = self.revisions;
                 rewrite_attr(tag, "w:id=\"", |_| n.to_string(), out);

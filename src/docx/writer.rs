@@ -283,7 +283,8 @@ impl<'a> Writer<'a> {
         for inline in inlines {
             match inline {
                 Inline::Text { text, marks } if !text.trim().is_empty() => {
-                    if (deleted && !marks.deleted) || (!deleted && !marks.inserted) {
+                    let (gone, new) = (marks.deleted || marks.moved_from, marks.inserted || marks.moved_to);
+                    if (deleted && !gone) || (!deleted && !new) {
                         return false;
                     }
                     any = true;
@@ -462,7 +463,17 @@ impl Item {
 impl Writer<'_> {
     /// A run as it is, or wrapped as a tracked insertion or deletion.
     fn push_tracked(&self, p: &mut Paragraph, run: Run, marks: Marks) {
-        match (&self.opts.revision, marks.inserted, marks.deleted) {
+        match (&self.opts.revision, marks.inserted || marks.moved_to, marks.deleted || marks.moved_from) {
+            (Some(by), true, false) if marks.moved_to => {
+                p.children.push(docx_rs::ParagraphChild::MoveTo(
+                    docx_rs::MoveTo::new(run).author(by.author.as_str()).date(by.date.as_str()),
+                ));
+            }
+            (Some(by), false, true) if marks.moved_from => {
+                p.children.push(docx_rs::ParagraphChild::MoveFrom(
+                    docx_rs::MoveFrom::new().add_run(run).author(by.author.as_str()).date(by.date.as_str()),
+                ));
+            }
             (Some(by), true, false) => {
                 p.children.push(docx_rs::ParagraphChild::Insert(
                     docx_rs::Insert::new(run).author(by.author.as_str()).date(by.date.as_str()),
@@ -490,12 +501,15 @@ fn merge(a: Marks, b: Marks) -> Marks {
         code: a.code || b.code,
         inserted: a.inserted || b.inserted,
         deleted: a.deleted || b.deleted,
+        moved_from: a.moved_from || b.moved_from,
+        moved_to: a.moved_to || b.moved_to,
     }
 }
 
 fn run(text: &str, marks: Marks) -> Run {
     // Deleted text is stored as w:delText, or Word shows it as live text.
-    let mut r = if marks.deleted { Run::new().add_delete_text(text) } else { Run::new().add_text(text) };
+    let mut r =
+        if marks.deleted || marks.moved_from { Run::new().add_delete_text(text) } else { Run::new().add_text(text) };
     if marks.bold {
         r = r.bold();
     }

@@ -154,7 +154,7 @@ fn redlines_are_real_tracked_changes() {
             document.contains(r#"w:author="Legal Counsel" w:date="2027-01-01T00:00:00Z""#),
             "{name}: author and date"
         );
-        let (mut insertions, mut deletions) = (Vec::new(), Vec::new());
+        let (mut insertions, mut deletions, mut moves) = (Vec::new(), Vec::new(), 0);
         for block in &c.blocks {
             match block {
                 BlockDiff::Inserted { text } => insertions.extend(texts(text)),
@@ -168,14 +168,19 @@ fn redlines_are_real_tracked_changes() {
                         }
                     }
                 }
+                BlockDiff::MovedFrom { .. } | BlockDiff::MovedTo { .. } => moves += 1,
                 BlockDiff::Equal { .. } => {}
             }
         }
         insertions.retain(|t| !t.trim().is_empty());
         deletions.retain(|t| !t.trim().is_empty());
-        assert!(!insertions.is_empty() || !deletions.is_empty(), "{name}: nothing changed");
-        assert_eq!(document.contains("<w:ins "), !insertions.is_empty(), "{name}: w:ins");
-        assert_eq!(document.contains("<w:del "), !deletions.is_empty(), "{name}: w:del");
+        assert!(!insertions.is_empty() || !deletions.is_empty() || moves > 0, "{name}: nothing changed");
+        // Moved blocks are tracked moves, not a deletion and an insertion.
+        assert_eq!(document.contains("<w:moveFrom "), moves > 0, "{name}: w:moveFrom");
+        assert_eq!(document.contains("<w:moveTo "), moves > 0, "{name}: w:moveTo");
+        // Paragraph marks of moved paragraphs are tracked as inserted/deleted.
+        assert_eq!(document.contains("<w:ins "), !insertions.is_empty() || moves > 0, "{name}: w:ins");
+        assert_eq!(document.contains("<w:del "), !deletions.is_empty() || moves > 0, "{name}: w:del");
         let expect = serde_json::json!({ "insertions": insertions, "deletions": deletions, "author": "Legal Counsel" });
         let dir = crate::docx::check_dir();
         std::fs::write(dir.join(format!("redline-{name}.docx")), &bytes).expect("write");
