@@ -27,7 +27,7 @@ pub fn package(xml: XMLDocx, meta: &Meta, reference_styles: Option<&str>) -> Res
     let marker = format!("<w:trHeight w:val=\"{}\" w:hRule=\"atLeast\" />", HEADER_ROW_HEIGHT as u32);
     let (document, fixes) = normalise_document(&document, &marker);
     let footnotes = replace_ids(&footnotes, "<w:footnote w:id=\"", &fixes.footnotes);
-    let mut document_rels = replace_ids(&document_rels, "Id=\"", &fixes.links);
+    let mut document_rels = sort_links(&replace_ids(&document_rels, "Id=\"", &fixes.links));
     // Word expects a theme; docx-rs writes none.
     document_rels = document_rels.replace(
         "</Relationships>",
@@ -76,6 +76,75 @@ pub fn package(xml: XMLDocx, meta: &Meta, reference_styles: Option<&str>) -> Res
         }
     }
     zip_parts(parts)
+}
+
+/// Appends the body, footnotes, hyperlinks and list instances of `rest`
+/// (the second half of a document) to `main`.
+pub fn merge(mut main: XMLDocx, rest: XMLDocx) -> XMLDocx {
+    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
+    let insert_before = |target: &mut Vec<u8>, marker: &str, extra: &str, last: bool| {
+        let t = text(target);
+        let at = if last { t.rfind(marker) } else { t.find(marker) };
+        if let Some(at) = at {
+            *target = format!("{}{extra}{}", &t[..at], &t[at..]).into_bytes();
+        }
+    };
+    // Body: everything inside <w:body> up to its section properties.
+    let doc = text(&rest.document);
+    let body = doc
+        .find("<w:body>")
+        .and_then(|start| doc.rfind("<w:sectPr").map(|end| &doc[start + "<w:body>".len()..end]))
+        .unwrap_or("");
+    insert_before(&mut main.document, "<w:sectPr", body, true);
+    // Footnotes: every note element of the second half.
+    let notes = text(&rest.footnotes);
+    let extra_notes: String = elements(&notes, "<w:footnote ", "</w:footnote>").concat();
+    insert_before(&mut main.footnotes, "</w:footnotes>", &extra_notes, true);
+    // Hyperlinks: the second half's external relationships.
+    let rels = text(&rest.document_rels);
+    let links: String =
+        elements(&rels, "<Relationship ", "/>").into_iter().filter(|r| r.contains("TargetMode=\"External\"")).collect();
+    insert_before(&mut main.document_rels, "</Relationships>", &links, true);
+    // List instances: the second half's own (ids from SECOND_HALF_LISTS up).
+    let numbering = text(&rest.numberings);
+    let nums: String = elements(&numbering, "<w:num ", "</w:num>")
+        .into_iter()
+        .filter(|n| {
+            n.split("w:numId=\"")
+                .nth(1)
+                .and_then(|r| r.split('"').next())
+                .and_then(|id| id.parse::<usize>().ok())
+                .is_some_and(|id| id >= 1_000_000)
+        })
+        .collect();
+    insert_before(&mut main.numberings, "</w:numbering>", &nums, true);
+    main
+}
+
+/// docx-rs lists hyperlink relationships in hash-map order; they are put in
+/// the order of their (renumbered) ids, after the other relationships.
+fn sort_links(rels: &str) -> String {
+    let all = elements(rels, "<Relationship ", "/>");
+    let Some(first) = all.first().and_then(|f| rels.find(f)) else { return rels.to_string() };
+    let end = all.last().and_then(|l| rels.rfind(l).map(|i| i + l.len())).unwrap_or(rels.len());
+    let link_no =
+        |r: &str| r.split("Id=\"rIdLink").nth(1).and_then(|x| x.split('"').next()).and_then(|n| n.parse::<u32>().ok());
+    let (mut links, others): (Vec<&str>, Vec<&str>) = all.iter().partition(|r| link_no(r).is_some());
+    links.sort_by_key(|r| link_no(r));
+    format!("{}{}{}{}", &rels[..first], others.concat(), links.concat(), &rels[end..])
+}
+
+/// Every `open…close` element of `xml`, as slices.
+fn elements<'a>(xml: &'a str, open: &str, close: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut rest = xml;
+    while let Some(i) = rest.find(open) {
+        let Some(len) = rest[i..].find(close) else { break };
+        let end = i + len + close.len();
+        out.push(&rest[i..end]);
+        rest = &rest[end..];
+    }
+    out
 }
 
 fn zip_parts(parts: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>> {

@@ -83,10 +83,31 @@ impl<'a> Writer<'a> {
         }
     }
 
-    pub fn write(mut self, doc: Doc) -> Docx {
-        self.footnotes = doc.footnotes;
+    /// A writer for the second part of a document written in two halves: the
+    /// title and the TOC are behind it, and its ordered lists take ids from
+    /// `first_ordered` so they never collide with the first half's.
+    pub fn continuation(opts: &'a DocxOptions, first_ordered: usize) -> Writer<'a> {
+        let mut w = Writer::new(opts);
+        w.seen_title = true;
+        w.toc_written = true;
+        w.next_ordered = first_ordered;
+        w
+    }
+
+    pub fn write(self, doc: Doc) -> Docx {
         let headings = collect_headings(&doc.blocks, self.opts);
-        let mut blocks = doc.blocks.into_iter().peekable();
+        self.write_part(doc.blocks, doc.footnotes, &headings)
+    }
+
+    /// Writes `blocks`; `headings` are the whole document's, for the TOC.
+    pub fn write_part(
+        mut self,
+        blocks: Vec<Block>,
+        footnotes: BTreeMap<String, Vec<Block>>,
+        headings: &[(usize, String)],
+    ) -> Docx {
+        self.footnotes = footnotes;
+        let mut blocks = blocks.into_iter().peekable();
         while let Some(block) = blocks.next() {
             let next_is_table = matches!(blocks.peek(), Some(Block::Table { .. }));
             if let Block::Heading { level, .. } = &block
@@ -94,12 +115,15 @@ impl<'a> Writer<'a> {
                 && !self.toc_written
                 && self.word_level(*level).is_some()
             {
-                self.write_toc(&headings);
+                self.write_toc(headings);
             }
             let items = self.block(block, 0, next_is_table);
             self.items.extend(items);
         }
         let mut docx = self.add_header_footer();
+        // numbering.xml always holds our list definitions; its relationship
+        // must be there even when this half has no list of its own.
+        docx.document_rels.has_numberings = true;
         for n in std::mem::take(&mut self.numberings) {
             docx = docx.add_numbering(n);
         }
@@ -539,7 +563,7 @@ fn block_text(block: &Block) -> String {
 }
 
 /// Word heading levels and texts of every heading, for the TOC.
-fn collect_headings(blocks: &[Block], opts: &DocxOptions) -> Vec<(usize, String)> {
+pub fn collect_headings(blocks: &[Block], opts: &DocxOptions) -> Vec<(usize, String)> {
     let mut seen_title = false;
     blocks
         .iter()

@@ -412,3 +412,56 @@ fn convert_writes_the_path_and_refuses_a_bad_reference_without_leaving_a_file() 
         std::fs::read_dir(dir.path()).expect("dir").filter_map(Result::ok).map(|e| e.file_name()).collect();
     assert_eq!(leftovers.len(), 2, "only t.docx and styled.docx: {leftovers:?}");
 }
+
+/// Long documents are written in two halves on two threads; the joined file
+/// must hold everything from both halves, exactly once, every time.
+#[test]
+fn a_long_document_written_in_two_halves_is_whole() {
+    let mut md = String::from("# Handbook\n\n");
+    for i in 0..120 {
+        md.push_str(&format!(
+            "## Part {i}\n\nSee [site {i}](https://example.com/{i}) and note {i}.[^n{i}]\n\n1. first {i}\n2. second {i}\n\n- bullet {i}\n\n| Key | Value |\n| --- | --- |\n| k{i} | v{i} |\n\n[^n{i}]: Footnote number {i}.\n\n"
+        ));
+    }
+    let opts = DocxOptions::plain(Locale::En);
+    let bytes = docx::markdown_to_docx(&md, &opts).expect("converts");
+    let again = docx::markdown_to_docx(&md, &opts).expect("again");
+    let parts = unzip(&bytes);
+    if bytes != again {
+        let other = unzip(&again);
+        let differing: Vec<&String> = parts.keys().filter(|k| parts.get(*k) != other.get(*k)).collect();
+        let first = differing.first().map(|k| {
+            let (a, b) = (&parts[*k], &other[*k]);
+            let at = a.bytes().zip(b.bytes()).position(|(x, y)| x != y).unwrap_or(0);
+            format!(
+                "{k} at {at}: {:?} vs {:?}",
+                &a[at.saturating_sub(80)..(at + 80).min(a.len())],
+                &b[at.saturating_sub(80)..(at + 80).min(b.len())]
+            )
+        });
+        panic!("not deterministic: {differing:?} {first:?}");
+    }
+    let document = &parts["word/document.xml"];
+    assert_eq!(document.matches("<w:footnoteReference").count(), 120);
+    assert_eq!(parts["word/footnotes.xml"].matches("<w:footnote ").count(), 120);
+    assert!(parts["word/footnotes.xml"].contains("Footnote number 119."));
+    // Every hyperlink and every list a paragraph uses is defined.
+    let rels = &parts["word/_rels/document.xml.rels"];
+    for id in document.split("<w:hyperlink r:id=\"").skip(1).map(|r| r.split('"').next().unwrap_or("")) {
+        assert!(rels.contains(&format!("Id=\"{id}\"")), "hyperlink {id} has no relationship");
+    }
+    let numbering = &parts["word/numbering.xml"];
+    for id in document.split("<w:numId w:val=\"").skip(1).map(|r| r.split('"').next().unwrap_or("")) {
+        assert!(numbering.contains(&format!("<w:num w:numId=\"{id}\">")), "list {id} is not defined");
+    }
+    assert!(document.contains(">second 119<") && document.contains(">k119<"));
+    let expect = serde_json::json!({
+        "headings": [{"level": 1, "text": "Handbook"}, {"level": 2, "text": "Part 0"}, {"level": 2, "text": "Part 119"}],
+        "list_items": ["first 0", "second 119", "bullet 119"],
+        "table_cells": ["k0", "v119"],
+        "footnotes": ["Footnote number 0.", "Footnote number 119."],
+    });
+    let dir = check_dir();
+    std::fs::write(dir.join("two-halves.docx"), &bytes).expect("write");
+    std::fs::write(dir.join("two-halves.expect.json"), expect.to_string()).expect("write");
+}
