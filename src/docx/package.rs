@@ -26,7 +26,7 @@ pub fn package(xml: XMLDocx, meta: &Meta, reference_styles: Option<&str>) -> Res
     let document_rels = text(xml.document_rels);
     let marker = format!("<w:trHeight w:val=\"{}\" w:hRule=\"atLeast\" />", HEADER_ROW_HEIGHT as u32);
     let (document, fixes) = normalise_document(&document, &marker);
-    let footnotes = replace_ids(&footnotes, "<w:footnote w:id=\"", &fixes.footnotes);
+    let footnotes = footnote_marks(&replace_ids(&footnotes, "<w:footnote w:id=\"", &fixes.footnotes));
     let mut document_rels = sort_links(&replace_ids(&document_rels, "Id=\"", &fixes.links));
     // Word expects a theme; docx-rs writes none.
     document_rels = document_rels.replace(
@@ -119,6 +119,34 @@ pub fn merge(mut main: XMLDocx, rest: XMLDocx) -> XMLDocx {
         .collect();
     insert_before(&mut main.numberings, "</w:numbering>", &nums, true);
     main
+}
+
+/// Word prints a note's number only where the note says so: each note's
+/// first paragraph starts with a `w:footnoteRef` (docx-rs writes none) and a
+/// space before the text.
+fn footnote_marks(xml: &str) -> String {
+    const MARK: &str = concat!(
+        r#"<w:r><w:rPr><w:rStyle w:val="FootnoteReference" /></w:rPr><w:footnoteRef /></w:r>"#,
+        r#"<w:r><w:t xml:space="preserve"> </w:t></w:r>"#
+    );
+    let mut out = String::with_capacity(xml.len() + 256);
+    let mut rest = xml;
+    while let Some(i) = rest.find("<w:footnote w:id=\"") {
+        // After the first paragraph's properties (or its opening tag).
+        let note = &rest[i..];
+        let at = match (note.find("</w:pPr>"), note.find("<w:p ")) {
+            (Some(ppr), Some(p)) if ppr > p && !note[..ppr].contains("</w:p>") => ppr + "</w:pPr>".len(),
+            (_, Some(p)) => note[p..].find('>').map(|e| p + e + 1).unwrap_or(0),
+            _ => 0,
+        };
+        out.push_str(&rest[..i + at]);
+        if at > 0 {
+            out.push_str(MARK);
+        }
+        rest = &rest[i + at.max(1)..];
+    }
+    out.push_str(rest);
+    out
 }
 
 /// docx-rs lists hyperlink relationships in hash-map order; they are put in

@@ -215,8 +215,20 @@ const TRPR: &[&str] = &[
     "w:trPrChange",
 ];
 
-const BORDERS: &[&str] =
-    &["w:top", "w:left", "w:start", "w:bottom", "w:right", "w:end", "w:insideH", "w:insideV", "w:tl2br", "w:tr2bl"];
+const BORDERS: &[&str] = &[
+    "w:top",
+    "w:left",
+    "w:start",
+    "w:bottom",
+    "w:right",
+    "w:end",
+    "w:insideH",
+    "w:insideV",
+    "w:tl2br",
+    "w:tr2bl",
+    "w:between",
+    "w:bar",
+];
 
 const SETTINGS: &[&str] = &[
     "w:writeProtection",

@@ -165,7 +165,11 @@ pub fn styles(locale: Locale, numbering: Option<NumberingScheme>) -> Vec<Style> 
             .unhide_when_used(),
         Style::new("TableGrid", StyleType::Table).name("Table Grid").based_on("TableNormal").ui_priority(59),
         Style::new("Hyperlink", StyleType::Character).name("Hyperlink").color("0563C1").underline("single"),
-        Style::new("FootnoteReference", StyleType::Character).name("footnote reference"),
+        {
+            let mut s = Style::new("FootnoteReference", StyleType::Character).name("footnote reference");
+            s.run_property = s.run_property.vert_align(docx_rs::VertAlignType::SuperScript);
+            s
+        },
         Style::new("CodeChar", StyleType::Character).name("Code Char").fonts(run_fonts(f.mono, f.body_east_asia)),
     ]);
     out

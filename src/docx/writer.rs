@@ -205,9 +205,20 @@ impl<'a> Writer<'a> {
                     )
                 })
                 .collect(),
-            Block::Rule => vec![Item::paragraph(
-                Paragraph::new().style("Normal").align(AlignmentType::Center).add_run(Run::new().add_text("* * *")),
-            )],
+            // A rule is an empty paragraph with a bottom border, as Word draws one.
+            Block::Rule => {
+                let mut p = Paragraph::new().style("Normal");
+                p.property = p.property.set_borders(
+                    docx_rs::ParagraphBorders::with_empty().set(
+                        docx_rs::ParagraphBorder::new(docx_rs::ParagraphBorderPosition::Bottom)
+                            .val(BorderType::Single)
+                            .size(6)
+                            .space(1)
+                            .color("7F7F7F"),
+                    ),
+                );
+                vec![Item::paragraph(p)]
+            }
         }
     }
 
