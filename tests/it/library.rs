@@ -110,6 +110,19 @@ fn the_documented_library_workflow() {
     ] {
         assert!(d.join("packet").join(name).exists(), "{name} missing from the packet");
     }
+    // The packet's Word files go to the outside readers too.
+    let check = crate::docx::check_dir();
+    for (name, target) in [
+        ("Operations Staff Policy_v1.0.docx", "packet-v1.0.docx"),
+        ("Operations Staff Policy_v1.0-v1.1_redline.docx", "packet-redline.docx"),
+    ] {
+        std::fs::copy(d.join("packet").join(name), check.join(target)).expect("copy");
+    }
+    std::fs::write(
+        check.join("packet-redline.expect.json"),
+        serde_json::json!({"insertions": ["20", "5"], "deletions": ["15", "10"], "author": "Legal"}).to_string(),
+    )
+    .expect("write");
 }
 
 #[test]
