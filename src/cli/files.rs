@@ -54,6 +54,20 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     })
 }
 
+/// Writes `bytes` to `output` and says so, or prints them when no file was named.
+pub fn deliver(output: Option<&Path>, bytes: &[u8]) -> Result<()> {
+    match output {
+        Some(path) => {
+            write_atomic(path, bytes)?;
+            println!("wrote {}", path.display());
+        }
+        None => {
+            std::io::stdout().write_all(bytes).map_err(|e| Error::io("write", Path::new("standard output"), &e))?;
+        }
+    }
+    Ok(())
+}
+
 /// Every template file under `dir`, as (name relative to `dir`, text, path).
 pub fn read_template_dir(dir: &Path) -> Result<Vec<(String, String, PathBuf)>> {
     if !dir.is_dir() {

@@ -196,8 +196,7 @@ pub fn export(
         Some(p) => p.to_path_buf(),
         None => PathBuf::from(file_name(&policy.document.title, &format!("v{}", info.label), format.extension())),
     };
-    files::write_atomic(&path, &bytes)?;
-    println!("wrote {}", path.display());
+    files::deliver(Some(&path), &bytes)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -238,16 +237,7 @@ pub fn diff(
     let store = open(db)?;
     let c = comparison(&store, id, from, to)?;
     let bytes = diff_bytes(&c, format)?;
-    match output {
-        Some(path) => {
-            files::write_atomic(path, &bytes)?;
-            println!("wrote {}", path.display());
-        }
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(&bytes).map_err(|e| Error::io("write", Path::new("standard output"), &e))?;
-        }
-    }
+    files::deliver(output, &bytes)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -274,9 +264,7 @@ pub fn packet(db: Option<&Path>, id: &str, from: &str, to: &str, dir: &Path) -> 
         ),
     ];
     for (name, bytes) in files_to_write {
-        let path = dir.join(name);
-        files::write_atomic(&path, &bytes)?;
-        println!("wrote {}", path.display());
+        files::deliver(Some(&dir.join(name)), &bytes)?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -303,16 +303,7 @@ fn render(file: &Path, format: Format, output: Option<&Path>, template_dir: Opti
         }
     }
     let bytes = export::render(&policy, format, &templates)?;
-    match output {
-        Some(path) => {
-            files::write_atomic(path, &bytes)?;
-            println!("wrote {}", path.display());
-        }
-        None => {
-            use std::io::Write;
-            std::io::stdout().write_all(&bytes).map_err(|e| Error::io("write", Path::new("standard output"), &e))?;
-        }
-    }
+    files::deliver(output, &bytes)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -325,8 +316,7 @@ fn convert(input: &Path, output: &Path, reference: Option<&Path>, locale: Locale
         opts.reference_styles = Some(docx::reference_styles(&bytes, &path.display().to_string())?);
     }
     let bytes = docx::markdown_to_docx(&markdown, &opts)?;
-    files::write_atomic(output, &bytes)?;
-    println!("wrote {}", output.display());
+    files::deliver(Some(output), &bytes)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -140,6 +140,15 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// A block added, removed or moved whole: one `<div>` inline, one cell of the
+/// side-by-side table (the old side for a block that left this place).
+fn whole_block(text: &str, class: &str, old_side: bool, inline: &mut String, side: &mut String) {
+    let html = markdown::to_html(text);
+    inline.push_str(&format!("<div class=\"{class}\">{html}</div>"));
+    let cell = format!("<td class=\"{class}\">{html}</td>");
+    side.push_str(&if old_side { format!("<tr>{cell}<td></td></tr>") } else { format!("<tr><td></td>{cell}</tr>") });
+}
+
 /// A standalone page with the summary, an inline view and a side-by-side view.
 /// Every piece of text is escaped or goes through the sanitising Markdown
 /// renderer; nothing from the policy can become markup.
@@ -154,26 +163,10 @@ pub fn to_html(c: &Comparison) -> String {
                 inline.push_str(&html);
                 left.push_str(&format!("<tr><td>{html}</td><td>{html}</td></tr>"));
             }
-            BlockDiff::Inserted { text } => {
-                let html = markdown::to_html(text);
-                inline.push_str(&format!("<div class=\"ins\">{html}</div>"));
-                left.push_str(&format!("<tr><td></td><td class=\"ins\">{html}</td></tr>"));
-            }
-            BlockDiff::Deleted { text } => {
-                let html = markdown::to_html(text);
-                inline.push_str(&format!("<div class=\"del\">{html}</div>"));
-                left.push_str(&format!("<tr><td class=\"del\">{html}</td><td></td></tr>"));
-            }
-            BlockDiff::MovedFrom { text } => {
-                let html = markdown::to_html(text);
-                inline.push_str(&format!("<div class=\"moved-from\" title=\"moved\">{html}</div>"));
-                left.push_str(&format!("<tr><td class=\"moved-from\">{html}</td><td></td></tr>"));
-            }
-            BlockDiff::MovedTo { text } => {
-                let html = markdown::to_html(text);
-                inline.push_str(&format!("<div class=\"moved-to\" title=\"moved here\">{html}</div>"));
-                left.push_str(&format!("<tr><td></td><td class=\"moved-to\">{html}</td></tr>"));
-            }
+            BlockDiff::Inserted { text } => whole_block(text, "ins", false, &mut inline, &mut left),
+            BlockDiff::Deleted { text } => whole_block(text, "del", true, &mut inline, &mut left),
+            BlockDiff::MovedFrom { text } => whole_block(text, "moved-from", true, &mut inline, &mut left),
+            BlockDiff::MovedTo { text } => whole_block(text, "moved-to", false, &mut inline, &mut left),
             BlockDiff::Changed { spans } => {
                 let mut both = String::new();
                 let (mut old, mut new) = (String::new(), String::new());
