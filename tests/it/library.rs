@@ -151,3 +151,23 @@ fn an_invalid_draft_is_kept_but_not_versioned() {
         "error: \"abc\" is not a policy id\n  hint: ids are the numbers `policywright list` prints\n"
     );
 }
+
+#[test]
+fn the_library_lives_in_the_data_folder_unless_told_otherwise() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    let cmd = |envs: &[(&str, &std::path::Path)]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_policywright"));
+        c.arg("list").current_dir(d).env_remove("POLICYWRIGHT_DB").env_remove("XDG_DATA_HOME");
+        for (k, v) in envs {
+            c.env(k, v);
+        }
+        c.output().expect("runs")
+    };
+    let out = cmd(&[("HOME", d)]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(d.join(".local/share/policywright/library.sqlite").exists(), "default library not created");
+    let out = cmd(&[("HOME", d), ("POLICYWRIGHT_DB", &d.join("env.sqlite"))]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(d.join("env.sqlite").exists(), "POLICYWRIGHT_DB ignored");
+}
