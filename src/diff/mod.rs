@@ -53,6 +53,43 @@ pub fn compare(from: Side, to: Side, templates: &Templates) -> Result<Comparison
     })
 }
 
+/// The words of the reports, in the newer version's language.
+struct Labels {
+    author: &'static str,
+    date: &'static str,
+    summary: &'static str,
+    none: &'static str,
+    marked: &'static str,
+    inline: &'static str,
+    side_by_side: &'static str,
+    change: &'static str,
+}
+
+fn labels(c: &Comparison) -> Labels {
+    match c.to.policy.document.locale {
+        crate::model::Locale::ZhCn => Labels {
+            author: "修订人",
+            date: "日期",
+            summary: "修改摘要",
+            none: "无修改。",
+            marked: "标注修改的全文",
+            inline: "逐段对照",
+            side_by_side: "左右对照",
+            change: "修改",
+        },
+        crate::model::Locale::En => Labels {
+            author: "Author",
+            date: "Date",
+            summary: "Summary of changes",
+            none: "No changes.",
+            marked: "The document with changes marked",
+            inline: "Inline",
+            side_by_side: "Side by side",
+            change: "Change",
+        },
+    }
+}
+
 pub fn to_json(c: &Comparison) -> String {
     let mut text = serde_json::to_string_pretty(c).unwrap_or_default();
     text.push('\n');
@@ -94,19 +131,21 @@ fn mark_block(text: &str, open: &str, close: &str) -> String {
 /// A change summary, then the document with insertions `{++ ++}` and
 /// deletions `{-- --}` marked (CriticMarkup).
 pub fn to_markdown(c: &Comparison) -> String {
+    let l = labels(c);
     let mut out = String::new();
-    out.push_str(&format!("# {}: v{} → v{}\n\n", c.title, c.from.label, c.to.label));
+    out.push_str(&format!("# {}: v{} → v{}\n\n", escape_inline(&c.title), c.from.label, c.to.label));
     out.push_str(&format!("| | v{} | v{} |\n| --- | --- | --- |\n", c.from.label, c.to.label));
-    out.push_str(&format!("| Author | {} | {} |\n", c.from.author, c.to.author));
-    out.push_str(&format!("| Date | {} | {} |\n\n", c.from.date, c.to.date));
-    out.push_str(&format!("## Summary of changes ({})\n\n", c.changes.len()));
+    out.push_str(&format!("| {} | {} | {} |\n", l.author, escape_inline(&c.from.author), escape_inline(&c.to.author)));
+    out.push_str(&format!("| {} | {} | {} |\n\n", l.date, c.from.date, c.to.date));
+    out.push_str(&format!("## {} ({})\n\n", l.summary, c.changes.len()));
     if c.changes.is_empty() {
-        out.push_str("No changes.\n");
+        out.push_str(l.none);
+        out.push('\n');
     }
     for change in &c.changes {
-        out.push_str(&format!("- {}\n", change.summary));
+        out.push_str(&format!("- {}\n", escape_inline(&change.summary)));
     }
-    out.push_str("\n## The document with changes marked\n\n");
+    out.push_str(&format!("\n## {}\n\n", l.marked));
     let mut prev = String::new();
     for block in &c.blocks {
         let text = match block {
@@ -214,9 +253,9 @@ pub fn to_html(c: &Comparison) -> String {
             "li.added{{color:#1a7f37}} li.removed{{color:#cf222e}} li.moved{{color:#8250df}}\n",
             "</style>\n</head>\n<body>\n<h1>{title}: v{from} → v{to}</h1>\n",
             "<p>v{from}: {from_author}, {from_date}. v{to}: {to_author}, {to_date}.</p>\n",
-            "<h2>Summary of changes ({count})</h2>\n{summary}\n",
-            "<h2>Inline</h2>\n<div class=\"inline\">{inline}</div>\n",
-            "<h2>Side by side</h2>\n<table><tr><th>v{from}</th><th>v{to}</th></tr>{side}</table>\n</body>\n</html>\n"
+            "<h2>{l_summary} ({count})</h2>\n{summary}\n",
+            "<h2>{l_inline}</h2>\n<div class=\"inline\">{inline}</div>\n",
+            "<h2>{l_side}</h2>\n<table><tr><th>v{from}</th><th>v{to}</th></tr>{side}</table>\n</body>\n</html>\n"
         ),
         lang = c.to.policy.document.locale.code(),
         title = escape(&c.title),
@@ -227,6 +266,9 @@ pub fn to_html(c: &Comparison) -> String {
         to_author = escape(&c.to.author),
         to_date = escape(&c.to.date),
         count = c.changes.len(),
+        l_summary = labels(c).summary,
+        l_inline = labels(c).inline,
+        l_side = labels(c).side_by_side,
         summary = right,
         inline = inline,
         side = left,
@@ -243,14 +285,17 @@ fn w3c_date(date: &str) -> String {
 fn redline_markdown(c: &Comparison) -> String {
     let mut out = String::new();
     let mut summary_written = false;
+    let l = labels(c);
     let summary = {
         let mut s = format!(
-            "**Changes from v{} to v{}**\n\n| # | Change |\n| ---: | --- |\n",
+            "**{} v{} → v{}**\n\n| # | {} |\n| ---: | --- |\n",
+            l.summary,
             escape_inline(&c.from.label),
-            escape_inline(&c.to.label)
+            escape_inline(&c.to.label),
+            l.change
         );
         if c.changes.is_empty() {
-            s.push_str("| — | No changes |\n");
+            s.push_str(&format!("| — | {} |\n", l.none));
         }
         for (i, change) in c.changes.iter().enumerate() {
             s.push_str(&format!("| {} | {} |\n", i + 1, escape_inline(&change.summary)));

@@ -54,39 +54,140 @@ fn section_label(key: &str, locale: Locale) -> String {
     }
 }
 
-/// A readable name for a field: `hours_per_year` → `hours per year`.
-fn field_label(key: &str) -> String {
+/// A readable name for a field: `hours_per_year` → `hours per year` (或中文名称).
+fn field_label(key: &str, locale: Locale) -> String {
+    if locale == Locale::ZhCn {
+        let zh = match key {
+            "title" => "标题",
+            "name" => "名称",
+            "text" => "内容",
+            "weight" => "权重",
+            "purpose" => "目的",
+            "scope" => "适用范围",
+            "summary" => "概述",
+            "intro" => "引言",
+            "reports_to" => "汇报对象",
+            "effective_date" => "生效日期",
+            "numbering" => "编号方式",
+            "company" => "公司名称",
+            "number" => "文件编号",
+            "owner_department" => "归口部门",
+            "description" => "说明",
+            "explanation" => "说明",
+            "consequence" => "违反后果",
+            "grade" => "级别",
+            "owner" => "负责岗位",
+            "timing" => "考核时间",
+            "meaning" => "说明",
+            "min_score" => "最低分",
+            "max_score" => "最高分",
+            "tenure_years" => "任职年限",
+            "appraisal" => "考核要求",
+            "hours_per_year" => "年度培训学时",
+            "interpretation" => "解释权",
+            "effective" => "生效",
+            "supersedes" => "废止",
+            "frequency" => "频次",
+            "participants" => "参加人员",
+            "prepared_by" => "编制",
+            "reviewed_by" => "审核",
+            "approved_by" => "批准",
+            _ => "",
+        };
+        if !zh.is_empty() {
+            return zh.to_string();
+        }
+    }
     key.replace('_', " ")
 }
 
 /// The singular noun for an item of a list field, for "duty 3 reworded".
-fn item_noun(list: &str) -> String {
-    match list {
-        "duties" => "duty".into(),
-        "steps" => "step".into(),
-        "skills" => "skill".into(),
-        "qualifications" => "qualification".into(),
-        "goals" => "goal".into(),
-        "channels" => "channel".into(),
-        "daily" | "weekly" | "monthly" => format!("{list} task"),
-        "certificates" => "certificate".into(),
-        "eligibility" => "eligibility rule".into(),
-        "roles" | "scope_roles" => "role".into(),
-        "indicators" | "children" => "indicator".into(),
-        "levels" => "level".into(),
-        "rules" => "rule".into(),
-        "groups" => "rule group".into(),
-        "principles" => "principle".into(),
-        "stages" => "stage".into(),
-        "cycles" => "cycle".into(),
-        "uses" => "use of results".into(),
-        "revisions" => "revision".into(),
-        "meetings" => "meeting".into(),
-        "process" | "promotion" => "step".into(),
-        "rating_scale" => "grade".into(),
-        "content" => "training area".into(),
-        "methods" => "training method".into(),
-        other => field_label(other),
+fn item_noun(list: &str, locale: Locale) -> String {
+    let (en, zh) = match list {
+        "duties" => ("duty", "职责"),
+        "steps" | "process" | "promotion" => ("step", "步骤"),
+        "skills" => ("skill", "能力要求"),
+        "qualifications" => ("qualification", "任职资格"),
+        "goals" => ("goal", "培训目标"),
+        "channels" => ("channel", "汇报渠道"),
+        "daily" => ("daily task", "每日工作"),
+        "weekly" => ("weekly task", "每周工作"),
+        "monthly" => ("monthly task", "每月工作"),
+        "certificates" => ("certificate", "证书要求"),
+        "eligibility" => ("eligibility rule", "申报条件"),
+        "roles" | "scope_roles" => ("role", "岗位"),
+        "indicators" | "children" => ("indicator", "考核指标"),
+        "levels" => ("level", "职级"),
+        "rules" => ("rule", "规定"),
+        "groups" => ("rule group", "规范"),
+        "principles" => ("principle", "原则"),
+        "stages" => ("stage", "阶段"),
+        "cycles" => ("cycle", "考核周期"),
+        "uses" => ("use of results", "结果运用"),
+        "revisions" => ("revision", "修订记录"),
+        "meetings" => ("meeting", "会议"),
+        "rating_scale" => ("grade", "考核等级"),
+        "content" => ("training area", "培训内容"),
+        "methods" => ("training method", "培训方式"),
+        other => return field_label(other, locale),
+    };
+    match locale {
+        Locale::ZhCn => zh.to_string(),
+        Locale::En => en.to_string(),
+    }
+}
+
+/// The sentences of a change summary, in the newer version's language.
+struct Words(Locale);
+
+impl Words {
+    fn zh(&self) -> bool {
+        self.0 == Locale::ZhCn
+    }
+    fn weight(&self, before: &str, after: &str) -> String {
+        if self.zh() {
+            format!("权重由 {before}% 调整为 {after}%")
+        } else {
+            format!("weight {before} % → {after} %")
+        }
+    }
+    fn reworded(&self, label: &str) -> String {
+        if self.zh() { format!("{label}修改") } else { format!("{label} reworded") }
+    }
+    fn changed(&self, label: &str, before: &str, after: &str) -> String {
+        if self.zh() {
+            format!("{label}由“{before}”改为“{after}”")
+        } else {
+            format!("{label} \"{before}\" → \"{after}\"")
+        }
+    }
+    fn added(&self, noun: &str, name: &str) -> String {
+        if self.zh() { format!("新增{noun}“{name}”") } else { format!("{noun} \"{name}\" added") }
+    }
+    fn removed(&self, noun: &str, name: &str) -> String {
+        if self.zh() { format!("删除{noun}“{name}”") } else { format!("{noun} \"{name}\" removed") }
+    }
+    fn moved(&self, noun: &str, name: &str, other: Option<(&str, bool)>) -> String {
+        match (self.zh(), other) {
+            (true, Some((o, above))) => format!("{noun}“{name}”移至“{o}”{}", if above { "之前" } else { "之后" }),
+            (true, None) => format!("{noun}“{name}”调整了位置"),
+            (false, Some((o, above))) => {
+                format!("{noun} \"{name}\" moved {} \"{o}\"", if above { "above" } else { "below" })
+            }
+            (false, None) => format!("{noun} \"{name}\" moved to another place"),
+        }
+    }
+    fn nth(&self, noun: &str, n: usize, what: &str) -> String {
+        let zh = match what {
+            "added" => "新增",
+            "removed" => "删除",
+            "changed" | "reworded" => "修改",
+            _ => "",
+        };
+        if self.zh() { format!("第{n}项{noun}{zh}") } else { format!("{noun} {n} {what}") }
+    }
+    fn nth_name(&self, noun: &str, n: usize) -> String {
+        if self.zh() { format!("第{n}项{noun}") } else { format!("{noun} {n}") }
     }
 }
 
@@ -111,6 +212,7 @@ const QUOTE_LIMIT: usize = 40;
 
 struct Walker {
     changes: Vec<Change>,
+    words: Words,
 }
 
 impl Walker {
@@ -124,7 +226,8 @@ impl Walker {
         what: String,
     ) {
         let crumbs = place.join(" › ");
-        let summary = if crumbs.is_empty() { what } else { format!("{crumbs}: {what}") };
+        let colon = if self.words.zh() { "：" } else { ": " };
+        let summary = if crumbs.is_empty() { what } else { format!("{crumbs}{colon}{what}") };
         self.changes.push(Change { kind, place: place.to_vec(), path: path.to_string(), before, after, summary });
     }
 
@@ -148,13 +251,13 @@ impl Walker {
 
     fn scalar(&mut self, key: &str, a: &Value, b: &Value, place: &[String], path: &str) {
         let (before, after) = (scalar_text(a), scalar_text(b));
-        let label = field_label(key);
+        let label = field_label(key, self.words.0);
         let what = if key == "weight" {
-            format!("weight {before} % → {after} %")
+            self.words.weight(&before, &after)
         } else if before.chars().count() > QUOTE_LIMIT || after.chars().count() > QUOTE_LIMIT {
-            format!("{label} reworded")
+            self.words.reworded(&label)
         } else {
-            format!("{label} \"{before}\" → \"{after}\"")
+            self.words.changed(&label, &before, &after)
         };
         self.push(ChangeKind::Changed, place, path, Some(before), Some(after), what);
     }
@@ -171,7 +274,7 @@ impl Walker {
     /// Lists of items with ids: matched by id; order compared separately.
     fn keyed_list(&mut self, key: &str, a: &[Value], b: &[Value], place: &[String], path: &str) {
         let id = |v: &Value| v.get("id").and_then(Value::as_str).unwrap_or("").to_string();
-        let noun = item_noun(key);
+        let noun = item_noun(key, self.words.0);
         let ids_a: Vec<String> = a.iter().map(id).collect();
         let ids_b: Vec<String> = b.iter().map(id).collect();
         for (i, item) in b.iter().enumerate() {
@@ -184,7 +287,7 @@ impl Walker {
                     &item_path,
                     None,
                     Some(name.clone()),
-                    format!("{noun} \"{name}\" added"),
+                    self.words.added(&noun, &name),
                 ),
                 Some(j) => {
                     let mut inner = place.to_vec();
@@ -202,7 +305,7 @@ impl Walker {
                     &format!("{path}[{j}]"),
                     Some(name.clone()),
                     None,
-                    format!("{noun} \"{name}\" removed"),
+                    self.words.removed(&noun, &name),
                 );
             }
         }
@@ -219,27 +322,18 @@ impl Walker {
                     let moved = common_b[k];
                     let i = ids_b.iter().position(|x| x == moved).unwrap_or(0);
                     let name = item_name(&b[i]).unwrap_or_else(|| moved.clone());
-                    let where_ = match common_b.get(k + 1) {
+                    let other: Option<(String, bool)> = match common_b.get(k + 1) {
                         Some(next) => {
                             let n = ids_b.iter().position(|x| x == *next).unwrap_or(0);
-                            format!("above \"{}\"", item_name(&b[n]).unwrap_or_else(|| (*next).clone()))
+                            Some((item_name(&b[n]).unwrap_or_else(|| (*next).clone()), true))
                         }
-                        None => match k.checked_sub(1).and_then(|p| common_b.get(p)) {
-                            Some(prev) => {
-                                let n = ids_b.iter().position(|x| x == *prev).unwrap_or(0);
-                                format!("below \"{}\"", item_name(&b[n]).unwrap_or_else(|| (*prev).clone()))
-                            }
-                            None => "to another place".into(),
-                        },
+                        None => k.checked_sub(1).and_then(|p| common_b.get(p)).map(|prev| {
+                            let n = ids_b.iter().position(|x| x == *prev).unwrap_or(0);
+                            (item_name(&b[n]).unwrap_or_else(|| (*prev).clone()), false)
+                        }),
                     };
-                    self.push(
-                        ChangeKind::Moved,
-                        place,
-                        &format!("{path}[{i}]"),
-                        None,
-                        None,
-                        format!("{noun} \"{name}\" moved {where_}"),
-                    );
+                    let what = self.words.moved(&noun, &name, other.as_ref().map(|(o, above)| (o.as_str(), *above)));
+                    self.push(ChangeKind::Moved, place, &format!("{path}[{i}]"), None, None, what);
                 }
             }
         }
@@ -247,7 +341,7 @@ impl Walker {
 
     /// Lists of plain values (duties, steps): aligned by content.
     fn plain_list(&mut self, key: &str, a: &[Value], b: &[Value], place: &[String], path: &str) {
-        let noun = item_noun(key);
+        let noun = item_noun(key, self.words.0);
         let ta: Vec<String> = a.iter().map(scalar_text).collect();
         let tb: Vec<String> = b.iter().map(scalar_text).collect();
         for op in capture_diff_slices(Algorithm::Patience, &ta, &tb) {
@@ -261,7 +355,7 @@ impl Walker {
                             &format!("{path}[{k}]"),
                             Some(text.clone()),
                             None,
-                            format!("{noun} {} removed", k + 1),
+                            self.words.nth(&noun, k + 1, "removed"),
                         );
                     }
                 }
@@ -273,7 +367,7 @@ impl Walker {
                             &format!("{path}[{k}]"),
                             None,
                             Some(text.clone()),
-                            format!("{noun} {} added", k + 1),
+                            self.words.nth(&noun, k + 1, "added"),
                         );
                     }
                 }
@@ -282,13 +376,13 @@ impl Walker {
                     for k in 0..pairs {
                         let (o, n) = (old_index + k, new_index + k);
                         let what = if a[o].is_object() || b[n].is_object() {
-                            format!("{noun} {} changed", n + 1)
+                            self.words.nth(&noun, n + 1, "changed")
                         } else {
-                            format!("{noun} {} reworded", n + 1)
+                            self.words.nth(&noun, n + 1, "reworded")
                         };
                         if a[o].is_object() && b[n].is_object() {
                             let mut inner = place.to_vec();
-                            inner.push(item_name(&b[n]).unwrap_or_else(|| format!("{noun} {}", n + 1)));
+                            inner.push(item_name(&b[n]).unwrap_or_else(|| self.words.nth_name(&noun, n + 1)));
                             self.value(key, &a[o], &b[n], &inner, &format!("{path}[{n}]"));
                         } else {
                             self.push(
@@ -309,7 +403,7 @@ impl Walker {
                             &format!("{path}[{o}]"),
                             Some(ta[o].clone()),
                             None,
-                            format!("{noun} {} removed", o + 1),
+                            self.words.nth(&noun, o + 1, "removed"),
                         );
                     }
                     for k in pairs..new_len {
@@ -320,7 +414,7 @@ impl Walker {
                             &format!("{path}[{n}]"),
                             None,
                             Some(tb[n].clone()),
-                            format!("{noun} {} added", n + 1),
+                            self.words.nth(&noun, n + 1, "added"),
                         );
                     }
                 }
@@ -339,7 +433,7 @@ pub fn structural(old: &Policy, new: &Policy) -> Vec<Change> {
         return Vec::new();
     };
     let locale = new.document.locale;
-    let mut walker = Walker { changes: Vec::new() };
+    let mut walker = Walker { changes: Vec::new(), words: Words(locale) };
     // Document order, not the alphabetical order of the JSON map.
     for section in
         ["document", "general", "duties", "workflow", "discipline", "appraisal", "training", "career", "supplementary"]
