@@ -179,59 +179,13 @@ fn escape(text: &str) -> String {
     text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
-/// A block added, removed or moved whole: one `<div>` inline, one cell of the
-/// side-by-side table (the old side for a block that left this place).
-fn whole_block(text: &str, class: &str, old_side: bool, inline: &mut String, side: &mut String) {
-    let html = markdown::to_html(text);
-    inline.push_str(&format!("<div class=\"{class}\">{html}</div>"));
-    let cell = format!("<td class=\"{class}\">{html}</td>");
-    side.push_str(&if old_side { format!("<tr>{cell}<td></td></tr>") } else { format!("<tr><td></td>{cell}</tr>") });
-}
-
 /// A standalone page with the summary, an inline view and a side-by-side view.
 /// Every piece of text is escaped or goes through the sanitising Markdown
 /// renderer; nothing from the policy can become markup.
 pub fn to_html(c: &Comparison) -> String {
-    let mut inline = String::new();
-    let mut left = String::new();
+    let inline = marked_html(c, View::Both);
+    let left = format!("<tr><td>{}</td><td>{}</td></tr>", marked_html(c, View::Old), marked_html(c, View::New));
     let mut right = String::new();
-    for block in &c.blocks {
-        match block {
-            BlockDiff::Equal { text } => {
-                let html = markdown::to_html(text);
-                inline.push_str(&html);
-                left.push_str(&format!("<tr><td>{html}</td><td>{html}</td></tr>"));
-            }
-            BlockDiff::Inserted { text } => whole_block(text, "ins", false, &mut inline, &mut left),
-            BlockDiff::Deleted { text } => whole_block(text, "del", true, &mut inline, &mut left),
-            BlockDiff::MovedFrom { text } => whole_block(text, "moved-from", true, &mut inline, &mut left),
-            BlockDiff::MovedTo { text } => whole_block(text, "moved-to", false, &mut inline, &mut left),
-            BlockDiff::Changed { spans } => {
-                let mut both = String::new();
-                let (mut old, mut new) = (String::new(), String::new());
-                for s in spans {
-                    let t = escape(&s.text);
-                    match s.kind {
-                        SpanKind::Equal => {
-                            both.push_str(&t);
-                            old.push_str(&t);
-                            new.push_str(&t);
-                        }
-                        SpanKind::Inserted => {
-                            both.push_str(&format!("<ins>{t}</ins>"));
-                            new.push_str(&format!("<ins>{t}</ins>"));
-                        }
-                        SpanKind::Deleted => {
-                            both.push_str(&format!("<del>{t}</del>"));
-                            old.push_str(&format!("<del>{t}</del>"));
-                        }
-                    }
-                }
-                inline.push_str(&format!("<p class=\"chg\">{both}</p>"));
-                left.push_str(&format!("<tr><td class=\"chg\">{old}</td><td class=\"chg\">{new}</td></tr>"));
-            }
-        }
-    }
     right.push_str("<ul>");
     for change in &c.changes {
         right.push_str(&format!(
@@ -248,14 +202,14 @@ pub fn to_html(c: &Comparison) -> String {
             "<title>{title}: v{from} → v{to}</title>\n<style>\n",
             "body{{font:15px/1.6 \"Noto Sans CJK SC\",\"Microsoft YaHei\",Arial,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1.5rem;color:#1f2328}}\n",
             "ins,.ins{{background:#dafbe1;text-decoration:none}} del,.del{{background:#ffebe9;text-decoration:line-through}}\n",
-            ".moved-from{{background:#f3e8ff;text-decoration:line-through}} .moved-to{{background:#f3e8ff}}\n",
-            ".chg{{background:#fff8c5}} table{{border-collapse:collapse;width:100%}} td{{border:1px solid #d0d7de;padding:.3rem .6rem;vertical-align:top;width:50%}}\n",
+            "ins.moved,del.moved{{background:#f3e8ff}}\n",
+            ".chg{{background:#fff8c5}} table{{border-collapse:collapse;width:100%}} td,th{{border:1px solid #d0d7de;padding:.3rem .6rem;vertical-align:top}} th{{background:#eef1f4}} table.side>tbody>tr>td{{width:50%}}\n",
             "li.added{{color:#1a7f37}} li.removed{{color:#cf222e}} li.moved{{color:#8250df}}\n",
             "</style>\n</head>\n<body>\n<h1>{title}: v{from} → v{to}</h1>\n",
             "<p>v{from}: {from_author}, {from_date}. v{to}: {to_author}, {to_date}.</p>\n",
             "<h2>{l_summary} ({count})</h2>\n{summary}\n",
             "<h2>{l_inline}</h2>\n<div class=\"inline\">{inline}</div>\n",
-            "<h2>{l_side}</h2>\n<table><tr><th>v{from}</th><th>v{to}</th></tr>{side}</table>\n</body>\n</html>\n"
+            "<h2>{l_side}</h2>\n<table class=\"side\"><tr><th>v{from}</th><th>v{to}</th></tr>{side}</table>\n</body>\n</html>\n"
         ),
         lang = c.to.policy.document.locale.code(),
         title = escape(&c.title),
@@ -280,6 +234,70 @@ fn w3c_date(date: &str) -> String {
     if date.len() == 10 { format!("{date}T00:00:00Z") } else { date.to_string() }
 }
 
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum View {
+    /// Both versions in one text: insertions, deletions and moves marked.
+    Both,
+    /// The older version, with what was deleted or moved away marked.
+    Old,
+    /// The newer version, with what was inserted or moved here marked.
+    New,
+}
+
+/// Each block as Markdown with change marks (private-use characters) for
+/// one view; blocks absent from that view are left out.
+fn marked_blocks(c: &Comparison, view: View) -> Vec<String> {
+    let ins = (INS_START.to_string(), INS_END.to_string());
+    let del = (DEL_START.to_string(), DEL_END.to_string());
+    let from = (MOVE_FROM_START.to_string(), MOVE_FROM_END.to_string());
+    let to = (MOVE_TO_START.to_string(), MOVE_TO_END.to_string());
+    let old = view != View::New;
+    let new = view != View::Old;
+    c.blocks
+        .iter()
+        .filter_map(|block| match block {
+            BlockDiff::Equal { text } => Some(text.clone()),
+            BlockDiff::Inserted { text } => new.then(|| mark_block(text, &ins.0, &ins.1)),
+            BlockDiff::Deleted { text } => old.then(|| mark_block(text, &del.0, &del.1)),
+            BlockDiff::MovedFrom { text } => old.then(|| mark_block(text, &from.0, &from.1)),
+            BlockDiff::MovedTo { text } => new.then(|| mark_block(text, &to.0, &to.1)),
+            BlockDiff::Changed { spans } => Some(
+                spans
+                    .iter()
+                    .filter_map(|s| match s.kind {
+                        SpanKind::Equal => Some(s.text.clone()),
+                        SpanKind::Inserted => new.then(|| format!("{}{}{}", ins.0, s.text, ins.1)),
+                        SpanKind::Deleted => old.then(|| format!("{}{}{}", del.0, s.text, del.1)),
+                    })
+                    .collect(),
+            ),
+        })
+        .collect()
+}
+
+/// One view as sanitised HTML: the Markdown is rendered as a whole (so
+/// tables and lists stay whole), then the change marks become `<ins>`/`<del>`.
+fn marked_html(c: &Comparison, view: View) -> String {
+    let mut md = String::new();
+    let mut prev = String::new();
+    for text in marked_blocks(c, view) {
+        if !prev.is_empty() {
+            md.push_str(separator(&prev, &text));
+        }
+        md.push_str(&text);
+        prev = text;
+    }
+    markdown::to_html(&md)
+        .replace(INS_START, "<ins>")
+        .replace(INS_END, "</ins>")
+        .replace(DEL_START, "<del>")
+        .replace(DEL_END, "</del>")
+        .replace(MOVE_FROM_START, "<del class=\"moved\" title=\"moved\">")
+        .replace(MOVE_FROM_END, "</del>")
+        .replace(MOVE_TO_START, "<ins class=\"moved\" title=\"moved here\">")
+        .replace(MOVE_TO_END, "</ins>")
+}
+
 /// The newer version's document as Markdown with change marks: a summary table
 /// after the title, then every block with its insertions and deletions.
 fn redline_markdown(c: &Comparison) -> String {
@@ -302,25 +320,8 @@ fn redline_markdown(c: &Comparison) -> String {
         }
         s
     };
-    let ins = (INS_START.to_string(), INS_END.to_string());
-    let del = (DEL_START.to_string(), DEL_END.to_string());
     let mut prev = String::new();
-    for block in &c.blocks {
-        let text = match block {
-            BlockDiff::Equal { text } => text.clone(),
-            BlockDiff::Inserted { text } => mark_block(text, &ins.0, &ins.1),
-            BlockDiff::Deleted { text } => mark_block(text, &del.0, &del.1),
-            BlockDiff::MovedFrom { text } => mark_block(text, &MOVE_FROM_START.to_string(), &MOVE_FROM_END.to_string()),
-            BlockDiff::MovedTo { text } => mark_block(text, &MOVE_TO_START.to_string(), &MOVE_TO_END.to_string()),
-            BlockDiff::Changed { spans } => spans
-                .iter()
-                .map(|s| match s.kind {
-                    SpanKind::Equal => s.text.clone(),
-                    SpanKind::Inserted => format!("{}{}{}", ins.0, s.text, ins.1),
-                    SpanKind::Deleted => format!("{}{}{}", del.0, s.text, del.1),
-                })
-                .collect(),
-        };
+    for text in marked_blocks(c, View::Both) {
         if !prev.is_empty() {
             out.push_str(separator(&prev, &text));
         }
