@@ -110,6 +110,13 @@ fn the_documented_library_workflow() {
     ] {
         assert!(d.join("packet").join(name).exists(), "{name} missing from the packet");
     }
+    // Deleting is archiving: hidden from the list, shown on request, restorable.
+    assert_eq!(ok(d, &["archive", "1"]), "policy 1 archived; `policywright restore 1` brings it back\n");
+    assert!(!ok(d, &["list"]).contains("Operations Staff Policy"));
+    assert!(ok(d, &["list", "--archived"]).contains("Operations Staff Policy (archived)"));
+    assert_eq!(ok(d, &["restore", "1"]), "policy 1 restored\n");
+    assert!(ok(d, &["list"]).contains("Operations Staff Policy"));
+
     // The packet's Word files go to the outside readers too.
     let check = crate::docx::check_dir();
     for (name, target) in [
