@@ -12,6 +12,7 @@ mod view;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::OnceLock;
 
 use tera::{Context, Tera};
 
@@ -54,10 +55,20 @@ struct Source {
 ///
 /// Building it reads no files: the shell reads the override folder and hands
 /// the texts in with [`Templates::overlay`].
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Templates {
     sources: BTreeMap<String, Source>,
     locales: BTreeMap<&'static str, String>,
+    /// Compiled once and kept: parsing the templates costs more than
+    /// rendering them, and a live preview renders on every keystroke.
+    markdown_engine: OnceLock<Result<Tera>>,
+    html_engine: OnceLock<Result<Tera>>,
+}
+
+impl std::fmt::Debug for Templates {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Templates").field("sources", &self.sources.keys().collect::<Vec<_>>()).finish_non_exhaustive()
+    }
 }
 
 impl Default for Templates {
@@ -73,7 +84,7 @@ impl Templates {
             .map(|(name, text)| (name.to_string(), Source { text: text.to_string(), origin: None }))
             .collect();
         let locales = LOCALES.iter().map(|(l, text)| (l.code(), text.to_string())).collect();
-        Templates { sources, locales }
+        Templates { sources, locales, markdown_engine: OnceLock::new(), html_engine: OnceLock::new() }
     }
 
     /// Names of the built-in templates, for `--templates` users to copy.
@@ -90,6 +101,8 @@ impl Templates {
     /// folder with `/` separators, e.g. `sections/duties.md`; a name under
     /// `locales/` replaces that locale's strings.
     pub fn overlay(&mut self, name: &str, text: String, origin: PathBuf) {
+        self.markdown_engine = OnceLock::new();
+        self.html_engine = OnceLock::new();
         if let Some(code) = name.strip_prefix("locales/").and_then(|f| f.strip_suffix(".json"))
             && let Some(locale) = Locale::parse(code)
         {
@@ -108,7 +121,12 @@ impl Templates {
         })
     }
 
-    fn engine(&self, suffix: &str) -> Result<Tera> {
+    fn engine(&self, suffix: &str) -> Result<&Tera> {
+        let cell = if suffix == ".md" { &self.markdown_engine } else { &self.html_engine };
+        cell.get_or_init(|| self.compile(suffix)).as_ref().map_err(Clone::clone)
+    }
+
+    fn compile(&self, suffix: &str) -> Result<Tera> {
         let mut tera = Tera::new();
         if suffix == ".md" {
             // Markdown templates escape user text so it can never become structure.
