@@ -344,32 +344,23 @@ impl Walker {
         let noun = item_noun(key, self.words.0);
         let ta: Vec<String> = a.iter().map(scalar_text).collect();
         let tb: Vec<String> = b.iter().map(scalar_text).collect();
+        // Item k (0-based) of the old list gone, or of the new list come.
+        let removed = |w: &mut Self, k: usize| {
+            let what = w.words.nth(&noun, k + 1, "removed");
+            w.push(ChangeKind::Removed, place, &format!("{path}[{k}]"), Some(ta[k].clone()), None, what);
+        };
+        let added = |w: &mut Self, k: usize| {
+            let what = w.words.nth(&noun, k + 1, "added");
+            w.push(ChangeKind::Added, place, &format!("{path}[{k}]"), None, Some(tb[k].clone()), what);
+        };
         for op in capture_diff_slices(Algorithm::Patience, &ta, &tb) {
             match op {
                 DiffOp::Equal { .. } => {}
                 DiffOp::Delete { old_index, old_len, .. } => {
-                    for (k, text) in ta.iter().enumerate().skip(old_index).take(old_len) {
-                        self.push(
-                            ChangeKind::Removed,
-                            place,
-                            &format!("{path}[{k}]"),
-                            Some(text.clone()),
-                            None,
-                            self.words.nth(&noun, k + 1, "removed"),
-                        );
-                    }
+                    (old_index..old_index + old_len).for_each(|k| removed(self, k))
                 }
                 DiffOp::Insert { new_index, new_len, .. } => {
-                    for (k, text) in tb.iter().enumerate().skip(new_index).take(new_len) {
-                        self.push(
-                            ChangeKind::Added,
-                            place,
-                            &format!("{path}[{k}]"),
-                            None,
-                            Some(text.clone()),
-                            self.words.nth(&noun, k + 1, "added"),
-                        );
-                    }
+                    (new_index..new_index + new_len).for_each(|k| added(self, k))
                 }
                 DiffOp::Replace { old_index, old_len, new_index, new_len } => {
                     let pairs = old_len.min(new_len);
@@ -395,28 +386,8 @@ impl Walker {
                             );
                         }
                     }
-                    for k in pairs..old_len {
-                        let o = old_index + k;
-                        self.push(
-                            ChangeKind::Removed,
-                            place,
-                            &format!("{path}[{o}]"),
-                            Some(ta[o].clone()),
-                            None,
-                            self.words.nth(&noun, o + 1, "removed"),
-                        );
-                    }
-                    for k in pairs..new_len {
-                        let n = new_index + k;
-                        self.push(
-                            ChangeKind::Added,
-                            place,
-                            &format!("{path}[{n}]"),
-                            None,
-                            Some(tb[n].clone()),
-                            self.words.nth(&noun, n + 1, "added"),
-                        );
-                    }
+                    (old_index + pairs..old_index + old_len).for_each(|k| removed(self, k));
+                    (new_index + pairs..new_index + new_len).for_each(|k| added(self, k));
                 }
             }
         }
