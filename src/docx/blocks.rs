@@ -134,7 +134,16 @@ impl Builder {
         }
     }
 
+    /// Text next to text with the same marks is one run in Word: joining
+    /// them here keeps soft breaks and escapes from splitting runs.
     fn push_inline(&mut self, inline: Inline) {
+        if let Inline::Text { text, marks } = &inline
+            && let Some(Inline::Text { text: last, marks: last_marks }) = self.inlines.last_mut()
+            && last_marks == marks
+        {
+            last.push_str(text);
+            return;
+        }
         self.inlines.push(inline);
     }
 

@@ -5,6 +5,7 @@
 //! headings itself; any other Markdown file goes in plain.
 
 mod blocks;
+mod frame;
 
 pub use blocks::{
     DEL_END, DEL_START, INS_END, INS_START, MOVE_FROM_END, MOVE_FROM_START, MOVE_TO_END, MOVE_TO_START, is_change_mark,
@@ -118,50 +119,13 @@ fn lang_tag(locale: Locale) -> &'static str {
 }
 
 /// Any CommonMark/GFM text to a `.docx`.
-/// docx-rs numbers footnotes and hyperlinks from process-wide counters that
-/// are not updated atomically; documents are therefore *created* (not built)
-/// by one thread at a time, so that two exports running at once in the app
-/// can never hand out the same id twice.
-static CREATE: std::sync::Mutex<()> = std::sync::Mutex::new(());
-
 pub fn markdown_to_docx(markdown: &str, opts: &DocxOptions) -> Result<Vec<u8>> {
     let doc = blocks::parse(markdown);
-    let guard = CREATE.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-    if doc.blocks.len() < PARALLEL_MIN_BLOCKS {
-        // Custom properties go through docx-rs only so that it declares the
-        // part; the package step writes the part itself, in a stable order.
-        let docx = writer::Writer::new(opts).write(doc).custom_property("Generator", "Policywright");
-        drop(guard);
-        return package::package(docx.build(), &opts.meta, opts.reference_styles.as_deref());
-    }
-    // A long document is built in two halves, serialised on two threads:
-    // docx-rs's XML writing is most of the time, and it parallelises. The
-    // halves are created one after the other, under `CREATE`. The split
-    // depends only on the input, so the output is deterministic.
-    let headings = writer::collect_headings(&doc.blocks, opts);
-    let mut first = doc.blocks;
-    let second = first.split_off(first.len() / 2);
-    let notes = doc.footnotes.clone();
-    let main = writer::Writer::new(opts)
-        .write_part(first, doc.footnotes, &headings)
-        .custom_property("Generator", "Policywright");
-    let rest = writer::Writer::continuation(opts, SECOND_HALF_LISTS).write_part(second, notes, &[]);
-    drop(guard);
-    let (main, rest) = std::thread::scope(|scope| {
-        let half = scope.spawn(move || rest.build());
-        (main.build(), half.join())
-    });
-    let rest = rest.map_err(|_| {
-        crate::Error::new(crate::ErrorCode::InvalidDocument, "the document could not be written")
-            .with_detail("hint: this is a bug in Policywright; please report it with the input")
-    })?;
-    package::package(package::merge(main, rest), &opts.meta, opts.reference_styles.as_deref())
+    let body = writer::write(&doc, opts);
+    drop(doc);
+    let frame = frame::frame(opts, &body.lists).build();
+    package::package(frame, body, &opts.meta, opts.reference_styles.as_deref())
 }
-
-/// Below this many top-level blocks, one thread is faster than two.
-const PARALLEL_MIN_BLOCKS: usize = 400;
-/// First list id of the second half; the first half never gets near it.
-const SECOND_HALF_LISTS: usize = 1_000_000;
 
 /// The options a policy's own export uses.
 pub fn policy_options(policy: &Policy) -> DocxOptions {

@@ -1,10 +1,11 @@
-//! docx-rs parts → a finished, deterministic, compressed `.docx`.
+//! The frame's parts (from docx-rs) and the body (from `writer`) → a
+//! finished, deterministic, compressed `.docx`.
 //!
-//! docx-rs 0.4.22 leaves out a few things Word users see (repeating table
-//! headers, the document language, real core properties, the "update fields"
-//! prompt for the TOC), stores zip entries uncompressed, and numbers
-//! footnotes, hyperlinks and paragraphs from process-wide counters. Each part
-//! is patched here, as text, before it is zipped.
+//! docx-rs 0.4.22 leaves out a few things Word users see (the document
+//! language, real core properties, the "update fields" prompt for the TOC,
+//! a theme), writes some property lists out of schema order, and stores zip
+//! entries uncompressed. Each part is patched here, as text, before it is
+//! zipped.
 
 use std::io::{Cursor, Write};
 
@@ -13,30 +14,38 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::Meta;
-use super::schema_order::{normalise, normalise_definitions, normalise_document};
-use super::writer::HEADER_ROW_HEIGHT;
+use super::schema_order::{normalise, normalise_definitions};
+use super::writer::{Body, escape_into};
 use crate::error::{Error, ErrorCode, Result};
 
-pub fn package(xml: XMLDocx, meta: &Meta, reference_styles: Option<&str>) -> Result<Vec<u8>> {
+const HYPERLINK: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink";
+
+pub fn package(xml: XMLDocx, body: Body, meta: &Meta, reference_styles: Option<&str>) -> Result<Vec<u8>> {
     let mut parts: Vec<(String, Vec<u8>)> = Vec::new();
     let text = |bytes: Vec<u8>| String::from_utf8(bytes).unwrap_or_default();
 
-    let document = text(xml.document);
-    let footnotes = text(xml.footnotes);
-    let document_rels = text(xml.document_rels);
-    let marker = format!("<w:trHeight w:val=\"{}\" w:hRule=\"atLeast\" />", HEADER_ROW_HEIGHT as u32);
-    let (document, fixes) = normalise_document(&document, &marker);
-    let footnotes = footnote_marks(&replace_ids(&footnotes, "<w:footnote w:id=\"", &fixes.footnotes));
-    let mut document_rels = sort_links(&replace_ids(&document_rels, "Id=\"", &fixes.links));
+    // The frame's body holds only the section properties; ours goes before them.
+    let frame = normalise(&text(xml.document));
+    let at = frame.find("<w:body>").map_or(0, |i| i + "<w:body>".len());
+    let mut document = String::with_capacity(frame.len() + body.xml.len());
+    document.push_str(&frame[..at]);
+    document.push_str(&body.xml);
+    document.push_str(&frame[at..]);
+
+    let mut relationships = String::new();
     // Word expects a theme; docx-rs writes none.
-    document_rels = document_rels.replace(
-        "</Relationships>",
-        r#"<Relationship Id="rIdTheme1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml" /></Relationships>"#,
+    relationships.push_str(r#"<Relationship Id="rIdTheme1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme" Target="theme/theme1.xml" />"#);
+    let mut overrides = String::from(
+        r#"<Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml" />"#,
     );
-    let content_types = text(xml.content_type).replace(
-        "</Types>",
-        r#"<Override PartName="/word/theme/theme1.xml" ContentType="application/vnd.openxmlformats-officedocument.theme+xml" /></Types>"#,
-    );
+    if !body.footnotes.is_empty() {
+        relationships.push_str(r#"<Relationship Id="rIdFootnotes1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/footnotes" Target="footnotes.xml" />"#);
+        overrides.push_str(r#"<Override PartName="/word/footnotes.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.footnotes+xml" />"#);
+    }
+    relationships.push_str(&link_relationships(&body.links));
+    let document_rels =
+        text(xml.document_rels).replace("</Relationships>", &format!("{relationships}</Relationships>"));
+    let content_types = text(xml.content_type).replace("</Types>", &format!("{overrides}</Types>"));
 
     parts.push(("[Content_Types].xml".into(), content_types.into_bytes()));
     parts.push(("_rels/.rels".into(), xml.rels));
@@ -62,15 +71,30 @@ pub fn package(xml: XMLDocx, meta: &Meta, reference_styles: Option<&str>) -> Res
     parts.push(("word/comments.xml".into(), xml.comments));
     parts.push(("word/numbering.xml".into(), normalise_definitions(&text(xml.numberings)).into_bytes()));
     parts.push(("word/commentsExtended.xml".into(), xml.comments_extended));
-    parts.push(("word/footnotes.xml".into(), normalise(&footnotes).into_bytes()));
+    if !body.footnotes.is_empty() {
+        parts.push(("word/footnotes.xml".into(), footnotes(&body.footnotes).into_bytes()));
+        if !body.note_links.is_empty() {
+            let rels = format!(
+                "{}{}</Relationships>",
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">"#,
+                link_relationships(&body.note_links)
+            );
+            parts.push(("word/_rels/footnotes.xml.rels".into(), rels.into_bytes()));
+        }
+    }
+    // docx-rs numbers header and footer paragraphs from a per-thread counter;
+    // they continue the body's ids instead, so every export is the same.
+    let mut paragraphs = body.paragraphs;
     for (i, h) in xml.headers.into_iter().enumerate() {
-        parts.push((format!("word/header{}.xml", i + 1), normalise(&text(h)).into_bytes()));
+        let h = renumber_paragraphs(&normalise(&text(h)), &mut paragraphs);
+        parts.push((format!("word/header{}.xml", i + 1), h.into_bytes()));
         if let Some(rels) = xml.header_rels.get(i) {
             parts.push((format!("word/_rels/header{}.xml.rels", i + 1), rels.clone()));
         }
     }
     for (i, f) in xml.footers.into_iter().enumerate() {
-        parts.push((format!("word/footer{}.xml", i + 1), normalise(&text(f)).into_bytes()));
+        let f = renumber_paragraphs(&normalise(&text(f)), &mut paragraphs);
+        parts.push((format!("word/footer{}.xml", i + 1), f.into_bytes()));
         if let Some(rels) = xml.footer_rels.get(i) {
             parts.push((format!("word/_rels/footer{}.xml.rels", i + 1), rels.clone()));
         }
@@ -78,101 +102,35 @@ pub fn package(xml: XMLDocx, meta: &Meta, reference_styles: Option<&str>) -> Res
     zip_parts(parts)
 }
 
-/// Appends the body, footnotes, hyperlinks and list instances of `rest`
-/// (the second half of a document) to `main`.
-pub fn merge(mut main: XMLDocx, rest: XMLDocx) -> XMLDocx {
-    let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
-    let insert_before = |target: &mut Vec<u8>, marker: &str, extra: &str, last: bool| {
-        let t = text(target);
-        let at = if last { t.rfind(marker) } else { t.find(marker) };
-        if let Some(at) = at {
-            *target = format!("{}{extra}{}", &t[..at], &t[at..]).into_bytes();
-        }
-    };
-    // Body: everything inside <w:body> up to its section properties.
-    let doc = text(&rest.document);
-    let body = doc
-        .find("<w:body>")
-        .and_then(|start| doc.rfind("<w:sectPr").map(|end| &doc[start + "<w:body>".len()..end]))
-        .unwrap_or("");
-    insert_before(&mut main.document, "<w:sectPr", body, true);
-    // Footnotes: every note element of the second half.
-    let notes = text(&rest.footnotes);
-    let extra_notes: String = elements(&notes, "<w:footnote ", "</w:footnote>").concat();
-    insert_before(&mut main.footnotes, "</w:footnotes>", &extra_notes, true);
-    // Hyperlinks: the second half's external relationships.
-    let rels = text(&rest.document_rels);
-    let links: String =
-        elements(&rels, "<Relationship ", "/>").into_iter().filter(|r| r.contains("TargetMode=\"External\"")).collect();
-    insert_before(&mut main.document_rels, "</Relationships>", &links, true);
-    // List instances: the second half's own (ids from SECOND_HALF_LISTS up).
-    let numbering = text(&rest.numberings);
-    let nums: String = elements(&numbering, "<w:num ", "</w:num>")
-        .into_iter()
-        .filter(|n| {
-            n.split("w:numId=\"")
-                .nth(1)
-                .and_then(|r| r.split('"').next())
-                .and_then(|id| id.parse::<usize>().ok())
-                .is_some_and(|id| id >= 1_000_000)
-        })
-        .collect();
-    insert_before(&mut main.numberings, "</w:numbering>", &nums, true);
-    main
+fn link_relationships(links: &[String]) -> String {
+    let mut out = String::new();
+    for (i, url) in links.iter().enumerate() {
+        out.push_str(&format!(r#"<Relationship Id="rIdLink{}" Type="{HYPERLINK}" Target=""#, i + 1));
+        escape_into(&mut out, url, true);
+        out.push_str(r#"" TargetMode="External" />"#);
+    }
+    out
 }
 
-/// Word prints a note's number only where the note says so: each note's
-/// first paragraph starts with a `w:footnoteRef` (docx-rs writes none) and a
-/// space before the text.
-fn footnote_marks(xml: &str) -> String {
-    const MARK: &str = concat!(
-        r#"<w:r><w:rPr><w:rStyle w:val="FootnoteReference" /></w:rPr><w:footnoteRef /></w:r>"#,
-        r#"<w:r><w:t xml:space="preserve"> </w:t></w:r>"#
-    );
-    let mut out = String::with_capacity(xml.len() + 256);
-    let mut rest = xml;
-    while let Some(i) = rest.find("<w:footnote w:id=\"") {
-        // After the first paragraph's properties (or its opening tag).
-        let note = &rest[i..];
-        let at = match (note.find("</w:pPr>"), note.find("<w:p ")) {
-            (Some(ppr), Some(p)) if ppr > p && !note[..ppr].contains("</w:p>") => ppr + "</w:pPr>".len(),
-            (_, Some(p)) => note[p..].find('>').map(|e| p + e + 1).unwrap_or(0),
-            _ => 0,
-        };
-        out.push_str(&rest[..i + at]);
-        if at > 0 {
-            out.push_str(MARK);
-        }
-        rest = &rest[i + at.max(1)..];
-    }
-    out.push_str(rest);
+fn footnotes(notes: &str) -> String {
+    let mut out = String::with_capacity(notes.len() + 600);
+    out.push_str(concat!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>"#,
+        r#"<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" "#,
+        r#"xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" "#,
+        r#"xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" "#,
+        r#"xmlns:w14="http://schemas.microsoft.com/office/word/2010/wordml" mc:Ignorable="w14">"#,
+    ));
+    out.push_str(notes);
+    out.push_str("</w:footnotes>");
     out
 }
 
-/// docx-rs lists hyperlink relationships in hash-map order; they are put in
-/// the order of their (renumbered) ids, after the other relationships.
-fn sort_links(rels: &str) -> String {
-    let all = elements(rels, "<Relationship ", "/>");
-    let Some(first) = all.first().and_then(|f| rels.find(f)) else { return rels.to_string() };
-    let end = all.last().and_then(|l| rels.rfind(l).map(|i| i + l.len())).unwrap_or(rels.len());
-    let link_no =
-        |r: &str| r.split("Id=\"rIdLink").nth(1).and_then(|x| x.split('"').next()).and_then(|n| n.parse::<u32>().ok());
-    let (mut links, others): (Vec<&str>, Vec<&str>) = all.iter().partition(|r| link_no(r).is_some());
-    links.sort_by_key(|r| link_no(r));
-    format!("{}{}{}{}", &rels[..first], others.concat(), links.concat(), &rels[end..])
-}
-
-/// Every `open…close` element of `xml`, as slices.
-fn elements<'a>(xml: &'a str, open: &str, close: &str) -> Vec<&'a str> {
-    let mut out = Vec::new();
-    let mut rest = xml;
-    while let Some(i) = rest.find(open) {
-        let Some(len) = rest[i..].find(close) else { break };
-        let end = i + len + close.len();
-        out.push(&rest[i..end]);
-        rest = &rest[end..];
-    }
-    out
+fn renumber_paragraphs(xml: &str, next: &mut u32) -> String {
+    rewrite_values(xml, "w14:paraId=\"", |_| {
+        *next += 1;
+        format!("{:08X}", *next & 0x7FFF_FFFF)
+    })
 }
 
 fn zip_parts(parts: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>> {
@@ -192,12 +150,6 @@ fn zip_parts(parts: Vec<(String, Vec<u8>)>) -> Result<Vec<u8>> {
     }
     let cursor = zip.finish().map_err(|e| fail(&e))?;
     Ok(cursor.into_inner())
-}
-
-fn replace_ids(xml: &str, prefix: &str, map: &[(String, String)]) -> String {
-    rewrite_values(xml, prefix, |old| {
-        map.iter().find(|(o, _)| o == old).map(|(_, new)| new.clone()).unwrap_or_else(|| old.to_string())
-    })
 }
 
 fn rewrite_values(xml: &str, prefix: &str, mut f: impl FnMut(&str) -> String) -> String {

@@ -496,86 +496,11 @@ fn dedupe_styles(nodes: &mut [Node]) {
 /// already in order is copied as it is.
 pub fn normalise(xml: &str) -> String {
     let mut out = String::with_capacity(xml.len() + 64);
-    normalise_into(xml, "", &mut out, &mut None);
+    normalise_into(xml, "", &mut out);
     out
 }
 
-/// What the pass over `document.xml` also fixes, in the same scan.
-#[derive(Debug, Default)]
-pub struct DocumentFixes {
-    /// `w:trHeight` element that marks a header row; `w:tblHeader` follows it.
-    pub header_row_marker: String,
-    /// Old → new footnote ids, in order of first reference.
-    pub footnotes: Vec<(String, String)>,
-    /// Old → new hyperlink relationship ids.
-    pub links: Vec<(String, String)>,
-    paragraphs: u32,
-    revisions: u32,
-}
-
-/// `normalise` for `document.xml`, which also gives footnotes, hyperlinks and
-/// paragraphs ids that depend only on the document (docx-rs draws them from
-/// process-wide counters), marks header rows, and drops attributes docx-rs
-/// adds that the schema does not know.
-pub fn normalise_document(xml: &str, header_row_marker: &str) -> (String, DocumentFixes) {
-    let mut fixes =
-        Some(DocumentFixes { header_row_marker: header_row_marker.to_string(), ..DocumentFixes::default() });
-    let mut out = String::with_capacity(xml.len() + xml.len() / 64);
-    normalise_into(xml, "", &mut out, &mut fixes);
-    (out, fixes.unwrap_or_default())
-}
-
-impl DocumentFixes {
-    fn tag(&mut self, tag: &str, name: &str, out: &mut String) {
-        match name {
-            "w:p" => {
-                self.paragraphs += 1;
-                let n = self.paragraphs;
-                rewrite_attr(tag, "w14:paraId=\"", |_| format!("{n:08X}"), out);
-            }
-            "w:footnoteReference" => rewrite_attr(tag, "w:id=\"", |old| renumber(&mut self.footnotes, old, ""), out),
-            "w:hyperlink" => rewrite_attr(tag, "r:id=\"", |old| renumber(&mut self.links, old, "rIdLink"), out),
-            // Tracked changes: ids in document order (docx-rs counts process-wide).
-            "w:ins" | "w:del" | "w:moveFrom" | "w:moveTo" => {
-                self.revisions += 1;
-                let n = self.revisions;
-                rewrite_attr(tag, "w:id=\"", |_| n.to_string(), out);
-            }
-            // CT_TblGridCol has no type attribute; docx-rs adds one.
-            "w:gridCol" => out.push_str(&tag.replace(" w:type=\"dxa\"", "")),
-            "w:trHeight" if tag == self.header_row_marker => {
-                // The header row repeats on every page the table runs over.
-                out.push_str(tag);
-                out.push_str("<w:tblHeader />");
-            }
-            _ => out.push_str(tag),
-        }
-    }
-}
-
-fn renumber(map: &mut Vec<(String, String)>, old: &str, prefix: &str) -> String {
-    if let Some((_, new)) = map.iter().find(|(o, _)| o == old) {
-        return new.clone();
-    }
-    let new = format!("{prefix}{}", map.len() + 1);
-    map.push((old.to_string(), new.clone()));
-    new
-}
-
-fn rewrite_attr(tag: &str, attr: &str, f: impl FnOnce(&str) -> String, out: &mut String) {
-    match tag.find(attr) {
-        Some(i) => {
-            let start = i + attr.len();
-            let end = tag[start..].find('"').map(|e| start + e).unwrap_or(tag.len());
-            out.push_str(&tag[..start]);
-            out.push_str(&f(&tag[start..end]));
-            out.push_str(&tag[end..]);
-        }
-        None => out.push_str(tag),
-    }
-}
-
-fn normalise_into(xml: &str, parent: &str, out: &mut String, fixes: &mut Option<DocumentFixes>) {
+fn normalise_into(xml: &str, parent: &str, out: &mut String) {
     let mut pos = 0;
     let bytes = xml.as_bytes();
     while let Some(rel) = xml[pos..].find('<') {
@@ -590,15 +515,11 @@ fn normalise_into(xml: &str, parent: &str, out: &mut String, fixes: &mut Option<
             && let Some(end) = matching_close(xml, tag_end, name)
         {
             out.push_str(&xml[pos..start]);
-            sorted_element(&xml[start..end], name, tag.len(), out, fixes);
+            sorted_element(&xml[start..end], name, tag.len(), out);
             pos = end;
             continue;
         }
-        out.push_str(&xml[pos..start]);
-        match fixes {
-            Some(f) if !closing => f.tag(tag, name, out),
-            _ => out.push_str(tag),
-        }
+        out.push_str(&xml[pos..tag_end]);
         pos = tag_end;
     }
     out.push_str(&xml[pos..]);
@@ -640,7 +561,7 @@ fn matching_close(xml: &str, from: usize, name: &str) -> Option<usize> {
 
 /// Writes one property list with its children in schema order. Children are
 /// slices of the input; nothing is copied twice.
-fn sorted_element(element: &str, name: &str, open_len: usize, out: &mut String, fixes: &mut Option<DocumentFixes>) {
+fn sorted_element(element: &str, name: &str, open_len: usize, out: &mut String) {
     let close_start = element.len() - name.len() - 3;
     let inner = &element[open_len..close_start];
     let order = order_for(name, "").unwrap_or(&[]);
@@ -668,10 +589,8 @@ fn sorted_element(element: &str, name: &str, open_len: usize, out: &mut String, 
     }
     out.push_str(&element[..open_len]);
     for &(_, start, end, nested) in &children {
-        // Leaf properties need the document fixes too (a paragraph mark's
-        // `w:ins`); without fixes they are copied as they are.
-        if nested || fixes.is_some() {
-            normalise_into(&inner[start..end], name, out, fixes);
+        if nested {
+            normalise_into(&inner[start..end], name, out);
         } else {
             out.push_str(&inner[start..end]);
         }

@@ -1,153 +1,115 @@
-//! Blocks → a docx-rs document.
+//! Blocks → WordprocessingML text: the document body, its footnotes, and the
+//! hyperlinks and list instances they need.
+//!
+//! The body is written directly, as text, in schema order. It is most of a
+//! `.docx` and most of the time spent making one; docx-rs's by-value builders
+//! and event writer took several times longer for the same XML, which left
+//! `convert` short of its speed target. docx-rs still builds everything
+//! around the body (see `frame.rs`). Every id in here (paragraphs, notes,
+//! links, revisions, lists) is counted from the start of the document, so
+//! the same input always gives the same text.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
-use docx_rs::{
-    AlignmentType, BorderType, BreakType, Docx, FieldCharType, Footer, Footnote, Header, HeightRule, Hyperlink,
-    HyperlinkType, IndentLevel, InstrNUMPAGES, InstrPAGE, InstrText, NumberingId, PageMargin, Paragraph, Run, Shading,
-    ShdType, Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TableLayoutType, TableRow, WidthType,
-};
 use pulldown_cmark::Alignment;
 
 use super::blocks::{Block, Doc, Inline, Marks, plain_text};
 use super::styles::{self, BULLET_NUM, FIRST_ORDERED_NUM};
 use super::{DocxOptions, PageSize};
 use crate::markdown::heading_number;
+use crate::model::{Locale, NumberingScheme};
 
-/// Height of a table's header row, in twips. It doubles as the marker the
-/// package step looks for to add `w:tblHeader`, which docx-rs cannot write.
-pub const HEADER_ROW_HEIGHT: f32 = 397.0;
-
-pub struct Writer<'a> {
-    opts: &'a DocxOptions,
-    docx: Docx,
-    /// Body content, added to `docx` in one go at the end: docx-rs builders
-    /// take `self` by value, and re-adding one by one would copy the document.
-    items: Vec<Item>,
-    numberings: Vec<docx_rs::Numbering>,
-    footnotes: BTreeMap<String, Vec<Block>>,
-    next_ordered: usize,
-    seen_title: bool,
-    toc_written: bool,
-    /// Counters for the number text of TOC entries.
-    counters: [u32; 3],
-    in_footnote: bool,
+/// What the body needs from the rest of the package.
+#[derive(Debug, Default)]
+pub struct Body {
+    /// The children of `w:body`, without the section properties.
+    pub xml: String,
+    /// `w:footnote` elements, ids from 1 in order of reference.
+    pub footnotes: String,
+    /// Hyperlink targets; the n-th (from 1) is relationship `rIdLinkn` of
+    /// `document.xml`.
+    pub links: Vec<String>,
+    /// The same for links inside footnotes, relationships of `footnotes.xml`.
+    pub note_links: Vec<String>,
+    /// Ordered lists, each its own `w:num` so it restarts: (num id, level, start).
+    pub lists: Vec<(usize, usize, usize)>,
+    /// Paragraph ids used so far; other parts continue after them.
+    pub paragraphs: u32,
 }
 
-impl<'a> Writer<'a> {
-    pub fn new(opts: &'a DocxOptions) -> Writer<'a> {
-        let mut docx = Docx::new()
-            .default_fonts(styles::default_fonts(opts.locale))
-            .default_size(styles::BODY_SIZE)
-            .add_abstract_numbering(styles::bullet_numbering())
-            .add_numbering(docx_rs::Numbering::new(BULLET_NUM, BULLET_NUM))
-            .add_abstract_numbering(styles::ordered_numbering());
-        for style in styles::styles(opts.locale, opts.numbering) {
-            docx = docx.add_style(style);
-        }
-        if let Some(scheme) = opts.numbering {
-            for abs in styles::heading_numbering(scheme) {
-                let id = abs.id;
-                docx = docx.add_abstract_numbering(abs).add_numbering(docx_rs::Numbering::new(id, id));
-            }
-        }
-        let (w, h) = match opts.page {
-            PageSize::A4 => (11906, 16838),
-            PageSize::Letter => (12240, 15840),
-        };
-        let side = match opts.page {
-            PageSize::A4 => 1588,
-            PageSize::Letter => 1440,
-        };
-        docx = docx
-            .page_size(w, h)
-            .page_margin(PageMargin::new().top(1440).bottom(1440).left(side).right(side).header(720).footer(720));
-        Writer {
-            opts,
-            docx,
-            items: Vec::new(),
-            numberings: Vec::new(),
-            footnotes: BTreeMap::new(),
-            next_ordered: FIRST_ORDERED_NUM,
-            seen_title: false,
-            toc_written: false,
-            counters: [0; 3],
-            in_footnote: false,
-        }
-    }
+/// Paragraph properties the writer uses, written in CT_PPr order.
+#[derive(Default, Clone, Copy)]
+struct Para<'s> {
+    style: &'s str,
+    keep_next: bool,
+    page_break_before: bool,
+    /// (num id, level)
+    num: Option<(usize, usize)>,
+    bottom_rule: bool,
+    indent: Option<i32>,
+    align: Option<&'static str>,
+}
 
-    pub fn text_width(&self) -> usize {
-        match self.opts.page {
+impl<'s> Para<'s> {
+    fn styled(style: &'s str) -> Para<'s> {
+        Para { style, ..Para::default() }
+    }
+}
+
+pub fn write(doc: &Doc, opts: &DocxOptions) -> Body {
+    let headings = collect_headings(&doc.blocks, opts);
+    let mut w = Writer {
+        opts,
+        notes_by_label: &doc.footnotes,
+        out: String::with_capacity(4096),
+        body: Body::default(),
+        link_ids: HashMap::new(),
+        note_link_ids: HashMap::new(),
+        next_ordered: FIRST_ORDERED_NUM,
+        revisions: 0,
+        notes: 0,
+        seen_title: false,
+        toc_written: false,
+        in_footnote: false,
+        text_width: match opts.page {
             PageSize::A4 => 11906 - 2 * 1588,
             PageSize::Letter => 12240 - 2 * 1440,
+        },
+    };
+    let mut blocks = doc.blocks.iter().peekable();
+    while let Some(block) = blocks.next() {
+        let next_is_table = matches!(blocks.peek(), Some(Block::Table { .. }));
+        if let Block::Heading { level, .. } = block
+            && opts.toc
+            && !w.toc_written
+            && w.word_level(*level).is_some()
+        {
+            w.toc(&headings);
         }
+        w.block(block, 0, next_is_table, None);
     }
+    w.body.xml = w.out;
+    w.body
+}
 
-    /// A writer for the second part of a document written in two halves: the
-    /// title and the TOC are behind it, and its ordered lists take ids from
-    /// `first_ordered` so they never collide with the first half's.
-    pub fn continuation(opts: &'a DocxOptions, first_ordered: usize) -> Writer<'a> {
-        let mut w = Writer::new(opts);
-        w.seen_title = true;
-        w.toc_written = true;
-        w.next_ordered = first_ordered;
-        w
-    }
+struct Writer<'a> {
+    opts: &'a DocxOptions,
+    notes_by_label: &'a BTreeMap<String, Vec<Block>>,
+    /// Where paragraphs go: the body, or a footnote while one is written.
+    out: String,
+    body: Body,
+    link_ids: HashMap<String, usize>,
+    note_link_ids: HashMap<String, usize>,
+    next_ordered: usize,
+    revisions: u32,
+    notes: u32,
+    seen_title: bool,
+    toc_written: bool,
+    in_footnote: bool,
+    text_width: usize,
+}
 
-    pub fn write(self, doc: Doc) -> Docx {
-        let headings = collect_headings(&doc.blocks, self.opts);
-        self.write_part(doc.blocks, doc.footnotes, &headings)
-    }
-
-    /// Writes `blocks`; `headings` are the whole document's, for the TOC.
-    pub fn write_part(
-        mut self,
-        blocks: Vec<Block>,
-        footnotes: BTreeMap<String, Vec<Block>>,
-        headings: &[(usize, String)],
-    ) -> Docx {
-        self.footnotes = footnotes;
-        let mut blocks = blocks.into_iter().peekable();
-        while let Some(block) = blocks.next() {
-            let next_is_table = matches!(blocks.peek(), Some(Block::Table { .. }));
-            if let Block::Heading { level, .. } = &block
-                && self.opts.toc
-                && !self.toc_written
-                && self.word_level(*level).is_some()
-            {
-                self.write_toc(headings);
-            }
-            let items = self.block(block, 0, next_is_table);
-            self.items.extend(items);
-        }
-        let mut docx = self.add_header_footer();
-        // numbering.xml always holds our list definitions; its relationship
-        // must be there even when this half has no list of its own.
-        docx.document_rels.has_numberings = true;
-        for n in std::mem::take(&mut self.numberings) {
-            docx = docx.add_numbering(n);
-        }
-        // In place, with the bookkeeping `Docx::add_paragraph` does: moving
-        // the whole `Docx` once per paragraph costs more than writing it.
-        let items = std::mem::take(&mut self.items);
-        docx.document.children.reserve(items.len());
-        for item in items {
-            let numbered = match &item {
-                Item::Paragraph(p) => p.has_numbering,
-                Item::Table(t) => t.has_numbering,
-            };
-            if numbered {
-                docx.document_rels.has_numberings = true;
-                docx.document.has_numbering = true;
-            }
-            docx.document.children.push(match item {
-                Item::Paragraph(p) => docx_rs::DocumentChild::Paragraph(p),
-                Item::Table(t) => docx_rs::DocumentChild::Table(t),
-            });
-        }
-        docx
-    }
-
+impl Writer<'_> {
     /// The Word heading level (1-based) of a Markdown heading, or `None` for
     /// the document title.
     fn word_level(&self, md_level: u8) -> Option<usize> {
@@ -158,374 +120,472 @@ impl<'a> Writer<'a> {
         }
     }
 
-    fn block(&mut self, block: Block, depth: usize, before_table: bool) -> Vec<Item> {
+    /// `style` overrides the paragraph style of everything inside (quotes).
+    fn block(&mut self, block: &Block, depth: usize, before_table: bool, style: Option<&str>) {
         match block {
             Block::Heading { level, inlines } => {
-                if self.opts.title_from_h1 && level == 1 && !self.seen_title {
+                if self.opts.title_from_h1 && *level == 1 && !self.seen_title {
                     self.seen_title = true;
-                    let p = self.inlines(Paragraph::new().style("Title"), &inlines, Marks::default());
-                    return vec![Item::paragraph(p)];
+                    return self.paragraph(Para::styled(style.unwrap_or("Title")), inlines, Marks::default());
                 }
-                let word = self.word_level(level).unwrap_or(1).min(6);
-                let mut p = Paragraph::new().style(&format!("Heading{word}"));
+                let word = self.word_level(*level).unwrap_or(1).min(6);
+                let name = ["Heading1", "Heading2", "Heading3", "Heading4", "Heading5", "Heading6"][word - 1];
                 // Chapters start on a new page, the way printed regulations do.
-                if word == 1 && self.opts.numbering.is_some() {
-                    p = p.page_break_before(true);
-                }
-                vec![Item::paragraph(self.inlines(p, &inlines, Marks::default()))]
+                let para = Para {
+                    page_break_before: word == 1 && self.opts.numbering.is_some(),
+                    ..Para::styled(style.unwrap_or(name))
+                };
+                self.paragraph(para, inlines, Marks::default());
             }
             Block::Paragraph(inlines) => {
                 let all_bold = !inlines.is_empty()
                     && inlines.iter().all(|i| matches!(i, Inline::Text { marks, .. } if marks.bold));
-                let mut p = if before_table && all_bold {
-                    Paragraph::new().style("Caption").keep_next(true)
+                let mut para = if before_table && all_bold {
+                    Para { keep_next: true, ..Para::styled("Caption") }
                 } else {
-                    Paragraph::new().style("Normal")
+                    Para::styled("Normal")
                 };
-                if depth > 0 {
-                    p = p.indent(Some(styles::list_indent(depth - 1)), None, None, None);
+                if let Some(style) = style {
+                    para.style = style;
                 }
-                vec![Item::paragraph(self.inlines(p, &inlines, Marks::default()))]
+                if depth > 0 {
+                    para.indent = Some(styles::list_indent(depth - 1));
+                }
+                self.paragraph(para, inlines, Marks::default());
             }
-            Block::List { start, items } => self.list(start, items, depth),
-            Block::Table { align, head, rows } => vec![Item::Table(Box::new(self.table(&align, &head, &rows)))],
-            Block::Quote(blocks) => blocks
-                .into_iter()
-                .flat_map(|b| self.block(b, depth, false))
-                .map(|item| match item {
-                    Item::Paragraph(p) => Item::paragraph(p.style("Quote")),
-                    other => other,
-                })
-                .collect(),
-            Block::Code(text) => text
-                .split('\n')
-                .map(|line| {
-                    Item::paragraph(
-                        Paragraph::new().style("Code").add_run(Run::new().add_text(line.replace('\t', "    "))),
-                    )
-                })
-                .collect(),
+            Block::List { start, items } => self.list(*start, items, depth, style),
+            Block::Table { align, head, rows } => self.table(align, head, rows),
+            Block::Quote(blocks) => {
+                for b in blocks {
+                    self.block(b, depth, false, Some("Quote"));
+                }
+            }
+            Block::Code(text) => {
+                for line in text.split('\n') {
+                    let line = line.replace('\t', "    ");
+                    let inline = Inline::Text { text: line, marks: Marks::default() };
+                    self.paragraph(
+                        Para::styled(style.unwrap_or("Code")),
+                        std::slice::from_ref(&inline),
+                        Marks::default(),
+                    );
+                }
+            }
             // A rule is an empty paragraph with a bottom border, as Word draws one.
-            Block::Rule => {
-                let mut p = Paragraph::new().style("Normal");
-                p.property = p.property.set_borders(
-                    docx_rs::ParagraphBorders::with_empty().set(
-                        docx_rs::ParagraphBorder::new(docx_rs::ParagraphBorderPosition::Bottom)
-                            .val(BorderType::Single)
-                            .size(6)
-                            .space(1)
-                            .color("7F7F7F"),
-                    ),
-                );
-                vec![Item::paragraph(p)]
-            }
+            Block::Rule => self.paragraph(
+                Para { bottom_rule: true, ..Para::styled(style.unwrap_or("Normal")) },
+                &[],
+                Marks::default(),
+            ),
         }
     }
 
-    fn list(&mut self, start: Option<u64>, items: Vec<Vec<Block>>, depth: usize) -> Vec<Item> {
+    fn list(&mut self, start: Option<u64>, items: &[Vec<Block>], depth: usize, style: Option<&str>) {
         let num = match start {
             Some(n) => {
                 let id = self.next_ordered;
                 self.next_ordered += 1;
-                self.numberings.push(styles::ordered_instance(id, depth, usize::try_from(n).unwrap_or(1)));
+                self.body.lists.push((id, depth, usize::try_from(n).unwrap_or(1)));
                 id
             }
             None => BULLET_NUM,
         };
-        let mut out = Vec::new();
         for item in items {
-            let mut first = true;
-            for block in item {
+            for (i, block) in item.iter().enumerate() {
                 match block {
-                    Block::Paragraph(inlines) if first => {
-                        let p = Paragraph::new()
-                            .style("ListParagraph")
-                            .numbering(NumberingId::new(num), IndentLevel::new(depth.min(8)));
-                        out.push(Item::paragraph(self.inlines(p, &inlines, Marks::default())));
+                    Block::Paragraph(inlines) if i == 0 => {
+                        let para =
+                            Para { num: Some((num, depth.min(8))), ..Para::styled(style.unwrap_or("ListParagraph")) };
+                        self.paragraph(para, inlines, Marks::default());
                     }
-                    Block::List { start, items } => out.extend(self.list(start, items, depth + 1)),
-                    other => out.extend(self.block(other, depth + 1, false)),
+                    Block::List { start, items } => self.list(*start, items, depth + 1, style),
+                    other => self.block(other, depth + 1, false, style),
                 }
-                first = false;
             }
         }
-        out
     }
 
-    fn table(&mut self, align: &[Alignment], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) -> Table {
+    fn table(&mut self, align: &[Alignment], head: &[Vec<Inline>], rows: &[Vec<Vec<Inline>>]) {
         let columns = head.len().max(rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
-        let widths = column_widths(head, rows, columns, self.text_width());
-        let border = |pos| TableBorder::new(pos).border_type(BorderType::Single).size(4).color("7F7F7F");
-        let borders = TableBorders::new()
-            .set(border(TableBorderPosition::Top))
-            .set(border(TableBorderPosition::Bottom))
-            .set(border(TableBorderPosition::Left))
-            .set(border(TableBorderPosition::Right))
-            .set(border(TableBorderPosition::InsideH))
-            .set(border(TableBorderPosition::InsideV));
-        let mut out_rows = Vec::new();
-        let cell = |w: &mut Writer<'_>, inlines: Option<&Vec<Inline>>, col: usize, header: bool| {
-            let mut p = Paragraph::new().style("TableText");
-            p = match align.get(col) {
-                Some(Alignment::Right) => p.align(AlignmentType::Right),
-                Some(Alignment::Center) => p.align(AlignmentType::Center),
-                _ => p,
-            };
-            let marks = Marks { bold: header, ..Marks::default() };
-            let p = match inlines {
-                Some(inlines) => w.inlines(p, inlines, marks),
-                None => p,
-            };
-            let mut c = TableCell::new().add_paragraph(p).width(widths[col], WidthType::Dxa);
-            if header {
-                c = c.shading(Shading::new().shd_type(ShdType::Clear).color("auto").fill("E7ECF2"));
-            }
-            c
-        };
+        let widths = column_widths(head, rows, columns, self.text_width);
+        let out = &mut self.out;
+        out.push_str("<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\" /><w:tblW w:w=\"");
+        push_num(out, widths.iter().sum::<usize>());
+        out.push_str("\" w:type=\"dxa\" /><w:jc w:val=\"left\" /><w:tblBorders>");
+        for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
+            out.push_str("<w:");
+            out.push_str(side);
+            out.push_str(" w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"7F7F7F\" />");
+        }
+        out.push_str("</w:tblBorders><w:tblLayout w:type=\"fixed\" /></w:tblPr><w:tblGrid>");
+        for w in &widths {
+            out.push_str("<w:gridCol w:w=\"");
+            push_num(out, *w);
+            out.push_str("\" />");
+        }
+        out.push_str("</w:tblGrid>");
         if !head.is_empty() {
-            let cells = (0..columns).map(|i| cell(self, head.get(i), i, true)).collect();
-            out_rows
-                .push(TableRow::new(cells).row_height(HEADER_ROW_HEIGHT).height_rule(HeightRule::AtLeast).cant_split());
+            // The header row repeats on every page the table runs over.
+            self.out.push_str(
+                "<w:tr><w:trPr><w:cantSplit /><w:trHeight w:val=\"397\" w:hRule=\"atLeast\" /><w:tblHeader /></w:trPr>",
+            );
+            for (col, width) in widths.iter().enumerate() {
+                self.cell(head.get(col), align.get(col), *width, true);
+            }
+            self.out.push_str("</w:tr>");
         }
         for row in rows {
-            let cells = (0..columns).map(|i| cell(self, row.get(i), i, false)).collect();
-            let mut tr = TableRow::new(cells).cant_split();
+            self.out.push_str("<w:tr><w:trPr><w:cantSplit />");
             // A row inserted or deleted whole is a tracked row change.
-            if let Some(by) = &self.opts.revision {
+            if self.opts.revision.is_some() {
                 let whole = |deleted| {
-                    row.iter()
-                        .all(|c| c.iter().all(|i| !matches!(i, Inline::Text { .. })) || Self::all_tracked(c, deleted))
+                    row.iter().all(|c| c.iter().all(|i| !matches!(i, Inline::Text { .. })) || all_tracked(c, deleted))
                 };
-                if row.iter().any(|c| Self::all_tracked(c, true)) && whole(true) {
-                    tr = tr.delete(docx_rs::Delete::new().author(by.author.as_str()).date(by.date.as_str()));
-                } else if row.iter().any(|c| Self::all_tracked(c, false)) && whole(false) {
-                    tr = tr.insert(docx_rs::Insert::new_with_empty().author(by.author.as_str()).date(by.date.as_str()));
+                if row.iter().any(|c| all_tracked(c, true)) && whole(true) {
+                    self.revision_mark("w:del");
+                } else if row.iter().any(|c| all_tracked(c, false)) && whole(false) {
+                    self.revision_mark("w:ins");
                 }
             }
-            out_rows.push(tr);
-        }
-        Table::new(out_rows)
-            .style("TableGrid")
-            .set_grid(widths.clone())
-            .width(widths.iter().sum(), WidthType::Dxa)
-            .layout(TableLayoutType::Fixed)
-            .set_borders(borders)
-    }
-
-    /// Whether every piece of text in `inlines` is inserted (or deleted).
-    fn all_tracked(inlines: &[Inline], deleted: bool) -> bool {
-        let mut any = false;
-        for inline in inlines {
-            match inline {
-                Inline::Text { text, marks } if !text.trim().is_empty() => {
-                    let (gone, new) = (marks.deleted || marks.moved_from, marks.inserted || marks.moved_to);
-                    if (deleted && !gone) || (!deleted && !new) {
-                        return false;
-                    }
-                    any = true;
-                }
-                Inline::Link { children, .. } => {
-                    if !Self::all_tracked(children, deleted) {
-                        return false;
-                    }
-                    any = true;
-                }
-                _ => {}
+            self.out.push_str("</w:trPr>");
+            for (col, width) in widths.iter().enumerate() {
+                self.cell(row.get(col), align.get(col), *width, false);
             }
+            self.out.push_str("</w:tr>");
         }
-        any
+        self.out.push_str("</w:tbl>");
     }
 
-    fn inlines(&mut self, p: Paragraph, inlines: &[Inline], base: Marks) -> Paragraph {
-        let mut p = self.inline_runs(p, inlines, base);
+    fn cell(&mut self, inlines: Option<&Vec<Inline>>, align: Option<&Alignment>, width: usize, header: bool) {
+        self.out.push_str("<w:tc><w:tcPr><w:tcW w:w=\"");
+        push_num(&mut self.out, width);
+        self.out.push_str("\" w:type=\"dxa\" />");
+        if header {
+            self.out.push_str("<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"E7ECF2\" />");
+        }
+        self.out.push_str("</w:tcPr>");
+        let para = Para {
+            align: match align {
+                Some(Alignment::Right) => Some("right"),
+                Some(Alignment::Center) => Some("center"),
+                _ => None,
+            },
+            ..Para::styled("TableText")
+        };
+        let base = Marks { bold: header, ..Marks::default() };
+        self.paragraph(para, inlines.map_or(&[][..], Vec::as_slice), base);
+        self.out.push_str("</w:tc>");
+    }
+
+    /// `<w:ins … />` or `<w:del … />` with the next revision id.
+    fn revision_mark(&mut self, name: &str) {
+        self.revision_tag(name, true);
+    }
+
+    /// The start tag of a tracked change with the next revision id.
+    fn revision_open(&mut self, name: &str) {
+        self.revision_tag(name, false);
+    }
+
+    fn revision_tag(&mut self, name: &str, empty: bool) {
+        let Some(by) = &self.opts.revision else { return };
+        self.revisions += 1;
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push_str(" w:id=\"");
+        push_num(&mut self.out, self.revisions as usize);
+        self.out.push_str("\" w:author=\"");
+        escape_into(&mut self.out, &by.author, true);
+        self.out.push_str("\" w:date=\"");
+        escape_into(&mut self.out, &by.date, true);
+        self.out.push_str(if empty { "\" />" } else { "\">" });
+    }
+
+    fn paragraph_start(&mut self, para: Para<'_>) {
+        self.body.paragraphs += 1;
+        self.out.push_str("<w:p w14:paraId=\"");
+        push_para_id(&mut self.out, self.body.paragraphs);
+        self.out.push_str("\"><w:pPr><w:pStyle w:val=\"");
+        self.out.push_str(para.style);
+        self.out.push_str("\" />");
+        if para.keep_next {
+            self.out.push_str("<w:keepNext />");
+        }
+        if para.page_break_before {
+            self.out.push_str("<w:pageBreakBefore />");
+        }
+        if let Some((num, level)) = para.num {
+            self.out.push_str("<w:numPr><w:ilvl w:val=\"");
+            push_num(&mut self.out, level);
+            self.out.push_str("\" /><w:numId w:val=\"");
+            push_num(&mut self.out, num);
+            self.out.push_str("\" /></w:numPr>");
+        }
+        if para.bottom_rule {
+            self.out
+                .push_str("<w:pBdr><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"1\" w:color=\"7F7F7F\" /></w:pBdr>");
+        }
+        if let Some(indent) = para.indent {
+            self.out.push_str("<w:ind w:left=\"");
+            self.out.push_str(&indent.to_string());
+            self.out.push_str("\" />");
+        }
+        if let Some(align) = para.align {
+            self.out.push_str("<w:jc w:val=\"");
+            self.out.push_str(align);
+            self.out.push_str("\" />");
+        }
+    }
+
+    fn paragraph(&mut self, para: Para<'_>, inlines: &[Inline], base: Marks) {
+        self.paragraph_start(para);
         // A paragraph inserted or deleted whole carries the change on its
         // mark too, so accepting a deletion removes the paragraph itself.
-        if let Some(by) = &self.opts.revision {
-            if Self::all_tracked(inlines, true) {
-                p = p.delete(by.author.as_str(), by.date.as_str());
-            } else if Self::all_tracked(inlines, false) {
-                p = p.insert(by.author.as_str(), by.date.as_str());
+        if self.opts.revision.is_some() {
+            if all_tracked(inlines, true) {
+                self.out.push_str("<w:rPr>");
+                self.revision_mark("w:del");
+                self.out.push_str("</w:rPr>");
+            } else if all_tracked(inlines, false) {
+                self.out.push_str("<w:rPr>");
+                self.revision_mark("w:ins");
+                self.out.push_str("</w:rPr>");
             }
         }
-        p
+        self.out.push_str("</w:pPr>");
+        self.inlines(inlines, base);
+        self.out.push_str("</w:p>");
     }
 
-    fn inline_runs(&mut self, mut p: Paragraph, inlines: &[Inline], base: Marks) -> Paragraph {
+    fn inlines(&mut self, inlines: &[Inline], base: Marks) {
         for inline in inlines {
             match inline {
-                // Pushing in place: docx-rs builders move the whole paragraph on every call.
-                Inline::Text { text, marks } => {
-                    let marks = merge(base, *marks);
-                    self.push_tracked(&mut p, run(text, marks), marks);
-                }
-                Inline::HardBreak => push_run(&mut p, Run::new().add_break(BreakType::TextWrapping)),
+                Inline::Text { text, marks } => self.tracked_run(text, merge(base, *marks), None),
+                Inline::HardBreak => self.out.push_str("<w:r><w:br /></w:r>"),
                 Inline::Link { url, children } => {
-                    let mut link = Hyperlink::new(url.as_str(), HyperlinkType::External);
+                    // Each part has its own relationships; one id per target.
+                    let (ids, links) = if self.in_footnote {
+                        (&mut self.note_link_ids, &mut self.body.note_links)
+                    } else {
+                        (&mut self.link_ids, &mut self.body.links)
+                    };
+                    let next = ids.len() + 1;
+                    let id = *ids.entry(url.clone()).or_insert(next);
+                    if id == next {
+                        links.push(url.clone());
+                    }
+                    self.out.push_str("<w:hyperlink r:id=\"rIdLink");
+                    push_num(&mut self.out, id);
+                    self.out.push_str("\" w:history=\"1\">");
                     for child in children {
-                        match child {
-                            Inline::Text { text, marks } => {
-                                link = link.add_run(run(text, merge(base, *marks)).style("Hyperlink"));
-                            }
-                            other => p = self.inline_runs(p, std::slice::from_ref(other), base),
+                        // Only runs may sit in a hyperlink; anything else
+                        // (a note cited in link text) goes after it.
+                        if let Inline::Text { text, marks } = child {
+                            self.tracked_run(text, merge(base, *marks), Some("Hyperlink"));
                         }
                     }
-                    p.children.push(docx_rs::ParagraphChild::Hyperlink(link));
-                }
-                Inline::FootnoteRef(label) => {
-                    // A note that cites a note (even itself) would never end;
-                    // inside a note the reference stays as written.
-                    let blocks = if self.in_footnote { None } else { self.footnotes.get(label).cloned() };
-                    let Some(blocks) = blocks else {
-                        // An undefined note prints as written, like any reader does.
-                        p = p.add_run(run(&format!("[^{label}]"), base));
-                        continue;
-                    };
-                    let mut note = Footnote::new();
-                    self.in_footnote = true;
-                    for block in blocks {
-                        let inlines = match block {
-                            Block::Paragraph(i) | Block::Heading { inlines: i, .. } => i,
-                            other => vec![Inline::Text { text: block_text(&other), marks: Marks::default() }],
-                        };
-                        let np = self.inlines(Paragraph::new().style("FootnoteText"), &inlines, Marks::default());
-                        note = note.add_content(np);
+                    self.out.push_str("</w:hyperlink>");
+                    for child in children.iter().filter(|c| !matches!(c, Inline::Text { .. })) {
+                        self.inlines(std::slice::from_ref(child), base);
                     }
-                    self.in_footnote = false;
-                    p = p.add_run(Run::new().style("FootnoteReference").add_footnote_reference(note));
                 }
+                Inline::FootnoteRef(label) => self.footnote(label, base),
             }
         }
-        p
     }
 
-    fn write_toc(&mut self, headings: &[(usize, String)]) {
+    fn footnote(&mut self, label: &str, base: Marks) {
+        // A note that cites a note (even itself) would never end; inside a
+        // note the reference stays as written.
+        let blocks = if self.in_footnote { None } else { self.notes_by_label.get(label) };
+        let Some(blocks) = blocks else {
+            // An undefined note prints as written, like any reader does.
+            return self.tracked_run(&format!("[^{label}]"), base, None);
+        };
+        self.notes += 1;
+        let id = self.notes;
+        self.out.push_str("<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\" /></w:rPr><w:footnoteReference w:id=\"");
+        push_num(&mut self.out, id as usize);
+        self.out.push_str("\" /></w:r>");
+        // The note is written where its paragraphs would go, then moved.
+        let body = std::mem::replace(&mut self.out, String::with_capacity(512));
+        self.in_footnote = true;
+        self.out.push_str("<w:footnote w:id=\"");
+        push_num(&mut self.out, id as usize);
+        self.out.push_str("\">");
+        let mut first = true;
+        for block in blocks {
+            let owned;
+            let inlines = match block {
+                Block::Paragraph(i) | Block::Heading { inlines: i, .. } => i.as_slice(),
+                other => {
+                    owned = [Inline::Text { text: block_text(other), marks: Marks::default() }];
+                    &owned[..]
+                }
+            };
+            self.paragraph_start(Para::styled("FootnoteText"));
+            self.out.push_str("</w:pPr>");
+            // Word prints a note's number only where the note says so.
+            if first {
+                self.out.push_str(concat!(
+                    "<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\" /></w:rPr><w:footnoteRef /></w:r>",
+                    "<w:r><w:t xml:space=\"preserve\"> </w:t></w:r>"
+                ));
+                first = false;
+            }
+            self.inlines(inlines, Marks::default());
+            self.out.push_str("</w:p>");
+        }
+        if first {
+            // A note defined empty still needs a paragraph.
+            self.paragraph_start(Para::styled("FootnoteText"));
+            self.out.push_str(
+                "</w:pPr><w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\" /></w:rPr><w:footnoteRef /></w:r></w:p>",
+            );
+        }
+        self.out.push_str("</w:footnote>");
+        self.in_footnote = false;
+        let note = std::mem::replace(&mut self.out, body);
+        self.body.footnotes.push_str(&note);
+    }
+
+    /// A run, wrapped as a tracked change where its marks say so.
+    fn tracked_run(&mut self, text: &str, marks: Marks, style: Option<&str>) {
+        let wrapper = match (&self.opts.revision, marks.inserted || marks.moved_to, marks.deleted || marks.moved_from) {
+            (Some(_), true, false) if marks.moved_to => Some("w:moveTo"),
+            (Some(_), false, true) if marks.moved_from => Some("w:moveFrom"),
+            (Some(_), true, false) => Some("w:ins"),
+            (Some(_), false, true) => Some("w:del"),
+            _ => None,
+        };
+        if let Some(name) = wrapper {
+            self.revision_open(name);
+        }
+        self.out.push_str("<w:r>");
+        let style = if marks.code { Some("CodeChar") } else { style };
+        if style.is_some() || marks.bold || marks.italic || marks.strike {
+            self.out.push_str("<w:rPr>");
+            if let Some(style) = style {
+                self.out.push_str("<w:rStyle w:val=\"");
+                self.out.push_str(style);
+                self.out.push_str("\" />");
+            }
+            if marks.bold {
+                self.out.push_str("<w:b /><w:bCs />");
+            }
+            if marks.italic {
+                self.out.push_str("<w:i /><w:iCs />");
+            }
+            if marks.strike {
+                self.out.push_str("<w:strike />");
+            }
+            self.out.push_str("</w:rPr>");
+        }
+        // Deleted text is stored as w:delText, or Word shows it as live text.
+        let tag = if marks.deleted || marks.moved_from { "w:delText" } else { "w:t" };
+        self.out.push('<');
+        self.out.push_str(tag);
+        self.out.push_str(" xml:space=\"preserve\">");
+        escape_into(&mut self.out, text, false);
+        self.out.push_str("</");
+        self.out.push_str(tag);
+        self.out.push_str("></w:r>");
+        if let Some(name) = wrapper {
+            self.out.push_str("</");
+            self.out.push_str(name);
+            self.out.push('>');
+        }
+    }
+
+    fn toc(&mut self, headings: &[(usize, String)]) {
         self.toc_written = true;
         let title = match self.opts.locale {
-            crate::model::Locale::ZhCn => "目　录",
-            crate::model::Locale::En => "Contents",
+            Locale::ZhCn => "目　录",
+            Locale::En => "Contents",
         };
-        self.items.push(Item::paragraph(
-            Paragraph::new().style("TOCHeading").page_break_before(true).add_run(Run::new().add_text(title)),
-        ));
+        let heading = Inline::Text { text: title.to_string(), marks: Marks::default() };
+        self.paragraph(
+            Para { page_break_before: true, ..Para::styled("TOCHeading") },
+            std::slice::from_ref(&heading),
+            Marks::default(),
+        );
         // A TOC field Word refreshes on opening (settings carry w:updateFields),
         // pre-filled so every other reader shows the real list.
-        let mut entries: Vec<Paragraph> = Vec::new();
-        for (level, text) in headings.iter().filter(|(l, _)| *l <= 2) {
-            let label = match self.opts.numbering {
-                Some(scheme) => {
-                    let depth = level - 1;
-                    self.counters[depth] += 1;
-                    for (i, c) in self.counters.iter_mut().enumerate().skip(depth + 1) {
-                        if !(scheme == crate::model::NumberingScheme::ZhChapter && depth == 0 && i == 1) {
-                            *c = 0;
+        let mut counters = [0u32; 3];
+        let entries: Vec<(usize, String)> = headings
+            .iter()
+            .filter(|(l, _)| *l <= 2)
+            .map(|(level, text)| {
+                let label = match self.opts.numbering {
+                    Some(scheme) => {
+                        let depth = level - 1;
+                        counters[depth] += 1;
+                        for (i, c) in counters.iter_mut().enumerate().skip(depth + 1) {
+                            // 第…条 run on across chapters.
+                            if !(scheme == NumberingScheme::ZhChapter && depth == 0 && i == 1) {
+                                *c = 0;
+                            }
                         }
+                        format!("{}{text}", heading_number(scheme, depth, &counters))
                     }
-                    format!("{}{text}", heading_number(scheme, depth, &self.counters))
-                }
-                None => text.clone(),
-            };
-            entries.push(Paragraph::new().style(&format!("TOC{level}")).add_run(Run::new().add_text(label)));
-        }
-        self.counters = [0; 3];
-        let begin = Run::new()
-            .add_field_char(FieldCharType::Begin, true)
-            .add_instr_text(InstrText::Unsupported(r#" TOC \o "1-2" \h \z \u "#.to_string()))
-            .add_field_char(FieldCharType::Separate, false);
-        let end = Run::new().add_field_char(FieldCharType::End, false);
+                    None => text.clone(),
+                };
+                (*level, label)
+            })
+            .collect();
+        const BEGIN: &str = concat!(
+            "<w:r><w:fldChar w:fldCharType=\"begin\" w:dirty=\"true\" />",
+            "<w:instrText xml:space=\"preserve\"> TOC \\o \"1-2\" \\h \\z \\u </w:instrText>",
+            "<w:fldChar w:fldCharType=\"separate\" /></w:r>"
+        );
+        const END: &str = "<w:r><w:fldChar w:fldCharType=\"end\" /></w:r>";
         if entries.is_empty() {
-            entries.push(Paragraph::new().style("TOC1"));
+            self.paragraph_start(Para::styled("TOC1"));
+            self.out.push_str("</w:pPr>");
+            self.out.push_str(BEGIN);
+            self.out.push_str(END);
+            self.out.push_str("</w:p>");
+            return;
         }
         let last = entries.len() - 1;
-        for (i, mut entry) in entries.into_iter().enumerate() {
+        for (i, (level, label)) in entries.iter().enumerate() {
+            let style = ["TOC1", "TOC2"][level - 1];
+            self.paragraph_start(Para::styled(style));
+            self.out.push_str("</w:pPr>");
             if i == 0 {
-                entry.children.insert(0, docx_rs::ParagraphChild::Run(Box::new(begin.clone())));
+                self.out.push_str(BEGIN);
             }
+            self.tracked_run(label, Marks::default(), None);
             if i == last {
-                entry = entry.add_run(end.clone());
+                self.out.push_str(END);
             }
-            self.items.push(Item::paragraph(entry));
-        }
-    }
-
-    fn add_header_footer(&mut self) -> Docx {
-        let mut docx = std::mem::replace(&mut self.docx, Docx::new());
-        let header_text = self.opts.header_text.trim();
-        if !header_text.is_empty() {
-            let header = Header::new().add_paragraph(
-                Paragraph::new().style("Header").align(AlignmentType::Right).add_run(Run::new().add_text(header_text)),
-            );
-            docx = docx.header(header);
-        }
-        let field = |instr: InstrText, placeholder: &str| {
-            Run::new()
-                .add_field_char(FieldCharType::Begin, false)
-                .add_instr_text(instr)
-                .add_field_char(FieldCharType::Separate, false)
-                .add_text(placeholder)
-                .add_field_char(FieldCharType::End, false)
-        };
-        let (before, middle, after) = match self.opts.locale {
-            crate::model::Locale::ZhCn => ("第 ", " 页 / 共 ", " 页"),
-            crate::model::Locale::En => ("page ", " of ", ""),
-        };
-        let mut p = Paragraph::new().style("Footer");
-        if !self.opts.version.is_empty() {
-            p = p.add_run(Run::new().add_text(format!("v{} · ", self.opts.version)));
-        }
-        p = p
-            .add_run(Run::new().add_text(before))
-            .add_run(field(InstrText::PAGE(InstrPAGE::new()), "1"))
-            .add_run(Run::new().add_text(middle))
-            .add_run(field(InstrText::NUMPAGES(InstrNUMPAGES::new()), "1"));
-        if !after.is_empty() {
-            p = p.add_run(Run::new().add_text(after));
-        }
-        docx.footer(Footer::new().add_paragraph(p))
-    }
-}
-
-pub enum Item {
-    Paragraph(Box<Paragraph>),
-    Table(Box<Table>),
-}
-
-impl Item {
-    fn paragraph(p: Paragraph) -> Item {
-        Item::Paragraph(Box::new(p))
-    }
-}
-
-impl Writer<'_> {
-    /// A run as it is, or wrapped as a tracked insertion or deletion.
-    fn push_tracked(&self, p: &mut Paragraph, run: Run, marks: Marks) {
-        match (&self.opts.revision, marks.inserted || marks.moved_to, marks.deleted || marks.moved_from) {
-            (Some(by), true, false) if marks.moved_to => {
-                p.children.push(docx_rs::ParagraphChild::MoveTo(
-                    docx_rs::MoveTo::new(run).author(by.author.as_str()).date(by.date.as_str()),
-                ));
-            }
-            (Some(by), false, true) if marks.moved_from => {
-                p.children.push(docx_rs::ParagraphChild::MoveFrom(
-                    docx_rs::MoveFrom::new().add_run(run).author(by.author.as_str()).date(by.date.as_str()),
-                ));
-            }
-            (Some(by), true, false) => {
-                p.children.push(docx_rs::ParagraphChild::Insert(
-                    docx_rs::Insert::new(run).author(by.author.as_str()).date(by.date.as_str()),
-                ));
-            }
-            (Some(by), false, true) => {
-                p.children.push(docx_rs::ParagraphChild::Delete(
-                    docx_rs::Delete::new().add_run(run).author(by.author.as_str()).date(by.date.as_str()),
-                ));
-            }
-            _ => push_run(p, run),
+            self.out.push_str("</w:p>");
         }
     }
 }
 
-fn push_run(p: &mut Paragraph, run: Run) {
-    p.children.push(docx_rs::ParagraphChild::Run(Box::new(run)));
+/// Whether every piece of text in `inlines` is inserted (or deleted).
+fn all_tracked(inlines: &[Inline], deleted: bool) -> bool {
+    let mut any = false;
+    for inline in inlines {
+        match inline {
+            Inline::Text { text, marks } if !text.trim().is_empty() => {
+                let (gone, new) = (marks.deleted || marks.moved_from, marks.inserted || marks.moved_to);
+                if (deleted && !gone) || (!deleted && !new) {
+                    return false;
+                }
+                any = true;
+            }
+            Inline::Link { children, .. } => {
+                if !all_tracked(children, deleted) {
+                    return false;
+                }
+                any = true;
+            }
+            _ => {}
+        }
+    }
+    any
 }
 
 fn merge(a: Marks, b: Marks) -> Marks {
@@ -541,23 +601,36 @@ fn merge(a: Marks, b: Marks) -> Marks {
     }
 }
 
-fn run(text: &str, marks: Marks) -> Run {
-    // Deleted text is stored as w:delText, or Word shows it as live text.
-    let mut r =
-        if marks.deleted || marks.moved_from { Run::new().add_delete_text(text) } else { Run::new().add_text(text) };
-    if marks.bold {
-        r = r.bold();
+/// Escapes XML text; `attribute` also escapes quotes. The text has already
+/// lost the characters XML cannot hold (`blocks::clean`).
+pub fn escape_into(out: &mut String, text: &str, attribute: bool) {
+    let bytes = text.as_bytes();
+    let mut from = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' if attribute => "&quot;",
+            _ => continue,
+        };
+        // The bytes matched are ASCII, so `i` is on a character boundary.
+        out.push_str(&text[from..i]);
+        out.push_str(entity);
+        from = i + 1;
     }
-    if marks.italic {
-        r = r.italic();
-    }
-    if marks.strike {
-        r = r.strike();
-    }
-    if marks.code {
-        r = r.style("CodeChar");
-    }
-    r
+    out.push_str(&text[from..]);
+}
+
+fn push_num(out: &mut String, n: usize) {
+    use std::fmt::Write;
+    let _ = write!(out, "{n}");
+}
+
+/// Paragraph ids are eight hex digits, below 0x80000000 as Word requires.
+fn push_para_id(out: &mut String, n: u32) {
+    use std::fmt::Write;
+    let _ = write!(out, "{:08X}", n & 0x7FFF_FFFF);
 }
 
 fn block_text(block: &Block) -> String {
