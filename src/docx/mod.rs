@@ -121,7 +121,8 @@ fn lang_tag(locale: Locale) -> &'static str {
 /// Any CommonMark/GFM text to a `.docx`.
 pub fn markdown_to_docx(markdown: &str, opts: &DocxOptions) -> Result<Vec<u8>> {
     let doc = blocks::parse(markdown);
-    let body = writer::write(&doc, opts);
+    // The body XML runs to about four times its Markdown.
+    let body = writer::write(&doc, opts, markdown.len().saturating_mul(4));
     drop(doc);
     let frame = frame::frame(opts, &body.lists).build();
     package::package(frame, body, &opts.meta, opts.reference_styles.as_deref())

@@ -56,12 +56,13 @@ impl<'s> Para<'s> {
     }
 }
 
-pub fn write(doc: &Doc, opts: &DocxOptions) -> Body {
+pub fn write(doc: &Doc, opts: &DocxOptions, size_hint: usize) -> Body {
     let headings = collect_headings(&doc.blocks, opts);
     let mut w = Writer {
         opts,
         notes_by_label: &doc.footnotes,
-        out: String::with_capacity(4096),
+        // Growing a multi-megabyte string by doubling copies it several times.
+        out: String::with_capacity(size_hint),
         body: Body::default(),
         link_ids: HashMap::new(),
         note_link_ids: HashMap::new(),
