@@ -66,7 +66,12 @@ fn the_documented_workflow_runs_end_to_end() {
     let validated = run(&["validate", "ops.policy.json"]);
     assert_eq!(
         stderr(&validated),
-        "warning: document.company: is empty\n  hint: fill in the company's name before publishing\nops.policy.json: 0 errors, 1 warning\n"
+        "warning: document.company: 为空\n  hint: 发布前请填写公司名称\nops.policy.json: 0 errors, 1 warning\n"
+    );
+    // The same check of the English policy speaks English.
+    assert_eq!(
+        stderr(&run(&["validate", "ops-en.policy.json"])),
+        "warning: document.company: is empty\n  hint: fill in the company's name before publishing\nops-en.policy.json: 0 errors, 1 warning\n"
     );
     assert_eq!(stdout(&run(&["render", "ops.policy.json", "--format", "md", "-o", "ops.md"])), "wrote ops.md\n");
     run(&["render", "ops.policy.json", "--format", "html", "-o", "ops.html"]);

@@ -63,15 +63,21 @@ fn the_weight_error_names_the_path_and_the_fix() {
 #[test]
 fn huge_text_is_an_error_not_a_hang() {
     let huge = "字".repeat(policywright::model::validate::MAX_FIELD_CHARS + 1);
-    let policy = edited(Locale::ZhCn, &[("general.purpose", huge.into())]);
-    let report = validate(&policy);
-    let errors: Vec<String> = report.errors().map(ToString::to_string).collect();
-    assert_eq!(
-        errors,
-        [
-            "error: general.purpose: is 20001 characters long; one field may hold at most 20000\n  hint: shorten the text or split it into several items"
-        ]
-    );
+    // Messages are in the policy's language; the path is the same in both.
+    for (locale, expected) in [
+        (
+            Locale::ZhCn,
+            "error: general.purpose: 长度为 20001 个字符，单个字段最多 20000 个字符\n  hint: 请缩短文字，或拆分为多条",
+        ),
+        (
+            Locale::En,
+            "error: general.purpose: is 20001 characters long; one field may hold at most 20000\n  hint: shorten the text or split it into several items",
+        ),
+    ] {
+        let policy = edited(locale, &[("general.purpose", huge.clone().into())]);
+        let errors: Vec<String> = validate(&policy).errors().map(ToString::to_string).collect();
+        assert_eq!(errors, [expected]);
+    }
 }
 
 #[test]
