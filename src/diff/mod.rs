@@ -154,8 +154,8 @@ pub fn to_markdown(c: &Comparison) -> String {
             BlockDiff::Deleted { text } => mark_block(text, "{--", "--}"),
             // CriticMarkup has no moves: a moved block is a deletion and an
             // insertion, each with a comment saying so.
-            BlockDiff::MovedFrom { text } => mark_block(text, "{--", "--}{>>moved<<}"),
-            BlockDiff::MovedTo { text } => mark_block(text, "{++", "++}{>>moved here<<}"),
+            BlockDiff::MovedFrom { text, .. } => mark_block(text, "{--", "--}{>>moved<<}"),
+            BlockDiff::MovedTo { text, .. } => mark_block(text, "{++", "++}{>>moved here<<}"),
             BlockDiff::Changed { spans } => spans
                 .iter()
                 .map(|s| match s.kind {
@@ -249,8 +249,6 @@ enum View {
 fn marked_blocks(c: &Comparison, view: View) -> Vec<String> {
     let ins = (INS_START.to_string(), INS_END.to_string());
     let del = (DEL_START.to_string(), DEL_END.to_string());
-    let from = (MOVE_FROM_START.to_string(), MOVE_FROM_END.to_string());
-    let to = (MOVE_TO_START.to_string(), MOVE_TO_END.to_string());
     let old = view != View::New;
     let new = view != View::Old;
     c.blocks
@@ -259,8 +257,13 @@ fn marked_blocks(c: &Comparison, view: View) -> Vec<String> {
             BlockDiff::Equal { text } => Some(text.clone()),
             BlockDiff::Inserted { text } => new.then(|| mark_block(text, &ins.0, &ins.1)),
             BlockDiff::Deleted { text } => old.then(|| mark_block(text, &del.0, &del.1)),
-            BlockDiff::MovedFrom { text } => old.then(|| mark_block(text, &from.0, &from.1)),
-            BlockDiff::MovedTo { text } => new.then(|| mark_block(text, &to.0, &to.1)),
+            // A move's start mark carries its number, so the DOCX can pair its ends.
+            BlockDiff::MovedFrom { text, id } => old.then(|| {
+                mark_block(text, &format!("{MOVE_FROM_START}{}", docx::move_number(*id)), &MOVE_FROM_END.to_string())
+            }),
+            BlockDiff::MovedTo { text, id } => new.then(|| {
+                mark_block(text, &format!("{MOVE_TO_START}{}", docx::move_number(*id)), &MOVE_TO_END.to_string())
+            }),
             BlockDiff::Changed { spans } => Some(
                 spans
                     .iter()
@@ -296,6 +299,7 @@ fn marked_html(c: &Comparison, view: View) -> String {
         .replace(MOVE_FROM_END, "</del>")
         .replace(MOVE_TO_START, "<ins class=\"moved\" title=\"moved here\">")
         .replace(MOVE_TO_END, "</ins>")
+        .replace(docx::is_change_mark, "")
 }
 
 /// The newer version's document as Markdown with change marks: a summary table

@@ -38,14 +38,19 @@ pub enum BlockDiff {
     Changed {
         spans: Vec<Span>,
     },
-    /// A block that left this place unchanged for another (`MovedTo`).
+    /// A block that left this place unchanged for another (`MovedTo`); both
+    /// ends of one move carry the same number, from 1.
     #[serde(rename = "moved-from")]
     MovedFrom {
         text: String,
+        #[serde(rename = "move")]
+        id: usize,
     },
     #[serde(rename = "moved-to")]
     MovedTo {
         text: String,
+        #[serde(rename = "move")]
+        id: usize,
     },
 }
 
@@ -53,6 +58,7 @@ pub enum BlockDiff {
 /// reported as a move rather than as a deletion and an unrelated insertion.
 fn pair_moves(blocks: &mut [BlockDiff]) {
     let mut taken = vec![false; blocks.len()];
+    let mut moves = 0;
     for i in 0..blocks.len() {
         let BlockDiff::Deleted { text } = &blocks[i] else { continue };
         if text.trim().is_empty() {
@@ -62,9 +68,10 @@ fn pair_moves(blocks: &mut [BlockDiff]) {
             .find(|&j| !taken[j] && matches!(&blocks[j], BlockDiff::Inserted { text: t } if t == text));
         if let Some(j) = found {
             taken[j] = true;
+            moves += 1;
             let text = text.clone();
-            blocks[i] = BlockDiff::MovedFrom { text: text.clone() };
-            blocks[j] = BlockDiff::MovedTo { text };
+            blocks[i] = BlockDiff::MovedFrom { text: text.clone(), id: moves };
+            blocks[j] = BlockDiff::MovedTo { text, id: moves };
         }
     }
 }

@@ -23,6 +23,8 @@ pub struct Marks {
     /// Tracked move: the old place and the new one.
     pub moved_from: bool,
     pub moved_to: bool,
+    /// Which move (from 1) the text belongs to; 0 when unnumbered.
+    pub move_id: u32,
 }
 
 /// Private-use characters that mark tracked changes in a redline's Markdown.
@@ -36,9 +38,26 @@ pub const MOVE_FROM_START: char = '\u{E004}';
 pub const MOVE_FROM_END: char = '\u{E005}';
 pub const MOVE_TO_START: char = '\u{E006}';
 pub const MOVE_TO_END: char = '\u{E007}';
+/// A move's start mark is followed by its number, in these digits (U+E010 is
+/// 0 … U+E019 is 9), so that its two ends can be paired.
+pub const MOVE_DIGIT_ZERO: char = '\u{E010}';
 
+/// Every character the redline's marks use, digits included.
 pub fn is_change_mark(c: char) -> bool {
-    ('\u{E000}'..='\u{E007}').contains(&c)
+    ('\u{E000}'..='\u{E01F}').contains(&c)
+}
+
+/// The number of a move, written in move digits.
+pub fn move_number(n: usize) -> String {
+    n.to_string()
+        .chars()
+        .map(|d| char::from_u32(u32::from(MOVE_DIGIT_ZERO) + (d as u32 - '0' as u32)).unwrap_or(MOVE_DIGIT_ZERO))
+        .collect()
+}
+
+fn move_digit(c: char) -> Option<u32> {
+    let d = u32::from(c).checked_sub(u32::from(MOVE_DIGIT_ZERO))?;
+    (d < 10).then_some(d)
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -114,6 +133,8 @@ struct Builder {
     /// Inline content outside any paragraph (tight list items) is collected
     /// into an implicit paragraph.
     in_paragraph: bool,
+    /// Just after a move's start mark, where its number is written.
+    reading_move_id: bool,
 }
 
 #[derive(Default)]
@@ -206,6 +227,7 @@ impl Builder {
             deleted: own.deleted,
             moved_from: own.moved_from,
             moved_to: own.moved_to,
+            move_id: own.move_id,
             ..m
         };
         if !text.contains(is_change_mark) {
@@ -214,6 +236,14 @@ impl Builder {
         }
         let mut piece = String::new();
         for c in text.chars() {
+            if let Some(d) = move_digit(c) {
+                // Digits straight after a move's start mark number it.
+                if self.reading_move_id {
+                    self.marks.move_id = self.marks.move_id.saturating_mul(10).saturating_add(d);
+                }
+                continue;
+            }
+            self.reading_move_id = false;
             if is_change_mark(c) {
                 if !piece.is_empty() {
                     let m = tracked(marks, self.marks);
@@ -224,10 +254,24 @@ impl Builder {
                     INS_END => self.marks.inserted = false,
                     DEL_START => self.marks.deleted = true,
                     DEL_END => self.marks.deleted = false,
-                    MOVE_FROM_START => self.marks.moved_from = true,
-                    MOVE_FROM_END => self.marks.moved_from = false,
-                    MOVE_TO_START => self.marks.moved_to = true,
-                    _ => self.marks.moved_to = false,
+                    MOVE_FROM_START | MOVE_TO_START => {
+                        if c == MOVE_FROM_START {
+                            self.marks.moved_from = true;
+                        } else {
+                            self.marks.moved_to = true;
+                        }
+                        self.marks.move_id = 0;
+                        self.reading_move_id = true;
+                    }
+                    MOVE_FROM_END => {
+                        self.marks.moved_from = false;
+                        self.marks.move_id = 0;
+                    }
+                    MOVE_TO_END => {
+                        self.marks.moved_to = false;
+                        self.marks.move_id = 0;
+                    }
+                    _ => {}
                 }
             } else {
                 piece.push(c);

@@ -66,6 +66,7 @@ pub fn write(doc: &Doc, opts: &DocxOptions, size_hint: usize) -> Body {
         body: Body::default(),
         link_ids: HashMap::new(),
         note_link_ids: HashMap::new(),
+        move_paragraphs: HashMap::new(),
         next_ordered: FIRST_ORDERED_NUM,
         revisions: 0,
         notes: 0,
@@ -101,6 +102,8 @@ struct Writer<'a> {
     body: Body,
     link_ids: HashMap<String, usize>,
     note_link_ids: HashMap<String, usize>,
+    /// Paragraphs written so far of each (moved from here, move number).
+    move_paragraphs: HashMap<(bool, u32), u32>,
     next_ordered: usize,
     revisions: u32,
     notes: u32,
@@ -340,22 +343,64 @@ impl Writer<'_> {
 
     fn paragraph(&mut self, para: Para<'_>, inlines: &[Inline], base: Marks) {
         self.paragraph_start(para);
-        // A paragraph inserted or deleted whole carries the change on its
-        // mark too, so accepting a deletion removes the paragraph itself.
+        // A paragraph inserted, deleted or moved whole carries the change on
+        // its mark too, so accepting a deletion removes the paragraph itself.
         if self.opts.revision.is_some() {
-            if all_tracked(inlines, true) {
-                self.out.push_str("<w:rPr>");
-                self.revision_mark("w:del");
-                self.out.push_str("</w:rPr>");
+            let moved = moved_whole(inlines);
+            let mark = if all_tracked(inlines, true) {
+                Some(if moved.is_some() { "w:moveFrom" } else { "w:del" })
             } else if all_tracked(inlines, false) {
+                Some(if moved.is_some() { "w:moveTo" } else { "w:ins" })
+            } else {
+                None
+            };
+            if let Some(mark) = mark {
                 self.out.push_str("<w:rPr>");
-                self.revision_mark("w:ins");
+                self.revision_mark(mark);
                 self.out.push_str("</w:rPr>");
             }
         }
         self.out.push_str("</w:pPr>");
+        // A moved paragraph sits in a named move range; the range at the old
+        // place and the one at the new place share the name, which is what
+        // makes Word show a move rather than a deletion and an insertion.
+        let range = match (&self.opts.revision, moved_whole(inlines)) {
+            (Some(_), Some((from, id))) if !self.in_footnote => {
+                let count = self.move_paragraphs.entry((from, id)).or_insert(0);
+                *count += 1;
+                let name = format!("move{id}_{count}");
+                let element = if from { "w:moveFromRange" } else { "w:moveToRange" };
+                self.revisions += 1;
+                let range_id = self.revisions;
+                self.move_range_start(element, range_id, &name);
+                Some((element, range_id))
+            }
+            _ => None,
+        };
         self.inlines(inlines, base);
+        if let Some((element, range_id)) = range {
+            self.out.push('<');
+            self.out.push_str(element);
+            self.out.push_str("End w:id=\"");
+            push_num(&mut self.out, range_id as usize);
+            self.out.push_str("\" />");
+        }
         self.out.push_str("</w:p>");
+    }
+
+    fn move_range_start(&mut self, element: &str, range_id: u32, name: &str) {
+        let Some(by) = &self.opts.revision else { return };
+        self.out.push('<');
+        self.out.push_str(element);
+        self.out.push_str("Start w:id=\"");
+        push_num(&mut self.out, range_id as usize);
+        self.out.push_str("\" w:name=\"");
+        self.out.push_str(name);
+        self.out.push_str("\" w:author=\"");
+        escape_into(&mut self.out, &by.author, true);
+        self.out.push_str("\" w:date=\"");
+        escape_into(&mut self.out, &by.date, true);
+        self.out.push_str("\" />");
     }
 
     fn inlines(&mut self, inlines: &[Inline], base: Marks) {
@@ -565,6 +610,28 @@ impl Writer<'_> {
     }
 }
 
+/// Whether all the text of a paragraph belongs to one numbered move, and
+/// which: (moved away from here, move number).
+fn moved_whole(inlines: &[Inline]) -> Option<(bool, u32)> {
+    let mut found: Option<(bool, u32)> = None;
+    for inline in inlines {
+        let this = match inline {
+            Inline::Text { text, .. } if text.trim().is_empty() => continue,
+            Inline::Text { marks, .. } if marks.move_id > 0 && (marks.moved_from != marks.moved_to) => {
+                (marks.moved_from, marks.move_id)
+            }
+            Inline::Link { children, .. } => moved_whole(children)?,
+            Inline::Text { .. } => return None,
+            _ => continue,
+        };
+        if found.is_some_and(|f| f != this) {
+            return None;
+        }
+        found = Some(this);
+    }
+    found
+}
+
 /// Whether every piece of text in `inlines` is inserted (or deleted).
 fn all_tracked(inlines: &[Inline], deleted: bool) -> bool {
     let mut any = false;
@@ -599,6 +666,7 @@ fn merge(a: Marks, b: Marks) -> Marks {
         deleted: a.deleted || b.deleted,
         moved_from: a.moved_from || b.moved_from,
         moved_to: a.moved_to || b.moved_to,
+        move_id: a.move_id.max(b.move_id),
     }
 }
 

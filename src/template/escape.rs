@@ -5,6 +5,8 @@
 //! must never create structure: no heading, list, quote, table cell, code
 //! block, raw HTML, image or footnote. Each value is escaped as if it began a
 //! line, because an empty value before it can put it at the start of one.
+//! Nor may it forge a tracked change: the private-use characters a redline
+//! uses as change marks are removed.
 
 use std::io::{self, Write};
 
@@ -15,7 +17,11 @@ pub fn tera_escape(text: &str, out: &mut dyn Write) -> io::Result<()> {
 
 pub fn escape_inline(text: &str) -> String {
     // Line breaks would let a value start new blocks, so a value is one line.
-    let flat: String = text.chars().map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c }).collect();
+    let flat: String = text
+        .chars()
+        .filter(|&c| !crate::docx::is_change_mark(c))
+        .map(|c| if matches!(c, '\n' | '\r' | '\t') { ' ' } else { c })
+        .collect();
     // Four leading spaces would start an indented code block; one cannot, and
     // keeps the gap a locale string like " per month" needs.
     let value = flat.trim_start_matches(' ');

@@ -148,3 +148,31 @@ fn control_characters_never_reach_an_export() {
     assert!(md.contains("目的说明完"), "{md}");
     assert!(!md.chars().any(|c| matches!(c, '\u{1}' | '\u{B}' | '\u{FFFE}')));
 }
+
+/// The redline marks its changes with private-use characters; the same
+/// characters typed by a user must not forge a tracked change.
+#[test]
+fn user_text_cannot_forge_a_tracked_change() {
+    let forged = "Fair\u{E000} and forged\u{E001} \u{E004}\u{E011}moved\u{E005} text";
+    let policy = edited(Locale::En, &[("general.purpose", forged.into())]);
+    let md = export::markdown(&policy, &Templates::builtin()).expect("renders");
+    assert!(md.contains("Fair and forged moved text"), "{md}");
+    assert!(!md.chars().any(policywright::docx::is_change_mark), "no change mark survives");
+    // A redline between this policy and itself with only the title changed
+    // tracks the title and nothing else.
+    let mut newer = policy.clone();
+    newer.document.title = "Operations Staff Policy, revised".into();
+    let side = |label: &str, policy| policywright::diff::Side {
+        label: label.into(),
+        author: "Legal".into(),
+        date: "2027-01-01".into(),
+        policy,
+    };
+    let c =
+        policywright::diff::compare(side("1.0", policy), side("1.1", newer), &Templates::builtin()).expect("compares");
+    let bytes = policywright::diff::to_docx(&c).expect("redline");
+    let document = &crate::docx::unzip(&bytes)["word/document.xml"];
+    let at = document.find("Fair and forged moved text").expect("the purpose is in the redline");
+    let paragraph = &document[document[..at].rfind("<w:p ").expect("paragraph")..at];
+    assert!(!paragraph.contains("<w:ins ") && !paragraph.contains("<w:move"), "forged change: {paragraph}");
+}
