@@ -122,8 +122,9 @@ fn lang_tag(locale: Locale) -> &'static str {
 /// Any CommonMark/GFM text to a `.docx`.
 pub fn markdown_to_docx(markdown: &str, opts: &DocxOptions) -> Result<Vec<u8>> {
     let doc = blocks::parse(markdown);
-    // The body XML runs to about four times its Markdown.
-    let body = writer::write(&doc, opts, markdown.len().saturating_mul(4));
+    // The body XML runs to about four times its Markdown. The guess is
+    // capped: it only saves copies, and must never be an allocation failure.
+    let body = writer::write(&doc, opts, markdown.len().saturating_mul(4).min(256 << 20));
     drop(doc);
     let frame = frame::frame(opts, &body.lists).build();
     package::package(frame, body, &opts.meta, opts.reference_styles.as_deref())
