@@ -50,6 +50,8 @@ fn markdown() -> impl Strategy<Value = String> {
         "[\\PC]{0,12}",
         "[\\u{0}-\\u{1f}\\u{fffe}\\u{ffff}]{1,3}",
         "[一-龥😀א-ת\\u{300}]{1,8}",
+        // The redline's change marks and move digits, in any order.
+        "[\\u{E000}-\\u{E01F}]{1,3}",
     ];
     prop::collection::vec(piece, 0..40).prop_map(|parts| parts.concat())
 }
@@ -64,6 +66,16 @@ proptest! {
                 .map_err(|e| TestCaseError::fail(e.to_string()))?;
             assert_well_formed(&bytes)?;
         }
+    }
+
+    /// The same in a redline, where change marks become tracked changes and
+    /// move ranges, however they are nested or left open.
+    #[test]
+    fn any_marked_markdown_makes_a_well_formed_redline(md in markdown()) {
+        let mut opts = DocxOptions::plain(Locale::En);
+        opts.revision = Some(docx::TrackedBy { author: "A & <B>".into(), date: "2027-01-01T00:00:00Z".into() });
+        let bytes = docx::markdown_to_docx(&md, &opts).map_err(|e| TestCaseError::fail(e.to_string()))?;
+        assert_well_formed(&bytes)?;
     }
 
     #[test]
