@@ -139,6 +139,17 @@ pub fn archive(db: Option<&Path>, id: &str, restore: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A library policy named `ID` (its latest version) or `ID:VERSION`.
+pub fn policy_at(db: Option<&Path>, reference: &str) -> Result<Policy> {
+    let (id, version) = match reference.split_once(':') {
+        Some((id, version)) => (id, Some(version)),
+        None => (reference, None),
+    };
+    let id = parse_id(id)?;
+    let store = open(db)?;
+    Ok(stored_version(&store, id, version)?.1)
+}
+
 /// A version's policy with the revision history taken from the stored
 /// versions up to and including it, so every export tells the same history.
 fn stored_version(store: &Store, id: PolicyId, label: Option<&str>) -> Result<(VersionInfo, Policy)> {

@@ -9,8 +9,9 @@ use std::process::ExitCode;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use policywright::export::{self, Format};
+use policywright::handbook::{self, Handbook};
 use policywright::model::validate::{Report, validate};
-use policywright::model::{self, Locale, Policy};
+use policywright::model::{self, Locale, NumberingScheme, Policy};
 use policywright::template::Templates;
 use policywright::{Error, ErrorCode, Result, docx, presets};
 
@@ -142,6 +143,36 @@ enum Command {
         #[arg(long)]
         packet: Option<PathBuf>,
     },
+    /// Bind several policies into one handbook
+    ///
+    /// Each source is a policy file, or `@ID` (the latest saved version of a
+    /// library policy) or `@ID:VERSION`. They are bound in the order given.
+    Handbook {
+        #[arg(required = true)]
+        sources: Vec<String>,
+        #[arg(long)]
+        title: String,
+        #[arg(long, default_value = "")]
+        company: String,
+        /// Document number, e.g. HR-HB-001
+        #[arg(long, default_value = "")]
+        number: String,
+        #[arg(long = "handbook-version", default_value = "")]
+        version: String,
+        /// Date of issue, YYYY-MM-DD; today when omitted
+        #[arg(long)]
+        date: Option<String>,
+        /// Default: the first policy's language
+        #[arg(long, value_parser = parse_locale)]
+        locale: Option<Locale>,
+        /// zh-chapter, zh-outline or decimal; default: the first policy's
+        #[arg(long, value_parser = parse_numbering)]
+        numbering: Option<NumberingScheme>,
+        #[arg(long, value_enum)]
+        format: FormatArg,
+        #[arg(short, long)]
+        output: PathBuf,
+    },
     /// Copy the built-in templates into a folder, as a starting point for `--templates`
     Templates {
         /// Folder to write into; it must not already contain the templates
@@ -167,6 +198,11 @@ enum FormatArg {
 
 fn parse_locale(text: &str) -> std::result::Result<Locale, String> {
     Locale::parse(text).ok_or_else(|| format!("unknown locale \"{text}\"; use zh-CN or en"))
+}
+
+fn parse_numbering(text: &str) -> std::result::Result<NumberingScheme, String> {
+    serde_json::from_value(serde_json::Value::String(text.to_string()))
+        .map_err(|_| format!("unknown numbering \"{text}\"; use zh-chapter, zh-outline or decimal"))
 }
 
 fn format(f: FormatArg) -> Format {
@@ -215,6 +251,28 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Templates { out } => dump_templates(&out),
+        Command::Handbook { sources, title, company, number, version, date, locale, numbering, format: f, output } => {
+            let mut policies = Vec::with_capacity(sources.len());
+            for source in &sources {
+                policies.push(match source.strip_prefix('@') {
+                    Some(reference) => library::policy_at(db, reference)?,
+                    None => load(Path::new(source))?,
+                });
+            }
+            let first = policies.first().map(|p| (p.document.locale, p.document.numbering));
+            let handbook = Handbook {
+                title,
+                company,
+                number,
+                version,
+                date: date.unwrap_or_else(files::today),
+                locale: locale.or(first.map(|f| f.0)).unwrap_or(Locale::ZhCn),
+                numbering: numbering.or(first.map(|f| f.1)).unwrap_or(NumberingScheme::ZhChapter),
+            };
+            let bytes = handbook::render(&handbook, &policies, format(f), &Templates::builtin())?;
+            files::deliver(Some(&output), &bytes)?;
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

@@ -7,12 +7,13 @@ use docx_rs::{
 };
 
 use super::styles::{self, BULLET_NUM};
+use super::writer::ListInstance;
 use super::{DocxOptions, PageSize};
 use crate::model::Locale;
 
-/// The document without its body; `lists` are the body's ordered lists as
-/// (num id, level, start).
-pub fn frame(opts: &DocxOptions, lists: &[(usize, usize, usize)]) -> Docx {
+/// The document without its body; `lists` are the list instances the body
+/// uses, beyond the fixed ones.
+pub fn frame(opts: &DocxOptions, lists: &[ListInstance]) -> Docx {
     let mut docx = Docx::new()
         .default_fonts(styles::default_fonts(opts.locale))
         .default_size(styles::BODY_SIZE)
@@ -28,8 +29,8 @@ pub fn frame(opts: &DocxOptions, lists: &[(usize, usize, usize)]) -> Docx {
             docx = docx.add_abstract_numbering(abs).add_numbering(docx_rs::Numbering::new(id, id));
         }
     }
-    for &(id, level, start) in lists {
-        docx = docx.add_numbering(styles::ordered_instance(id, level, start));
+    for list in lists {
+        docx = docx.add_numbering(styles::list_instance(list.id, list.abstract_id, list.level, list.start));
     }
     // numbering.xml always holds our list definitions, so it is always related.
     docx.document_rels.has_numberings = true;

@@ -53,6 +53,9 @@ pub struct DocxOptions {
     pub title_from_h1: bool,
     /// A table of contents before the first heading.
     pub toc: bool,
+    /// A handbook: every `#` heading after the title begins a part (one
+    /// bound policy), and its headings are numbered from the start again.
+    pub parts: bool,
     pub header_text: String,
     /// Shown in the footer as `v1.2 · page X of Y`; empty for none.
     pub version: String,
@@ -82,6 +85,7 @@ impl DocxOptions {
             numbering: None,
             title_from_h1: false,
             toc: false,
+            parts: false,
             header_text: String::new(),
             version: String::new(),
             meta: Meta {
@@ -112,7 +116,8 @@ pub fn reference_styles(docx: &[u8], source: &str) -> Result<String> {
     Ok(text)
 }
 
-fn lang_tag(locale: Locale) -> &'static str {
+/// The BCP 47 tag Word wants for a locale.
+pub fn lang_tag(locale: Locale) -> &'static str {
     match locale {
         Locale::ZhCn => "zh-CN",
         Locale::En => "en-US",

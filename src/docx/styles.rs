@@ -82,6 +82,20 @@ pub fn styles(locale: Locale, numbering: Option<NumberingScheme>) -> Vec<Style> 
             .bold()
             .align(AlignmentType::Center)
             .line_spacing(LineSpacing::new().before(480).after(360)),
+        // A policy bound into a handbook starts on a page of its own.
+        {
+            let mut s = paragraph("PartTitle", "Part Title")
+                .based_on("Title")
+                .next("Normal")
+                .fonts(heading_fonts.clone())
+                .size(36)
+                .bold()
+                .align(AlignmentType::Center)
+                .outline_lvl(0)
+                .line_spacing(LineSpacing::new().before(240).after(360));
+            s.paragraph_property = s.paragraph_property.page_break_before(true).keep_next(true);
+            s
+        },
         paragraph("Subtitle", "Subtitle").based_on("Normal").size(26).align(AlignmentType::Center).color("404040"),
     ];
     let heading_sizes = [32, 28, 24, 22, 22, 22];
@@ -260,8 +274,10 @@ pub fn ordered_numbering() -> AbstractNumbering {
 }
 
 /// An instance of the ordered list that starts again at `start` on `level`.
-pub fn ordered_instance(id: usize, level: usize, start: usize) -> Numbering {
-    Numbering::new(id, ORDERED_ABSTRACT).add_override(LevelOverride::new(level).start(start))
+/// A list of its own on `abstract_id`, whose `level` starts at `start`: an
+/// ordered list, or a handbook part's headings numbered from 1 again.
+pub fn list_instance(id: usize, abstract_id: usize, level: usize, start: usize) -> Numbering {
+    Numbering::new(id, abstract_id).add_override(LevelOverride::new(level).start(start))
 }
 
 pub fn list_indent(level: usize) -> i32 {

@@ -31,11 +31,23 @@ pub struct Body {
     pub links: Vec<String>,
     /// The same for links inside footnotes, relationships of `footnotes.xml`.
     pub note_links: Vec<String>,
-    /// Ordered lists, each its own `w:num` so it restarts: (num id, level, start).
-    pub lists: Vec<(usize, usize, usize)>,
+    /// List instances beyond the fixed ones: each ordered list, and each
+    /// handbook part's heading lists, is its own `w:num` so that it restarts.
+    pub lists: Vec<ListInstance>,
     /// Paragraph ids used so far; other parts continue after them.
     pub paragraphs: u32,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListInstance {
+    pub id: usize,
+    pub abstract_id: usize,
+    pub level: usize,
+    pub start: usize,
+}
+
+/// A TOC entry: (Word TOC level from 1, text, begins a handbook part).
+type TocEntry = (usize, String, bool);
 
 /// Paragraph properties the writer uses, written in CT_PPr order.
 #[derive(Default, Clone, Copy)]
@@ -71,6 +83,9 @@ pub fn write(doc: &Doc, opts: &DocxOptions, size_hint: usize) -> Body {
         revisions: 0,
         notes: 0,
         seen_title: false,
+        parts: 0,
+        part_lists: None,
+        part_title_at: None,
         toc_written: false,
         in_footnote: false,
         text_width: match opts.page {
@@ -84,7 +99,7 @@ pub fn write(doc: &Doc, opts: &DocxOptions, size_hint: usize) -> Body {
         if let Block::Heading { level, .. } = block
             && opts.toc
             && !w.toc_written
-            && w.word_level(*level).is_some()
+            && (w.word_level(*level).is_some() || (opts.parts && w.seen_title))
         {
             w.toc(&headings);
         }
@@ -108,6 +123,12 @@ struct Writer<'a> {
     revisions: u32,
     notes: u32,
     seen_title: bool,
+    /// Handbook parts begun so far, and the heading lists of the current
+    /// one from the second on: (list id in the styles, the part's own).
+    parts: usize,
+    part_lists: Option<Vec<(usize, usize)>>,
+    /// The paragraph number of the latest part title.
+    part_title_at: Option<u32>,
     toc_written: bool,
     in_footnote: bool,
     text_width: usize,
@@ -132,13 +153,27 @@ impl Writer<'_> {
                     self.seen_title = true;
                     return self.paragraph(Para::styled(style.unwrap_or("Title")), inlines, Marks::default());
                 }
+                if self.opts.parts && *level == 1 {
+                    self.start_part();
+                    return self.paragraph(Para::styled(style.unwrap_or("PartTitle")), inlines, Marks::default());
+                }
                 let word = self.word_level(*level).unwrap_or(1).min(6);
                 let name = ["Heading1", "Heading2", "Heading3", "Heading4", "Heading5", "Heading6"][word - 1];
-                // Chapters start on a new page, the way printed regulations do.
-                let para = Para {
-                    page_break_before: word == 1 && self.opts.numbering.is_some(),
+                // Chapters start on a new page, the way printed regulations do,
+                // except the first of a handbook part, which follows its title.
+                let first_of_part = self.last_was_part_title();
+                let mut para = Para {
+                    page_break_before: word == 1 && self.opts.numbering.is_some() && !first_of_part,
                     ..Para::styled(style.unwrap_or(name))
                 };
+                // From a handbook's second part on, headings use the part's own lists.
+                if let (Some(scheme), Some(lists)) = (self.opts.numbering, &self.part_lists)
+                    && word <= 3
+                {
+                    let (num, level) = styles::heading_num(scheme, word - 1);
+                    let own = lists.iter().find(|(shared, _)| *shared == num).map_or(num, |(_, own)| *own);
+                    para.num = Some((own, level));
+                }
                 self.paragraph(para, inlines, Marks::default());
             }
             Block::Paragraph(inlines) => {
@@ -184,12 +219,39 @@ impl Writer<'_> {
         }
     }
 
+    /// A handbook part begins: from the second on, its headings get lists of
+    /// their own that start at 1 again.
+    fn start_part(&mut self) {
+        self.parts += 1;
+        self.part_title_at = Some(self.body.paragraphs + 1);
+        let Some(scheme) = self.opts.numbering else { return };
+        if self.parts < 2 {
+            return;
+        }
+        let lists = styles::heading_numbering(scheme)
+            .iter()
+            .map(|abs| {
+                let id = self.next_ordered;
+                self.next_ordered += 1;
+                self.body.lists.push(ListInstance { id, abstract_id: abs.id, level: 0, start: 1 });
+                (abs.id, id)
+            })
+            .collect();
+        self.part_lists = Some(lists);
+    }
+
+    /// Whether the paragraph just written is a part's title.
+    fn last_was_part_title(&self) -> bool {
+        self.part_title_at == Some(self.body.paragraphs)
+    }
+
     fn list(&mut self, start: Option<u64>, items: &[Vec<Block>], depth: usize, style: Option<&str>) {
         let num = match start {
             Some(n) => {
                 let id = self.next_ordered;
                 self.next_ordered += 1;
-                self.body.lists.push((id, depth, usize::try_from(n).unwrap_or(1)));
+                let start = usize::try_from(n).unwrap_or(1);
+                self.body.lists.push(ListInstance { id, abstract_id: styles::ORDERED_ABSTRACT, level: depth, start });
                 id
             }
             None => BULLET_NUM,
@@ -543,7 +605,7 @@ impl Writer<'_> {
         }
     }
 
-    fn toc(&mut self, headings: &[(usize, String)]) {
+    fn toc(&mut self, headings: &[TocEntry]) {
         self.toc_written = true;
         let title = match self.opts.locale {
             Locale::ZhCn => "目　录",
@@ -557,14 +619,21 @@ impl Writer<'_> {
         );
         // A TOC field Word refreshes on opening (settings carry w:updateFields),
         // pre-filled so every other reader shows the real list.
+        // A handbook lists its parts and their chapters; a policy its
+        // chapters and articles.
         let mut counters = [0u32; 3];
         let entries: Vec<(usize, String)> = headings
             .iter()
-            .filter(|(l, _)| *l <= 2)
-            .map(|(level, text)| {
+            .filter(|(l, _, _)| *l <= 2)
+            .map(|(level, text, part)| {
+                if *part {
+                    counters = [0; 3];
+                    return (*level, text.clone());
+                }
                 let label = match self.opts.numbering {
                     Some(scheme) => {
-                        let depth = level - 1;
+                        // In a handbook, chapters are listed one level down.
+                        let depth = level - 1 - usize::from(self.opts.parts);
                         counters[depth] += 1;
                         for (i, c) in counters.iter_mut().enumerate().skip(depth + 1) {
                             // 第…条 run on across chapters.
@@ -579,16 +648,22 @@ impl Writer<'_> {
                 (*level, label)
             })
             .collect();
-        const BEGIN: &str = concat!(
-            "<w:r><w:fldChar w:fldCharType=\"begin\" w:dirty=\"true\" />",
-            "<w:instrText xml:space=\"preserve\"> TOC \\o \"1-2\" \\h \\z \\u </w:instrText>",
-            "<w:fldChar w:fldCharType=\"separate\" /></w:r>"
+        // Word takes the levels from outline levels, or in a handbook from
+        // the part and chapter styles by name.
+        let begin = format!(
+            concat!(
+                "<w:r><w:fldChar w:fldCharType=\"begin\" w:dirty=\"true\" />",
+                "<w:instrText xml:space=\"preserve\"> TOC {} \\h \\z \\u </w:instrText>",
+                "<w:fldChar w:fldCharType=\"separate\" /></w:r>"
+            ),
+            if self.opts.parts { "\\t \"Part Title,1,heading 1,2\"" } else { "\\o \"1-2\"" }
         );
+        let begin = begin.as_str();
         const END: &str = "<w:r><w:fldChar w:fldCharType=\"end\" /></w:r>";
         if entries.is_empty() {
             self.paragraph_start(Para::styled("TOC1"));
             self.out.push_str("</w:pPr>");
-            self.out.push_str(BEGIN);
+            self.out.push_str(begin);
             self.out.push_str(END);
             self.out.push_str("</w:p>");
             return;
@@ -599,7 +674,7 @@ impl Writer<'_> {
             self.paragraph_start(Para::styled(style));
             self.out.push_str("</w:pPr>");
             if i == 0 {
-                self.out.push_str(BEGIN);
+                self.out.push_str(begin);
             }
             self.tracked_run(label, Marks::default(), None);
             if i == last {
@@ -716,7 +791,7 @@ fn block_text(block: &Block) -> String {
 }
 
 /// Word heading levels and texts of every heading, for the TOC.
-pub fn collect_headings(blocks: &[Block], opts: &DocxOptions) -> Vec<(usize, String)> {
+pub fn collect_headings(blocks: &[Block], opts: &DocxOptions) -> Vec<TocEntry> {
     let mut seen_title = false;
     blocks
         .iter()
@@ -726,9 +801,13 @@ pub fn collect_headings(blocks: &[Block], opts: &DocxOptions) -> Vec<(usize, Str
                     seen_title = true;
                     return None;
                 }
+                if opts.parts && *level == 1 {
+                    return Some((1, plain_text(inlines), true));
+                }
                 let word =
                     if opts.title_from_h1 { usize::from(*level).saturating_sub(1).max(1) } else { usize::from(*level) };
-                Some((word, plain_text(inlines)))
+                // In a handbook every heading sits one level below its part.
+                Some((word + usize::from(opts.parts), plain_text(inlines), false))
             }
             _ => None,
         })

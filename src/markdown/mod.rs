@@ -9,7 +9,7 @@ mod numbering;
 use pulldown_cmark::Options;
 
 pub use html::to_html;
-pub use numbering::{chinese_number, heading_number, number_headings};
+pub use numbering::{chinese_number, demote_headings, heading_number, number_headings};
 
 /// CommonMark plus the GFM pieces policies use: tables, strikethrough,
 /// footnotes and task lists. Heading attributes stay off so that a `{…}` at the

@@ -48,6 +48,31 @@ pub fn number_headings(markdown: &str, scheme: NumberingScheme) -> String {
     out
 }
 
+/// Every ATX heading one level down (`#` → `##`, to at most `######`), so a
+/// whole document can sit under another's title. Other lines are untouched.
+pub fn demote_headings(markdown: &str) -> String {
+    let mut inserts: Vec<usize> = Vec::new();
+    for (event, range) in Parser::new_ext(markdown, super::parser_options()).into_offset_iter() {
+        if let Event::Start(Tag::Heading { level, .. }) = event
+            && level != HeadingLevel::H6
+            && atx_content_start(markdown, range.start).is_some()
+        {
+            inserts.push(range.start);
+        }
+    }
+    let mut out = String::with_capacity(markdown.len() + inserts.len());
+    let mut last = 0;
+    for at in inserts {
+        // The heading's `#` run starts at its first non-space character.
+        let hashes = at + markdown[at..].find('#').unwrap_or(0);
+        out.push_str(&markdown[last..hashes]);
+        out.push('#');
+        last = hashes;
+    }
+    out.push_str(&markdown[last..]);
+    out
+}
+
 /// The number text, separator included, for a heading at `depth` (0-based)
 /// given the counters of all levels.
 pub fn heading_number(scheme: NumberingScheme, depth: usize, counters: &[u32; 3]) -> String {
@@ -115,6 +140,15 @@ pub fn chinese_number(n: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn demoting_moves_headings_only() {
+        let md = "# Title\n\nText with # inside.\n\n## Chapter\n\n    # code\n\n###### Deepest\n";
+        assert_eq!(
+            demote_headings(md),
+            "## Title\n\nText with # inside.\n\n### Chapter\n\n    # code\n\n###### Deepest\n"
+        );
+    }
 
     #[test]
     fn chinese_numerals() {

@@ -24,6 +24,7 @@ pub use escape::escape_inline;
 /// Templates that make up a document, by name. `policy.md` is the entry point.
 const BUILTIN: &[(&str, &str)] = &[
     ("policy.md", include_str!("../../templates/policy.md")),
+    ("handbook.md", include_str!("../../templates/handbook.md")),
     ("partials/document-control.md", include_str!("../../templates/partials/document-control.md")),
     ("partials/revision-history.md", include_str!("../../templates/partials/revision-history.md")),
     ("partials/ladder-table.md", include_str!("../../templates/partials/ladder-table.md")),
@@ -150,13 +151,35 @@ impl Templates {
         Ok(tidy_blank_lines(&text))
     }
 
+    /// A handbook's own pages (`handbook.md`): `h` is the handbook and
+    /// `policies` one row per bound policy.
+    pub fn render_handbook(
+        &self,
+        locale: Locale,
+        handbook: &impl serde::Serialize,
+        policies: &impl serde::Serialize,
+    ) -> Result<String> {
+        let tera = self.engine(".md")?;
+        let mut context = Context::new();
+        context.insert("t", &self.strings(locale)?);
+        context.insert("h", handbook);
+        context.insert("policies", policies);
+        let text = tera.render("handbook.md", &context).map_err(|e| self.tera_error(&e))?;
+        Ok(tidy_blank_lines(&text))
+    }
+
     /// Wraps an HTML body (already sanitised) in the standalone page template.
     pub fn render_page(&self, policy: &Policy, body_html: &str) -> Result<String> {
+        self.render_page_for(&policy.document.title, policy.document.locale, body_html)
+    }
+
+    /// The page template around any sanitised body, with its title and language.
+    pub fn render_page_for(&self, title: &str, locale: Locale, body_html: &str) -> Result<String> {
         let tera = self.engine(".html")?;
         let mut context = Context::new();
-        context.insert("t", &self.strings(policy.document.locale)?);
-        context.insert("title", &policy.document.title);
-        context.insert("lang", &policy.document.locale.code());
+        context.insert("t", &self.strings(locale)?);
+        context.insert("title", title);
+        context.insert("lang", &locale.code());
         context.insert("body", &tera::Value::safe_string(body_html));
         tera.render("page.html", &context).map_err(|e| self.tera_error(&e))
     }

@@ -5,6 +5,7 @@ mod cli;
 mod diff;
 mod docx;
 mod docx_props;
+mod handbook;
 mod injection;
 mod library;
 mod presets;

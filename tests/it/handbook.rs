@@ -1,0 +1,203 @@
+//! Binding policies into a handbook: the cover lists them, each is a part
+//! numbered from the start again, and what cannot be bound is refused with
+//! the reason.
+
+use std::process::Command;
+
+use policywright::export::Format;
+use policywright::handbook::{self, Handbook};
+use policywright::model::{Locale, NumberingScheme, Policy};
+use policywright::template::Templates;
+
+use crate::docx::{check_dir, unzip};
+use crate::edited;
+
+fn handbook(locale: Locale) -> Handbook {
+    Handbook {
+        title: match locale {
+            Locale::ZhCn => "运营中心员工手册".into(),
+            Locale::En => "Operations Handbook".into(),
+        },
+        company: "Acme Ltd.".into(),
+        number: "HR-HB-001".into(),
+        version: "2.0".into(),
+        date: "2027-03-01".into(),
+        locale,
+        numbering: match locale {
+            Locale::ZhCn => NumberingScheme::ZhChapter,
+            Locale::En => NumberingScheme::Decimal,
+        },
+    }
+}
+
+/// Two policies of one language with their own titles and numbers.
+fn two(locale: Locale) -> Vec<Policy> {
+    let (first, second) = match locale {
+        Locale::ZhCn => ("运营人员岗位工作制度", "客服人员岗位工作制度"),
+        Locale::En => ("Operations Staff Policy", "Customer Service Staff Policy"),
+    };
+    vec![
+        edited(locale, &[("document.title", first.into()), ("document.company", "Acme Ltd.".into())]),
+        edited(
+            locale,
+            &[
+                ("document.title", second.into()),
+                ("document.number", "HR-CS-002".into()),
+                ("document.company", "Acme Ltd.".into()),
+            ],
+        ),
+    ]
+}
+
+#[test]
+fn the_markdown_lists_the_policies_and_numbers_each_from_the_start() {
+    let md = handbook::markdown(&handbook(Locale::ZhCn), &two(Locale::ZhCn), &Templates::builtin()).expect("binds");
+    assert!(md.starts_with("# 运营中心员工手册\n"), "{md}");
+    assert!(md.contains("| 1 | 运营人员岗位工作制度 | HR-OPS-001 | 1.0 | 2027-01-01 |"), "{md}");
+    assert!(md.contains("| 2 | 客服人员岗位工作制度 | HR-CS-002 | 1.0 | 2027-01-01 |"), "{md}");
+    // Each policy is a level-2 part; its chapters and articles sit below it
+    // and start again at 第一章 / 第一条.
+    let parts: Vec<&str> = md.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(parts, ["## 运营人员岗位工作制度", "## 客服人员岗位工作制度"]);
+    assert_eq!(md.matches("\n### 第一章　总则\n").count(), 2);
+    assert_eq!(md.matches("\n#### 第一条　目的\n").count(), 2);
+    let second = &md[md.find("## 客服人员岗位工作制度").expect("second part")..];
+    assert!(!second.contains("第三十六条"), "articles run on across parts");
+}
+
+#[test]
+fn every_part_takes_the_handbooks_numbering_scheme() {
+    let mut policies = two(Locale::En);
+    policies[1].document.numbering = NumberingScheme::ZhOutline;
+    let md = handbook::markdown(&handbook(Locale::En), &policies, &Templates::builtin()).expect("binds");
+    assert_eq!(md.matches("\n### 1 General provisions\n").count(), 2, "{md}");
+    assert!(!md.contains("一、"));
+}
+
+#[test]
+fn the_docx_restarts_word_numbering_in_each_part() {
+    for locale in Locale::ALL {
+        let h = handbook(locale);
+        let bytes = handbook::render(&h, &two(locale), Format::Docx, &Templates::builtin()).expect("binds");
+        let again = handbook::render(&h, &two(locale), Format::Docx, &Templates::builtin()).expect("again");
+        assert!(bytes == again, "{locale:?}: not deterministic");
+        let parts = unzip(&bytes);
+        let document = &parts["word/document.xml"];
+        let numbering = &parts["word/numbering.xml"];
+        assert!(parts["word/styles.xml"].contains(r#"w:styleId="PartTitle""#));
+        assert_eq!(document.matches(r#"<w:pStyle w:val="PartTitle" />"#).count(), 2);
+        // The first part's headings use the styles' lists; the second part's
+        // name lists of their own, each defined and starting at 1 again.
+        let second = &document[document.rfind(r#"<w:pStyle w:val="PartTitle" />"#).expect("part 2")..];
+        let first_chapter = &second[second.find(r#"<w:pStyle w:val="Heading1" />"#).expect("a chapter")..];
+        let num_id = first_chapter
+            .split("<w:numId w:val=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .expect("the chapter names its part's list");
+        let definition = numbering
+            .split(&format!("<w:num w:numId=\"{num_id}\">"))
+            .nth(1)
+            .and_then(|r| r.split("</w:num>").next())
+            .expect("the part's list is defined");
+        assert!(definition.contains(r#"<w:startOverride w:val="1" />"#), "{definition}");
+        // One TOC: parts at level 1, their chapters at level 2.
+        assert!(document.contains(r#"TOC \t "Part Title,1,heading 1,2""#));
+        assert_eq!(document.matches(r#"<w:pStyle w:val="TOC1" />"#).count(), 2);
+        let chapter = match locale {
+            Locale::ZhCn => "第一章　总则",
+            Locale::En => "1 General provisions",
+        };
+        assert_eq!(document.matches(&format!(">{chapter}<")).count(), 2, "{locale:?}: TOC entries");
+        // The handbook's own version and properties.
+        assert!(parts["word/footer1.xml"].contains("v2.0"));
+        assert!(parts["docProps/core.xml"].contains(&format!("<dc:title>{}</dc:title>", h.title)));
+        let (titles, headings): (Vec<&str>, Vec<&str>) = match locale {
+            Locale::ZhCn => (vec!["运营人员岗位工作制度", "客服人员岗位工作制度"], vec!["总则", "岗位职责"]),
+            Locale::En => (
+                vec!["Operations Staff Policy", "Customer Service Staff Policy"],
+                vec!["General provisions", "Positions and duties"],
+            ),
+        };
+        // Outside readers see chapters as headings; a part's title, like a
+        // document's, is a title (and a row of the cover's list).
+        let expect = serde_json::json!({
+            "headings": headings.iter().map(|t| serde_json::json!({"level": 1, "text": t})).collect::<Vec<_>>(),
+            "table_cells": ["HR-HB-001", "HR-CS-002", titles[0], titles[1]],
+        });
+        let dir = check_dir();
+        std::fs::write(dir.join(format!("handbook-{}.docx", locale.code())), &bytes).expect("write");
+        std::fs::write(dir.join(format!("handbook-{}.expect.json", locale.code())), expect.to_string()).expect("write");
+    }
+}
+
+#[test]
+fn what_cannot_be_bound_is_refused_with_the_reason() {
+    let templates = Templates::builtin();
+    let refusal = |h: &Handbook, policies: &[Policy]| -> String {
+        let err = handbook::markdown(h, policies, &templates).expect_err("refused");
+        err.to_string()
+    };
+    let mixed = vec![two(Locale::ZhCn).remove(0), two(Locale::En).remove(0)];
+    assert_eq!(
+        refusal(&handbook(Locale::ZhCn), &mixed),
+        "policy 2 (\"Operations Staff Policy\") is in en, but the handbook is in zh-CN\n  hint: bind policies of one language, or set the handbook's language with --locale"
+    );
+    let broken = vec![edited(Locale::En, &[("appraisal.indicators[0].weight", 10.into())])];
+    let text = refusal(&handbook(Locale::En), &broken);
+    assert_eq!(
+        text,
+        "policy 1 (\"Operations Staff Policy\") has 2 errors\n  the first: appraisal.indicators: the top-level weights add up to 50, not 100\n  hint: run `policywright validate` on it to see them all, and fix them first"
+    );
+    assert_eq!(
+        refusal(&handbook(Locale::En), &[]),
+        "a handbook needs at least one policy\n  hint: name the policy files to bind"
+    );
+    let undated = Handbook { date: "2027-02-30".into(), ..handbook(Locale::En) };
+    assert_eq!(
+        refusal(&undated, &two(Locale::En)),
+        "the handbook's date \"2027-02-30\" is not a valid date\n  hint: write the date as YYYY-MM-DD, e.g. 2027-01-01"
+    );
+}
+
+#[test]
+fn the_cli_binds_files_and_library_versions() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    let run = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_policywright"))
+            .args(["--db", "lib.sqlite"])
+            .args(args)
+            .current_dir(d)
+            .env_remove("POLICYWRIGHT_DB")
+            .output()
+            .expect("runs")
+    };
+    for (file, policy) in ["ops.json", "cs.json"].iter().zip(two(Locale::En)) {
+        std::fs::write(d.join(file), policywright::model::to_json(&policy)).expect("write");
+    }
+    assert!(run(&["import", "cs.json"]).status.success());
+    assert!(run(&["save", "1", "--note", "First issue", "--author", "HR"]).status.success());
+    let out = run(&[
+        "handbook",
+        "ops.json",
+        "@1:1.0",
+        "--title",
+        "Operations Handbook",
+        "--date",
+        "2027-03-01",
+        "--format",
+        "md",
+        "-o",
+        "hb.md",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "wrote hb.md\n");
+    let md = std::fs::read_to_string(d.join("hb.md")).expect("written");
+    let parts: Vec<&str> = md.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(parts, ["## Operations Staff Policy", "## Customer Service Staff Policy"]);
+    // A library policy that does not exist: exit 2, no file.
+    let out = run(&["handbook", "@7", "--title", "T", "--format", "docx", "-o", "missing.docx"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(!d.join("missing.docx").exists());
+}
