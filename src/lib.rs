@@ -15,6 +15,7 @@ pub mod diff;
 pub mod docx;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod handbook;
 pub mod markdown;
 pub mod model;
