@@ -11,6 +11,7 @@ use std::path::Path;
 use serde::Serialize;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The input is not well-formed JSON, or not the shape of a policy.
@@ -47,10 +48,11 @@ impl ErrorCode {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Error {
     pub code: ErrorCode,
     pub message: String,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    /// Location and hint lines; empty when there are none.
     pub details: Vec<String>,
 }
 

@@ -1,14 +1,15 @@
 //! Exporters: pure functions from a policy to the bytes of a file.
 //! Writing the bytes somewhere is the shell's business.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::Result;
 use crate::markdown;
 use crate::model::Policy;
 use crate::template::Templates;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "lowercase")]
 pub enum Format {
     Md,
@@ -32,10 +33,30 @@ pub fn markdown(policy: &Policy, templates: &Templates) -> Result<String> {
     Ok(markdown::number_headings(&semantic, policy.document.numbering))
 }
 
+/// The live preview: the policy as sanitised HTML, without the page around it.
+pub fn preview_html(policy: &Policy, templates: &Templates) -> Result<String> {
+    Ok(markdown::to_html(&markdown(&policy.sanitized(), templates)?))
+}
+
 /// A standalone, sanitised HTML page.
 pub fn html(policy: &Policy, templates: &Templates) -> Result<String> {
     let body = markdown::to_html(&markdown(policy, templates)?);
     templates.render_page(policy, &body)
+}
+
+/// `render` for a policy that passes validation; one with errors is refused,
+/// so that no exported document ever has weights that do not add up.
+pub fn render_valid(policy: &Policy, format: Format, templates: &Templates) -> Result<Vec<u8>> {
+    let report = crate::model::validate::validate(policy);
+    if let Some(first) = report.errors().next() {
+        let count = report.errors().count();
+        return Err(crate::Error::new(
+            crate::ErrorCode::InvalidPolicy,
+            format!("the policy has {count} error{}; fix them, then export again", if count == 1 { "" } else { "s" }),
+        )
+        .with_detail(format!("the first: {}: {}", first.path, first.message)));
+    }
+    render(policy, format, templates)
 }
 
 pub fn render(policy: &Policy, format: Format, templates: &Templates) -> Result<Vec<u8>> {

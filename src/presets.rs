@@ -35,6 +35,7 @@ const ROLES: &[(Locale, &str)] = &[
 pub const BLANK: &str = "blank";
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct PresetInfo {
     pub id: String,
     pub locale: Locale,
@@ -42,6 +43,7 @@ pub struct PresetInfo {
 }
 
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct RoleInfo {
     pub id: String,
     pub locale: Locale,

@@ -1,9 +1,99 @@
-//! Placeholder for the desktop shell (see `Cargo.toml`). Until the app lands,
-//! it points people at the CLI instead of pretending to be the app.
+//! Policywright's desktop app: a window around the web UI in `ui/`.
+//!
+//! Every command is one call into the core (`commands.rs`). The shell owns
+//! what only it can do: the native file dialogs, so that a file is read or
+//! written only where the user chose, and errors go to the UI as
+//! `{code, message, details}`.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+
+use policywright::export::Format;
+use policywright::model::validate::Report;
+use policywright::model::{Locale, Policy};
+use policywright::presets::PresetInfo;
+use policywright::{Error, ErrorCode, Result};
+use serde_json::Value;
+use tauri::AppHandle;
+use tauri_plugin_dialog::DialogExt;
+
+#[tauri::command]
+fn list_presets() -> Result<Vec<PresetInfo>> {
+    commands::list_presets()
+}
+
+#[tauri::command]
+fn new_policy(preset: String, locale: Locale) -> Result<Policy> {
+    commands::new_policy(&preset, locale)
+}
+
+#[tauri::command]
+fn schema() -> String {
+    commands::schema()
+}
+
+#[tauri::command]
+fn check(policy: Value) -> Result<Report> {
+    commands::check(&policy)
+}
+
+#[tauri::command]
+fn preview(policy: Value) -> Result<String> {
+    commands::preview(&policy)
+}
+
+/// Asks where to read; `None` when the user cancels.
+#[tauri::command]
+async fn open_policy(app: AppHandle) -> Result<Option<Policy>> {
+    let chosen = app.dialog().file().add_filter("Policy", &["json"]).blocking_pick_file();
+    chosen.map(|file| commands::open_policy(&path(file)?)).transpose()
+}
+
+/// Asks where to write; `None` when the user cancels, else the path written.
+#[tauri::command]
+async fn save_policy(app: AppHandle, policy: Value, name: String) -> Result<Option<String>> {
+    let chosen = app.dialog().file().add_filter("Policy", &["json"]).set_file_name(&name).blocking_save_file();
+    chosen
+        .map(|file| path(file).and_then(|p| commands::save_policy(&policy, &p).map(|()| p.display().to_string())))
+        .transpose()
+}
+
+#[tauri::command]
+async fn export_policy(app: AppHandle, policy: Value, format: Format, name: String) -> Result<Option<String>> {
+    let chosen = app
+        .dialog()
+        .file()
+        .add_filter(format.extension(), &[format.extension()])
+        .set_file_name(&name)
+        .blocking_save_file();
+    chosen
+        .map(|file| {
+            path(file).and_then(|p| commands::export_policy(&policy, format, &p).map(|()| p.display().to_string()))
+        })
+        .transpose()
+}
+
+fn path(file: tauri_plugin_dialog::FilePath) -> Result<std::path::PathBuf> {
+    file.into_path().map_err(|e| Error::new(ErrorCode::Io, format!("the chosen file cannot be used: {e}")))
+}
 
 fn main() {
-    eprintln!("the Policywright desktop app is not built yet; use the `policywright` command line tool");
-    let presets = policywright::presets::list().map(|p| p.len()).unwrap_or(0);
-    eprintln!("{presets} built-in presets are available: run `policywright presets`");
-    std::process::exit(2);
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_dialog::init())
+        .invoke_handler(tauri::generate_handler![
+            list_presets,
+            new_policy,
+            schema,
+            check,
+            preview,
+            open_policy,
+            save_policy,
+            export_policy
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = app {
+        eprintln!("error: the window could not be opened: {e}");
+        std::process::exit(2);
+    }
 }

@@ -20,6 +20,7 @@ pub use weight::Weight;
 /// Languages a policy can be written in. The same template set serves all of
 /// them; only the strings in `templates/locales/` differ.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub enum Locale {
     #[serde(rename = "zh-CN")]
     ZhCn,
@@ -44,6 +45,7 @@ impl Locale {
 
 /// How chapter and article headings are numbered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "kebab-case")]
 pub enum NumberingScheme {
     /// 第一章 / 第一条 (articles numbered across chapters) / 一、
@@ -69,6 +71,7 @@ impl NumberingScheme {
 
 /// A whole policy document.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Policy {
     /// Format version of this file; newer files are refused rather than misread.
@@ -86,6 +89,7 @@ pub struct Policy {
 
 /// Who owns the document, how it is identified and who signed it off.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct DocumentControl {
     pub title: String,
@@ -108,6 +112,7 @@ pub struct DocumentControl {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Approvals {
     #[serde(default)]
@@ -120,6 +125,7 @@ pub struct Approvals {
 
 /// One row of the revision-history table.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Revision {
     pub version: String,
@@ -133,6 +139,7 @@ pub struct Revision {
 
 /// A named principle with its explanation, used by general provisions and appraisal.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Principle {
     pub id: String,
@@ -143,6 +150,7 @@ pub struct Principle {
 
 /// Chapter 1: purpose, scope and basic principles.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct General {
     #[serde(default)]
@@ -159,6 +167,7 @@ pub struct General {
 
 /// Chapter 2: the roles and what each must do.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Duties {
     #[serde(default)]
@@ -168,6 +177,7 @@ pub struct Duties {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Role {
     /// Stable identifier, lowercase ASCII with hyphens, e.g. `data-analyst`.
@@ -191,6 +201,7 @@ pub struct Role {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Requirements {
     #[serde(default)]
@@ -201,6 +212,7 @@ pub struct Requirements {
 
 /// A pay range, in whole currency units per period.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct SalaryBand {
     pub min: u32,
@@ -214,6 +226,7 @@ pub struct SalaryBand {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "kebab-case")]
 pub enum PayPeriod {
     Month,
@@ -221,6 +234,7 @@ pub enum PayPeriod {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct SkillLevel {
     pub id: String,
@@ -232,6 +246,7 @@ pub struct SkillLevel {
 
 /// Chapter 3: how the work flows.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Workflow {
     #[serde(default)]
@@ -246,6 +261,7 @@ pub struct Workflow {
 
 /// One stage of the work cycle, e.g. planning or execution.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Stage {
     pub id: String,
@@ -258,6 +274,7 @@ pub struct Stage {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Routines {
     #[serde(default)]
@@ -270,6 +287,7 @@ pub struct Routines {
 
 /// The procedure for incidents: identify, collect and analyse, plan, implement, feed back.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Emergency {
     #[serde(default)]
@@ -279,6 +297,7 @@ pub struct Emergency {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct NamedStep {
     pub name: String,
@@ -287,6 +306,7 @@ pub struct NamedStep {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Communication {
     #[serde(default)]
@@ -296,6 +316,7 @@ pub struct Communication {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Meeting {
     pub name: String,
@@ -310,6 +331,7 @@ pub struct Meeting {
 
 /// Chapter 4: work norms, grouped (attendance, confidentiality, …).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Discipline {
     #[serde(default)]
@@ -319,6 +341,7 @@ pub struct Discipline {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct RuleGroup {
     pub id: String,
@@ -328,6 +351,7 @@ pub struct RuleGroup {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub id: String,
@@ -339,6 +363,7 @@ pub struct Rule {
 
 /// The graded scale of sanctions, mildest first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "kebab-case")]
 pub enum Consequence {
     Reminder,
@@ -363,6 +388,7 @@ impl Consequence {
 
 /// Chapter 5: performance appraisal.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Appraisal {
     #[serde(default)]
@@ -382,11 +408,13 @@ pub struct Appraisal {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Indicator {
     pub id: String,
     pub name: String,
     /// Percent of the total score, at most two decimal places.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub weight: Weight,
     #[serde(default)]
     pub description: String,
@@ -395,6 +423,7 @@ pub struct Indicator {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Cycle {
     pub id: String,
@@ -408,6 +437,7 @@ pub struct Cycle {
 
 /// One grade of the rating scale, e.g. A for scores 90 to 100.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Rating {
     pub grade: String,
@@ -419,6 +449,7 @@ pub struct Rating {
 
 /// How an appraisal result is used: pay, promotion, training or reassignment.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct ResultUse {
     pub id: String,
@@ -429,6 +460,7 @@ pub struct ResultUse {
 
 /// Chapter 6: training and development.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Training {
     #[serde(default)]
@@ -443,6 +475,7 @@ pub struct Training {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct TrainingArea {
     pub name: String,
@@ -451,6 +484,7 @@ pub struct TrainingArea {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct TrainingMethod {
     pub kind: TrainingKind,
@@ -459,6 +493,7 @@ pub struct TrainingMethod {
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "kebab-case")]
 pub enum TrainingKind {
     Internal,
@@ -480,6 +515,7 @@ impl TrainingKind {
 
 /// Chapter 7: the career ladder.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Career {
     #[serde(default)]
@@ -494,6 +530,7 @@ pub struct Career {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Level {
     pub id: String,
@@ -508,6 +545,7 @@ pub struct Level {
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct LevelRequirements {
     /// Minimum years in the level below.
@@ -524,6 +562,7 @@ pub struct LevelRequirements {
 
 /// A parallel ladder for specialists who do not manage people.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Track {
     pub name: String,
@@ -535,6 +574,7 @@ pub struct Track {
 
 /// Closing provisions: who interprets the policy, when it takes effect, what it replaces.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Supplementary {
     #[serde(default)]

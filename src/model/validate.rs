@@ -18,6 +18,7 @@ use super::{Indicator, Level, Locale, Policy, Weight};
 pub const MAX_FIELD_CHARS: usize = 20_000;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
     Error,
@@ -25,6 +26,7 @@ pub enum Severity {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Diagnostic {
     pub severity: Severity,
     /// JSON path of the value, e.g. `appraisal.indicators[1].children`.
@@ -48,6 +50,7 @@ impl fmt::Display for Diagnostic {
 }
 
 #[derive(Debug, Default, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct Report {
     pub diagnostics: Vec<Diagnostic>,
     /// Messages and hints are written in the policy's own language, like

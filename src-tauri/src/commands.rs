@@ -1,0 +1,118 @@
+//! The app's commands. Each is one call into the core; the shell adds only
+//! the clock and, in `main.rs`, the file dialogs that choose where to read
+//! and write. They take plain values, so tests call them without a window.
+
+use std::path::Path;
+
+use policywright::export::{self, Format};
+use policywright::model::validate::{Report, validate};
+use policywright::model::{self, Locale, Policy};
+use policywright::presets::{self, PresetInfo};
+use policywright::template::Templates;
+use policywright::{Result, files};
+use serde_json::Value;
+
+/// What the editor sends is checked like a file: a malformed policy is a
+/// `{code, message, details}` error naming the JSON path, never a crash.
+fn policy(value: &Value) -> Result<Policy> {
+    model::from_json(&value.to_string(), "the policy being edited")
+}
+
+fn templates() -> &'static Templates {
+    static TEMPLATES: std::sync::OnceLock<Templates> = std::sync::OnceLock::new();
+    TEMPLATES.get_or_init(Templates::builtin)
+}
+
+pub fn list_presets() -> Result<Vec<PresetInfo>> {
+    presets::list()
+}
+
+pub fn new_policy(preset: &str, locale: Locale) -> Result<Policy> {
+    presets::preset(preset, locale, &files::today())
+}
+
+/// The JSON Schema the editor builds its forms from.
+pub fn schema() -> String {
+    model::schema_json()
+}
+
+pub fn check(value: &Value) -> Result<Report> {
+    policy(value).map(|p| validate(&p))
+}
+
+pub fn preview(value: &Value) -> Result<String> {
+    export::preview_html(&policy(value)?, templates())
+}
+
+pub fn open_policy(path: &Path) -> Result<Policy> {
+    model::from_json(&files::read_text(path)?, &path.display().to_string())
+}
+
+pub fn save_policy(value: &Value, path: &Path) -> Result<()> {
+    files::write_atomic(path, model::to_json(&policy(value)?).as_bytes())
+}
+
+pub fn export_policy(value: &Value, format: Format, path: &Path) -> Result<()> {
+    files::write_atomic(path, &export::render_valid(&policy(value)?, format, templates())?)
+}
+
+#[cfg(test)]
+mod tests {
+    //! The commands as the window calls them, without a window.
+
+    use super::*;
+    use policywright::ErrorCode;
+
+    fn preset(locale: Locale) -> Value {
+        serde_json::to_value(new_policy("operations", locale).expect("preset")).expect("json")
+    }
+
+    #[test]
+    fn a_preset_checks_clean_and_previews_its_title() {
+        let policy = preset(Locale::ZhCn);
+        let report = check(&policy).expect("checks");
+        assert!(report.errors().next().is_none(), "{:?}", report.diagnostics);
+        let html = preview(&policy).expect("previews");
+        assert!(html.contains("运营人员岗位工作制度"), "{html}");
+        assert!(!html.contains("<script"), "the preview is sanitised");
+    }
+
+    #[test]
+    fn what_the_editor_sends_is_checked_like_a_file() {
+        let mut policy = preset(Locale::En);
+        policy["appraisal"]["indicators"][0]["weight"] = "sixty".into();
+        let err = check(&policy).expect_err("malformed");
+        assert_eq!(err.code, ErrorCode::InvalidJson);
+        assert!(err.details[0].starts_with("appraisal.indicators[0].weight: "), "{err}");
+        // It reaches the UI as {code, message, details}.
+        let json = serde_json::to_value(&err).expect("serialises");
+        assert_eq!(json["code"], "invalid_json");
+        assert_eq!(json["message"], "the policy being edited does not have the shape of a policy");
+    }
+
+    #[test]
+    fn saving_and_opening_round_trip_and_export_writes_a_docx() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let policy = preset(Locale::En);
+        let file = dir.path().join("ops.policy.json");
+        save_policy(&policy, &file).expect("saves");
+        let opened = open_policy(&file).expect("opens");
+        assert_eq!(serde_json::to_value(&opened).expect("json"), policy);
+        let docx = dir.path().join("ops.docx");
+        export_policy(&policy, Format::Docx, &docx).expect("exports");
+        let bytes = std::fs::read(&docx).expect("written");
+        assert!(bytes.starts_with(b"PK"), "a zip package");
+    }
+
+    #[test]
+    fn a_policy_with_errors_is_not_exported() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut policy = preset(Locale::En);
+        policy["appraisal"]["indicators"][0]["weight"] = 50.into();
+        let out = dir.path().join("ops.docx");
+        let err = export_policy(&policy, Format::Docx, &out).expect_err("refused");
+        assert_eq!(err.code, ErrorCode::InvalidPolicy);
+        assert_eq!(err.message, "the policy has 2 errors; fix them, then export again");
+        assert!(!out.exists(), "no file is written");
+    }
+}

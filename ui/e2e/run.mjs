@@ -1,0 +1,130 @@
+// End-to-end: the real app window, driven through tauri-driver and
+// WebKitWebDriver. Run under a display (`xvfb-run -a node e2e/run.mjs`) after
+// `tauri build --debug --no-bundle`. Screenshots go to target/e2e/.
+//
+// A user starts from the Chinese preset, sees it in the preview, breaks the
+// appraisal weights, sees the error next to the list and export disabled,
+// fixes it, renames the policy and sees the preview follow.
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
+const app = process.env.POLICYWRIGHT_APP ?? resolve(root, "target/debug/policywright-app");
+const shots = resolve(root, "target/e2e");
+const port = 4444;
+const base = `http://127.0.0.1:${port}`;
+const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function call(method, path, body) {
+  const res = await fetch(base + path, {
+    method,
+    headers: { "content-type": "application/json" },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const json = await res.json().catch(() => ({}));
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json)}`);
+  return json.value;
+}
+
+/** Polls until `check` returns something truthy, or fails with `what`. */
+async function until(what, check, ms = 15000) {
+  const end = Date.now() + ms;
+  let last;
+  while (Date.now() < end) {
+    try {
+      const v = await check();
+      if (v) return v;
+    } catch (e) {
+      last = e;
+    }
+    await sleep(150);
+  }
+  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
+}
+
+let failures = 0;
+let passes = 0;
+async function step(name, f) {
+  try {
+    await f();
+    passes++;
+    console.log(`ok   ${name}`);
+  } catch (e) {
+    failures++;
+    console.log(`FAIL ${name}: ${e.message}`);
+    throw e;
+  }
+}
+
+const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", "4445"], { stdio: "inherit" });
+let session;
+try {
+  // The driver takes a moment to listen; a session asked for too early fails.
+  await until("tauri-driver /status", async () => (await fetch(base + "/status")).ok);
+  session = await call("POST", "/session", {
+    capabilities: { alwaysMatch: { "tauri:options": { application: app } } },
+  });
+  const s = `/session/${session.sessionId}`;
+  const find = async (css) => (await call("POST", `${s}/element`, { using: "css selector", value: css }))[ELEMENT];
+  const text = async (css) => call("GET", `${s}/element/${await find(css)}/text`);
+  const click = async (css) => call("POST", `${s}/element/${await find(css)}/click`, {});
+  const type = async (css, value) => {
+    const id = await find(css);
+    await call("POST", `${s}/element/${id}/clear`, {});
+    await call("POST", `${s}/element/${id}/value`, { text: value });
+  };
+  const enabled = async (css) => call("GET", `${s}/element/${await find(css)}/enabled`);
+  const shot = async (name) => {
+    mkdirSync(shots, { recursive: true });
+    writeFileSync(resolve(shots, name), Buffer.from(await call("GET", `${s}/screenshot`), "base64"));
+  };
+
+  await step("the start screen lists the built-in policies", async () => {
+    const title = await until("the zh-CN preset card", () => text('[data-preset="operations"][data-locale="zh-CN"]'));
+    if (!title.includes("运营人员岗位工作制度")) throw new Error(`card reads ${title}`);
+    await shot("start.png");
+  });
+
+  await step("a preset opens in the editor with its live preview", async () => {
+    await click('[data-preset="operations"][data-locale="zh-CN"]');
+    await until("the preview title", async () => (await text(".page h1")).includes("运营人员岗位工作制度"));
+    await until("the title field", () => find('[data-path="document.title"]'));
+    await shot("editor.png");
+  });
+
+  await step("weights that do not add up show an error next to the list, and export waits", async () => {
+    await click('[data-section="appraisal"]');
+    await type('[data-path="appraisal.indicators[0].weight"]', "50");
+    const message = await until("the weight error", () => text('[data-for="appraisal.indicators"]'));
+    if (!message.includes("一级指标的权重合计为 90，不是 100")) throw new Error(`message reads ${message}`);
+    if (await enabled('[data-action="export-docx"]')) throw new Error("export is enabled with an error");
+    await shot("weight-error.png");
+    await type('[data-path="appraisal.indicators[0].weight"]', "60");
+    await until("the error to clear", async () => (await enabled('[data-action="export-docx"]')) === true);
+  });
+
+  await step("the preview follows the text", async () => {
+    await click('[data-section="document"]');
+    await type('[data-path="document.title"]', "客服人员岗位工作制度");
+    await until("the new title in the preview", async () => (await text(".page h1")).includes("客服人员岗位工作制度"));
+  });
+
+  await step("the interface speaks English on request", async () => {
+    const select = await find('[data-action="ui-language"]');
+    await call("POST", `${s}/element/${select}/click`, {});
+    await click('[data-action="ui-language"] option[value="en"]');
+    await until("English labels", async () => (await text('[data-section="appraisal"]')).includes("Performance appraisal"));
+    await shot("english.png");
+  });
+} catch {
+  // The failing step has said what failed.
+} finally {
+  if (session) await call("DELETE", `/session/${session.sessionId}`).catch(() => {});
+  driver.kill();
+}
+console.log(`e2e: ${passes} passed, ${failures} failed`);
+process.exit(failures === 0 && passes > 0 ? 0 : 1);

@@ -1,0 +1,50 @@
+// Typed calls into the Rust shell. Every type here is generated from the
+// core by ts-rs (src/bindings/); none is written by hand.
+import { invoke } from "@tauri-apps/api/core";
+import type { Error as CoreError } from "./bindings/Error";
+import type { Format } from "./bindings/Format";
+import type { Locale } from "./bindings/Locale";
+import type { Policy } from "./bindings/Policy";
+import type { PresetInfo } from "./bindings/PresetInfo";
+import type { Report } from "./bindings/Report";
+
+export type { CoreError, Format, Locale, Policy, PresetInfo, Report };
+
+export const api = {
+  listPresets: () => invoke<PresetInfo[]>("list_presets"),
+  newPolicy: (preset: string, locale: Locale) => invoke<Policy>("new_policy", { preset, locale }),
+  schema: async () => JSON.parse(await invoke<string>("schema")) as JsonSchema,
+  check: (policy: Policy) => invoke<Report>("check", { policy }),
+  preview: (policy: Policy) => invoke<string>("preview", { policy }),
+  openPolicy: () => invoke<Policy | null>("open_policy"),
+  savePolicy: (policy: Policy, name: string) => invoke<string | null>("save_policy", { policy, name }),
+  exportPolicy: (policy: Policy, format: Format, name: string) =>
+    invoke<string | null>("export_policy", { policy, format, name }),
+};
+
+/** What a failed call rejects with: the core's `{code, message, details}`. */
+export function errorText(e: unknown): string {
+  if (e && typeof e === "object" && "message" in e) {
+    const err = e as CoreError;
+    return [err.message, ...(err.details ?? [])].join("\n");
+  }
+  return String(e);
+}
+
+export type JsonSchema = {
+  $ref?: string;
+  $defs?: Record<string, JsonSchema>;
+  type?: string | string[];
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: (string | null)[];
+  oneOf?: JsonSchema[];
+  anyOf?: JsonSchema[];
+  const?: string;
+  description?: string;
+  default?: unknown;
+  minimum?: number;
+  maximum?: number;
+  multipleOf?: number;
+};

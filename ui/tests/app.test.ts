@@ -1,0 +1,124 @@
+// The editor against a mocked shell: what the user clicks and types goes to
+// the core's commands, and what they answer shows where the user looks.
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { clearMocks, mockIPC } from "@tauri-apps/api/mocks";
+import { flushSync, mount, unmount } from "svelte";
+import App from "../src/App.svelte";
+
+const schema = {
+  type: "object",
+  properties: {
+    document: { $ref: "#/$defs/DocumentControl" },
+    appraisal: { $ref: "#/$defs/Appraisal" },
+  },
+  $defs: {
+    DocumentControl: {
+      type: "object",
+      properties: { title: { type: "string" }, locale: { type: "string", enum: ["zh-CN", "en"] } },
+    },
+    Appraisal: {
+      type: "object",
+      properties: { indicators: { type: "array", items: { $ref: "#/$defs/Indicator" } } },
+    },
+    Indicator: {
+      type: "object",
+      required: ["id", "name", "weight"],
+      properties: { id: { type: "string" }, name: { type: "string" }, weight: { type: "number", multipleOf: 0.01 } },
+    },
+  },
+};
+
+const preset = {
+  schema_version: 1,
+  document: { title: "Operations Staff Policy", locale: "en", revisions: [{ version: "1.0" }] },
+  appraisal: { indicators: [{ id: "results", name: "Results", weight: 60 }, { id: "ability", name: "Ability", weight: 30 }] },
+};
+
+let calls: { cmd: string; args: Record<string, unknown> }[] = [];
+let app: ReturnType<typeof mount> | undefined;
+
+const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function settle() {
+  for (let i = 0; i < 5; i++) {
+    await wait(60);
+    flushSync();
+  }
+}
+
+beforeEach(() => {
+  calls = [];
+  mockIPC((cmd, args) => {
+    calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
+    switch (cmd) {
+      case "schema":
+        return JSON.stringify(schema);
+      case "list_presets":
+        return [{ id: "operations", locale: "en", title: "Operations Staff Policy" }];
+      case "new_policy":
+        return structuredClone(preset);
+      case "check": {
+        const p = (args as { policy: typeof preset }).policy;
+        const total = p.appraisal.indicators.reduce((s, i) => s + i.weight, 0);
+        return {
+          diagnostics:
+            total === 100
+              ? []
+              : [{ severity: "error", path: "appraisal.indicators", message: `the top-level weights add up to ${total}, not 100`, hint: "change the weights" }],
+        };
+      }
+      case "preview":
+        return `<h1>${(args as { policy: typeof preset }).policy.document.title}</h1>`;
+      default:
+        throw { code: "not-found", message: `no command ${cmd}`, details: [] };
+    }
+  });
+  document.body.innerHTML = "";
+  app = mount(App, { target: document.body });
+});
+
+afterEach(() => {
+  if (app) unmount(app);
+  clearMocks();
+});
+
+describe("the editor", () => {
+  it("starts from a preset, previews it and shows a weight error next to the list", async () => {
+    await settle();
+    const card = document.querySelector<HTMLButtonElement>('[data-preset="operations"]');
+    expect(card?.textContent).toContain("Operations Staff Policy");
+    card!.click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "new_policy")?.args).toEqual({ preset: "operations", locale: "en" });
+    expect(document.querySelector(".page")?.innerHTML).toContain("<h1>Operations Staff Policy</h1>");
+
+    // The weights add up to 90: the error shows in the appraisal chapter.
+    const chapter = document.querySelector<HTMLButtonElement>('[data-section="appraisal"]');
+    expect(chapter?.querySelector(".badge")?.textContent).toBe("1");
+    chapter!.click();
+    await settle();
+    const message = document.querySelector('[data-for="appraisal.indicators"]');
+    expect(message?.textContent).toContain("the top-level weights add up to 90, not 100");
+    expect(document.querySelector<HTMLButtonElement>('[data-action="export-docx"]')?.disabled).toBe(true);
+
+    // Fixing a weight clears it, and the core saw the new value.
+    const weight = document.querySelector<HTMLInputElement>('[data-path="appraisal.indicators[1].weight"]')!;
+    weight.value = "40";
+    weight.dispatchEvent(new Event("input", { bubbles: true }));
+    await settle();
+    const lastCheck = calls.filter((c) => c.cmd === "check").at(-1)!;
+    expect((lastCheck.args.policy as typeof preset).appraisal.indicators[1].weight).toBe(40);
+    expect(document.querySelector('[data-for="appraisal.indicators"]')).toBeNull();
+    expect(document.querySelector<HTMLButtonElement>('[data-action="export-docx"]')?.disabled).toBe(false);
+  });
+
+  it("shows the core's error text when a command fails", async () => {
+    await settle();
+    document.querySelector<HTMLButtonElement>('[data-preset="operations"]')!.click();
+    await settle();
+    calls.length = 0;
+    document.querySelector<HTMLButtonElement>("[data-action=open]")!.click();
+    await settle();
+    expect(calls.map((c) => c.cmd)).toEqual(["open_policy"]);
+    expect(document.querySelector(".failure")?.textContent).toBe("no command open_policy");
+  });
+});

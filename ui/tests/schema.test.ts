@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import type { JsonSchema } from "../src/api";
+import { child, section, within } from "../src/paths";
+import { emptyValue, fieldOrder, freshId, resolve } from "../src/schema";
+
+const root: JsonSchema = {
+  type: "object",
+  properties: { rules: { type: "array", items: { $ref: "#/$defs/Rule" } } },
+  $defs: {
+    Rule: {
+      type: "object",
+      required: ["id", "text"],
+      properties: {
+        id: { type: "string" },
+        text: { type: "string" },
+        consequence: { anyOf: [{ $ref: "#/$defs/Consequence" }, { type: "null" }] },
+        weight: { $ref: "#/$defs/Weight" },
+      },
+    },
+    Consequence: { type: "string", enum: ["reminder", "dismissal"] },
+    Weight: { type: "number", minimum: 0, maximum: 100, multipleOf: 0.01 },
+    Scheme: { oneOf: [{ type: "string", const: "zh-chapter" }, { type: "string", const: "decimal" }] },
+  },
+};
+
+describe("reading the schema", () => {
+  it("follows references and sees optional values", () => {
+    const rule = root.$defs!.Rule.properties!;
+    expect(resolve(root, rule.consequence)).toEqual({
+      kind: { kind: "choice", options: ["reminder", "dismissal"] },
+      nullable: true,
+      description: undefined,
+    });
+    expect(resolve(root, rule.weight).kind).toEqual({ kind: "number", step: 0.01, min: 0, max: 100 });
+    expect(resolve(root, { $ref: "#/$defs/Scheme" }).kind).toEqual({ kind: "choice", options: ["zh-chapter", "decimal"] });
+  });
+
+  it("makes new items with an id no sibling has", () => {
+    const siblings = [{ id: "new-2" }, { id: "a" }];
+    expect(freshId(siblings)).toBe("new-3");
+    const item = emptyValue(root, { $ref: "#/$defs/Rule" }, [{ id: "new-1" }]);
+    expect(item).toEqual({ id: "new-2", text: "", weight: 0 });
+  });
+
+  it("shows fields in the value's own order, then the rest", () => {
+    const rule = root.$defs!.Rule;
+    expect(fieldOrder(rule, { text: "x", id: "a" })).toEqual(["text", "id", "consequence", "weight"]);
+  });
+});
+
+describe("paths", () => {
+  it("are written the way the core writes them", () => {
+    expect(child(child(child("", "appraisal"), "indicators"), 1)).toBe("appraisal.indicators[1]");
+    expect(section("appraisal.indicators[1].children")).toBe("appraisal");
+    const diagnostics = [
+      { severity: "error" as const, path: "appraisal.indicators", message: "a", hint: "" },
+      { severity: "error" as const, path: "appraisal.indicators[1].name", message: "b", hint: "" },
+      { severity: "error" as const, path: "appraisal.indicatorsX", message: "c", hint: "" },
+    ];
+    expect(within(diagnostics, "appraisal.indicators").map((d) => d.message)).toEqual(["a", "b"]);
+  });
+});
