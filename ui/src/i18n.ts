@@ -29,6 +29,9 @@ const ui = {
     hint: "提示",
     language: "界面语言",
     loading: "正在加载…",
+    unsaved: "当前制度有未保存的修改，确定放弃吗？",
+    discard: "放弃修改",
+    keep: "继续编辑",
   },
   en: {
     appTitle: "Policywright",
@@ -56,6 +59,9 @@ const ui = {
     hint: "Hint",
     language: "Interface language",
     loading: "Loading…",
+    unsaved: "This policy has unsaved changes. Discard them?",
+    discard: "Discard changes",
+    keep: "Keep editing",
   },
 };
 

@@ -111,6 +111,33 @@ describe("the editor", () => {
     expect(document.querySelector<HTMLButtonElement>('[data-action="export-docx"]')?.disabled).toBe(false);
   });
 
+  it("asks before dropping unsaved changes", async () => {
+    await settle();
+    document.querySelector<HTMLButtonElement>('[data-preset="operations"]')!.click();
+    await settle();
+    // Nothing changed yet: New leaves at once.
+    document.querySelector<HTMLButtonElement>('[data-action="new"]')!.click();
+    await settle();
+    expect(document.querySelector('[data-preset="operations"]')).not.toBeNull();
+    document.querySelector<HTMLButtonElement>('[data-preset="operations"]')!.click();
+    await settle();
+    const title = document.querySelector<HTMLInputElement>('[data-path="document.title"]')!;
+    title.value = "Changed";
+    title.dispatchEvent(new Event("input", { bubbles: true }));
+    await settle();
+    document.querySelector<HTMLButtonElement>('[data-action="new"]')!.click();
+    await settle();
+    expect(document.querySelector('[role="alertdialog"]')?.textContent).toContain("unsaved changes");
+    document.querySelector<HTMLButtonElement>('[data-action="keep"]')!.click();
+    await settle();
+    expect(document.querySelector<HTMLInputElement>('[data-path="document.title"]')?.value).toBe("Changed");
+    document.querySelector<HTMLButtonElement>('[data-action="new"]')!.click();
+    await settle();
+    document.querySelector<HTMLButtonElement>('[data-action="discard"]')!.click();
+    await settle();
+    expect(document.querySelector('[data-preset="operations"]')).not.toBeNull();
+  });
+
   it("shows the core's error text when a command fails", async () => {
     await settle();
     document.querySelector<HTMLButtonElement>('[data-preset="operations"]')!.click();
