@@ -56,6 +56,23 @@ pub fn export_policy(value: &Value, format: Format, path: &Path) -> Result<()> {
     files::write_atomic(path, &export::render_valid(&policy(value)?, format, templates())?)
 }
 
+/// What to ask before the window closes on unsaved changes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeaveQuestion {
+    pub message: String,
+    pub discard: String,
+    pub keep: String,
+}
+
+/// The question in the UI's language, or `None` when nothing would be lost.
+pub fn leave_question(unsaved: bool, lang: &str) -> Option<LeaveQuestion> {
+    let (message, discard, keep) = match lang {
+        "zh-CN" => ("当前制度有未保存的修改。关闭窗口将丢失这些修改。", "放弃并关闭", "继续编辑"),
+        _ => ("This policy has unsaved changes. Closing the window loses them.", "Discard and close", "Keep editing"),
+    };
+    unsaved.then(|| LeaveQuestion { message: message.into(), discard: discard.into(), keep: keep.into() })
+}
+
 #[cfg(test)]
 mod tests {
     //! The commands as the window calls them, without a window.
@@ -102,6 +119,13 @@ mod tests {
         export_policy(&policy, Format::Docx, &docx).expect("exports");
         let bytes = std::fs::read(&docx).expect("written");
         assert!(bytes.starts_with(b"PK"), "a zip package");
+    }
+
+    #[test]
+    fn closing_asks_only_when_work_would_be_lost() {
+        assert_eq!(leave_question(false, "zh-CN"), None);
+        assert_eq!(leave_question(true, "zh-CN").map(|q| q.keep), Some("继续编辑".to_string()));
+        assert_eq!(leave_question(true, "en").map(|q| q.discard), Some("Discard and close".to_string()));
     }
 
     #[test]

@@ -15,8 +15,21 @@ use policywright::model::{Locale, Policy};
 use policywright::presets::PresetInfo;
 use policywright::{Error, ErrorCode, Result};
 use serde_json::Value;
-use tauri::AppHandle;
-use tauri_plugin_dialog::DialogExt;
+use std::sync::Mutex;
+
+use tauri::{AppHandle, Manager, State, WindowEvent};
+use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
+
+/// Whether the editor holds changes not yet saved, and the words to ask with
+/// before the window closes on them.
+#[derive(Default)]
+struct Unsaved(Mutex<Option<commands::LeaveQuestion>>);
+
+/// The UI says when its policy has unsaved changes, in the UI's language.
+#[tauri::command]
+fn set_unsaved(state: State<'_, Unsaved>, unsaved: bool, lang: String) {
+    *state.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = commands::leave_question(unsaved, &lang);
+}
 
 #[tauri::command]
 fn list_presets() -> Result<Vec<PresetInfo>> {
@@ -81,6 +94,26 @@ fn path(file: tauri_plugin_dialog::FilePath) -> Result<std::path::PathBuf> {
 fn main() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        .manage(Unsaved::default())
+        // Closing the window with unsaved changes asks first: work is never
+        // lost to a stray click.
+        .on_window_event(|window, event| {
+            let WindowEvent::CloseRequested { api, .. } = event else { return };
+            let question = window.state::<Unsaved>().0.lock().map(|q| q.clone()).unwrap_or_default();
+            let Some(q) = question else { return };
+            api.prevent_close();
+            let window = window.clone();
+            window
+                .dialog()
+                .message(q.message)
+                .kind(MessageDialogKind::Warning)
+                .buttons(MessageDialogButtons::OkCancelCustom(q.discard, q.keep))
+                .show(move |discard| {
+                    if discard {
+                        let _ = window.destroy();
+                    }
+                });
+        })
         .invoke_handler(tauri::generate_handler![
             list_presets,
             new_policy,
@@ -88,6 +121,7 @@ fn main() {
             check,
             preview,
             open_policy,
+            set_unsaved,
             save_policy,
             export_policy
         ])

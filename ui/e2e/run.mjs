@@ -5,7 +5,7 @@
 // A user starts from the Chinese preset, sees it in the preview, breaks the
 // appraisal weights, sees the error next to the list and export disabled,
 // fixes it, renames the policy and sees the preview follow.
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -113,12 +113,25 @@ try {
     await until("the new title in the preview", async () => (await text(".page h1")).includes("客服人员岗位工作制度"));
   });
 
-  await step("the interface speaks English on request", async () => {
-    const select = await find('[data-action="ui-language"]');
-    await call("POST", `${s}/element/${select}/click`, {});
-    await click('[data-action="ui-language"] option[value="en"]');
-    await until("English labels", async () => (await text('[data-section="appraisal"]')).includes("Performance appraisal"));
-    await shot("english.png");
+  await step("the interface switches between Chinese and English", async () => {
+    for (const [lang, word] of [["zh-CN", "绩效考核"], ["en", "Performance appraisal"]]) {
+      const select = await find('[data-action="ui-language"]');
+      await call("POST", `${s}/element/${select}/click`, {});
+      await click(`[data-action="ui-language"] option[value="${lang}"]`);
+      await until(`${lang} labels`, async () => (await text('[data-section="appraisal"]')).includes(word));
+      await shot(`ui-${lang}.png`);
+    }
+  });
+
+  await step("closing the window with unsaved changes asks first", async () => {
+    // The title was changed above and not saved. A window manager's close
+    // button sends WM_DELETE_WINDOW; the app must stay open and ask.
+    const sent = execFileSync("python3", [resolve(root, "ui/e2e/wm-close.py"), "Policywright"]).toString();
+    if (!sent.includes("sent 1")) throw new Error(`close request: ${sent}`);
+    await sleep(1500);
+    const handles = await call("GET", `${s}/window/handles`);
+    if (!Array.isArray(handles) || handles.length !== 1) throw new Error(`the window is gone: ${JSON.stringify(handles)}`);
+    if (!(await text(".page h1")).includes("客服人员岗位工作制度")) throw new Error("the edited policy is gone");
   });
 } catch {
   // The failing step has said what failed.

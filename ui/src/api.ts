@@ -16,6 +16,7 @@ export const api = {
   schema: async () => JSON.parse(await invoke<string>("schema")) as JsonSchema,
   check: (policy: Policy) => invoke<Report>("check", { policy }),
   preview: (policy: Policy) => invoke<string>("preview", { policy }),
+  setUnsaved: (unsaved: boolean, lang: string) => invoke<void>("set_unsaved", { unsaved, lang }),
   openPolicy: () => invoke<Policy | null>("open_policy"),
   savePolicy: (policy: Policy, name: string) => invoke<string | null>("save_policy", { policy, name }),
   exportPolicy: (policy: Policy, format: Format, name: string) =>

@@ -66,6 +66,8 @@ beforeEach(() => {
               : [{ severity: "error", path: "appraisal.indicators", message: `the top-level weights add up to ${total}, not 100`, hint: "change the weights" }],
         };
       }
+      case "set_unsaved":
+        return null;
       case "preview":
         return `<h1>${(args as { policy: typeof preset }).policy.document.title}</h1>`;
       default:
@@ -125,6 +127,8 @@ describe("the editor", () => {
     title.value = "Changed";
     title.dispatchEvent(new Event("input", { bubbles: true }));
     await settle();
+    // The shell knows, so closing the window asks too.
+    expect(calls.filter((c) => c.cmd === "set_unsaved").at(-1)?.args).toEqual({ unsaved: true, lang: "en" });
     document.querySelector<HTMLButtonElement>('[data-action="new"]')!.click();
     await settle();
     expect(document.querySelector('[role="alertdialog"]')?.textContent).toContain("unsaved changes");
@@ -145,7 +149,7 @@ describe("the editor", () => {
     calls.length = 0;
     document.querySelector<HTMLButtonElement>("[data-action=open]")!.click();
     await settle();
-    expect(calls.map((c) => c.cmd)).toEqual(["open_policy"]);
+    expect(calls.map((c) => c.cmd).filter((c) => c !== "set_unsaved")).toEqual(["open_policy"]);
     expect(document.querySelector(".failure")?.textContent).toBe("no command open_policy");
   });
 });
