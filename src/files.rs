@@ -87,6 +87,26 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
+/// `--db`, then `POLICYWRIGHT_DB` (clap reads both), then the OS data folder.
+/// Where the library lives: `db` when given, else
+/// `$XDG_DATA_HOME/policywright/library.sqlite` (or `~/.local/share/…`).
+pub fn library_path(db: Option<&Path>) -> Result<PathBuf> {
+    if let Some(path) = db {
+        return Ok(path.to_path_buf());
+    }
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+        .ok_or_else(|| {
+            Error::new(ErrorCode::Io, "cannot find a place for the library: neither XDG_DATA_HOME nor HOME is set")
+                .with_detail("hint: pass --db FILE or set POLICYWRIGHT_DB")
+        })?;
+    let dir = base.join("policywright");
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io("create folder", &dir, &e))?;
+    Ok(dir.join("library.sqlite"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::civil_from_days;

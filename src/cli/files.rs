@@ -6,7 +6,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub use policywright::files::{now, read_text, today, write_atomic};
+pub use policywright::files::{library_path, now, read_text, today, write_atomic};
 use policywright::{Error, ErrorCode, Result};
 
 /// Writes `bytes` to `output` and says so, or prints them when no file was named.

@@ -4,35 +4,18 @@
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use policywright::diff::{self, Side};
+use policywright::diff;
 use policywright::export::{self, Format};
-use policywright::model::{Policy, Revision};
-use policywright::store::{Bump, PolicyId, Status, Store, VersionInfo};
+use policywright::model::Policy;
+use policywright::store::{Bump, PolicyId, Status, Store};
 use policywright::template::Templates;
 use policywright::{Error, ErrorCode, Result, model};
 
 use super::files;
 
-/// `--db`, then `POLICYWRIGHT_DB` (clap reads both), then the OS data folder.
-pub fn library_path(db: Option<&Path>) -> Result<PathBuf> {
-    if let Some(path) = db {
-        return Ok(path.to_path_buf());
-    }
-    let base = std::env::var_os("XDG_DATA_HOME")
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".local/share")))
-        .ok_or_else(|| {
-            Error::new(ErrorCode::Io, "cannot find a place for the library: neither XDG_DATA_HOME nor HOME is set")
-                .with_detail("hint: pass --db FILE or set POLICYWRIGHT_DB")
-        })?;
-    let dir = base.join("policywright");
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io("create folder", &dir, &e))?;
-    Ok(dir.join("library.sqlite"))
-}
 
 pub fn open(db: Option<&Path>) -> Result<Store> {
-    Store::open(&library_path(db)?)
+    Store::open(&files::library_path(db)?)
 }
 
 fn parse_id(text: &str) -> Result<PolicyId> {
@@ -147,32 +130,9 @@ pub fn policy_at(db: Option<&Path>, reference: &str) -> Result<Policy> {
     };
     let id = parse_id(id)?;
     let store = open(db)?;
-    Ok(stored_version(&store, id, version)?.1)
+    Ok(store.version_with_history(id, version)?.1)
 }
 
-/// A version's policy with the revision history taken from the stored
-/// versions up to and including it, so every export tells the same history.
-fn stored_version(store: &Store, id: PolicyId, label: Option<&str>) -> Result<(VersionInfo, Policy)> {
-    let (info, mut policy) = match label {
-        Some(label) => store.version(id, label)?,
-        None => store.latest(id)?.ok_or_else(|| {
-            Error::new(ErrorCode::NotFound, format!("policy {id} has no saved version"))
-                .with_detail(format!("hint: save one first with `policywright save {id} --note … --author …`"))
-        })?,
-    };
-    policy.document.revisions = store
-        .history(id)?
-        .into_iter()
-        .filter(|v| v.label <= info.label)
-        .map(|v| Revision {
-            version: v.label.to_string(),
-            date: v.created_at.chars().take(10).collect(),
-            author: v.author,
-            summary: v.note,
-        })
-        .collect();
-    Ok((info, policy))
-}
 
 /// `运营人员岗位工作制度_v1.1.docx`: the title, made safe as a file name.
 fn file_name(title: &str, suffix: &str, extension: &str) -> String {
@@ -201,7 +161,7 @@ pub fn export(
 ) -> Result<ExitCode> {
     let id = parse_id(id)?;
     let store = open(db)?;
-    let (info, policy) = stored_version(&store, id, version)?;
+    let (info, policy) = store.version_with_history(id, version)?;
     let bytes = export::render(&policy, format, &Templates::builtin())?;
     let path = match output {
         Some(p) => p.to_path_buf(),
@@ -219,13 +179,6 @@ pub enum DiffFormat {
     Docx,
 }
 
-fn comparison(store: &Store, id: PolicyId, from: &str, to: &str) -> Result<diff::Comparison> {
-    let side = |label: &str| -> Result<Side> {
-        let (info, policy) = stored_version(store, id, Some(label))?;
-        Ok(Side { label: info.label.to_string(), author: info.author, date: info.created_at, policy })
-    };
-    diff::compare(side(from)?, side(to)?, &Templates::builtin())
-}
 
 fn diff_bytes(c: &diff::Comparison, format: DiffFormat) -> Result<Vec<u8>> {
     Ok(match format {
@@ -246,7 +199,7 @@ pub fn diff(
 ) -> Result<ExitCode> {
     let id = parse_id(id)?;
     let store = open(db)?;
-    let c = comparison(&store, id, from, to)?;
+    let c = diff::compare_versions(&store, id, from, to, &Templates::builtin())?;
     let bytes = diff_bytes(&c, format)?;
     files::deliver(output, &bytes)?;
     Ok(ExitCode::SUCCESS)
@@ -256,7 +209,7 @@ pub fn diff(
 pub fn packet(db: Option<&Path>, id: &str, from: &str, to: &str, dir: &Path) -> Result<ExitCode> {
     let id = parse_id(id)?;
     let store = open(db)?;
-    let c = comparison(&store, id, from, to)?;
+    let c = diff::compare_versions(&store, id, from, to, &Templates::builtin())?;
     let title = c.title.clone();
     let templates = Templates::builtin();
     let files_to_write = [

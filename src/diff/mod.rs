@@ -347,6 +347,22 @@ fn redline_markdown(c: &Comparison) -> String {
     out
 }
 
+/// Two saved versions of a library policy, each with the revision history
+/// as of that version.
+pub fn compare_versions(
+    store: &crate::store::Store,
+    id: crate::store::PolicyId,
+    from: &str,
+    to: &str,
+    templates: &Templates,
+) -> Result<Comparison> {
+    let side = |label: &str| -> Result<Side> {
+        let (info, policy) = store.version_with_history(id, Some(label))?;
+        Ok(Side { label: info.label.to_string(), author: info.author, date: info.created_at, policy })
+    };
+    compare(side(from)?, side(to)?, templates)
+}
+
 /// The newer version as a Word document in which every insertion is a
 /// tracked `w:ins` and every deletion a `w:del`, by the newer version's
 /// author on its date, so legal can accept or reject each in Word.

@@ -24,7 +24,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::Policy;
+use crate::model::{Policy, Revision};
 use crate::model::validate::{Report, validate};
 
 pub use open::{BUSY_TIMEOUT, SCHEMA_VERSION};
@@ -293,6 +293,30 @@ impl Store {
             ensure_policy(conn, at, id)?;
             read_version(conn, at, id, Some(label))?.ok_or_else(|| no_version(conn, id, label))
         })
+    }
+
+    /// A version's policy with the revision history taken from the stored
+    /// versions up to and including it, so every export tells the same history.
+    pub fn version_with_history(&self, id: PolicyId, label: Option<&str>) -> Result<(VersionInfo, Policy)> {
+        let (info, mut policy) = match label {
+            Some(label) => self.version(id, label)?,
+            None => self.latest(id)?.ok_or_else(|| {
+                Error::new(ErrorCode::NotFound, format!("policy {id} has no saved version"))
+                    .with_detail(format!("hint: save one first with `policywright save {id} --note … --author …`"))
+            })?,
+        };
+        policy.document.revisions = self
+            .history(id)?
+            .into_iter()
+            .filter(|v| v.label <= info.label)
+            .map(|v| Revision {
+                version: v.label.to_string(),
+                date: v.created_at.chars().take(10).collect(),
+                author: v.author,
+                summary: v.note,
+            })
+            .collect();
+        Ok((info, policy))
     }
 
     /// The newest version and its content, checked against its hash; `None`
