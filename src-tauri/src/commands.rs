@@ -4,10 +4,12 @@
 
 use std::path::Path;
 
+use policywright::diff;
 use policywright::export::{self, Format};
 use policywright::model::validate::{Report, validate};
 use policywright::model::{self, Locale, Policy};
 use policywright::presets::{self, PresetInfo};
+use policywright::store::{Bump, PolicyId, PolicySummary, SaveOutcome, Store, VersionInfo};
 use policywright::template::Templates;
 use policywright::{Result, files};
 use serde_json::Value;
@@ -54,6 +56,47 @@ pub fn save_policy(value: &Value, path: &Path) -> Result<()> {
 
 pub fn export_policy(value: &Value, format: Format, path: &Path) -> Result<()> {
     files::write_atomic(path, &export::render_valid(&policy(value)?, format, templates())?)
+}
+
+/// The library the CLI uses too: `$POLICYWRIGHT_DB`, else the default place.
+pub fn open_library() -> Result<Store> {
+    Store::open(&files::library_path(std::env::var_os("POLICYWRIGHT_DB").as_deref().map(Path::new))?)
+}
+
+pub fn library_list(store: &Store) -> Result<Vec<PolicySummary>> {
+    store.list(false)
+}
+
+pub fn library_add(store: &mut Store, value: &Value) -> Result<PolicyId> {
+    store.import(&policy(value)?, &files::now())
+}
+
+pub fn library_draft(store: &Store, id: PolicyId) -> Result<Policy> {
+    store.draft(id)
+}
+
+pub fn library_save_version(
+    store: &mut Store,
+    id: PolicyId,
+    value: &Value,
+    bump: Bump,
+    author: &str,
+    note: &str,
+) -> Result<SaveOutcome> {
+    store.save_as_version(id, &policy(value)?, bump, author, note, &files::now())
+}
+
+pub fn library_history(store: &Store, id: PolicyId) -> Result<Vec<VersionInfo>> {
+    store.history(id)
+}
+
+/// Two versions side by side and inline, as sanitised HTML.
+pub fn library_compare(store: &Store, id: PolicyId, from: &str, to: &str) -> Result<String> {
+    Ok(diff::to_html_fragment(&diff::compare_versions(store, id, from, to, templates())?))
+}
+
+pub fn library_export_redline(store: &Store, id: PolicyId, from: &str, to: &str, path: &Path) -> Result<()> {
+    files::write_atomic(path, &diff::to_docx(&diff::compare_versions(store, id, from, to, templates())?)?)
 }
 
 /// What to ask before the window closes on unsaved changes.
@@ -126,6 +169,33 @@ mod tests {
         assert_eq!(leave_question(false, "zh-CN"), None);
         assert_eq!(leave_question(true, "zh-CN").map(|q| q.keep), Some("继续编辑".to_string()));
         assert_eq!(leave_question(true, "en").map(|q| q.discard), Some("Discard and close".to_string()));
+    }
+
+    #[test]
+    fn the_library_saves_versions_and_compares_them() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let mut store = Store::open(&dir.path().join("lib.sqlite")).expect("opens");
+        let mut policy = preset(Locale::En);
+        let id = library_add(&mut store, &policy).expect("adds");
+        let first = library_save_version(&mut store, id, &policy, Bump::Minor, "HR", "First issue").expect("saves");
+        assert_eq!(first.version.label.to_string(), "1.0");
+        policy["document"]["title"] = "Operations Staff Policy, revised".into();
+        let second = library_save_version(&mut store, id, &policy, Bump::Minor, "Legal", "Retitled").expect("saves");
+        assert_eq!(second.version.label.to_string(), "1.1");
+        let history = library_history(&store, id).expect("history");
+        assert_eq!(history.iter().map(|v| v.note.as_str()).collect::<Vec<_>>(), ["First issue", "Retitled"]);
+        assert_eq!(library_list(&store).expect("list")[0].title, "Operations Staff Policy, revised");
+        let html = library_compare(&store, id, "1.0", "1.1").expect("compares");
+        assert!(html.contains("<ins>") && html.contains("revised"), "{html}");
+        let out = dir.path().join("redline.docx");
+        library_export_redline(&store, id, "1.0", "1.1", &out).expect("redline");
+        assert!(std::fs::read(&out).expect("written").starts_with(b"PK"));
+        // A policy with errors still becomes the draft, but not a version.
+        policy["appraisal"]["indicators"][0]["weight"] = 10.into();
+        let err = library_save_version(&mut store, id, &policy, Bump::Minor, "HR", "Broken").expect_err("refused");
+        assert_eq!(err.code, policywright::ErrorCode::InvalidPolicy);
+        assert_eq!(library_draft(&store, id).expect("draft").appraisal.indicators[0].weight.to_string(), "10");
+        assert_eq!(library_history(&store, id).expect("history").len(), 2);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use policywright::export::Format;
 use policywright::model::validate::Report;
 use policywright::model::{Locale, Policy};
 use policywright::presets::PresetInfo;
+use policywright::store::{Bump, PolicyId, PolicySummary, SaveOutcome, Store, VersionInfo};
 use policywright::{Error, ErrorCode, Result};
 use serde_json::Value;
 use std::sync::Mutex;
@@ -24,6 +25,82 @@ use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 /// before the window closes on them.
 #[derive(Default)]
 struct Unsaved(Mutex<Option<commands::LeaveQuestion>>);
+
+/// The library, opened on first use and kept open.
+#[derive(Default)]
+struct Library(Mutex<Option<Store>>);
+
+impl Library {
+    fn with<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
+        let mut slot = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+        if slot.is_none() {
+            *slot = Some(commands::open_library()?);
+        }
+        match slot.as_mut() {
+            Some(store) => f(store),
+            None => Err(Error::new(ErrorCode::InvalidLibrary, "the library is not open")),
+        }
+    }
+}
+
+#[tauri::command]
+fn library_list(library: State<'_, Library>) -> Result<Vec<PolicySummary>> {
+    library.with(|s| commands::library_list(s))
+}
+
+#[tauri::command]
+fn library_add(library: State<'_, Library>, policy: Value) -> Result<PolicyId> {
+    library.with(|s| commands::library_add(s, &policy))
+}
+
+#[tauri::command]
+fn library_draft(library: State<'_, Library>, id: PolicyId) -> Result<Policy> {
+    library.with(|s| commands::library_draft(s, id))
+}
+
+#[tauri::command]
+fn library_save_version(
+    library: State<'_, Library>,
+    id: PolicyId,
+    policy: Value,
+    bump: Bump,
+    author: String,
+    note: String,
+) -> Result<SaveOutcome> {
+    library.with(|s| commands::library_save_version(s, id, &policy, bump, &author, &note))
+}
+
+#[tauri::command]
+fn library_history(library: State<'_, Library>, id: PolicyId) -> Result<Vec<VersionInfo>> {
+    library.with(|s| commands::library_history(s, id))
+}
+
+#[tauri::command]
+fn library_compare(library: State<'_, Library>, id: PolicyId, from: String, to: String) -> Result<String> {
+    library.with(|s| commands::library_compare(s, id, &from, &to))
+}
+
+/// Asks where to write the redline; `None` when the user cancels.
+#[tauri::command]
+async fn library_export_redline(
+    app: AppHandle,
+    id: PolicyId,
+    from: String,
+    to: String,
+    name: String,
+) -> Result<Option<String>> {
+    let chosen = app.dialog().file().add_filter("docx", &["docx"]).set_file_name(&name).blocking_save_file();
+    let library = app.state::<Library>();
+    chosen
+        .map(|file| {
+            path(file).and_then(|p| {
+                library
+                    .with(|s| commands::library_export_redline(s, id, &from, &to, &p))
+                    .map(|()| p.display().to_string())
+            })
+        })
+        .transpose()
+}
 
 /// The UI says when its policy has unsaved changes, in the UI's language.
 #[tauri::command]
@@ -95,6 +172,7 @@ fn main() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
         .manage(Unsaved::default())
+        .manage(Library::default())
         // Closing the window with unsaved changes asks first: work is never
         // lost to a stray click.
         .on_window_event(|window, event| {
@@ -122,6 +200,13 @@ fn main() {
             preview,
             open_policy,
             set_unsaved,
+            library_list,
+            library_add,
+            library_draft,
+            library_save_version,
+            library_history,
+            library_compare,
+            library_export_redline,
             save_policy,
             export_policy
         ])

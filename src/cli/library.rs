@@ -13,7 +13,6 @@ use policywright::{Error, ErrorCode, Result, model};
 
 use super::files;
 
-
 pub fn open(db: Option<&Path>) -> Result<Store> {
     Store::open(&files::library_path(db)?)
 }
@@ -133,7 +132,6 @@ pub fn policy_at(db: Option<&Path>, reference: &str) -> Result<Policy> {
     Ok(store.version_with_history(id, version)?.1)
 }
 
-
 /// `运营人员岗位工作制度_v1.1.docx`: the title, made safe as a file name.
 fn file_name(title: &str, suffix: &str, extension: &str) -> String {
     let safe: String =
@@ -178,7 +176,6 @@ pub enum DiffFormat {
     Html,
     Docx,
 }
-
 
 fn diff_bytes(c: &diff::Comparison, format: DiffFormat) -> Result<Vec<u8>> {
     Ok(match format {

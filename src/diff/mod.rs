@@ -182,36 +182,29 @@ fn escape(text: &str) -> String {
 /// A standalone page with the summary, an inline view and a side-by-side view.
 /// Every piece of text is escaped or goes through the sanitising Markdown
 /// renderer; nothing from the policy can become markup.
-pub fn to_html(c: &Comparison) -> String {
+/// The report's body: the summary, the inline view and the side-by-side
+/// view, as sanitised HTML without a page around it (for the app).
+pub fn to_html_fragment(c: &Comparison) -> String {
     let inline = marked_html(c, View::Both);
-    let left = format!("<tr><td>{}</td><td>{}</td></tr>", marked_html(c, View::Old), marked_html(c, View::New));
-    let mut right = String::new();
-    right.push_str("<ul>");
+    let side = format!("<tr><td>{}</td><td>{}</td></tr>", marked_html(c, View::Old), marked_html(c, View::New));
+    let mut summary = String::new();
+    summary.push_str("<ul>");
     for change in &c.changes {
-        right.push_str(&format!(
+        summary.push_str(&format!(
             "<li class=\"{}\">{}</li>",
             serde_json::to_value(change.kind).ok().and_then(|v| v.as_str().map(str::to_string)).unwrap_or_default(),
             escape(&change.summary)
         ));
     }
-    right.push_str("</ul>");
+    summary.push_str("</ul>");
     format!(
         concat!(
-            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n",
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n",
-            "<title>{title}: v{from} → v{to}</title>\n<style>\n",
-            "body{{font:15px/1.6 \"Noto Sans CJK SC\",\"Microsoft YaHei\",Arial,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1.5rem;color:#1f2328}}\n",
-            "ins,.ins{{background:#dafbe1;text-decoration:none}} del,.del{{background:#ffebe9;text-decoration:line-through}}\n",
-            "ins.moved,del.moved{{background:#f3e8ff}}\n",
-            ".chg{{background:#fff8c5}} table{{border-collapse:collapse;width:100%}} td,th{{border:1px solid #d0d7de;padding:.3rem .6rem;vertical-align:top}} th{{background:#eef1f4}} table.side>tbody>tr>td{{width:50%}}\n",
-            "li.added{{color:#1a7f37}} li.removed{{color:#cf222e}} li.moved{{color:#8250df}}\n",
-            "</style>\n</head>\n<body>\n<h1>{title}: v{from} → v{to}</h1>\n",
+            "<h1>{title}: v{from} → v{to}</h1>\n",
             "<p>v{from}: {from_author}, {from_date}. v{to}: {to_author}, {to_date}.</p>\n",
             "<h2>{l_summary} ({count})</h2>\n{summary}\n",
             "<h2>{l_inline}</h2>\n<div class=\"inline\">{inline}</div>\n",
-            "<h2>{l_side}</h2>\n<table class=\"side\"><tr><th>v{from}</th><th>v{to}</th></tr>{side}</table>\n</body>\n</html>\n"
+            "<h2>{l_side}</h2>\n<table class=\"side\"><tr><th>v{from}</th><th>v{to}</th></tr>{side}</table>\n"
         ),
-        lang = c.to.policy.document.locale.code(),
         title = escape(&c.title),
         from = escape(&c.from.label),
         to = escape(&c.to.label),
@@ -223,9 +216,31 @@ pub fn to_html(c: &Comparison) -> String {
         l_summary = labels(c).summary,
         l_inline = labels(c).inline,
         l_side = labels(c).side_by_side,
-        summary = right,
+        summary = summary,
         inline = inline,
-        side = left,
+        side = side,
+    )
+}
+
+/// A standalone HTML page of the comparison.
+pub fn to_html(c: &Comparison) -> String {
+    format!(
+        concat!(
+            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n",
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n",
+            "<title>{title}: v{from} → v{to}</title>\n<style>\n",
+            "body{{font:15px/1.6 \"Noto Sans CJK SC\",\"Microsoft YaHei\",Arial,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1.5rem;color:#1f2328}}\n",
+            "ins,.ins{{background:#dafbe1;text-decoration:none}} del,.del{{background:#ffebe9;text-decoration:line-through}}\n",
+            "ins.moved,del.moved{{background:#f3e8ff}}\n",
+            ".chg{{background:#fff8c5}} table{{border-collapse:collapse;width:100%}} td,th{{border:1px solid #d0d7de;padding:.3rem .6rem;vertical-align:top}} th{{background:#eef1f4}} table.side>tbody>tr>td{{width:50%}}\n",
+            "li.added{{color:#1a7f37}} li.removed{{color:#cf222e}} li.moved{{color:#8250df}}\n",
+            "</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+        ),
+        lang = c.to.policy.document.locale.code(),
+        title = escape(&c.title),
+        from = escape(&c.from.label),
+        to = escape(&c.to.label),
+        body = to_html_fragment(c),
     )
 }
 

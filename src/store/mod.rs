@@ -24,8 +24,8 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, Row, Transaction, TransactionBehavior, params};
 
 use crate::error::{Error, ErrorCode, Result};
-use crate::model::{Policy, Revision};
 use crate::model::validate::{Report, validate};
+use crate::model::{Policy, Revision};
 
 pub use open::{BUSY_TIMEOUT, SCHEMA_VERSION};
 pub use types::{Bump, Label, PolicyId, PolicySummary, SaveOutcome, Status, VersionInfo};
@@ -293,6 +293,21 @@ impl Store {
             ensure_policy(conn, at, id)?;
             read_version(conn, at, id, Some(label))?.ok_or_else(|| no_version(conn, id, label))
         })
+    }
+
+    /// The editor's way to save: the policy becomes the draft, then a
+    /// version, in that order, so that a refused version still keeps the draft.
+    pub fn save_as_version(
+        &mut self,
+        id: PolicyId,
+        policy: &Policy,
+        bump: Bump,
+        author: &str,
+        note: &str,
+        now: &str,
+    ) -> Result<SaveOutcome> {
+        self.set_draft(id, policy, now)?;
+        self.save_version(id, bump, author, note, now)
     }
 
     /// A version's policy with the revision history taken from the stored

@@ -57,6 +57,7 @@ impl Serialize for Label {
 
 /// Which part of the version number a save increases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "lowercase")]
 pub enum Bump {
     /// 1.x → 2.0: the substance changed.
@@ -67,6 +68,7 @@ pub enum Bump {
 
 /// Where a saved version stands in the sign-off workflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(rename_all = "kebab-case")]
 pub enum Status {
     Draft,
@@ -128,8 +130,11 @@ impl FromSql for Status {
 
 /// One saved version, without its content.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct VersionInfo {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub policy: PolicyId,
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub label: Label,
     pub status: Status,
     pub author: String,
@@ -144,12 +149,15 @@ pub struct VersionInfo {
 
 /// One line of the library's list of policies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct PolicySummary {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: PolicyId,
     /// The title of the draft.
     pub title: String,
     pub archived: bool,
     /// The newest version, if one has been saved.
+    #[cfg_attr(feature = "ts", ts(type = "string | null"))]
     pub latest: Option<Label>,
     /// The status of that version.
     pub status: Option<Status>,
@@ -158,6 +166,7 @@ pub struct PolicySummary {
 
 /// What `save_version` did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct SaveOutcome {
     /// The new version, or the latest one when the draft had not changed.
     pub version: VersionInfo,

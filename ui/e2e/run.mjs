@@ -6,7 +6,8 @@
 // appraisal weights, sees the error next to the list and export disabled,
 // fixes it, renames the policy and sees the preview follow.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -60,7 +61,12 @@ async function step(name, f) {
   }
 }
 
-const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", "4445"], { stdio: "inherit" });
+// A library of its own, so the test neither sees nor touches the user's.
+const library = resolve(mkdtempSync(resolve(tmpdir(), "policywright-e2e-")), "library.sqlite");
+const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", "4445"], {
+  stdio: "inherit",
+  env: { ...process.env, POLICYWRIGHT_DB: library },
+});
 let session;
 try {
   // The driver takes a moment to listen; a session asked for too early fails.
@@ -121,6 +127,33 @@ try {
       await until(`${lang} labels`, async () => (await text('[data-section="appraisal"]')).includes(word));
       await shot(`ui-${lang}.png`);
     }
+  });
+
+  await step("the library keeps versions, and two versions compare on screen", async () => {
+    await click('[data-action="library-add"]');
+    await until("the policy in the library", async () => (await text("footer")).includes("Added to the library"));
+    const saveVersion = async (author, note) => {
+      await click('[data-action="save-version"]');
+      await type('[data-form="save-version"] input[name="author"]', author);
+      await type('[data-form="save-version"] input[name="note"]', note);
+      await click('[data-action="confirm-save"]');
+    };
+    await saveVersion("人力资源部", "首次发布");
+    await until("version 1.0", async () => (await text("footer")).includes("1.0"));
+    await click('[data-section="document"]');
+    await type('[data-path="document.title"]', "客服人员岗位管理制度");
+    await saveVersion("法务部", "更名");
+    await until("version 1.1", async () => (await text("footer")).includes("1.1"));
+    await click('[data-action="compare"]');
+    const diff = await until("the comparison", () => text(".page.diff"));
+    if (!diff.includes("管理制度")) throw new Error(`comparison reads ${diff.slice(0, 200)}`);
+    const ins = await until("a marked insertion", () => text(".page.diff ins"));
+    if (!ins.includes("管理")) throw new Error(`insertion reads ${ins}`);
+    await shot("compare.png");
+    await click('[data-action="back-to-preview"]');
+    await until("the preview again", async () => (await text(".page h1")).includes("客服人员岗位管理制度"));
+    // An unsaved change for the next step.
+    await type('[data-path="document.title"]', "客服人员岗位工作制度");
   });
 
   await step("closing the window with unsaved changes asks first", async () => {

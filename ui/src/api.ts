@@ -7,8 +7,12 @@ import type { Locale } from "./bindings/Locale";
 import type { Policy } from "./bindings/Policy";
 import type { PresetInfo } from "./bindings/PresetInfo";
 import type { Report } from "./bindings/Report";
+import type { Bump } from "./bindings/Bump";
+import type { PolicySummary } from "./bindings/PolicySummary";
+import type { SaveOutcome } from "./bindings/SaveOutcome";
+import type { VersionInfo } from "./bindings/VersionInfo";
 
-export type { CoreError, Format, Locale, Policy, PresetInfo, Report };
+export type { Bump, CoreError, Format, Locale, Policy, PolicySummary, PresetInfo, Report, SaveOutcome, VersionInfo };
 
 export const api = {
   listPresets: () => invoke<PresetInfo[]>("list_presets"),
@@ -21,6 +25,15 @@ export const api = {
   savePolicy: (policy: Policy, name: string) => invoke<string | null>("save_policy", { policy, name }),
   exportPolicy: (policy: Policy, format: Format, name: string) =>
     invoke<string | null>("export_policy", { policy, format, name }),
+  libraryList: () => invoke<PolicySummary[]>("library_list"),
+  libraryAdd: (policy: Policy) => invoke<number>("library_add", { policy }),
+  libraryDraft: (id: number) => invoke<Policy>("library_draft", { id }),
+  librarySaveVersion: (id: number, policy: Policy, bump: Bump, author: string, note: string) =>
+    invoke<SaveOutcome>("library_save_version", { id, policy, bump, author, note }),
+  libraryHistory: (id: number) => invoke<VersionInfo[]>("library_history", { id }),
+  libraryCompare: (id: number, from: string, to: string) => invoke<string>("library_compare", { id, from, to }),
+  libraryExportRedline: (id: number, from: string, to: string, name: string) =>
+    invoke<string | null>("library_export_redline", { id, from, to, name }),
 };
 
 /** What a failed call rejects with: the core's `{code, message, details}`. */

@@ -35,6 +35,7 @@ const preset = {
 };
 
 let calls: { cmd: string; args: Record<string, unknown> }[] = [];
+let history: Record<string, unknown>[] = [];
 let app: ReturnType<typeof mount> | undefined;
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -47,6 +48,7 @@ async function settle() {
 
 beforeEach(() => {
   calls = [];
+  history = [];
   mockIPC((cmd, args) => {
     calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
     switch (cmd) {
@@ -68,6 +70,21 @@ beforeEach(() => {
       }
       case "set_unsaved":
         return null;
+      case "library_list":
+        return [];
+      case "library_add":
+        return 7;
+      case "library_history":
+        return history;
+      case "library_save_version": {
+        const a = args as { bump: string; author: string; note: string };
+        const label = history.length === 0 ? "1.0" : "1.1";
+        const version = { policy: 7, label, status: "draft", author: a.author, note: a.note, created_at: "2027-01-01T00:00:00Z", effective_date: "2027-01-01", content_hash: "x" };
+        history.push(version);
+        return { version, unchanged: false, warnings: [] };
+      }
+      case "library_compare":
+        return "<h1>Changes</h1><ins>revised</ins>";
       case "preview":
         return `<h1>${(args as { policy: typeof preset }).policy.document.title}</h1>`;
       default:
@@ -140,6 +157,49 @@ describe("the editor", () => {
     document.querySelector<HTMLButtonElement>('[data-action="discard"]')!.click();
     await settle();
     expect(document.querySelector('[data-preset="operations"]')).not.toBeNull();
+  });
+
+  it("adds a policy to the library, saves versions and compares them", async () => {
+    await settle();
+    document.querySelector<HTMLButtonElement>('[data-preset="operations"]')!.click();
+    await settle();
+    // The weights in the mock add up to 90: fix them first, or saving waits.
+    document.querySelector<HTMLButtonElement>('[data-section="appraisal"]')!.click();
+    await settle();
+    const weight = document.querySelector<HTMLInputElement>('[data-path="appraisal.indicators[1].weight"]')!;
+    weight.value = "40";
+    weight.dispatchEvent(new Event("input", { bubbles: true }));
+    await settle();
+    document.querySelector<HTMLButtonElement>('[data-action="library-add"]')!.click();
+    await settle();
+    expect(document.querySelector("footer")?.textContent).toContain("Added to the library as policy 7");
+    for (const note of ["First issue", "Second issue"]) {
+      document.querySelector<HTMLButtonElement>('[data-action="save-version"]')!.click();
+      await settle();
+      const form = document.querySelector<HTMLFormElement>('[data-form="save-version"]')!;
+      const author = form.querySelector<HTMLInputElement>('input[name="author"]')!;
+      author.value = "HR";
+      author.dispatchEvent(new Event("input", { bubbles: true }));
+      const noteInput = form.querySelector<HTMLInputElement>('input[name="note"]')!;
+      noteInput.value = note;
+      noteInput.dispatchEvent(new Event("input", { bubbles: true }));
+      form.requestSubmit();
+      await settle();
+    }
+    const saves = calls.filter((c) => c.cmd === "library_save_version").map((c) => c.args);
+    expect(saves.map((a) => [a.id, a.bump, a.author, a.note])).toEqual([
+      [7, "minor", "HR", "First issue"],
+      [7, "minor", "HR", "Second issue"],
+    ]);
+    expect(document.querySelector("footer")?.textContent).toContain("Saved version 1.1");
+    expect(document.querySelectorAll("[data-version]").length).toBe(2);
+    document.querySelector<HTMLButtonElement>('[data-action="compare"]')!.click();
+    await settle();
+    expect(calls.find((c) => c.cmd === "library_compare")?.args).toEqual({ id: 7, from: "1.0", to: "1.1" });
+    expect(document.querySelector(".page.diff")?.innerHTML).toContain("<ins>revised</ins>");
+    document.querySelector<HTMLButtonElement>('[data-action="back-to-preview"]')!.click();
+    await settle();
+    expect(document.querySelector(".page.diff")).toBeNull();
   });
 
   it("shows the core's error text when a command fails", async () => {
