@@ -189,6 +189,30 @@ const labels: Record<string, [string, string]> = {
   schema_version: ["格式版本", "Format version"],
 };
 
+/** The choices of fixed-value fields, [zh-CN, en]. */
+const choices: Record<string, [string, string]> = {
+  "zh-CN": ["中文", "Chinese"],
+  en: ["英文", "English"],
+  "zh-chapter": ["第一章 / 第一条", "第一章 / 第一条 (chapters, articles)"],
+  "zh-outline": ["一、/（一）/ 1.", "一、/（一）/ 1. (outline)"],
+  decimal: ["1 / 1.1 / 1.1.1", "1 / 1.1 / 1.1.1"],
+  reminder: ["提醒", "Reminder"],
+  "written-warning": ["书面警告", "Written warning"],
+  demerit: ["记过", "Demerit"],
+  dismissal: ["解除劳动合同", "Dismissal"],
+  month: ["每月", "Per month"],
+  year: ["每年", "Per year"],
+  internal: ["内部培训", "Internal"],
+  external: ["外部培训", "External"],
+  online: ["在线学习", "Online"],
+  practice: ["实践锻炼", "On the job"],
+};
+
+export function choice(value: string, lang: UiLang): string {
+  const c = choices[value];
+  return c ? (lang === "zh-CN" ? c[0] : c[1]) : value;
+}
+
 export function label(key: string, lang: UiLang): string {
   const l = labels[key];
   if (l) return lang === "zh-CN" ? l[0] : l[1];

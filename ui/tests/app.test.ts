@@ -109,6 +109,9 @@ describe("the editor", () => {
     await settle();
     expect(calls.find((c) => c.cmd === "new_policy")?.args).toEqual({ preset: "operations", locale: "en" });
     expect(document.querySelector(".page")?.innerHTML).toContain("<h1>Operations Staff Policy</h1>");
+    // Fixed choices read as words, not codes.
+    const option = document.querySelector('[data-path="document.locale"] option[value="zh-CN"]');
+    expect(option?.textContent).toBe("Chinese");
 
     // The weights add up to 90: the error shows in the appraisal chapter.
     const chapter = document.querySelector<HTMLButtonElement>('[data-section="appraisal"]');
