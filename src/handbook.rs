@@ -129,8 +129,12 @@ fn cover(handbook: &Handbook, policies: &[Policy], templates: &Templates) -> Res
 /// with its own `#` title, which begins a part.
 pub fn semantic_markdown(handbook: &Handbook, policies: &[Policy], templates: &Templates) -> Result<String> {
     let (handbook, policies) = bind(handbook, policies)?;
-    let mut out = cover(&handbook, &policies, templates)?;
-    for policy in &policies {
+    semantic_bound(&handbook, &policies, templates)
+}
+
+fn semantic_bound(handbook: &Handbook, policies: &[Policy], templates: &Templates) -> Result<String> {
+    let mut out = cover(handbook, policies, templates)?;
+    for policy in policies {
         out.push_str("\n\n");
         out.push_str(&templates.render_markdown(policy)?);
     }
@@ -160,14 +164,9 @@ pub fn html(handbook: &Handbook, policies: &[Policy], templates: &Templates) -> 
 /// The handbook as a `.docx`: Word numbering that starts again in each part,
 /// one TOC of parts and chapters, the handbook's version in the footer.
 pub fn docx(handbook: &Handbook, policies: &[Policy], templates: &Templates) -> Result<Vec<u8>> {
-    let semantic = semantic_markdown(handbook, policies, templates)?;
-    let (handbook, _) = bind(handbook, policies)?;
-    let header_text = [handbook.company.trim(), handbook.title.trim()]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let (handbook, policies) = bind(handbook, policies)?;
+    let semantic = semantic_bound(&handbook, &policies, templates)?;
+    let header_text = docx::header_text(&handbook.company, &handbook.title);
     let mut custom = vec![
         ("Generator".to_string(), "Policywright".to_string()),
         ("HandbookNumber".to_string(), handbook.number.clone()),

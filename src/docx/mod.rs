@@ -135,18 +135,18 @@ pub fn markdown_to_docx(markdown: &str, opts: &DocxOptions) -> Result<Vec<u8>> {
     package::package(frame, body, &opts.meta, opts.reference_styles.as_deref())
 }
 
+/// The page header: company and title, whichever are filled in.
+pub fn header_text(company: &str, title: &str) -> String {
+    [company.trim(), title.trim()].iter().filter(|s| !s.is_empty()).copied().collect::<Vec<_>>().join(" · ")
+}
+
 /// The options a policy's own export uses.
 pub fn policy_options(policy: &Policy) -> DocxOptions {
     let doc = &policy.document;
     let locale = doc.locale;
     let version = doc.revisions.last().map(|r| r.version.clone()).unwrap_or_default();
     let date = doc.revisions.last().map(|r| r.date.clone()).unwrap_or_else(|| doc.effective_date.clone());
-    let header_text = [doc.company.trim(), doc.title.trim()]
-        .iter()
-        .filter(|s| !s.is_empty())
-        .copied()
-        .collect::<Vec<_>>()
-        .join(" · ");
+    let header_text = header_text(&doc.company, &doc.title);
     let mut custom = vec![
         ("Generator".to_string(), "Policywright".to_string()),
         ("PolicyNumber".to_string(), doc.number.clone()),
