@@ -9,6 +9,7 @@ mod text;
 
 use serde::Serialize;
 
+use crate::docx::escaped as escape;
 use crate::docx::{
     self, DEL_END, DEL_START, INS_END, INS_START, MOVE_FROM_END, MOVE_FROM_START, MOVE_TO_END, MOVE_TO_START, TrackedBy,
 };
@@ -175,15 +176,10 @@ pub fn to_markdown(c: &Comparison) -> String {
     out
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
-}
-
-/// A standalone page with the summary, an inline view and a side-by-side view.
-/// Every piece of text is escaped or goes through the sanitising Markdown
-/// renderer; nothing from the policy can become markup.
 /// The report's body: the summary, the inline view and the side-by-side
-/// view, as sanitised HTML without a page around it (for the app).
+/// view, as sanitised HTML without a page around it (for the app). Every
+/// piece of text is escaped or goes through the sanitising Markdown
+/// renderer; nothing from the policy can become markup.
 pub fn to_html_fragment(c: &Comparison) -> String {
     let inline = marked_html(c, View::Both);
     let side = format!("<tr><td>{}</td><td>{}</td></tr>", marked_html(c, View::Old), marked_html(c, View::New));

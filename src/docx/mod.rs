@@ -11,6 +11,7 @@ pub use blocks::{
     DEL_END, DEL_START, INS_END, INS_START, MOVE_FROM_END, MOVE_FROM_START, MOVE_TO_END, MOVE_TO_START, is_change_mark,
     move_number,
 };
+pub use writer::escaped;
 mod package;
 mod schema_order;
 mod styles;

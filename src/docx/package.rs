@@ -15,7 +15,7 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use super::Meta;
 use super::schema_order::{normalise, normalise_definitions};
-use super::writer::{Body, escape_into};
+use super::writer::{Body, escape_into, escaped as escape};
 use crate::error::{Error, ErrorCode, Result};
 
 const HYPERLINK: &str = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink";
@@ -245,10 +245,6 @@ fn custom_properties(meta: &Meta) -> String {
     }
     out.push_str("</Properties>");
     out
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
 /// Core properties from the document's own data; the timestamps are the

@@ -766,6 +766,13 @@ pub fn escape_into(out: &mut String, text: &str, attribute: bool) {
     out.push_str(&text[from..]);
 }
 
+/// `text` escaped for XML or HTML text and attribute values.
+pub fn escaped(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    escape_into(&mut out, text, true);
+    out
+}
+
 fn push_num(out: &mut String, n: usize) {
     use std::fmt::Write;
     let _ = write!(out, "{n}");
