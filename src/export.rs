@@ -47,14 +47,10 @@ pub fn html(policy: &Policy, templates: &Templates) -> Result<String> {
 /// `render` for a policy that passes validation; one with errors is refused,
 /// so that no exported document ever has weights that do not add up.
 pub fn render_valid(policy: &Policy, format: Format, templates: &Templates) -> Result<Vec<u8>> {
-    let report = crate::model::validate::validate(policy);
-    if let Some(first) = report.errors().next() {
-        let count = report.errors().count();
-        return Err(crate::Error::new(
-            crate::ErrorCode::InvalidPolicy,
-            format!("the policy has {count} error{}; fix them, then export again", if count == 1 { "" } else { "s" }),
-        )
-        .with_detail(format!("the first: {}: {}", first.path, first.message)));
+    if let Some(refusal) =
+        crate::model::validate::validate(policy).refusal("the policy", "; fix them, then export again")
+    {
+        return Err(refusal);
     }
     render(policy, format, templates)
 }

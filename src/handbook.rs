@@ -82,15 +82,10 @@ pub fn bind(handbook: &Handbook, policies: &[Policy]) -> Result<(Handbook, Vec<P
                 "bind policies of one language, or set the handbook's language with --locale",
             ));
         }
-        let report = validate(policy);
-        if let Some(first) = report.errors().next() {
-            let count = report.errors().count();
-            return Err(Error::new(
-                ErrorCode::InvalidPolicy,
-                format!("{which} has {count} error{}", if count == 1 { "" } else { "s" }),
-            )
-            .with_detail(format!("the first: {}: {}", first.path, first.message))
-            .with_detail("hint: run `policywright validate` on it to see them all, and fix them first"));
+        if let Some(refusal) = validate(policy).refusal(&which, "") {
+            return Err(
+                refusal.with_detail("hint: run `policywright validate` on it to see them all, and fix them first")
+            );
         }
         let mut policy = policy.sanitized();
         policy.document.numbering = handbook.numbering;
@@ -145,8 +140,12 @@ fn semantic_bound(handbook: &Handbook, policies: &[Policy], templates: &Template
 /// level down, its headings numbered from the start again.
 pub fn markdown(handbook: &Handbook, policies: &[Policy], templates: &Templates) -> Result<String> {
     let (handbook, policies) = bind(handbook, policies)?;
-    let mut out = cover(&handbook, &policies, templates)?;
-    for policy in &policies {
+    markdown_bound(&handbook, &policies, templates)
+}
+
+fn markdown_bound(handbook: &Handbook, policies: &[Policy], templates: &Templates) -> Result<String> {
+    let mut out = cover(handbook, policies, templates)?;
+    for policy in policies {
         let numbered = markdown::number_headings(&templates.render_markdown(policy)?, handbook.numbering);
         out.push_str("\n\n");
         out.push_str(&markdown::demote_headings(&numbered));
@@ -156,8 +155,8 @@ pub fn markdown(handbook: &Handbook, policies: &[Policy], templates: &Templates)
 
 /// A standalone, sanitised HTML page.
 pub fn html(handbook: &Handbook, policies: &[Policy], templates: &Templates) -> Result<String> {
-    let body = markdown::to_html(&markdown(handbook, policies, templates)?);
-    let (handbook, _) = bind(handbook, policies)?;
+    let (handbook, policies) = bind(handbook, policies)?;
+    let body = markdown::to_html(&markdown_bound(&handbook, &policies, templates)?);
     templates.render_page_for(&handbook.title, handbook.locale, &body)
 }
 

@@ -75,6 +75,20 @@ impl Report {
         self.errors().next().is_some()
     }
 
+    /// `None` without errors; else "`subject` has N errors`then`", naming
+    /// the first, for refusing to go on with a policy that has errors.
+    pub fn refusal(&self, subject: &str, then: &str) -> Option<crate::Error> {
+        let first = self.errors().next()?;
+        let count = self.errors().count();
+        Some(
+            crate::Error::new(
+                crate::ErrorCode::InvalidPolicy,
+                format!("{subject} has {count} error{}{then}", if count == 1 { "" } else { "s" }),
+            )
+            .with_detail(format!("the first: {}: {}", first.path, first.message)),
+        )
+    }
+
     fn error<A: Into<String>, B: Into<String>, C: Into<String>, D: Into<String>>(
         &mut self,
         path: impl Into<String>,
