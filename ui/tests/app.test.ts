@@ -39,6 +39,14 @@ let history: Record<string, unknown>[] = [];
 let app: ReturnType<typeof mount> | undefined;
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Types `value` into the input `css` finds, as a user would. */
+function typeInto(css: string, value: string) {
+  const input = document.querySelector<HTMLInputElement>(css)!;
+  input.value = value;
+  input.dispatchEvent(new Event("input", { bubbles: true }));
+}
+const click = (css: string) => document.querySelector<HTMLButtonElement>(css)!.click();
 async function settle() {
   for (let i = 0; i < 5; i++) {
     await wait(60);
@@ -123,9 +131,7 @@ describe("the editor", () => {
     expect(document.querySelector<HTMLButtonElement>('[data-action="export-docx"]')?.disabled).toBe(true);
 
     // Fixing a weight clears it, and the core saw the new value.
-    const weight = document.querySelector<HTMLInputElement>('[data-path="appraisal.indicators[1].weight"]')!;
-    weight.value = "40";
-    weight.dispatchEvent(new Event("input", { bubbles: true }));
+    typeInto('[data-path="appraisal.indicators[1].weight"]', "40");
     await settle();
     const lastCheck = calls.filter((c) => c.cmd === "check").at(-1)!;
     expect((lastCheck.args.policy as typeof preset).appraisal.indicators[1].weight).toBe(40);
@@ -135,58 +141,49 @@ describe("the editor", () => {
 
   it("asks before dropping unsaved changes", async () => {
     await settle();
-    document.querySelector<HTMLButtonElement>('[data-preset="operations"]')!.click();
+    click('[data-preset="operations"]');
     await settle();
     // Nothing changed yet: New leaves at once.
-    document.querySelector<HTMLButtonElement>('[data-action="new"]')!.click();
+    click('[data-action="new"]');
     await settle();
     expect(document.querySelector('[data-preset="operations"]')).not.toBeNull();
-    document.querySelector<HTMLButtonElement>('[data-preset="operations"]')!.click();
+    click('[data-preset="operations"]');
     await settle();
-    const title = document.querySelector<HTMLInputElement>('[data-path="document.title"]')!;
-    title.value = "Changed";
-    title.dispatchEvent(new Event("input", { bubbles: true }));
+    typeInto('[data-path="document.title"]', "Changed");
     await settle();
     // The shell knows, so closing the window asks too.
     expect(calls.filter((c) => c.cmd === "set_unsaved").at(-1)?.args).toEqual({ unsaved: true, lang: "en" });
-    document.querySelector<HTMLButtonElement>('[data-action="new"]')!.click();
+    click('[data-action="new"]');
     await settle();
     expect(document.querySelector('[role="alertdialog"]')?.textContent).toContain("unsaved changes");
-    document.querySelector<HTMLButtonElement>('[data-action="keep"]')!.click();
+    click('[data-action="keep"]');
     await settle();
     expect(document.querySelector<HTMLInputElement>('[data-path="document.title"]')?.value).toBe("Changed");
-    document.querySelector<HTMLButtonElement>('[data-action="new"]')!.click();
+    click('[data-action="new"]');
     await settle();
-    document.querySelector<HTMLButtonElement>('[data-action="discard"]')!.click();
+    click('[data-action="discard"]');
     await settle();
     expect(document.querySelector('[data-preset="operations"]')).not.toBeNull();
   });
 
   it("adds a policy to the library, saves versions and compares them", async () => {
     await settle();
-    document.querySelector<HTMLButtonElement>('[data-preset="operations"]')!.click();
+    click('[data-preset="operations"]');
     await settle();
     // The weights in the mock add up to 90: fix them first, or saving waits.
-    document.querySelector<HTMLButtonElement>('[data-section="appraisal"]')!.click();
+    click('[data-section="appraisal"]');
     await settle();
-    const weight = document.querySelector<HTMLInputElement>('[data-path="appraisal.indicators[1].weight"]')!;
-    weight.value = "40";
-    weight.dispatchEvent(new Event("input", { bubbles: true }));
+    typeInto('[data-path="appraisal.indicators[1].weight"]', "40");
     await settle();
-    document.querySelector<HTMLButtonElement>('[data-action="library-add"]')!.click();
+    click('[data-action="library-add"]');
     await settle();
     expect(document.querySelector("footer")?.textContent).toContain("Added to the library as policy 7");
     for (const note of ["First issue", "Second issue"]) {
-      document.querySelector<HTMLButtonElement>('[data-action="save-version"]')!.click();
+      click('[data-action="save-version"]');
       await settle();
-      const form = document.querySelector<HTMLFormElement>('[data-form="save-version"]')!;
-      const author = form.querySelector<HTMLInputElement>('input[name="author"]')!;
-      author.value = "HR";
-      author.dispatchEvent(new Event("input", { bubbles: true }));
-      const noteInput = form.querySelector<HTMLInputElement>('input[name="note"]')!;
-      noteInput.value = note;
-      noteInput.dispatchEvent(new Event("input", { bubbles: true }));
-      form.requestSubmit();
+      typeInto('[data-form="save-version"] input[name="author"]', "HR");
+      typeInto('[data-form="save-version"] input[name="note"]', note);
+      document.querySelector<HTMLFormElement>('[data-form="save-version"]')!.requestSubmit();
       await settle();
     }
     const saves = calls.filter((c) => c.cmd === "library_save_version").map((c) => c.args);
@@ -196,21 +193,21 @@ describe("the editor", () => {
     ]);
     expect(document.querySelector("footer")?.textContent).toContain("Saved version 1.1");
     expect(document.querySelectorAll("[data-version]").length).toBe(2);
-    document.querySelector<HTMLButtonElement>('[data-action="compare"]')!.click();
+    click('[data-action="compare"]');
     await settle();
     expect(calls.find((c) => c.cmd === "library_compare")?.args).toEqual({ id: 7, from: "1.0", to: "1.1" });
     expect(document.querySelector(".page.diff")?.innerHTML).toContain("<ins>revised</ins>");
-    document.querySelector<HTMLButtonElement>('[data-action="back-to-preview"]')!.click();
+    click('[data-action="back-to-preview"]');
     await settle();
     expect(document.querySelector(".page.diff")).toBeNull();
   });
 
   it("shows the core's error text when a command fails", async () => {
     await settle();
-    document.querySelector<HTMLButtonElement>('[data-preset="operations"]')!.click();
+    click('[data-preset="operations"]');
     await settle();
     calls.length = 0;
-    document.querySelector<HTMLButtonElement>("[data-action=open]")!.click();
+    click("[data-action=open]");
     await settle();
     expect(calls.map((c) => c.cmd).filter((c) => c !== "set_unsaved")).toEqual(["open_policy"]);
     expect(document.querySelector(".failure")?.textContent).toBe("no command open_policy");
