@@ -199,6 +199,26 @@ mod tests {
     }
 
     #[test]
+    fn bad_files_and_unknown_policies_are_clear_errors() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let corrupt = dir.path().join("corrupt.policy.json");
+        std::fs::write(&corrupt, b"\xff\xfe not text").expect("write");
+        let err = open_policy(&corrupt).expect_err("refused");
+        assert_eq!(err.code, ErrorCode::InvalidJson);
+        assert!(err.message.ends_with("corrupt.policy.json is not UTF-8 text"), "{err}");
+        let newer = dir.path().join("newer.policy.json");
+        std::fs::write(&newer, r#"{"schema_version": 99}"#).expect("write");
+        assert_eq!(open_policy(&newer).expect_err("refused").code, ErrorCode::UnsupportedSchema);
+        // A file from a newer Policywright is left as it was.
+        assert_eq!(std::fs::read_to_string(&newer).expect("read"), r#"{"schema_version": 99}"#);
+        let mut store = Store::open(&dir.path().join("lib.sqlite")).expect("opens");
+        assert_eq!(library_draft(&store, 42).expect_err("no such policy").code, ErrorCode::NotFound);
+        let policy = preset(Locale::En);
+        let id = library_add(&mut store, &policy).expect("adds");
+        assert_eq!(library_compare(&store, id, "1.0", "1.1").expect_err("no versions").code, ErrorCode::NotFound);
+    }
+
+    #[test]
     fn a_policy_with_errors_is_not_exported() {
         let dir = tempfile::tempdir().expect("tmp");
         let mut policy = preset(Locale::En);

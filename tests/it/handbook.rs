@@ -161,6 +161,33 @@ fn what_cannot_be_bound_is_refused_with_the_reason() {
 }
 
 #[test]
+fn hostile_handbook_text_is_cleaned_or_refused() {
+    let templates = Templates::builtin();
+    // Control characters Word cannot store are dropped; the file stays whole.
+    let h =
+        Handbook {
+            title: "运营\u{1}手册\u{FFFE}".into(), company: "Acme\u{B} Ltd.".into(), ..handbook(Locale::ZhCn)
+        };
+    let bytes = handbook::render(&h, &two(Locale::ZhCn), Format::Docx, &templates).expect("binds");
+    let parts = unzip(&bytes);
+    for (name, text) in &parts {
+        if name.ends_with(".xml") {
+            roxmltree::Document::parse(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        }
+    }
+    assert!(parts["docProps/core.xml"].contains("<dc:title>运营手册</dc:title>"));
+    // A title of pasted material is refused, not rendered.
+    let huge =
+        Handbook { title: "长".repeat(policywright::model::validate::MAX_FIELD_CHARS + 1), ..handbook(Locale::ZhCn) };
+    let err = handbook::markdown(&huge, &two(Locale::ZhCn), &templates).expect_err("refused");
+    assert_eq!(err.to_string(), "the handbook's title is longer than 20000 characters\n  hint: shorten it");
+    // Markdown in the title prints as typed and never becomes structure.
+    let marked = Handbook { title: "# 标题 | 表格 |".into(), ..handbook(Locale::ZhCn) };
+    let md = handbook::markdown(&marked, &two(Locale::ZhCn), &templates).expect("binds");
+    assert!(md.starts_with("# \\# 标题 \\| 表格 \\|\n"), "{}", &md[..40]);
+}
+
+#[test]
 fn the_cli_binds_files_and_library_versions() {
     let tmp = tempfile::tempdir().expect("tmp");
     let d = tmp.path();
@@ -196,6 +223,24 @@ fn the_cli_binds_files_and_library_versions() {
     let md = std::fs::read_to_string(d.join("hb.md")).expect("written");
     let parts: Vec<&str> = md.lines().filter(|l| l.starts_with("## ")).collect();
     assert_eq!(parts, ["## Operations Staff Policy", "## Customer Service Staff Policy"]);
+    // A policy file that is not there, or not a policy: a clear error, no file.
+    let out = run(&["handbook", "ops.json", "nowhere.json", "--title", "T", "--format", "docx", "-o", "a.docx"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "error: cannot read nowhere.json: no such file or directory\n");
+    std::fs::write(d.join("bad.json"), "{ \"schema_version\": 1, ").expect("write");
+    let out = run(&["handbook", "bad.json", "--title", "T", "--format", "docx", "-o", "b.docx"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).starts_with("error: bad.json is not valid JSON\n"));
+    // An unknown numbering scheme is a usage error.
+    let out = run(&["handbook", "ops.json", "--title", "T", "--numbering", "roman", "--format", "md", "-o", "c.md"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .contains("unknown numbering \"roman\"; use zh-chapter, zh-outline or decimal")
+    );
+    for file in ["a.docx", "b.docx", "c.md"] {
+        assert!(!d.join(file).exists(), "{file} was written");
+    }
     // A library policy that does not exist: exit 2, no file.
     let out = run(&["handbook", "@7", "--title", "T", "--format", "docx", "-o", "missing.docx"]);
     assert_eq!(out.status.code(), Some(2));
