@@ -8,16 +8,20 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
-use policywright::diff::{self, Side};
-use policywright::model::Locale;
-use policywright::presets;
-use policywright::store::{Bump, Store};
-use policywright::template::Templates;
+use policywright_diff::{self as diff, Side};
+use policywright_model::{Locale, Weight, presets};
+use policywright_render::Templates;
+use policywright_sqlite::Sqlite;
+use policywright_store::{Bump, Library};
+
+fn open(path: &std::path::Path) -> Library {
+    Library::new(Box::new(Sqlite::open(path).expect("library")))
+}
 
 fn store(c: &mut Criterion) {
     let dir = tempfile::tempdir().expect("tmp");
     let mut policy = presets::preset("operations", Locale::ZhCn, "2027-01-01").expect("preset");
-    let mut lib = Store::open(&dir.path().join("bench.sqlite")).expect("library");
+    let mut lib = open(&dir.path().join("bench.sqlite"));
     let id = lib.import(&policy, "2027-01-01T00:00:00Z").expect("import");
 
     let mut n = 0u64;
@@ -35,7 +39,7 @@ fn store(c: &mut Criterion) {
 
     // A policy with 10k versions, built in one go outside the measurement.
     let big = tempfile::tempdir().expect("tmp");
-    let mut lib = Store::open(&big.path().join("history.sqlite")).expect("library");
+    let mut lib = open(&big.path().join("history.sqlite"));
     let id = lib.import(&policy, "2027-01-01T00:00:00Z").expect("import");
     for i in 0..10_000 {
         policy.general.purpose = format!("Purpose {i}.");
@@ -56,25 +60,25 @@ fn compare(c: &mut Criterion) {
     );
     let mut group = c.benchmark_group("diff");
     group.sample_size(10);
-    group.bench_function("text diff of a ~370-page handbook", |b| {
-        b.iter(|| diff::text_diff(black_box(&old), black_box(&new)))
+    let (old_tree, new_tree) = (policywright_doc::markdown::parse(&old), policywright_doc::markdown::parse(&new));
+    group.bench_function("tree diff of a ~370-page handbook", |b| {
+        b.iter(|| diff::diff_trees(black_box(&old_tree), black_box(&new_tree)))
     });
 
     let policy = presets::preset("operations", Locale::ZhCn, "2027-01-01").expect("preset");
     let mut edited = policy.clone();
-    edited.appraisal.indicators[1].children[0].weight = policywright::model::Weight::from_hundredths(2000);
-    edited.appraisal.indicators[1].children[1].weight = policywright::model::Weight::from_hundredths(500);
+    edited.appraisal.indicators[1].children[0].weight = Weight::from_hundredths(2000);
+    edited.appraisal.indicators[1].children[1].weight = Weight::from_hundredths(500);
     let side =
-        |label: &str, p| Side { label: label.into(), author: "Legal".into(), date: "2027-01-01".into(), policy: p };
-    let comparison = diff::compare(side("1.0", policy.clone()), side("1.1", edited.clone()), &Templates::builtin())
-        .expect("compare");
+        |label: &str, p: &policywright_model::Policy| Side::new(label, "Legal", "2027-01-01", p, "").expect("side");
+    let comparison = diff::compare(side("1.0", &policy), side("1.1", &edited), &Templates::builtin()).expect("compare");
     group.bench_function("compare two versions of the preset", |b| {
-        b.iter(|| diff::compare(side("1.0", policy.clone()), side("1.1", edited.clone()), &Templates::builtin()))
+        b.iter(|| diff::compare(side("1.0", &policy), side("1.1", &edited), &Templates::builtin()))
     });
     group.bench_function("redline docx of the preset", |b| b.iter(|| diff::to_docx(black_box(&comparison))));
-    // The handbook's text diff, written as a redline.
+    // The handbook's tree diff, written as a redline.
     let mut handbook = comparison.clone();
-    handbook.blocks = diff::text_diff(&old, &new);
+    handbook.document = diff::diff_trees(&old_tree, &new_tree);
     group.bench_function("redline docx of a ~370-page handbook", |b| b.iter(|| diff::to_docx(black_box(&handbook))));
     group.finish();
 }

@@ -1,26 +1,117 @@
-//! Policywright's core: drafting, checking and exporting operations-staff
-//! policies.
+//! The `policywright` command: every action of the app, from a terminal.
 //!
-//! The pipeline reads left to right, one module per step:
+//! A thin shell over `policywright-api`: it parses arguments, asks the api,
+//! and writes what comes back to files or to standard output. Errors are
+//! printed in the language of the policy they concern, or of the
+//! environment; exit codes are 0 ok, 1 invalid input, 2 usage or I/O error.
+//! A reader that stops reading (`policywright presets | head -1`) ends the
+//! output, which is a success, never a crash.
 //!
-//! ```text
-//! model → template → markdown → docx → export;  store;  diff
-//! ```
-//!
-//! Nothing but the store touches the disk, and nothing reads the clock:
-//! callers pass file contents, dates and template overrides in, and get bytes
-//! back.
+//! [`run`] takes the arguments, the world and the two output streams, so
+//! other programs (the app's tests) can run a command in-process.
 
-pub mod diff;
-pub mod docx;
-pub mod error;
-pub mod export;
-pub mod files;
-pub mod handbook;
-pub mod markdown;
-pub mod model;
-pub mod presets;
-pub mod store;
-pub mod template;
+mod args;
+mod commands;
 
-pub use error::{Error, ErrorCode, Result};
+use std::ffi::OsString;
+use std::io::Write;
+
+use clap::Parser;
+use policywright_api::i18n::{Error, Locale, Message, keys, msg};
+use policywright_api::{Result, World};
+
+/// Standard output and error, with a broken pipe remembered rather than
+/// raised: once the reader has gone, nothing more is written.
+pub struct Out<'a> {
+    out: &'a mut dyn Write,
+    err: &'a mut dyn Write,
+    closed: bool,
+    /// The environment's language, for words that concern no policy.
+    pub locale: Locale,
+}
+
+impl<'a> Out<'a> {
+    pub fn new(out: &'a mut dyn Write, err: &'a mut dyn Write, locale: Locale) -> Out<'a> {
+        Out { out, err, closed: false, locale }
+    }
+
+    /// A line on standard output.
+    pub fn line(&mut self, text: &str) -> Result<()> {
+        self.bytes(format!("{text}\n").as_bytes())
+    }
+
+    /// Bytes on standard output, as they are.
+    pub fn bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        match self.out.write_all(bytes).and_then(|()| self.out.flush()) {
+            Ok(()) => Ok(()),
+            Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => {
+                self.closed = true;
+                Ok(())
+            }
+            Err(e) => Err(Error::new(
+                policywright_api::i18n::ErrorKind::Io,
+                msg!(keys::errors::WRITE, path = "-", reason = Message::verbatim(e.to_string())),
+            )),
+        }
+    }
+
+    /// A line on standard error. A closed standard error has nobody to tell.
+    pub fn note(&mut self, text: &str) {
+        let _ = writeln!(self.err, "{text}");
+    }
+
+    /// A message in `locale`, or the environment's.
+    pub fn say(&self, message: Message, locale: Option<Locale>) -> String {
+        message.render(locale.unwrap_or(self.locale))
+    }
+}
+
+/// A finding as `validate` prints it: `error: path: message`, then its hint.
+pub fn diagnostic(d: &policywright_api::model::validate::Finding, locale: Locale) -> String {
+    use policywright_api::model::validate::Severity;
+    let severity = Message::new(match d.severity {
+        Severity::Error => keys::cli::ERROR,
+        Severity::Warning => keys::cli::WARNING,
+    });
+    let mut text =
+        msg!(keys::cli::DIAGNOSTIC, severity = severity, path = d.path.as_str(), message = d.message.clone())
+            .render(locale);
+    let hint = d.hint.render(locale);
+    if !hint.is_empty() {
+        text.push_str("\n  ");
+        text.push_str(&msg!(keys::errors::HINT, hint = hint).render(locale));
+    }
+    text
+}
+
+/// Runs one command line (`args[0]` is the program name) and returns the
+/// exit code.
+pub fn run(args: impl IntoIterator<Item = OsString>, world: &dyn World, out: &mut Out<'_>) -> u8 {
+    let cli = match args::Cli::try_parse_from(args) {
+        Ok(cli) => cli,
+        Err(err) => {
+            // clap prints help and version to stdout with status 0, and usage errors with 2.
+            let text = err.render().to_string();
+            if err.use_stderr() {
+                out.note(text.trim_end());
+                return 2;
+            }
+            return match out.bytes(text.as_bytes()) {
+                Ok(()) => 0,
+                Err(_) => 2,
+            };
+        }
+    };
+    match commands::run(cli, world, out) {
+        Ok(code) => code,
+        Err(err) => {
+            let locale = err.locale.unwrap_or(out.locale);
+            let line = msg!(keys::cli::ERROR_LINE, message = err.render(locale)).render(locale);
+            out.note(&line);
+            err.kind.exit_code()
+        }
+    }
+}

@@ -1,10 +1,8 @@
 //! A ~300-page policy handbook in Markdown, built from the presets: Chinese
 //! and English parts, tables, nested lists and footnotes.
 
-use policywright::export;
-use policywright::model::{Locale, NumberingScheme};
-use policywright::presets;
-use policywright::template::Templates;
+use policywright_model::{Locale, NumberingScheme, Sanitized, presets};
+use policywright_render::Templates;
 
 pub fn handbook_markdown() -> String {
     let templates = Templates::builtin();
@@ -14,7 +12,8 @@ pub fn handbook_markdown() -> String {
             let mut policy = presets::preset("operations", locale, "2027-01-01").expect("preset");
             policy.document.numbering = scheme;
             policy.document.title = format!("{} ({})", policy.document.title, i + 1);
-            let md = export::markdown(&policy, &templates).expect("renders");
+            let md = policywright_render::markdown_text(&Sanitized::new(&policy).expect("clean"), &templates)
+                .expect("renders");
             parts.push(format!(
                 "{md}\nPart {n} closes with a note on its sources.[^p{n}{l}]\n\n[^p{n}{l}]: Built from the {l} preset, part {n}.\n",
                 n = i + 1,

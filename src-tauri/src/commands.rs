@@ -1,102 +1,39 @@
-//! The app's commands. Each is one call into the core; the shell adds only
-//! the clock and, in `main.rs`, the file dialogs that choose where to read
-//! and write. They take plain values, so tests call them without a window.
+//! What the window can ask for. Each method is one call into the api; the
+//! shell adds only the world (clock, files) and the answer of a file dialog.
+//! They take plain values, so tests call them without a window.
+//!
+//! Errors reach the UI as `{code, message, path, hint, details}`, in the
+//! UI's language.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
-use policywright::diff;
-use policywright::export::{self, Format};
-use policywright::model::validate::{Report, validate};
-use policywright::model::{self, Locale, Policy};
-use policywright::presets::{self, PresetInfo};
-use policywright::store::{Bump, PolicyId, PolicySummary, SaveOutcome, Store, VersionInfo};
-use policywright::template::Templates;
-use policywright::{Result, files};
+use policywright_api::diff::to_html_fragment;
+use policywright_api::i18n::{Error, ErrorView, Locale, Message, keys};
+use policywright_api::library::{self, Saved};
+use policywright_api::model::validate::ReportView;
+use policywright_api::store::{Bump, Library, PolicyId, PolicySummary, VersionInfo};
+use policywright_api::{Format, Policy, PresetInfo, Result, Templates, World};
+use policywright_host::System;
 use serde_json::Value;
 
-/// What the editor sends is checked like a file: a malformed policy is a
-/// `{code, message, details}` error naming the JSON path, never a crash.
-fn policy(value: &Value) -> Result<Policy> {
-    model::from_json(&value.to_string(), "the policy being edited")
+/// Where the user chose to read or write a file; `None` when they cancelled.
+pub trait Dialogs: Send + Sync {
+    fn open(&self, filter: &str, extensions: &[&str]) -> Option<PathBuf>;
+    fn save(&self, filter: &str, extensions: &[&str], name: &str) -> Option<PathBuf>;
 }
 
-fn templates() -> &'static Templates {
-    static TEMPLATES: std::sync::OnceLock<Templates> = std::sync::OnceLock::new();
-    TEMPLATES.get_or_init(Templates::builtin)
-}
-
-pub fn list_presets() -> Result<Vec<PresetInfo>> {
-    presets::list()
-}
-
-pub fn new_policy(preset: &str, locale: Locale) -> Result<Policy> {
-    presets::preset(preset, locale, &files::today())
-}
-
-/// The JSON Schema the editor builds its forms from.
-pub fn schema() -> String {
-    model::schema_json()
-}
-
-pub fn check(value: &Value) -> Result<Report> {
-    policy(value).map(|p| validate(&p))
-}
-
-pub fn preview(value: &Value) -> Result<String> {
-    export::preview_html(&policy(value)?, templates())
-}
-
-pub fn open_policy(path: &Path) -> Result<Policy> {
-    model::from_json(&files::read_text(path)?, &path.display().to_string())
-}
-
-pub fn save_policy(value: &Value, path: &Path) -> Result<()> {
-    files::write_atomic(path, model::to_json(&policy(value)?).as_bytes())
-}
-
-pub fn export_policy(value: &Value, format: Format, path: &Path) -> Result<()> {
-    files::write_atomic(path, &export::render_valid(&policy(value)?, format, templates())?)
-}
-
-/// The library the CLI uses too: `$POLICYWRIGHT_DB`, else the default place.
-pub fn open_library() -> Result<Store> {
-    Store::open(&files::library_path(std::env::var_os("POLICYWRIGHT_DB").as_deref().map(Path::new))?)
-}
-
-pub fn library_list(store: &Store) -> Result<Vec<PolicySummary>> {
-    store.list(false)
-}
-
-pub fn library_add(store: &mut Store, value: &Value) -> Result<PolicyId> {
-    store.import(&policy(value)?, &files::now())
-}
-
-pub fn library_draft(store: &Store, id: PolicyId) -> Result<Policy> {
-    store.draft(id)
-}
-
-pub fn library_save_version(
-    store: &mut Store,
-    id: PolicyId,
-    value: &Value,
-    bump: Bump,
-    author: &str,
-    note: &str,
-) -> Result<SaveOutcome> {
-    store.save_as_version(id, &policy(value)?, bump, author, note, &files::now())
-}
-
-pub fn library_history(store: &Store, id: PolicyId) -> Result<Vec<VersionInfo>> {
-    store.history(id)
-}
-
-/// Two versions side by side and inline, as sanitised HTML.
-pub fn library_compare(store: &Store, id: PolicyId, from: &str, to: &str) -> Result<String> {
-    Ok(diff::to_html_fragment(&diff::compare_versions(store, id, from, to, templates())?))
-}
-
-pub fn library_export_redline(store: &Store, id: PolicyId, from: &str, to: &str, path: &Path) -> Result<()> {
-    files::write_atomic(path, &diff::to_docx(&diff::compare_versions(store, id, from, to, templates())?)?)
+/// The app's state: the world, the library (opened on first use), the UI's
+/// language and the file dialogs.
+pub struct App {
+    world: Box<dyn World + Send + Sync>,
+    /// A library named by the user; `None` for the default place.
+    library_path: Option<PathBuf>,
+    library: Mutex<Option<Library>>,
+    lang: Mutex<Locale>,
+    unsaved: Mutex<bool>,
+    dialogs: Box<dyn Dialogs>,
+    templates: Templates,
 }
 
 /// What to ask before the window closes on unsaved changes.
@@ -107,126 +44,453 @@ pub struct LeaveQuestion {
     pub keep: String,
 }
 
-/// The question in the UI's language, or `None` when nothing would be lost.
-pub fn leave_question(unsaved: bool, lang: &str) -> Option<LeaveQuestion> {
-    let (message, discard, keep) = match lang {
-        "zh-CN" => ("当前制度有未保存的修改。关闭窗口将丢失这些修改。", "放弃并关闭", "继续编辑"),
-        _ => ("This policy has unsaved changes. Closing the window loses them.", "Discard and close", "Keep editing"),
-    };
-    unsaved.then(|| LeaveQuestion { message: message.into(), discard: discard.into(), keep: keep.into() })
+type Answer<T> = std::result::Result<T, ErrorView>;
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl App {
+    pub fn new(dialogs: Box<dyn Dialogs>, library_path: Option<PathBuf>) -> App {
+        App::with_world(Box::new(System), dialogs, library_path)
+    }
+
+    pub fn with_world(
+        world: Box<dyn World + Send + Sync>,
+        dialogs: Box<dyn Dialogs>,
+        library_path: Option<PathBuf>,
+    ) -> App {
+        App {
+            world,
+            library_path,
+            library: Mutex::new(None),
+            lang: Mutex::new(System.locale()),
+            unsaved: Mutex::new(false),
+            dialogs,
+            templates: Templates::builtin(),
+        }
+    }
+
+    fn lang(&self) -> Locale {
+        *lock(&self.lang)
+    }
+
+    /// An api result as the UI receives it.
+    fn answer<T>(&self, result: Result<T>) -> Answer<T> {
+        result.map_err(|e| e.view(self.lang()))
+    }
+
+    fn with_library<T>(&self, f: impl FnOnce(&mut Library) -> Result<T>) -> Answer<T> {
+        let mut slot = lock(&self.library);
+        if slot.is_none() {
+            *slot = Some(self.answer(library::open_library(self.world.as_ref(), self.library_path.as_deref()))?);
+        }
+        let result = match slot.as_mut() {
+            Some(lib) => f(lib),
+            None => Err(Error::internal(Message::new(keys::errors::NOT_OPEN).to_string())),
+        };
+        self.answer(result)
+    }
+
+    fn policy(&self, value: &Value) -> Result<Policy> {
+        policywright_api::parse_policy(value, &Message::new(keys::ui::EDITED_POLICY).render(self.lang()))
+    }
+
+    fn chosen(&self, path: Option<PathBuf>, write: impl FnOnce(&Path) -> Result<()>) -> Answer<Option<String>> {
+        let Some(path) = path else { return Ok(None) };
+        self.answer(write(&path).map(|()| Some(path.display().to_string())))
+    }
+
+    pub fn set_language(&self, lang: Locale) {
+        *lock(&self.lang) = lang;
+    }
+
+    pub fn set_unsaved(&self, unsaved: bool) {
+        *lock(&self.unsaved) = unsaved;
+    }
+
+    /// The question in the UI's language, or `None` when nothing would be lost.
+    pub fn leave_question(&self) -> Option<LeaveQuestion> {
+        let lang = self.lang();
+        let say = |key| Message::new(key).render(lang);
+        lock(&self.unsaved).then(|| LeaveQuestion {
+            message: say(keys::ui::LEAVE_QUESTION),
+            discard: say(keys::ui::LEAVE_DISCARD),
+            keep: say(keys::ui::LEAVE_KEEP),
+        })
+    }
+
+    pub fn list_presets(&self) -> Answer<Vec<PresetInfo>> {
+        self.answer(policywright_api::list_presets())
+    }
+
+    pub fn new_policy(&self, preset: &str, locale: Locale) -> Answer<Policy> {
+        self.answer(policywright_api::new_policy(self.world.as_ref(), preset, locale, &[]))
+    }
+
+    /// The JSON Schema the editor builds its forms from.
+    pub fn schema(&self) -> String {
+        policywright_api::schema()
+    }
+
+    /// Every problem, in the UI's language.
+    pub fn check(&self, value: &Value) -> Answer<ReportView> {
+        self.answer(self.policy(value).map(|p| policywright_api::check(&p).render(self.lang())))
+    }
+
+    /// The preview of what the editor holds; a library policy shows the
+    /// library's revision history.
+    pub fn preview(&self, value: &Value, id: Option<PolicyId>) -> Answer<String> {
+        let policy = self.answer(self.policy(value))?;
+        let policy = match id {
+            Some(id) => self.with_library(|lib| library::draft_with_history(lib, id, &policy))?,
+            None => policy,
+        };
+        self.answer(policywright_api::preview(&policy, &self.templates))
+    }
+
+    pub fn open_policy(&self) -> Answer<Option<Policy>> {
+        let path = self.dialogs.open(&self.filter(keys::ui::FILTER_POLICY), &["json"]);
+        path.map(|p| self.answer(policywright_api::open_policy(self.world.as_ref(), &p))).transpose()
+    }
+
+    pub fn save_policy(&self, value: &Value, name: &str) -> Answer<Option<String>> {
+        let policy = self.answer(self.policy(value))?;
+        let path = self.dialogs.save(&self.filter(keys::ui::FILTER_POLICY), &["json"], name);
+        self.chosen(path, |p| policywright_api::save_policy(self.world.as_ref(), &policy, p))
+    }
+
+    /// A policy that is not in the library, as the editor holds it.
+    pub fn export_policy(&self, value: &Value, format: Format, name: &str) -> Answer<Option<String>> {
+        let policy = self.answer(self.policy(value))?;
+        // Refused before the dialog opens: nobody should choose a place for
+        // a file that will not be written.
+        let bytes = self.answer(policywright_api::export(&policy, format, &self.templates))?;
+        let path = self.dialogs.save(&self.format_filter(format), &[format.extension()], name);
+        self.chosen(path, |p| self.world.write(p, &bytes))
+    }
+
+    /// A saved version of a library policy (the newest with `None`): the same
+    /// file `policywright export` writes.
+    pub fn library_export(&self, id: PolicyId, version: Option<&str>, format: Format) -> Answer<Option<String>> {
+        let exported = self.with_library(|lib| library::export_version(lib, id, version, format, &self.templates))?;
+        let path = self.dialogs.save(&self.format_filter(format), &[format.extension()], &exported.file_name);
+        self.chosen(path, |p| self.world.write(p, &exported.bytes))
+    }
+
+    pub fn library_list(&self) -> Answer<Vec<PolicySummary>> {
+        self.with_library(|lib| lib.list(false))
+    }
+
+    pub fn library_add(&self, value: &Value) -> Answer<PolicyId> {
+        let policy = self.answer(self.policy(value))?;
+        self.with_library(|lib| library::import_policy(self.world.as_ref(), lib, &policy))
+    }
+
+    pub fn library_draft(&self, id: PolicyId) -> Answer<Policy> {
+        self.with_library(|lib| lib.draft(id))
+    }
+
+    pub fn library_save_version(
+        &self,
+        id: PolicyId,
+        value: &Value,
+        bump: Bump,
+        author: &str,
+        note: &str,
+    ) -> Answer<Saved> {
+        let policy = self.answer(self.policy(value))?;
+        let lang = self.lang();
+        self.with_library(|lib| {
+            library::save_for_editor(self.world.as_ref(), lib, id, &policy, bump, author, note, lang)
+        })
+    }
+
+    pub fn library_history(&self, id: PolicyId) -> Answer<Vec<VersionInfo>> {
+        self.with_library(|lib| lib.history(id))
+    }
+
+    /// Two versions side by side and inline, as sanitised HTML.
+    pub fn library_compare(&self, id: PolicyId, from: &str, to: &str) -> Answer<String> {
+        self.with_library(|lib| library::compare(lib, id, from, to, &self.templates).map(|c| to_html_fragment(&c)))
+    }
+
+    pub fn library_export_redline(&self, id: PolicyId, from: &str, to: &str) -> Answer<Option<String>> {
+        let (name, bytes) = self.with_library(|lib| {
+            let c = library::compare(lib, id, from, to, &self.templates)?;
+            let name =
+                policywright_api::file_name(&c.title, &format!("v{}-v{}_redline", c.from.label, c.to.label), "docx");
+            Ok((name, policywright_api::diff::to_docx(&c)?))
+        })?;
+        let path = self.dialogs.save(&self.format_filter(Format::Docx), &["docx"], &name);
+        self.chosen(path, |p| self.world.write(p, &bytes))
+    }
+
+    fn filter(&self, key: policywright_api::i18n::Key) -> String {
+        Message::new(key).render(self.lang())
+    }
+
+    fn format_filter(&self, format: Format) -> String {
+        self.filter(match format {
+            Format::Docx => keys::ui::FILTER_DOCX,
+            Format::Md => keys::ui::FILTER_MD,
+            Format::Html => keys::ui::FILTER_HTML,
+        })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     //! The commands as the window calls them, without a window.
 
-    use super::*;
-    use policywright::ErrorCode;
+    use std::io::Read as _;
+    use std::sync::Arc;
 
-    fn preset(locale: Locale) -> Value {
-        serde_json::to_value(new_policy("operations", locale).expect("preset")).expect("json")
+    use super::*;
+    use policywright_api::i18n::ErrorKind;
+
+    /// A dialog that answers with one path, and remembers the name it offered.
+    #[derive(Clone, Default)]
+    struct Chooser(Arc<Mutex<(Option<PathBuf>, Vec<String>)>>);
+
+    impl Chooser {
+        fn answer(&self, path: Option<PathBuf>) {
+            lock(&self.0).0 = path;
+        }
+        fn offered(&self) -> Vec<String> {
+            lock(&self.0).1.clone()
+        }
+    }
+
+    impl Dialogs for Chooser {
+        fn open(&self, _: &str, _: &[&str]) -> Option<PathBuf> {
+            lock(&self.0).0.clone()
+        }
+        fn save(&self, _: &str, _: &[&str], name: &str) -> Option<PathBuf> {
+            let mut state = lock(&self.0);
+            state.1.push(name.to_string());
+            state.0.clone()
+        }
+    }
+
+    fn app(dir: &Path) -> (App, Chooser) {
+        let chooser = Chooser::default();
+        let app = App::new(Box::new(chooser.clone()), Some(dir.join("lib.sqlite")));
+        app.set_language(Locale::En);
+        (app, chooser)
+    }
+
+    fn preset(app: &App, locale: Locale) -> Value {
+        serde_json::to_value(app.new_policy("operations", locale).expect("preset")).expect("json")
+    }
+
+    /// Runs the CLI in-process against the same library, as a user would in a terminal.
+    fn cli(dir: &Path, args: &[&str]) -> (u8, String, String) {
+        let (mut out, mut err) = (Vec::new(), Vec::new());
+        let mut streams = policywright::Out::new(&mut out, &mut err, Locale::En);
+        let mut argv: Vec<std::ffi::OsString> =
+            vec!["policywright".into(), "--db".into(), dir.join("lib.sqlite").into()];
+        argv.extend(args.iter().map(Into::into));
+        let code = policywright::run(argv, &System, &mut streams);
+        (code, String::from_utf8_lossy(&out).into_owned(), String::from_utf8_lossy(&err).into_owned())
+    }
+
+    fn part(docx: &[u8], name: &str) -> String {
+        let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("a zip package");
+        let mut text = String::new();
+        zip.by_name(name).expect("part").read_to_string(&mut text).expect("utf-8");
+        text
     }
 
     #[test]
     fn a_preset_checks_clean_and_previews_its_title() {
-        let policy = preset(Locale::ZhCn);
-        let report = check(&policy).expect("checks");
-        assert!(report.errors().next().is_none(), "{:?}", report.diagnostics);
-        let html = preview(&policy).expect("previews");
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, _) = app(dir.path());
+        let policy = preset(&app, Locale::ZhCn);
+        let report = app.check(&policy).expect("checks");
+        assert!(report.diagnostics.iter().all(|d| d.severity != policywright_api::model::validate::Severity::Error));
+        let html = app.preview(&policy, None).expect("previews");
         assert!(html.contains("运营人员岗位工作制度"), "{html}");
         assert!(!html.contains("<script"), "the preview is sanitised");
     }
 
     #[test]
-    fn what_the_editor_sends_is_checked_like_a_file() {
-        let mut policy = preset(Locale::En);
+    fn what_the_editor_sends_is_checked_like_a_file_and_answered_in_the_uis_language() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, _) = app(dir.path());
+        let mut policy = preset(&app, Locale::En);
         policy["appraisal"]["indicators"][0]["weight"] = "sixty".into();
-        let err = check(&policy).expect_err("malformed");
-        assert_eq!(err.code, ErrorCode::InvalidJson);
-        assert!(err.details[0].starts_with("appraisal.indicators[0].weight: "), "{err}");
-        // It reaches the UI as {code, message, details}.
+        let err = app.check(&policy).expect_err("malformed");
+        assert_eq!(err.code, ErrorKind::InvalidJson);
+        assert_eq!(err.path.as_deref(), Some("appraisal.indicators[0].weight"));
+        assert_eq!(err.message, "the policy being edited does not have the shape of a policy");
+        app.set_language(Locale::ZhCn);
+        let err = app.check(&policy).expect_err("malformed");
+        assert_eq!(err.message, "正在编辑的制度 的结构不符合制度文件格式");
+        // It reaches the UI as {code, message, path, hint, details}.
         let json = serde_json::to_value(&err).expect("serialises");
         assert_eq!(json["code"], "invalid_json");
-        assert_eq!(json["message"], "the policy being edited does not have the shape of a policy");
+        assert!(json["hint"].is_string() && json["details"].is_array(), "{json}");
+    }
+
+    #[test]
+    fn check_speaks_the_uis_language_whatever_the_policys() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, _) = app(dir.path());
+        let mut policy = preset(&app, Locale::En);
+        policy["appraisal"]["indicators"][0]["weight"] = 50.into();
+        app.set_language(Locale::ZhCn);
+        let report = app.check(&policy).expect("checks");
+        assert!(report.diagnostics.iter().any(|d| d.message == "一级指标的权重合计为 90，不是 100"), "{report:?}");
     }
 
     #[test]
     fn saving_and_opening_round_trip_and_export_writes_a_docx() {
         let dir = tempfile::tempdir().expect("tmp");
-        let policy = preset(Locale::En);
+        let (app, chooser) = app(dir.path());
+        let policy = preset(&app, Locale::En);
         let file = dir.path().join("ops.policy.json");
-        save_policy(&policy, &file).expect("saves");
-        let opened = open_policy(&file).expect("opens");
+        chooser.answer(Some(file.clone()));
+        assert_eq!(app.save_policy(&policy, "ops.policy.json").expect("saves"), Some(file.display().to_string()));
+        let opened = app.open_policy().expect("opens").expect("chosen");
         assert_eq!(serde_json::to_value(&opened).expect("json"), policy);
         let docx = dir.path().join("ops.docx");
-        export_policy(&policy, Format::Docx, &docx).expect("exports");
-        let bytes = std::fs::read(&docx).expect("written");
-        assert!(bytes.starts_with(b"PK"), "a zip package");
+        chooser.answer(Some(docx.clone()));
+        app.export_policy(&policy, Format::Docx, "ops.docx").expect("exports");
+        assert!(std::fs::read(&docx).expect("written").starts_with(b"PK"), "a zip package");
+        // Cancelling writes nothing and is no error.
+        chooser.answer(None);
+        assert_eq!(app.export_policy(&policy, Format::Md, "ops.md").expect("cancelled"), None);
     }
 
     #[test]
     fn closing_asks_only_when_work_would_be_lost() {
-        assert_eq!(leave_question(false, "zh-CN"), None);
-        assert_eq!(leave_question(true, "zh-CN").map(|q| q.keep), Some("继续编辑".to_string()));
-        assert_eq!(leave_question(true, "en").map(|q| q.discard), Some("Discard and close".to_string()));
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, _) = app(dir.path());
+        assert_eq!(app.leave_question(), None);
+        app.set_unsaved(true);
+        app.set_language(Locale::ZhCn);
+        assert_eq!(app.leave_question().map(|q| q.keep), Some("继续编辑".to_string()));
+        app.set_language(Locale::En);
+        assert_eq!(app.leave_question().map(|q| q.discard), Some("Discard and close".to_string()));
+    }
+
+    /// Regression: the app exported a library policy saved as 2.0 as
+    /// `…_v1.0.docx`, with PolicyVersion 1.0 and a history of 1.0 only, and
+    /// its preview still said 1.0; the CLI's export was right.
+    #[test]
+    fn the_app_and_the_cli_export_the_same_version_with_the_same_history() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, chooser) = app(dir.path());
+        let mut policy = preset(&app, Locale::En);
+        let id = app.library_add(&policy).expect("adds");
+        let first = app.library_save_version(id, &policy, Bump::Minor, "HR", "First issue").expect("saves");
+        assert_eq!(first.version.label.to_string(), "1.0");
+        policy["document"]["title"] = "Operations Staff Policy, revised".into();
+        let second = app.library_save_version(id, &policy, Bump::Major, "Legal", "Retitled").expect("saves");
+        assert_eq!(second.version.label.to_string(), "2.0");
+        // The draft the editor now holds, and its preview, name 2.0.
+        let draft = serde_json::to_value(&second.draft).expect("json");
+        assert_eq!(
+            second.draft.document.revisions.iter().map(|r| r.version.as_str()).collect::<Vec<_>>(),
+            ["1.0", "2.0"]
+        );
+        let preview = app.preview(&draft, Some(id)).expect("previews");
+        assert!(preview.contains("<td>2.0</td>"), "{preview}");
+
+        let from_app = dir.path().join("app.docx");
+        chooser.answer(Some(from_app.clone()));
+        app.library_export(id, None, Format::Docx).expect("exports");
+        assert_eq!(chooser.offered().last().map(String::as_str), Some("Operations Staff Policy, revised_v2.0.docx"));
+        let from_cli = dir.path().join("cli.docx");
+        let cli_path = from_cli.to_str().expect("utf-8 path");
+        let (code, _, err) = cli(dir.path(), &["export", &id.to_string(), "--format", "docx", "-o", cli_path]);
+        assert_eq!(code, 0, "{err}");
+        let app_bytes = std::fs::read(&from_app).expect("app file");
+        let cli_bytes = std::fs::read(&from_cli).expect("cli file");
+        assert!(app_bytes == cli_bytes, "the app and the CLI wrote different files");
+        let custom = part(&app_bytes, "docProps/custom.xml");
+        assert!(custom.contains("name=\"PolicyVersion\"><vt:lpwstr>2.0</vt:lpwstr>"), "{custom}");
+        let document = part(&app_bytes, "word/document.xml");
+        for note in ["First issue", "Retitled"] {
+            assert!(document.contains(note), "the revision history lacks {note}");
+        }
+        // The history the app lists is the one the CLI prints.
+        let history = app.library_history(id).expect("history");
+        let (code, printed, _) = cli(dir.path(), &["history", &id.to_string()]);
+        assert_eq!(code, 0);
+        let labels: Vec<String> =
+            printed.lines().map(|l| l.split_whitespace().next().unwrap_or("").to_string()).collect();
+        assert_eq!(history.iter().map(|v| v.label.to_string()).collect::<Vec<_>>(), labels);
+        // The DOCX carries the library's hash of that version.
+        let hash = &history.last().expect("2.0").content_hash;
+        assert!(custom.contains(&format!("name=\"ContentHash\"><vt:lpwstr>{hash}</vt:lpwstr>")), "{custom}");
     }
 
     #[test]
     fn the_library_saves_versions_and_compares_them() {
         let dir = tempfile::tempdir().expect("tmp");
-        let mut store = Store::open(&dir.path().join("lib.sqlite")).expect("opens");
-        let mut policy = preset(Locale::En);
-        let id = library_add(&mut store, &policy).expect("adds");
-        let first = library_save_version(&mut store, id, &policy, Bump::Minor, "HR", "First issue").expect("saves");
-        assert_eq!(first.version.label.to_string(), "1.0");
+        let (app, chooser) = app(dir.path());
+        let mut policy = preset(&app, Locale::En);
+        let id = app.library_add(&policy).expect("adds");
+        app.library_save_version(id, &policy, Bump::Minor, "HR", "First issue").expect("saves");
         policy["document"]["title"] = "Operations Staff Policy, revised".into();
-        let second = library_save_version(&mut store, id, &policy, Bump::Minor, "Legal", "Retitled").expect("saves");
-        assert_eq!(second.version.label.to_string(), "1.1");
-        let history = library_history(&store, id).expect("history");
+        app.library_save_version(id, &policy, Bump::Minor, "Legal", "Retitled").expect("saves");
+        let history = app.library_history(id).expect("history");
         assert_eq!(history.iter().map(|v| v.note.as_str()).collect::<Vec<_>>(), ["First issue", "Retitled"]);
-        assert_eq!(library_list(&store).expect("list")[0].title, "Operations Staff Policy, revised");
-        let html = library_compare(&store, id, "1.0", "1.1").expect("compares");
+        assert_eq!(app.library_list().expect("list")[0].title, "Operations Staff Policy, revised");
+        let html = app.library_compare(id, "1.0", "1.1").expect("compares");
         assert!(html.contains("<ins>") && html.contains("revised"), "{html}");
         let out = dir.path().join("redline.docx");
-        library_export_redline(&store, id, "1.0", "1.1", &out).expect("redline");
+        chooser.answer(Some(out.clone()));
+        app.library_export_redline(id, "1.0", "1.1").expect("redline");
         assert!(std::fs::read(&out).expect("written").starts_with(b"PK"));
         // A policy with errors still becomes the draft, but not a version.
         policy["appraisal"]["indicators"][0]["weight"] = 10.into();
-        let err = library_save_version(&mut store, id, &policy, Bump::Minor, "HR", "Broken").expect_err("refused");
-        assert_eq!(err.code, policywright::ErrorCode::InvalidPolicy);
-        assert_eq!(library_draft(&store, id).expect("draft").appraisal.indicators[0].weight.to_string(), "10");
-        assert_eq!(library_history(&store, id).expect("history").len(), 2);
+        let err = app.library_save_version(id, &policy, Bump::Minor, "HR", "Broken").expect_err("refused");
+        assert_eq!(err.code, ErrorKind::InvalidPolicy);
+        assert_eq!(app.library_draft(id).expect("draft").appraisal.indicators[0].weight.to_string(), "10");
+        assert_eq!(app.library_history(id).expect("history").len(), 2);
     }
 
     #[test]
     fn bad_files_and_unknown_policies_are_clear_errors() {
         let dir = tempfile::tempdir().expect("tmp");
+        let (app, chooser) = app(dir.path());
         let corrupt = dir.path().join("corrupt.policy.json");
         std::fs::write(&corrupt, b"\xff\xfe not text").expect("write");
-        let err = open_policy(&corrupt).expect_err("refused");
-        assert_eq!(err.code, ErrorCode::InvalidJson);
-        assert!(err.message.ends_with("corrupt.policy.json is not UTF-8 text"), "{err}");
+        chooser.answer(Some(corrupt));
+        let err = app.open_policy().expect_err("refused");
+        assert_eq!(err.code, ErrorKind::NotUtf8);
+        assert!(err.message.ends_with("corrupt.policy.json is not UTF-8 text"), "{err:?}");
         let newer = dir.path().join("newer.policy.json");
         std::fs::write(&newer, r#"{"schema_version": 99}"#).expect("write");
-        assert_eq!(open_policy(&newer).expect_err("refused").code, ErrorCode::UnsupportedSchema);
+        chooser.answer(Some(newer.clone()));
+        assert_eq!(app.open_policy().expect_err("refused").code, ErrorKind::UnsupportedSchema);
         // A file from a newer Policywright is left as it was.
         assert_eq!(std::fs::read_to_string(&newer).expect("read"), r#"{"schema_version": 99}"#);
-        let mut store = Store::open(&dir.path().join("lib.sqlite")).expect("opens");
-        assert_eq!(library_draft(&store, 42).expect_err("no such policy").code, ErrorCode::NotFound);
-        let policy = preset(Locale::En);
-        let id = library_add(&mut store, &policy).expect("adds");
-        assert_eq!(library_compare(&store, id, "1.0", "1.1").expect_err("no versions").code, ErrorCode::NotFound);
+        assert_eq!(app.library_draft(42).expect_err("no such policy").code, ErrorKind::NotFound);
+        let policy = preset(&app, Locale::En);
+        let id = app.library_add(&policy).expect("adds");
+        assert_eq!(app.library_compare(id, "1.0", "1.1").expect_err("no versions").code, ErrorKind::NotFound);
+        assert_eq!(
+            app.library_compare(id, "1.x", "1.1").expect_err("not a label").code,
+            ErrorKind::InvalidVersionLabel
+        );
     }
 
     #[test]
-    fn a_policy_with_errors_is_not_exported() {
+    fn a_policy_with_errors_is_not_exported_and_no_dialog_opens() {
         let dir = tempfile::tempdir().expect("tmp");
-        let mut policy = preset(Locale::En);
+        let (app, chooser) = app(dir.path());
+        let mut policy = preset(&app, Locale::En);
         policy["appraisal"]["indicators"][0]["weight"] = 50.into();
         let out = dir.path().join("ops.docx");
-        let err = export_policy(&policy, Format::Docx, &out).expect_err("refused");
-        assert_eq!(err.code, ErrorCode::InvalidPolicy);
+        chooser.answer(Some(out.clone()));
+        let err = app.export_policy(&policy, Format::Docx, "ops.docx").expect_err("refused");
+        assert_eq!(err.code, ErrorKind::InvalidPolicy);
         assert_eq!(err.message, "the policy has 2 errors; fix them, then export again");
+        assert!(chooser.offered().is_empty(), "the dialog did not open");
         assert!(!out.exists(), "no file is written");
     }
 }

@@ -1,184 +1,143 @@
 //! Policywright's desktop app: a window around the web UI in `ui/`.
 //!
-//! Every command is one call into the core (`commands.rs`). The shell owns
-//! what only it can do: the native file dialogs, so that a file is read or
-//! written only where the user chose, and errors go to the UI as
-//! `{code, message, details}`.
+//! Every command is one call into [`commands::App`], which is one call into
+//! the api. They run off the main thread (`async`), so the window never
+//! waits on the library or an export. The shell owns what only it can do:
+//! the native file dialogs, so that a file is read or written only where the
+//! user chose, and asking before the window closes on unsaved work.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod dialogs;
 
-use policywright::export::Format;
-use policywright::model::validate::Report;
-use policywright::model::{Locale, Policy};
-use policywright::presets::PresetInfo;
-use policywright::store::{Bump, PolicyId, PolicySummary, SaveOutcome, Store, VersionInfo};
-use policywright::{Error, ErrorCode, Result};
+use commands::App;
+use policywright_api::i18n::{ErrorView, Locale};
+use policywright_api::library::Saved;
+use policywright_api::model::validate::ReportView;
+use policywright_api::store::{Bump, PolicyId, PolicySummary, VersionInfo};
+use policywright_api::{Format, Policy, PresetInfo};
 use serde_json::Value;
-use std::sync::Mutex;
-
-use tauri::{AppHandle, Manager, State, WindowEvent};
+use tauri::{Manager, State, WindowEvent};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
-/// Whether the editor holds changes not yet saved, and the words to ask with
-/// before the window closes on them.
-#[derive(Default)]
-struct Unsaved(Mutex<Option<commands::LeaveQuestion>>);
+type Answer<T> = Result<T, ErrorView>;
 
-/// The library, opened on first use and kept open.
-#[derive(Default)]
-struct Library(Mutex<Option<Store>>);
-
-impl Library {
-    fn with<T>(&self, f: impl FnOnce(&mut Store) -> Result<T>) -> Result<T> {
-        let mut slot = self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        if slot.is_none() {
-            *slot = Some(commands::open_library()?);
-        }
-        match slot.as_mut() {
-            Some(store) => f(store),
-            None => Err(Error::new(ErrorCode::InvalidLibrary, "the library is not open")),
-        }
-    }
+#[tauri::command(async)]
+fn set_language(app: State<'_, App>, lang: Locale) {
+    app.set_language(lang)
 }
 
-#[tauri::command]
-fn library_list(library: State<'_, Library>) -> Result<Vec<PolicySummary>> {
-    library.with(|s| commands::library_list(s))
+/// The UI says when its policy has unsaved changes.
+#[tauri::command(async)]
+fn set_unsaved(app: State<'_, App>, unsaved: bool) {
+    app.set_unsaved(unsaved)
 }
 
-#[tauri::command]
-fn library_add(library: State<'_, Library>, policy: Value) -> Result<PolicyId> {
-    library.with(|s| commands::library_add(s, &policy))
+#[tauri::command(async)]
+fn list_presets(app: State<'_, App>) -> Answer<Vec<PresetInfo>> {
+    app.list_presets()
 }
 
-#[tauri::command]
-fn library_draft(library: State<'_, Library>, id: PolicyId) -> Result<Policy> {
-    library.with(|s| commands::library_draft(s, id))
+#[tauri::command(async)]
+fn new_policy(app: State<'_, App>, preset: String, locale: Locale) -> Answer<Policy> {
+    app.new_policy(&preset, locale)
 }
 
-#[tauri::command]
+#[tauri::command(async)]
+fn schema(app: State<'_, App>) -> String {
+    app.schema()
+}
+
+#[tauri::command(async)]
+fn check(app: State<'_, App>, policy: Value) -> Answer<ReportView> {
+    app.check(&policy)
+}
+
+#[tauri::command(async)]
+fn preview(app: State<'_, App>, policy: Value, id: Option<PolicyId>) -> Answer<String> {
+    app.preview(&policy, id)
+}
+
+#[tauri::command(async)]
+fn open_policy(app: State<'_, App>) -> Answer<Option<Policy>> {
+    app.open_policy()
+}
+
+#[tauri::command(async)]
+fn save_policy(app: State<'_, App>, policy: Value, name: String) -> Answer<Option<String>> {
+    app.save_policy(&policy, &name)
+}
+
+#[tauri::command(async)]
+fn export_policy(app: State<'_, App>, policy: Value, format: Format, name: String) -> Answer<Option<String>> {
+    app.export_policy(&policy, format, &name)
+}
+
+#[tauri::command(async)]
+fn library_export(
+    app: State<'_, App>,
+    id: PolicyId,
+    version: Option<String>,
+    format: Format,
+) -> Answer<Option<String>> {
+    app.library_export(id, version.as_deref(), format)
+}
+
+#[tauri::command(async)]
+fn library_list(app: State<'_, App>) -> Answer<Vec<PolicySummary>> {
+    app.library_list()
+}
+
+#[tauri::command(async)]
+fn library_add(app: State<'_, App>, policy: Value) -> Answer<PolicyId> {
+    app.library_add(&policy)
+}
+
+#[tauri::command(async)]
+fn library_draft(app: State<'_, App>, id: PolicyId) -> Answer<Policy> {
+    app.library_draft(id)
+}
+
+#[tauri::command(async)]
 fn library_save_version(
-    library: State<'_, Library>,
+    app: State<'_, App>,
     id: PolicyId,
     policy: Value,
     bump: Bump,
     author: String,
     note: String,
-) -> Result<SaveOutcome> {
-    library.with(|s| commands::library_save_version(s, id, &policy, bump, &author, &note))
+) -> Answer<Saved> {
+    app.library_save_version(id, &policy, bump, &author, &note)
 }
 
-#[tauri::command]
-fn library_history(library: State<'_, Library>, id: PolicyId) -> Result<Vec<VersionInfo>> {
-    library.with(|s| commands::library_history(s, id))
+#[tauri::command(async)]
+fn library_history(app: State<'_, App>, id: PolicyId) -> Answer<Vec<VersionInfo>> {
+    app.library_history(id)
 }
 
-#[tauri::command]
-fn library_compare(library: State<'_, Library>, id: PolicyId, from: String, to: String) -> Result<String> {
-    library.with(|s| commands::library_compare(s, id, &from, &to))
+#[tauri::command(async)]
+fn library_compare(app: State<'_, App>, id: PolicyId, from: String, to: String) -> Answer<String> {
+    app.library_compare(id, &from, &to)
 }
 
-/// Asks where to write the redline; `None` when the user cancels.
-#[tauri::command]
-async fn library_export_redline(
-    app: AppHandle,
-    id: PolicyId,
-    from: String,
-    to: String,
-    name: String,
-) -> Result<Option<String>> {
-    let chosen = app.dialog().file().add_filter("docx", &["docx"]).set_file_name(&name).blocking_save_file();
-    let library = app.state::<Library>();
-    chosen
-        .map(|file| {
-            path(file).and_then(|p| {
-                library
-                    .with(|s| commands::library_export_redline(s, id, &from, &to, &p))
-                    .map(|()| p.display().to_string())
-            })
-        })
-        .transpose()
-}
-
-/// The UI says when its policy has unsaved changes, in the UI's language.
-#[tauri::command]
-fn set_unsaved(state: State<'_, Unsaved>, unsaved: bool, lang: String) {
-    *state.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner) = commands::leave_question(unsaved, &lang);
-}
-
-#[tauri::command]
-fn list_presets() -> Result<Vec<PresetInfo>> {
-    commands::list_presets()
-}
-
-#[tauri::command]
-fn new_policy(preset: String, locale: Locale) -> Result<Policy> {
-    commands::new_policy(&preset, locale)
-}
-
-#[tauri::command]
-fn schema() -> String {
-    commands::schema()
-}
-
-#[tauri::command]
-fn check(policy: Value) -> Result<Report> {
-    commands::check(&policy)
-}
-
-#[tauri::command]
-fn preview(policy: Value) -> Result<String> {
-    commands::preview(&policy)
-}
-
-/// Asks where to read; `None` when the user cancels.
-#[tauri::command]
-async fn open_policy(app: AppHandle) -> Result<Option<Policy>> {
-    let chosen = app.dialog().file().add_filter("Policy", &["json"]).blocking_pick_file();
-    chosen.map(|file| commands::open_policy(&path(file)?)).transpose()
-}
-
-/// Asks where to write; `None` when the user cancels, else the path written.
-#[tauri::command]
-async fn save_policy(app: AppHandle, policy: Value, name: String) -> Result<Option<String>> {
-    let chosen = app.dialog().file().add_filter("Policy", &["json"]).set_file_name(&name).blocking_save_file();
-    chosen
-        .map(|file| path(file).and_then(|p| commands::save_policy(&policy, &p).map(|()| p.display().to_string())))
-        .transpose()
-}
-
-#[tauri::command]
-async fn export_policy(app: AppHandle, policy: Value, format: Format, name: String) -> Result<Option<String>> {
-    let chosen = app
-        .dialog()
-        .file()
-        .add_filter(format.extension(), &[format.extension()])
-        .set_file_name(&name)
-        .blocking_save_file();
-    chosen
-        .map(|file| {
-            path(file).and_then(|p| commands::export_policy(&policy, format, &p).map(|()| p.display().to_string()))
-        })
-        .transpose()
-}
-
-fn path(file: tauri_plugin_dialog::FilePath) -> Result<std::path::PathBuf> {
-    file.into_path().map_err(|e| Error::new(ErrorCode::Io, format!("the chosen file cannot be used: {e}")))
+#[tauri::command(async)]
+fn library_export_redline(app: State<'_, App>, id: PolicyId, from: String, to: String) -> Answer<Option<String>> {
+    app.library_export_redline(id, &from, &to)
 }
 
 fn main() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
-        .manage(Unsaved::default())
-        .manage(Library::default())
+        .setup(|app| {
+            app.manage(App::new(dialogs::for_app(app.handle().clone()), None));
+            Ok(())
+        })
         // Closing the window with unsaved changes asks first: work is never
         // lost to a stray click.
         .on_window_event(|window, event| {
             let WindowEvent::CloseRequested { api, .. } = event else { return };
-            let question = window.state::<Unsaved>().0.lock().map(|q| q.clone()).unwrap_or_default();
-            let Some(q) = question else { return };
+            let Some(q) = window.state::<App>().leave_question() else { return };
             api.prevent_close();
             let window = window.clone();
             window
@@ -193,26 +152,48 @@ fn main() {
                 });
         })
         .invoke_handler(tauri::generate_handler![
+            set_language,
+            set_unsaved,
             list_presets,
             new_policy,
             schema,
             check,
             preview,
             open_policy,
-            set_unsaved,
+            save_policy,
+            export_policy,
+            library_export,
             library_list,
             library_add,
             library_draft,
             library_save_version,
             library_history,
             library_compare,
-            library_export_redline,
-            save_policy,
-            export_policy
+            library_export_redline
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {
         eprintln!("error: the window could not be opened: {e}");
         std::process::exit(2);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every command runs off the main thread, and is one call into the app
+    /// state, which is one call into the api: the shell stays thin.
+    #[test]
+    fn every_command_is_async_and_one_line() {
+        let source = include_str!("main.rs");
+        let source = &source[..source.find("#[cfg(test)]").unwrap_or(source.len())];
+        let mut commands = 0;
+        for chunk in source.split("#[tauri::command").skip(1) {
+            commands += 1;
+            assert!(chunk.starts_with("(async)]"), "a command is not async: {}", &chunk[..chunk.len().min(80)]);
+            let body = chunk.split_once(" {\n").map(|(_, b)| b).unwrap_or("");
+            let body = body.split("\n}").next().unwrap_or("");
+            assert_eq!(body.lines().count(), 1, "a command is more than one line: {body}");
+        }
+        assert!(commands >= 18, "{commands} commands found");
     }
 }

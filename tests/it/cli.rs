@@ -66,7 +66,7 @@ fn the_documented_workflow_runs_end_to_end() {
     let validated = run(&["validate", "ops.policy.json"]);
     assert_eq!(
         stderr(&validated),
-        "warning: document.company: 为空\n  hint: 发布前请填写公司名称\nops.policy.json: 0 errors, 1 warning\n"
+        "警告：document.company：为空\n  提示：发布前请填写公司名称\nops.policy.json：0 个错误，1 个警告\n"
     );
     // The same check of the English policy speaks English.
     assert_eq!(
@@ -155,7 +155,7 @@ fn blank_policy_is_valid_and_dated_today() {
     let policy: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
     assert_eq!(policy["document"]["title"], "New policy");
     let date = policy["document"]["effective_date"].as_str().expect("date");
-    assert!(policywright::model::validate::is_iso_date(date), "{date}");
+    assert!(policywright_model::validate::is_iso_date(date), "{date}");
 }
 
 #[test]
@@ -164,7 +164,7 @@ fn malformed_json_names_line_and_column() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        "error: malformed.policy.json is not valid JSON\n  at line 5, column 5: expected `,` or `}`\n  hint: fix the JSON syntax there, or regenerate the file with `policywright new`\n"
+        "error: malformed.policy.json is not valid JSON\n  at line 5, column 5: expected `,` or `}`\n  hint: fix the JSON syntax there, or start again from a preset\n"
     );
 }
 
@@ -185,11 +185,11 @@ fn shape_errors_name_the_json_path() {
     let out = policywright(&fixtures("cli"), &["validate", "bad-weight.policy.json"]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
-    assert!(err.starts_with("error: bad-weight.policy.json does not have the shape of a policy\n  appraisal.indicators[0].children[0].weight: weight 33.333 has more than two decimal places (line "), "{err}");
+    assert!(err.starts_with("error: bad-weight.policy.json does not have the shape of a policy\n  at appraisal.indicators[0].children[0].weight\n  weight 33.333 has more than two decimal places (line "), "{err}");
 
     let out = policywright(&fixtures("cli"), &["validate", "typo-field.policy.json"]);
     let err = stderr(&out);
-    assert!(err.contains("document.titel: unknown field `titel`, expected one of `title`, "), "{err}");
+    assert!(err.contains("  at document.titel\n  unknown field `titel`, expected one of `title`, "), "{err}");
     assert!(err.ends_with("  hint: `policywright schema` prints the expected structure\n"), "{err}");
 }
 
@@ -221,6 +221,68 @@ fn render_refuses_an_invalid_policy_and_writes_no_file() {
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     assert!(err.contains("error: appraisal.indicators: the top-level weights add up to 110, not 100\n"), "{err}");
-    assert!(err.ends_with("error: p.policy.json has errors; fix them, then export again\n"), "{err}");
+    assert!(err.ends_with("error: p.policy.json has 2 errors; fix them, then export again\n"), "{err}");
     assert!(!d.join("p.md").exists());
+}
+
+/// Regression: `policywright presets | head -1` panicked with exit code 101
+/// when the reader went away.
+#[test]
+fn a_reader_that_stops_reading_is_not_an_error() {
+    for args in [&["presets"][..], &["schema"][..]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_policywright"))
+            .args(args)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("runs");
+        // Close the reading end before the command writes a byte.
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("ends");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    }
+}
+
+/// Regression: `convert /dev/zero` and `--reference /dev/zero` hung, and so
+/// did a pipe in the templates folder; `--templates` given a file was
+/// taken silently.
+#[cfg(unix)]
+#[test]
+fn special_files_are_refused_at_once() {
+    let dir = tempdir();
+    let d = dir.path();
+    policywright(d, &["new", "--locale", "en", "-o", "p.policy.json"]);
+    std::fs::write(d.join("notes.md"), "# Notes\n").expect("write");
+    let cases: [(&[&str], &str); 4] = [
+        (
+            &["convert", "/dev/zero", "-o", "x.docx"],
+            "error: /dev/zero is not a regular file (it is a device, a pipe or a socket), so it cannot be read as a Markdown file\n",
+        ),
+        (
+            &["convert", "notes.md", "-o", "x.docx", "--reference", "/dev/zero"],
+            "error: /dev/zero is not a regular file (it is a device, a pipe or a socket), so it cannot be read as a reference document\n",
+        ),
+        (
+            &["validate", "/dev/zero"],
+            "error: /dev/zero is not a regular file (it is a device, a pipe or a socket), so it cannot be read as a policy file\n",
+        ),
+        (
+            &["render", "p.policy.json", "--format", "md", "--templates", "notes.md"],
+            "error: notes.md is a file; --templates takes a folder of templates\n",
+        ),
+    ];
+    for (args, first_line) in cases {
+        let out = policywright(d, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).starts_with(first_line), "{args:?}: {}", stderr(&out));
+    }
+    let templates = d.join("templates/sections");
+    std::fs::create_dir_all(&templates).expect("folder");
+    let made = Command::new("mkfifo").arg(templates.join("general.md")).status().expect("mkfifo");
+    assert!(made.success());
+    let out = policywright(d, &["render", "p.policy.json", "--format", "md", "--templates", "templates"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(stderr(&out).contains("general.md is not a regular file"), "{}", stderr(&out));
+    assert!(!d.join("x.docx").exists());
 }

@@ -3,9 +3,10 @@
 
 use std::fs;
 
-use policywright::diff::{self, BlockDiff, Side};
-use policywright::model::{self, Locale, Policy};
-use policywright::template::Templates;
+use policywright_diff::{self as diff, Side};
+use policywright_model::{self as model, Locale, Policy};
+use policywright_render::Templates;
+use serde_json::Value;
 
 use crate::{fixtures, preset, set_path};
 
@@ -46,7 +47,13 @@ fn apply(locale: Locale, edits: &[serde_json::Value]) -> Policy {
 }
 
 fn side(label: &str, policy: Policy) -> Side {
-    Side { label: label.into(), author: "Legal".into(), date: "2027-01-01".into(), policy }
+    Side::new(label, "Legal", "2027-01-01", &policy, &model::content_hash(&policy)).expect("side")
+}
+
+/// Every leaf of the merged document, as the JSON report lists them.
+fn leaves(c: &diff::Comparison) -> Vec<Value> {
+    let json: Value = serde_json::from_str(&diff::to_json(c)).expect("json");
+    json["blocks"].as_array().expect("blocks").clone()
 }
 
 fn compare_case(name: &str) -> diff::Comparison {
@@ -69,8 +76,8 @@ fn report(c: &diff::Comparison) -> String {
     format!("{summary}## Marked lines\n\n{}\n", marked.join("\n"))
 }
 
-fn changed_blocks(c: &diff::Comparison) -> serde_json::Value {
-    let blocks: Vec<&BlockDiff> = c.blocks.iter().filter(|b| !matches!(b, BlockDiff::Equal { .. })).collect();
+fn changed_blocks(c: &diff::Comparison) -> Value {
+    let blocks: Vec<Value> = leaves(c).into_iter().filter(|b| b["kind"] != "equal").collect();
     serde_json::json!({ "changes": c.changes, "blocks": blocks })
 }
 
@@ -100,16 +107,22 @@ diff_case!(renumber_only, "renumber-only");
 fn plain_words_for_the_usual_changes() {
     let weight = compare_case("change-weight");
     assert!(
-        weight.changes.iter().any(|c| c.summary == "Appraisal › Ability › Professional skill: weight 15 % → 20 %"),
+        weight
+            .changes
+            .iter()
+            .any(|c| c.summary == "Performance appraisal › Ability › Professional skill: weight 15 % → 20 %"),
         "{:#?}",
         weight.changes
     );
     let reword = compare_case("reword");
     assert_eq!(reword.changes.len(), 1);
-    assert_eq!(reword.changes[0].summary, "Duties › Data Analyst: duty 3 reworded");
+    assert_eq!(reword.changes[0].summary, "Positions and duties › Data Analyst: duty 3 reworded");
     let moved = compare_case("move-role");
     assert!(
-        moved.changes.iter().any(|c| c.summary == "Duties: role \"Data Analyst\" moved above \"Operations Manager\""),
+        moved
+            .changes
+            .iter()
+            .any(|c| c.summary == "Positions and duties: position \"Data Analyst\" moved above \"Operations Manager\""),
         "{:#?}",
         moved.changes
     );
@@ -118,15 +131,15 @@ fn plain_words_for_the_usual_changes() {
 #[test]
 fn renumbering_alone_changes_no_text() {
     let c = compare_case("renumber-only");
-    assert!(c.blocks.iter().all(|b| matches!(b, BlockDiff::Equal { .. })), "text changed");
+    assert!(leaves(&c).iter().all(|b| b["kind"] == "equal"), "text changed");
     assert_eq!(c.changes.len(), 1, "{:#?}", c.changes);
 }
 
 #[test]
 fn inserting_an_article_marks_only_that_article() {
     let c = compare_case("insert-article");
-    let touched: Vec<&BlockDiff> = c.blocks.iter().filter(|b| !matches!(b, BlockDiff::Equal { .. })).collect();
-    assert!(touched.iter().all(|b| matches!(b, BlockDiff::Inserted { .. })), "{touched:#?}");
+    let touched: Vec<Value> = leaves(&c).into_iter().filter(|b| b["kind"] != "equal").collect();
+    assert!(touched.iter().all(|b| b["kind"] == "inserted"), "{touched:#?}");
     assert!(touched.len() <= 5, "only the new article's blocks: {touched:#?}");
 }
 
@@ -157,21 +170,18 @@ fn redlines_are_real_tracked_changes() {
             "{name}: author and date"
         );
         let (mut insertions, mut deletions, mut moves) = (Vec::new(), Vec::new(), 0);
-        for block in &c.blocks {
-            match block {
-                BlockDiff::Inserted { text } => insertions.extend(texts(text)),
-                BlockDiff::Deleted { text } => deletions.extend(texts(text)),
-                BlockDiff::Changed { spans } => {
-                    for s in spans {
-                        match s.kind {
-                            diff::SpanKind::Inserted => insertions.push(plain(&s.text)),
-                            diff::SpanKind::Deleted => deletions.push(plain(&s.text)),
-                            diff::SpanKind::Equal => {}
-                        }
-                    }
+        for leaf in leaves(&c) {
+            if matches!(leaf["kind"].as_str(), Some("moved-from" | "moved-to")) {
+                moves += 1;
+                continue;
+            }
+            for span in leaf["spans"].as_array().expect("spans") {
+                let text = span["text"].as_str().unwrap_or("").to_string();
+                match span["kind"].as_str() {
+                    Some("inserted") => insertions.push(text),
+                    Some("deleted") => deletions.push(text),
+                    _ => {}
                 }
-                BlockDiff::MovedFrom { .. } | BlockDiff::MovedTo { .. } => moves += 1,
-                BlockDiff::Equal { .. } => {}
             }
         }
         insertions.retain(|t| !t.trim().is_empty());
@@ -210,35 +220,18 @@ fn redlines_are_real_tracked_changes() {
     }
 }
 
-/// The texts a reader sees in a block: each table cell on its own (the
-/// delimiter row is structure), anything else as one run of text.
-fn texts(block: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for line in block.lines() {
-        if line.trim_start().starts_with('|') {
-            for cell in line.trim().trim_matches('|').split(" | ") {
-                let cell = cell.trim();
-                if !cell.is_empty() && !cell.chars().all(|c| matches!(c, '-' | ':')) {
-                    out.push(plain(cell));
-                }
-            }
-        } else {
-            out.push(plain(line));
-        }
+/// Regression: control characters typed into a role title reached the
+/// diff's Markdown and HTML reports, which Word and browsers then choke on.
+#[test]
+fn control_characters_never_reach_a_report() {
+    let mut changed = preset(Locale::En);
+    changed.duties.roles[0].title = "Operations\u{1} Manager\u{B}".into();
+    changed.general.purpose = "To set\u{C} out the rules.".into();
+    let c =
+        diff::compare(side("1.0", preset(Locale::En)), side("1.1", changed), &Templates::builtin()).expect("compares");
+    let illegal = |c: char| matches!(c, '\u{0}'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}');
+    for (name, text) in [("md", diff::to_markdown(&c)), ("html", diff::to_html(&c)), ("json", diff::to_json(&c))] {
+        assert!(!text.chars().any(illegal), "{name} carries a control character");
     }
-    out
-}
-
-/// Markdown text as a reader sees it: markers and escapes dropped.
-fn plain(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser};
-    Parser::new_ext(markdown, policywright::markdown::parser_options())
-        .filter_map(|e| match e {
-            Event::Text(t) | Event::Code(t) => Some(t.into_string()),
-            Event::SoftBreak | Event::HardBreak => Some(" ".into()),
-            _ => None,
-        })
-        .collect::<String>()
-        .trim()
-        .to_string()
+    assert!(diff::to_markdown(&c).contains("Operations Manager"), "the title is there, cleaned");
 }

@@ -9,12 +9,12 @@ use std::path::PathBuf;
 
 use pulldown_cmark::{Event, Parser, Tag, TagEnd};
 
-use policywright::docx::{self, DocxOptions};
-use policywright::markdown::{number_headings, parser_options};
-use policywright::model::{Locale, NumberingScheme, Policy};
-use policywright::template::Templates;
+use policywright_doc::docx::{self, DocxOptions};
+use policywright_doc::markdown::parser_options;
+use policywright_model::{Locale, NumberingScheme, Policy};
+use policywright_render::{Format, Input, Options, Templates};
 
-use crate::{edited, fixtures, preset};
+use crate::{clean, edited, fixtures, markdown, preset};
 
 pub fn check_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("docx-check");
@@ -130,7 +130,9 @@ fn write_for_check(name: &str, bytes: &[u8], expect: &Expect) {
 }
 
 fn policy_docx(policy: &Policy) -> Vec<u8> {
-    docx::policy_docx(policy, &Templates::builtin()).expect("policy renders to docx")
+    let input = Input::new(policy).expect("input");
+    policywright_render::export(&input, &Options { format: Format::Docx, templates: &Templates::builtin() })
+        .expect("policy renders to docx")
 }
 
 fn with_scheme(locale: Locale, scheme: NumberingScheme) -> Policy {
@@ -150,8 +152,8 @@ fn presets_in_every_scheme_export_for_outside_readers() {
         for scheme in NumberingScheme::ALL {
             let policy = with_scheme(locale, scheme);
             let bytes = policy_docx(&policy);
-            let semantic = templates.render_markdown(&policy).expect("markdown");
-            let numbered = number_headings(&semantic, scheme);
+            let semantic = templates.render_markdown(&clean(&policy)).expect("markdown");
+            let numbered = markdown(&policy);
             let mut expect = expectations(&semantic, Some(&numbered), true);
             expect.pdf_contains.push(policy.document.company.clone());
             expect.pdf_contains.push("v1.0".into());
@@ -182,7 +184,7 @@ fn presets_in_every_scheme_export_for_outside_readers() {
 fn the_torture_fixture_exports_for_outside_readers() {
     let markdown = std::fs::read_to_string(fixtures("docx").join("torture.md")).expect("fixture");
     for locale in Locale::ALL {
-        let bytes = docx::markdown_to_docx(&markdown, &DocxOptions::plain(locale)).expect("converts");
+        let bytes = docx::from_markdown(&markdown, &DocxOptions::plain(locale)).expect("converts");
         let expect = expectations(&markdown, None, false);
         assert!(expect.footnotes.len() == 2 && expect.table_cells.len() >= 12, "fixture lost content");
         write_for_check(&format!("torture-{}", locale.code()), &bytes, &expect);
@@ -232,10 +234,9 @@ fn styles_fonts_and_language_are_word_grade() {
 #[test]
 fn lists_tables_and_inline_elements_are_real_word_structures() {
     let markdown = std::fs::read_to_string(fixtures("docx").join("torture.md")).expect("fixture");
-    let parts = unzip(&docx::markdown_to_docx(&markdown, &DocxOptions::plain(Locale::En)).expect("converts"));
+    let parts = unzip(&docx::from_markdown(&markdown, &DocxOptions::plain(Locale::En)).expect("converts"));
     let document = &parts["word/document.xml"];
     let numbering = &parts["word/numbering.xml"];
-    // Our lists start at 2: docx-rs owns abstractNum/num 1.
     assert!(numbering.contains(r#"<w:abstractNum w:abstractNumId="3">"#));
     assert!(numbering.contains(r#"<w:lvlText w:val="•" />"#));
     // Every ordered list is its own w:num restarting at its first number.
@@ -279,7 +280,7 @@ fn policy_documents_carry_toc_header_footer_and_properties() {
     assert!(core.contains(">2026-12-01T00:00:00Z</dcterms:created>"));
     let custom = &parts["docProps/custom.xml"];
     assert!(custom.contains("PolicyVersion") && custom.contains("ContentHash"));
-    assert!(custom.contains(&policywright::model::content_hash(&policy)));
+    assert!(custom.contains(&policywright_model::content_hash(&policy)));
 }
 
 #[test]
@@ -307,34 +308,95 @@ fn control_characters_never_reach_the_package() {
     let parts = unzip(&policy_docx(&policy));
     assert!(parts["word/document.xml"].contains("Badtexthere."));
     let markdown = "# Title\u{0}\n\nA\u{1F}B\u{C}C";
-    let parts = unzip(&docx::markdown_to_docx(markdown, &DocxOptions::plain(Locale::En)).expect("converts"));
+    let parts = unzip(&docx::from_markdown(markdown, &DocxOptions::plain(Locale::En)).expect("converts"));
     assert!(parts["word/document.xml"].contains("ABC"));
 }
 
-/// Pretty-prints XML one element per line, for reviewable snapshots.
-fn pretty(xml: &str) -> String {
+/// An element on one line: `name(attr=value …)[children …]`, namespace
+/// prefixes dropped, text in quotes.
+fn flat(node: roxmltree::Node<'_, '_>) -> String {
+    if node.is_text() {
+        return format!("{:?}", node.text().unwrap_or(""));
+    }
+    let mut out = node.tag_name().name().to_string();
+    let attrs: Vec<String> = node.attributes().map(|a| format!("{}={}", a.name(), a.value())).collect();
+    if !attrs.is_empty() {
+        out.push_str(&format!("({})", attrs.join(" ")));
+    }
+    let children: Vec<String> = node.children().filter(|c| c.is_element() || c.is_text()).map(flat).collect();
+    if !children.is_empty() {
+        out.push_str(&format!("[{}]", children.join(" ")));
+    }
+    out
+}
+
+/// The styles part, one style a line.
+fn styles_outline(xml: &str) -> String {
+    let doc = roxmltree::Document::parse(xml).expect("styles.xml");
+    doc.root_element().children().filter(|n| n.is_element()).map(|n| flat(n) + "\n").collect()
+}
+
+/// The numbering part, one list level or list instance a line.
+fn numbering_outline(xml: &str) -> String {
+    let doc = roxmltree::Document::parse(xml).expect("numbering.xml");
     let mut out = String::new();
-    let mut depth = 0usize;
-    let mut rest = xml;
-    while let Some(lt) = rest.find('<') {
-        let text = &rest[..lt];
-        if !text.trim().is_empty() {
-            out.push_str(&"  ".repeat(depth));
-            out.push_str(text);
-            out.push('\n');
+    for node in doc.root_element().children().filter(|n| n.is_element()) {
+        let id: Vec<String> = node.attributes().map(|a| format!("{}={}", a.name(), a.value())).collect();
+        let head = format!("{}({})", node.tag_name().name(), id.join(" "));
+        let levels: Vec<roxmltree::Node<'_, '_>> = node.children().filter(|c| c.has_tag_name((W, "lvl"))).collect();
+        if levels.is_empty() {
+            out.push_str(&format!("{}\n", flat(node)));
+        } else {
+            for level in levels {
+                out.push_str(&format!("{head} {}\n", flat(level)));
+            }
         }
-        let gt = rest[lt..].find('>').map(|g| lt + g).unwrap_or(rest.len() - 1);
-        let tag = &rest[lt..=gt];
-        if tag.starts_with("</") {
-            depth = depth.saturating_sub(1);
+    }
+    out
+}
+
+const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+
+/// The document up to its second chapter, one paragraph or table row a
+/// line: its style, list or tracked-change marks, and its text.
+fn document_outline(xml: &str) -> String {
+    let doc = roxmltree::Document::parse(xml).expect("document.xml");
+    let body = doc.root_element().children().find(|n| n.has_tag_name((W, "body"))).expect("body");
+    let text = |n: roxmltree::Node<'_, '_>| -> String {
+        let t: String = n
+            .descendants()
+            .filter(|d| d.has_tag_name((W, "t")) || d.has_tag_name((W, "delText")))
+            .filter_map(|d| d.text())
+            .collect();
+        t.chars().take(48).collect()
+    };
+    let attr = |n: roxmltree::Node<'_, '_>, tag: &str| {
+        n.descendants().find(|d| d.has_tag_name((W, tag))).and_then(|d| d.attribute((W, "val"))).map(str::to_string)
+    };
+    let mut out = String::new();
+    let mut chapters = 0;
+    for node in body.children().filter(|n| n.is_element()) {
+        if node.has_tag_name((W, "p")) {
+            let style = attr(node, "pStyle").unwrap_or_default();
+            if style == "Heading1" {
+                chapters += 1;
+                if chapters == 2 {
+                    break;
+                }
+            }
+            let list = attr(node, "numId")
+                .map(|id| format!(" list={id}/{}", attr(node, "ilvl").unwrap_or_default()))
+                .unwrap_or_default();
+            out.push_str(&format!("{style}{list}: {}\n", text(node)));
+        } else if node.has_tag_name((W, "tbl")) {
+            for row in node.children().filter(|r| r.has_tag_name((W, "tr"))) {
+                let cells: Vec<String> = row.children().filter(|c| c.has_tag_name((W, "tc"))).map(text).collect();
+                let header = if row.descendants().any(|d| d.has_tag_name((W, "tblHeader"))) { " header" } else { "" };
+                out.push_str(&format!("  row{header}: {}\n", cells.join(" | ")));
+            }
+        } else {
+            out.push_str(&format!("{}\n", node.tag_name().name()));
         }
-        out.push_str(&"  ".repeat(depth));
-        out.push_str(tag);
-        out.push('\n');
-        if !tag.starts_with("</") && !tag.ends_with("/>") && !tag.starts_with("<?") {
-            depth += 1;
-        }
-        rest = &rest[gt + 1..];
     }
     out
 }
@@ -342,17 +404,17 @@ fn pretty(xml: &str) -> String {
 #[test]
 fn snapshot_operations_zh_cn_parts() {
     let parts = unzip(&policy_docx(&preset(Locale::ZhCn)));
-    insta::assert_snapshot!("zh_cn_document_xml", pretty(&parts["word/document.xml"]));
-    insta::assert_snapshot!("zh_cn_styles_xml", pretty(&parts["word/styles.xml"]));
-    insta::assert_snapshot!("zh_cn_numbering_xml", pretty(&parts["word/numbering.xml"]));
+    insta::assert_snapshot!("zh_cn_document_outline", document_outline(&parts["word/document.xml"]));
+    insta::assert_snapshot!("zh_cn_styles", styles_outline(&parts["word/styles.xml"]));
+    insta::assert_snapshot!("zh_cn_numbering", numbering_outline(&parts["word/numbering.xml"]));
 }
 
 #[test]
 fn snapshot_operations_en_parts() {
     let parts = unzip(&policy_docx(&preset(Locale::En)));
-    insta::assert_snapshot!("en_document_xml", pretty(&parts["word/document.xml"]));
-    insta::assert_snapshot!("en_styles_xml", pretty(&parts["word/styles.xml"]));
-    insta::assert_snapshot!("en_numbering_xml", pretty(&parts["word/numbering.xml"]));
+    insta::assert_snapshot!("en_document_outline", document_outline(&parts["word/document.xml"]));
+    insta::assert_snapshot!("en_styles", styles_outline(&parts["word/styles.xml"]));
+    insta::assert_snapshot!("en_numbering", numbering_outline(&parts["word/numbering.xml"]));
 }
 
 #[test]
@@ -367,7 +429,7 @@ fn hostile_markdown_converts_without_crashing() {
         ("self-citing footnote", self_citing, "[^n]"),
         ("huge line", huge_line, "长长长长"),
     ] {
-        let bytes = docx::markdown_to_docx(&markdown, &DocxOptions::plain(Locale::En)).expect(name);
+        let bytes = docx::from_markdown(&markdown, &DocxOptions::plain(Locale::En)).expect(name);
         let parts = unzip(&bytes);
         let all_text =
             format!("{}{}", parts["word/document.xml"], parts.get("word/footnotes.xml").map_or("", String::as_str));
@@ -425,10 +487,10 @@ fn a_long_document_is_whole_and_the_same_every_time() {
         ));
     }
     let opts = DocxOptions::plain(Locale::En);
-    let bytes = docx::markdown_to_docx(&md, &opts).expect("converts");
-    // docx-rs counts paragraph ids per thread; the export must not show it.
+    let bytes = docx::from_markdown(&md, &opts).expect("converts");
+    // Paragraph ids are counted per document; the export must not depend on the thread.
     let again =
-        std::thread::scope(|s| s.spawn(|| docx::markdown_to_docx(&md, &opts)).join()).expect("thread").expect("again");
+        std::thread::scope(|s| s.spawn(|| docx::from_markdown(&md, &opts)).join()).expect("thread").expect("again");
     let parts = unzip(&bytes);
     if bytes != again {
         let other = unzip(&again);

@@ -4,13 +4,24 @@
 
 use std::process::Command;
 
-use policywright::export::Format;
-use policywright::handbook::{self, Handbook};
-use policywright::model::{Locale, NumberingScheme, Policy};
-use policywright::template::Templates;
+use policywright_model::{Locale, NumberingScheme, Policy};
+use policywright_render::handbook::{self, Handbook};
+use policywright_render::{Format, Input, Options, Templates};
 
 use crate::docx::{check_dir, unzip};
 use crate::edited;
+
+fn inputs(policies: &[Policy]) -> Vec<Input> {
+    policies.iter().map(|p| Input::new(p).expect("input")).collect()
+}
+
+fn markdown(h: &Handbook, policies: &[Policy]) -> policywright_i18n::Result<String> {
+    handbook::markdown_text(h, &inputs(policies), &Templates::builtin())
+}
+
+fn render(h: &Handbook, policies: &[Policy], format: Format) -> policywright_i18n::Result<Vec<u8>> {
+    handbook::export(h, &inputs(policies), &Options { format, templates: &Templates::builtin() })
+}
 
 fn handbook(locale: Locale) -> Handbook {
     Handbook {
@@ -51,7 +62,7 @@ fn two(locale: Locale) -> Vec<Policy> {
 
 #[test]
 fn the_markdown_lists_the_policies_and_numbers_each_from_the_start() {
-    let md = handbook::markdown(&handbook(Locale::ZhCn), &two(Locale::ZhCn), &Templates::builtin()).expect("binds");
+    let md = markdown(&handbook(Locale::ZhCn), &two(Locale::ZhCn)).expect("binds");
     assert!(md.starts_with("# 运营中心员工手册\n"), "{md}");
     assert!(md.contains("| 1 | 运营人员岗位工作制度 | HR-OPS-001 | 1.0 | 2027-01-01 |"), "{md}");
     assert!(md.contains("| 2 | 客服人员岗位工作制度 | HR-CS-002 | 1.0 | 2027-01-01 |"), "{md}");
@@ -69,7 +80,7 @@ fn the_markdown_lists_the_policies_and_numbers_each_from_the_start() {
 fn every_part_takes_the_handbooks_numbering_scheme() {
     let mut policies = two(Locale::En);
     policies[1].document.numbering = NumberingScheme::ZhOutline;
-    let md = handbook::markdown(&handbook(Locale::En), &policies, &Templates::builtin()).expect("binds");
+    let md = markdown(&handbook(Locale::En), &policies).expect("binds");
     assert_eq!(md.matches("\n### 1 General provisions\n").count(), 2, "{md}");
     assert!(!md.contains("一、"));
 }
@@ -78,8 +89,8 @@ fn every_part_takes_the_handbooks_numbering_scheme() {
 fn the_docx_restarts_word_numbering_in_each_part() {
     for locale in Locale::ALL {
         let h = handbook(locale);
-        let bytes = handbook::render(&h, &two(locale), Format::Docx, &Templates::builtin()).expect("binds");
-        let again = handbook::render(&h, &two(locale), Format::Docx, &Templates::builtin()).expect("again");
+        let bytes = render(&h, &two(locale), Format::Docx).expect("binds");
+        let again = render(&h, &two(locale), Format::Docx).expect("again");
         assert!(bytes == again, "{locale:?}: not deterministic");
         let parts = unzip(&bytes);
         let document = &parts["word/document.xml"];
@@ -133,15 +144,20 @@ fn the_docx_restarts_word_numbering_in_each_part() {
 
 #[test]
 fn what_cannot_be_bound_is_refused_with_the_reason() {
-    let templates = Templates::builtin();
     let refusal = |h: &Handbook, policies: &[Policy]| -> String {
-        let err = handbook::markdown(h, policies, &templates).expect_err("refused");
-        err.to_string()
+        markdown(h, policies).expect_err("refused").render(Locale::En)
     };
     let mixed = vec![two(Locale::ZhCn).remove(0), two(Locale::En).remove(0)];
     assert_eq!(
         refusal(&handbook(Locale::ZhCn), &mixed),
-        "policy 2 (\"Operations Staff Policy\") is in en, but the handbook is in zh-CN\n  hint: bind policies of one language, or set the handbook's language with --locale"
+        "policy 2 (\"Operations Staff Policy\") is in English, but the handbook is in Chinese\n  hint: bind policies of one language, or set the handbook's language with --locale"
+    );
+    // The CLI says it in the handbook's language.
+    let err = markdown(&handbook(Locale::ZhCn), &mixed).expect_err("refused");
+    assert_eq!(err.locale, Some(Locale::ZhCn));
+    assert_eq!(
+        err.message.render(Locale::ZhCn),
+        "第 2 项制度（“Operations Staff Policy”）的语言是英文，但手册的语言是中文"
     );
     let broken = vec![edited(Locale::En, &[("appraisal.indicators[0].weight", 10.into())])];
     let text = refusal(&handbook(Locale::En), &broken);
@@ -162,13 +178,12 @@ fn what_cannot_be_bound_is_refused_with_the_reason() {
 
 #[test]
 fn hostile_handbook_text_is_cleaned_or_refused() {
-    let templates = Templates::builtin();
     // Control characters Word cannot store are dropped; the file stays whole.
     let h =
         Handbook {
             title: "运营\u{1}手册\u{FFFE}".into(), company: "Acme\u{B} Ltd.".into(), ..handbook(Locale::ZhCn)
         };
-    let bytes = handbook::render(&h, &two(Locale::ZhCn), Format::Docx, &templates).expect("binds");
+    let bytes = render(&h, &two(Locale::ZhCn), Format::Docx).expect("binds");
     let parts = unzip(&bytes);
     for (name, text) in &parts {
         if name.ends_with(".xml") {
@@ -178,12 +193,12 @@ fn hostile_handbook_text_is_cleaned_or_refused() {
     assert!(parts["docProps/core.xml"].contains("<dc:title>运营手册</dc:title>"));
     // A title of pasted material is refused, not rendered.
     let huge =
-        Handbook { title: "长".repeat(policywright::model::validate::MAX_FIELD_CHARS + 1), ..handbook(Locale::ZhCn) };
-    let err = handbook::markdown(&huge, &two(Locale::ZhCn), &templates).expect_err("refused");
-    assert_eq!(err.to_string(), "the handbook's title is longer than 20000 characters\n  hint: shorten it");
+        Handbook { title: "长".repeat(policywright_model::validate::MAX_FIELD_CHARS + 1), ..handbook(Locale::ZhCn) };
+    let err = markdown(&huge, &two(Locale::ZhCn)).expect_err("refused");
+    assert_eq!(err.render(Locale::En), "the handbook's title is longer than 20000 characters\n  hint: shorten it");
     // Markdown in the title prints as typed and never becomes structure.
     let marked = Handbook { title: "# 标题 | 表格 |".into(), ..handbook(Locale::ZhCn) };
-    let md = handbook::markdown(&marked, &two(Locale::ZhCn), &templates).expect("binds");
+    let md = markdown(&marked, &two(Locale::ZhCn)).expect("binds");
     assert!(md.starts_with("# \\# 标题 \\| 表格 \\|\n"), "{}", &md[..40]);
 }
 
@@ -201,7 +216,7 @@ fn the_cli_binds_files_and_library_versions() {
             .expect("runs")
     };
     for (file, policy) in ["ops.json", "cs.json"].iter().zip(two(Locale::En)) {
-        std::fs::write(d.join(file), policywright::model::to_json(&policy)).expect("write");
+        std::fs::write(d.join(file), policywright_model::to_json(&policy)).expect("write");
     }
     assert!(run(&["import", "cs.json"]).status.success());
     assert!(run(&["save", "1", "--note", "First issue", "--author", "HR"]).status.success());

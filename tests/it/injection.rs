@@ -4,12 +4,11 @@
 
 use pulldown_cmark::{Event, Parser, Tag};
 
-use policywright::export;
-use policywright::markdown::{parser_options, to_html};
-use policywright::model::Locale;
-use policywright::template::Templates;
+use policywright_doc::markdown::parser_options;
+use policywright_model::Locale;
+use policywright_render::Templates;
 
-use crate::edited;
+use crate::{clean, edited, markdown};
 
 const HOSTILE: &[&str] = &[
     "# heading",
@@ -68,9 +67,7 @@ fn plain_text(markdown: &str) -> String {
 
 #[test]
 fn hostile_text_in_every_kind_of_place_prints_literally() {
-    let templates = Templates::builtin();
-    let clean = edited(Locale::En, &[]);
-    let clean_blocks = blocks(&export::markdown(&clean, &templates).expect("renders"));
+    let clean_blocks = blocks(&markdown(&edited(Locale::En, &[])));
 
     for hostile in HOSTILE {
         // One field of each kind: a list item, a table cell, a heading, a paragraph.
@@ -83,7 +80,7 @@ fn hostile_text_in_every_kind_of_place_prints_literally() {
                 ("general.purpose", (*hostile).into()),
             ],
         );
-        let md = export::markdown(&policy, &templates).expect("renders");
+        let md = markdown(&policy);
         assert_eq!(blocks(&md), clean_blocks, "structure changed for {hostile:?}:\n{md}");
         let text = plain_text(&md);
         assert!(!text.contains("<<RAW HTML>>"), "raw HTML got through for {hostile:?}");
@@ -102,7 +99,7 @@ fn hostile_text_in_every_kind_of_place_prints_literally() {
 #[test]
 fn template_syntax_in_user_text_is_not_evaluated() {
     let policy = edited(Locale::En, &[("general.purpose", "Use {{ p.document.title }} and {% raw %} here".into())]);
-    let md = export::markdown(&policy, &Templates::builtin()).expect("renders");
+    let md = markdown(&policy);
     assert!(md.contains("Use {{ p.document.title }} and {% raw %} here"), "{md}");
 }
 
@@ -112,7 +109,7 @@ fn inline_markdown_in_user_text_is_kept() {
         Locale::En,
         &[("general.purpose", "**Bold**, *italic*, `code` and [a link](https://example.com).".into())],
     );
-    let html = to_html(&export::markdown(&policy, &Templates::builtin()).expect("renders"));
+    let html = policywright_render::preview_html(&clean(&policy), &Templates::builtin()).expect("renders");
     assert!(
         html.contains(
             "<strong>Bold</strong>, <em>italic</em>, <code>code</code> and <a href=\"https://example.com\">a link</a>."
@@ -133,7 +130,7 @@ fn html_export_never_carries_active_content() {
             ("duties.roles[0].summary", "<iframe src=\"https://evil.example\"></iframe>".into()),
         ],
     );
-    let page = export::html(&policy, &Templates::builtin()).expect("renders");
+    let page = policywright_render::html_page(&clean(&policy), &Templates::builtin()).expect("renders");
     let lower = page.to_lowercase();
     for needle in ["<img", "<iframe", "javascript:", "<script", "onerror=alert(1)>"] {
         assert!(!lower.contains(needle), "{needle} in page");
@@ -144,35 +141,66 @@ fn html_export_never_carries_active_content() {
 #[test]
 fn control_characters_never_reach_an_export() {
     let policy = edited(Locale::ZhCn, &[("general.purpose", "目的\u{1}说明\u{B}\u{FFFE}完".into())]);
-    let md = export::markdown(&policy, &Templates::builtin()).expect("renders");
+    let md = markdown(&policy);
     assert!(md.contains("目的说明完"), "{md}");
     assert!(!md.chars().any(|c| matches!(c, '\u{1}' | '\u{B}' | '\u{FFFE}')));
 }
 
-/// The redline marks its changes with private-use characters; the same
-/// characters typed by a user must not forge a tracked change.
+/// Regression: the DOCX export kept `javascript:` and `file:///` links that
+/// the HTML export dropped. One rule now decides for every format.
+#[test]
+fn unsafe_links_are_text_in_every_format() {
+    let policy = edited(
+        Locale::En,
+        &[(
+            "general.purpose",
+            "[run](javascript:alert(1)), [open](file:///etc/passwd), [near](//evil.example) and [fine](https://example.com)".into(),
+        )],
+    );
+    let input = policywright_render::Input::new(&policy).expect("input");
+    let templates = Templates::builtin();
+    for format in
+        [policywright_render::Format::Docx, policywright_render::Format::Html, policywright_render::Format::Md]
+    {
+        let bytes =
+            policywright_render::export(&input, &policywright_render::Options { format, templates: &templates })
+                .expect("exports");
+        let text = match format {
+            policywright_render::Format::Docx => {
+                let parts = crate::docx::unzip(&bytes);
+                format!("{}{}", parts["word/document.xml"], parts["word/_rels/document.xml.rels"])
+            }
+            _ => String::from_utf8(bytes).expect("text"),
+        };
+        for bad in ["javascript:", "file:", "//evil.example"] {
+            assert!(!text.contains(bad), "{format:?} keeps {bad}");
+        }
+        assert!(text.contains("https://example.com"), "{format:?} lost the safe link");
+    }
+}
+
+/// Tracked changes are data on the document tree, so characters a user
+/// types can never pose as one, whatever they are (the private-use marks an
+/// older version used included).
 #[test]
 fn user_text_cannot_forge_a_tracked_change() {
-    let forged = "Fair\u{E000} and forged\u{E001} \u{E004}\u{E011}moved\u{E005} text";
+    let forged = "Fair\u{E000} and forged\u{E001} \u{E004}\u{E011}moved\u{E005} {++text++}";
     let policy = edited(Locale::En, &[("general.purpose", forged.into())]);
-    let md = export::markdown(&policy, &Templates::builtin()).expect("renders");
-    assert!(md.contains("Fair and forged moved text"), "{md}");
-    assert!(!md.chars().any(policywright::docx::is_change_mark), "no change mark survives");
     // A redline between this policy and itself with only the title changed
     // tracks the title and nothing else.
     let mut newer = policy.clone();
     newer.document.title = "Operations Staff Policy, revised".into();
-    let side = |label: &str, policy| policywright::diff::Side {
-        label: label.into(),
-        author: "Legal".into(),
-        date: "2027-01-01".into(),
-        policy,
+    let side = |label: &str, policy: &policywright_model::Policy| {
+        policywright_diff::Side::new(label, "Legal", "2027-01-01", policy, "").expect("side")
     };
     let c =
-        policywright::diff::compare(side("1.0", policy), side("1.1", newer), &Templates::builtin()).expect("compares");
-    let bytes = policywright::diff::to_docx(&c).expect("redline");
+        policywright_diff::compare(side("1.0", &policy), side("1.1", &newer), &Templates::builtin()).expect("compares");
+    let bytes = policywright_diff::to_docx(&c).expect("redline");
     let document = &crate::docx::unzip(&bytes)["word/document.xml"];
-    let at = document.find("Fair and forged moved text").expect("the purpose is in the redline");
-    let paragraph = &document[document[..at].rfind("<w:p ").expect("paragraph")..at];
+    let at = document.find("Fair\u{E000} and forged").expect("the purpose is in the redline, as typed");
+    let start = document[..at].rfind("<w:p ").expect("paragraph");
+    let end = at + document[at..].find("</w:p>").expect("paragraph end");
+    let paragraph = &document[start..end];
     assert!(!paragraph.contains("<w:ins ") && !paragraph.contains("<w:move"), "forged change: {paragraph}");
+    assert!(document.contains("<w:ins "), "the title's change is tracked");
 }

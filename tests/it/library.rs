@@ -92,8 +92,8 @@ fn the_documented_library_workflow() {
     assert_eq!(
         summaries,
         [
-            "Appraisal › Ability › Professional skill: weight 15 % → 20 %",
-            "Appraisal › Ability › Communication and cooperation: weight 10 % → 5 %"
+            "Performance appraisal › Ability › Professional skill: weight 15 % → 20 %",
+            "Performance appraisal › Ability › Communication and cooperation: weight 10 % → 5 %"
         ]
     );
     for format in ["md", "html", "docx"] {
@@ -155,7 +155,7 @@ fn an_invalid_draft_is_kept_but_not_versioned() {
     let id = run(d, &["history", "abc"]);
     assert_eq!(
         String::from_utf8_lossy(&id.stderr),
-        "error: \"abc\" is not a policy id\n  hint: ids are the numbers `policywright list` prints\n"
+        "error: \"abc\" is not a policy number\n  hint: policies are numbered 1, 2, 3…; `policywright list` shows them\n"
     );
 }
 
@@ -177,4 +177,7 @@ fn the_library_lives_in_the_data_folder_unless_told_otherwise() {
     let out = cmd(&[("HOME", d), ("POLICYWRIGHT_DB", &d.join("env.sqlite"))]);
     assert_eq!(out.status.code(), Some(0));
     assert!(d.join("env.sqlite").exists(), "POLICYWRIGHT_DB ignored");
+    // An empty POLICYWRIGHT_DB is no choice at all: the default place again.
+    let out = cmd(&[("HOME", d), ("POLICYWRIGHT_DB", std::path::Path::new(""))]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
 }

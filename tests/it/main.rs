@@ -1,6 +1,8 @@
 //! Policywright's integration tests: one binary, a module per feature, and a
 //! fixture folder per feature under `tests/fixtures/`.
 
+mod architecture;
+mod canonical;
 mod cli;
 mod diff;
 mod docx;
@@ -16,14 +18,23 @@ mod validation;
 
 use std::path::{Path, PathBuf};
 
-use policywright::model::{self, Locale, Policy};
+use policywright_model::{self as model, Locale, Policy, Sanitized};
 
 pub fn fixtures(feature: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(feature)
 }
 
 pub fn preset(locale: Locale) -> Policy {
-    policywright::presets::preset("operations", locale, "2027-01-01").expect("built-in preset loads")
+    model::presets::preset("operations", locale, "2027-01-01").expect("built-in preset loads")
+}
+
+pub fn clean(policy: &Policy) -> Sanitized<Policy> {
+    Sanitized::new(policy).expect("sanitises")
+}
+
+/// The Markdown export of a policy with the built-in templates.
+pub fn markdown(policy: &Policy) -> String {
+    policywright_render::markdown_text(&clean(policy), &policywright_render::Templates::builtin()).expect("renders")
 }
 
 /// Sets the value at a path such as `appraisal.indicators[1].children[0].weight`.

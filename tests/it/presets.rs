@@ -2,9 +2,8 @@
 
 use std::collections::BTreeSet;
 
-use policywright::model::validate::validate;
-use policywright::model::{self, Locale, Weight};
-use policywright::presets;
+use policywright_model::validate::validate;
+use policywright_model::{self as model, Locale, Weight, presets};
 
 use crate::preset;
 

@@ -3,8 +3,9 @@
 //! not libraries, read-only folders, a process killed mid-save, two writers.
 //!
 //! The crash, concurrency and read-only tests run this test binary again as a
-//! child process; the child is an ordinary `#[test]` (`crash_child`, …) that
-//! does nothing unless its environment variable is set.
+//! child process. The child is an ignored `#[test]` (`crash_child`, …) that
+//! fails when it is run on its own, without the environment its parent sets,
+//! so that it can never pass without testing anything.
 
 use std::fmt::Debug;
 use std::io::{Read, Write};
@@ -12,12 +13,28 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use policywright::model::{self, Locale, Policy};
-use policywright::store::{Bump, SCHEMA_VERSION, Status, Store, VersionInfo};
-use policywright::{Error, ErrorCode};
+use policywright_i18n::{Error, ErrorKind, Locale as Lang};
+use policywright_model::{self as model, Locale, Policy};
+use policywright_sqlite::{SCHEMA_VERSION, Sqlite};
+use policywright_store::{Bump, Library as Store, Status, VersionInfo};
 use serde_json::json;
 
 use crate::{edited, preset};
+
+/// A library file, as the app and the CLI open it.
+fn open(path: &Path) -> policywright_i18n::Result<Store> {
+    Ok(Store::new(Box::new(Sqlite::open(path)?)))
+}
+
+fn in_memory() -> policywright_i18n::Result<Store> {
+    Ok(Store::new(Box::new(Sqlite::open_in_memory()?)))
+}
+
+/// The environment variable a child test needs, or a failure that says how
+/// to run it: a child run on its own must not pass.
+fn child_env(name: &str, parent: &str) -> std::ffi::OsString {
+    std::env::var_os(name).unwrap_or_else(|| panic!("this test is run by `{parent}`, which sets {name}; run that one"))
+}
 
 const NOW: &str = "2027-01-01T09:00:00Z";
 
@@ -25,7 +42,7 @@ fn tempdir() -> tempfile::TempDir {
     tempfile::tempdir().expect("temp dir")
 }
 
-fn failure<T: Debug>(result: policywright::Result<T>) -> Error {
+fn failure<T: Debug>(result: policywright_i18n::Result<T>) -> Error {
     result.expect_err("the call fails")
 }
 
@@ -71,7 +88,7 @@ fn import_and_draft_round_trip_through_the_file() {
     let path = dir.path().join("library.sqlite");
     let zh = preset(Locale::ZhCn);
     let id = {
-        let mut store = Store::open(&path).expect("creates the library");
+        let mut store = open(&path).expect("creates the library");
         let id = store.import(&zh, NOW).expect("imports");
         assert_eq!(id, 1);
         assert_eq!(store.draft(id).expect("draft"), zh);
@@ -88,14 +105,14 @@ fn import_and_draft_round_trip_through_the_file() {
     assert_eq!(pragma("application_id"), 0x5057_4C42.to_string());
     drop(conn);
 
-    let mut store = Store::open(&path).expect("reopens");
+    let mut store = open(&path).expect("reopens");
     assert_eq!(store.draft(id).expect("draft"), zh);
     // An invalid draft is stored as it is: autosave never refuses.
     let broken = edited(Locale::En, &[("document.title", json!("")), ("appraisal.indicators[0].weight", json!(1))]);
     assert!(model::validate::validate(&broken).has_errors());
     store.set_draft(id, &broken, "2027-01-02T10:00:00Z").expect("an invalid draft is saved");
     drop(store);
-    let store = Store::open(&path).expect("reopens");
+    let store = open(&path).expect("reopens");
     assert_eq!(store.draft(id).expect("draft"), broken);
     let list = store.list(false).expect("list");
     assert_eq!(list.len(), 1);
@@ -105,7 +122,7 @@ fn import_and_draft_round_trip_through_the_file() {
 
 #[test]
 fn versions_are_numbered_1_0_then_minor_and_major_bumps() {
-    let mut store = Store::open_in_memory().expect("opens");
+    let mut store = in_memory().expect("opens");
     let id = store.import(&titled("v0"), NOW).expect("imports");
     assert!(store.latest(id).expect("latest").is_none());
     assert!(store.history(id).expect("history").is_empty());
@@ -141,7 +158,10 @@ fn versions_are_numbered_1_0_then_minor_and_major_bumps() {
         assert!(history.contains(info));
         let (read, content) = store.version(id, &info.label.to_string()).expect("reads the version");
         assert_eq!(&read, info);
-        assert_eq!(&content, policy);
+        // A version stores the content; its revision history is the library's.
+        let mut stored = policy.clone();
+        stored.document.revisions.clear();
+        assert_eq!(content, stored);
     }
     let (latest, content) = store.latest(id).expect("latest").expect("has versions");
     assert_eq!(latest.label.to_string(), "2.1");
@@ -153,7 +173,7 @@ fn versions_are_numbered_1_0_then_minor_and_major_bumps() {
 
 #[test]
 fn an_unchanged_draft_returns_the_latest_version() {
-    let mut store = Store::open_in_memory().expect("opens");
+    let mut store = in_memory().expect("opens");
     let id = store.import(&titled("same"), NOW).expect("imports");
     let first = store.save_version(id, Bump::Minor, "a", "first", NOW).expect("saves");
     assert!(!first.unchanged);
@@ -177,13 +197,13 @@ fn an_unchanged_draft_returns_the_latest_version() {
 
 #[test]
 fn an_invalid_draft_is_kept_but_not_saved_as_a_version() {
-    let mut store = Store::open_in_memory().expect("opens");
+    let mut store = in_memory().expect("opens");
     let id = store.import(&preset(Locale::En), NOW).expect("imports");
     let broken = edited(Locale::En, &[("document.title", json!("")), ("document.effective_date", json!("2027-02-30"))]);
     store.set_draft(id, &broken, NOW).expect("an invalid draft is accepted");
 
     let err = failure(store.save_version(id, Bump::Minor, "a", "n", NOW));
-    assert_eq!(err.code, ErrorCode::InvalidPolicy);
+    assert_eq!(err.kind, ErrorKind::InvalidPolicy);
     assert_eq!(
         err.to_string(),
         "policy 1 cannot be saved as a version: its draft has 2 errors
@@ -199,22 +219,25 @@ fn an_invalid_draft_is_kept_but_not_saved_as_a_version() {
 
 #[test]
 fn unknown_policies_and_versions_are_named() {
-    let mut store = Store::open_in_memory().expect("opens");
+    let mut store = in_memory().expect("opens");
     let id = store.import(&preset(Locale::En), NOW).expect("imports");
 
     let err = failure(store.draft(42));
-    assert_eq!(err.code, ErrorCode::NotFound);
+    assert_eq!(err.kind, ErrorKind::NotFound);
     assert_eq!(
         err.to_string(),
         "there is no policy 42 in the library\n  hint: list the library to see the numbers of its policies"
     );
-    assert_eq!(failure(store.set_draft(42, &preset(Locale::En), NOW)).message, "there is no policy 42 in the library");
     assert_eq!(
-        failure(store.save_version(42, Bump::Minor, "a", "n", NOW)).message,
+        failure(store.set_draft(42, &preset(Locale::En), NOW)).message.to_string(),
         "there is no policy 42 in the library"
     );
-    assert_eq!(failure(store.history(42)).message, "there is no policy 42 in the library");
-    assert_eq!(failure(store.archive(42)).message, "there is no policy 42 in the library");
+    assert_eq!(
+        failure(store.save_version(42, Bump::Minor, "a", "n", NOW)).message.to_string(),
+        "there is no policy 42 in the library"
+    );
+    assert_eq!(failure(store.history(42)).message.to_string(), "there is no policy 42 in the library");
+    assert_eq!(failure(store.archive(42)).message.to_string(), "there is no policy 42 in the library");
 
     assert_eq!(
         failure(store.set_status(id, "1.0", Status::InReview, "a", NOW)).to_string(),
@@ -222,7 +245,7 @@ fn unknown_policies_and_versions_are_named() {
     );
     store.save_version(id, Bump::Minor, "a", "n", NOW).expect("saves");
     let err = failure(store.version(id, "9.9"));
-    assert_eq!(err.code, ErrorCode::NotFound);
+    assert_eq!(err.kind, ErrorKind::NotFound);
     assert_eq!(
         err.to_string(),
         "policy 1 has no version 9.9\n  hint: its versions run from 1.0 to 1.0; the history lists them"
@@ -237,7 +260,7 @@ fn unknown_policies_and_versions_are_named() {
 fn status_moves_forward_and_publishing_supersedes() {
     let dir = tempdir();
     let path = dir.path().join("library.sqlite");
-    let mut store = Store::open(&path).expect("opens");
+    let mut store = open(&path).expect("opens");
     let id = store.import(&titled("a"), NOW).expect("imports");
     store.save_version(id, Bump::Minor, "a", "n", NOW).expect("1.0");
     store.set_draft(id, &titled("b"), NOW).expect("draft");
@@ -270,7 +293,7 @@ fn status_moves_forward_and_publishing_supersedes() {
     assert_eq!(status(&store), [("1.0".to_string(), Status::Superseded), ("1.1".to_string(), Status::Published)]);
 
     let err = failure(store.set_status(id, "1.0", Status::Published, "x", "t9"));
-    assert_eq!(err.code, ErrorCode::InvalidTransition);
+    assert_eq!(err.kind, ErrorKind::InvalidTransition);
     assert_eq!(
         err.to_string(),
         "version 1.0 of policy 1 cannot go from superseded to published
@@ -292,7 +315,7 @@ fn status_moves_forward_and_publishing_supersedes() {
     store.set_status(id, "2.0", Status::InReview, "x", "t10").expect("review");
     assert_eq!(
         failure(store.set_status(id, "2.0", Status::InReview, "x", "t11")).to_string(),
-        "version 2.0 of policy 1 cannot go from in-review to in-review\n  from in-review it can go to: approved, draft"
+        "version 2.0 of policy 1 cannot go from in review to in review\n  from in review it can go to: approved, draft"
     );
     drop(store);
 
@@ -339,7 +362,7 @@ fn status_moves_forward_and_publishing_supersedes() {
 fn versions_and_status_events_cannot_be_changed_in_the_database() {
     let dir = tempdir();
     let path = dir.path().join("library.sqlite");
-    let mut store = Store::open(&path).expect("opens");
+    let mut store = open(&path).expect("opens");
     let id = store.import(&preset(Locale::En), NOW).expect("imports");
     store.save_version(id, Bump::Minor, "a", "n", NOW).expect("saves");
     store.set_status(id, "1.0", Status::InReview, "a", NOW).expect("review");
@@ -371,7 +394,7 @@ fn versions_and_status_events_cannot_be_changed_in_the_database() {
 fn a_tampered_version_fails_its_hash_check() {
     let dir = tempdir();
     let path = dir.path().join("library.sqlite");
-    let mut store = Store::open(&path).expect("opens");
+    let mut store = open(&path).expect("opens");
     let id = store.import(&titled("Original"), NOW).expect("imports");
     store.save_version(id, Bump::Minor, "a", "n", NOW).expect("1.0");
     store.set_draft(id, &titled("Second"), NOW).expect("draft");
@@ -393,7 +416,7 @@ fn a_tampered_version_fails_its_hash_check() {
         Sha256::digest(content.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>()
     };
 
-    let store = Store::open(&path).expect("the file itself is sound");
+    let store = open(&path).expect("the file itself is sound");
     let expected = format!(
         "version 1.1 of policy 1 is damaged: its content does not match its hash
   recorded sha256 {}, content hashes to {actual}
@@ -401,7 +424,7 @@ fn a_tampered_version_fails_its_hash_check() {
         saved.content_hash
     );
     let err = failure(store.version(id, "1.1"));
-    assert_eq!(err.code, ErrorCode::InvalidLibrary);
+    assert_eq!(err.kind, ErrorKind::InvalidLibrary);
     assert_eq!(err.to_string(), expected);
     assert_eq!(failure(store.latest(id)).to_string(), expected);
     assert_eq!(store.version(id, "1.0").expect("1.0 is untouched").1.document.title, "Original");
@@ -409,7 +432,7 @@ fn a_tampered_version_fails_its_hash_check() {
 
 #[test]
 fn archive_hides_and_restore_shows_a_policy() {
-    let mut store = Store::open_in_memory().expect("opens");
+    let mut store = in_memory().expect("opens");
     let a = store.import(&titled("A"), "t1").expect("imports");
     let b = store.import(&titled("B"), "t2").expect("imports");
     let c = store.import(&titled("C"), "t3").expect("imports");
@@ -446,15 +469,15 @@ fn a_newer_library_is_refused_and_left_unchanged() {
     let dir = tempdir();
     let path = dir.path().join("library.sqlite");
     {
-        let mut store = Store::open(&path).expect("opens");
+        let mut store = open(&path).expect("opens");
         store.import(&preset(Locale::En), NOW).expect("imports");
     }
     raw(&path).execute_batch("PRAGMA user_version = 99").expect("a newer Policywright was here");
     let before = snapshot(dir.path());
 
-    let err = failure(Store::open(&path));
-    assert_eq!(err.code, ErrorCode::UnsupportedSchema);
-    assert_eq!(err.code.exit_code(), 1);
+    let err = failure(open(&path));
+    assert_eq!(err.kind, ErrorKind::UnsupportedSchema);
+    assert_eq!(err.kind.exit_code(), 1);
     assert_eq!(
         err.to_string(),
         format!(
@@ -478,9 +501,9 @@ fn a_file_that_is_not_a_library_is_refused_and_left_unchanged() {
     let before = snapshot(dir.path());
 
     for path in [&text, &json] {
-        let err = failure(Store::open(path));
-        assert_eq!(err.code, ErrorCode::InvalidLibrary);
-        assert_eq!(err.code.exit_code(), 1);
+        let err = failure(open(path));
+        assert_eq!(err.kind, ErrorKind::InvalidLibrary);
+        assert_eq!(err.kind.exit_code(), 1);
         assert_eq!(
             err.to_string(),
             format!(
@@ -492,7 +515,7 @@ fn a_file_that_is_not_a_library_is_refused_and_left_unchanged() {
         );
     }
     assert_eq!(
-        failure(Store::open(&other)).to_string(),
+        failure(open(&other)).to_string(),
         format!(
             "{} is not a Policywright library
   it is an SQLite database, but of another program
@@ -508,7 +531,7 @@ fn a_damaged_library_is_refused_and_left_unchanged() {
     let dir = tempdir();
     let path = dir.path().join("library.sqlite");
     {
-        let mut store = Store::open(&path).expect("opens");
+        let mut store = open(&path).expect("opens");
         let id = store.import(&titled("t0"), NOW).expect("imports");
         for i in 1..6 {
             store.set_draft(id, &titled(&format!("t{i}")), NOW).expect("draft");
@@ -533,16 +556,13 @@ fn a_damaged_library_is_refused_and_left_unchanged() {
     for (what, bytes) in cases {
         std::fs::write(&path, &bytes).expect("damages");
         let before = snapshot(dir.path());
-        let err = failure(Store::open(&path));
-        assert_eq!(err.code, ErrorCode::InvalidLibrary, "{what}: {err}");
-        assert_eq!(err.message, format!("the library {} is damaged", path.display()), "{what}");
-        assert!(err.details.first().is_some_and(|d| d.starts_with("sqlite: ")), "{what}: {err}");
-        assert!(err.details.iter().all(|d| !d.contains('\n')), "{what}: one problem a line: {err}");
-        assert_eq!(
-            err.details.last().map(String::as_str),
-            Some("hint: restore the file from a backup; it was left unchanged"),
-            "{what}"
-        );
+        let err = failure(open(&path));
+        assert_eq!(err.kind, ErrorKind::InvalidLibrary, "{what}: {err}");
+        let view = err.view(Lang::En);
+        assert_eq!(view.message, format!("the library {} is damaged", path.display()), "{what}");
+        assert!(view.details.first().is_some_and(|d| d.starts_with("sqlite: ")), "{what}: {err}");
+        assert!(view.details.iter().all(|d| !d.contains('\n')), "{what}: one problem a line: {err}");
+        assert_eq!(view.hint.as_deref(), Some("restore the file from a backup; it was left unchanged"), "{what}");
         assert_eq!(snapshot(dir.path()), before, "{what}: the file was changed");
     }
 }
@@ -551,17 +571,18 @@ fn a_damaged_library_is_refused_and_left_unchanged() {
 fn a_busy_library_gives_a_busy_error() {
     let dir = tempdir();
     let path = dir.path().join("library.sqlite");
-    let mut store = Store::open(&path).expect("opens");
+    let sqlite = Sqlite::open(&path).expect("opens");
+    sqlite.set_busy_timeout(Duration::from_millis(100)).expect("timeout");
+    let mut store = Store::new(Box::new(sqlite));
     let id = store.import(&preset(Locale::En), NOW).expect("imports");
 
     let other = raw(&path);
     other.execute_batch("BEGIN IMMEDIATE").expect("another writer takes the lock");
-    store.set_busy_timeout(Duration::from_millis(100)).expect("timeout");
     let started = Instant::now();
     let err = failure(store.set_draft(id, &titled("waiting"), NOW));
     assert!(started.elapsed() >= Duration::from_millis(100), "it waited for the lock first");
-    assert_eq!(err.code, ErrorCode::Busy);
-    assert_eq!(err.code.exit_code(), 2);
+    assert_eq!(err.kind, ErrorKind::Busy);
+    assert_eq!(err.kind.exit_code(), 2);
     assert_eq!(
         err.to_string(),
         "the library is busy (another Policywright is saving); try again
@@ -579,7 +600,7 @@ fn a_busy_library_gives_a_busy_error() {
 /// Runs one `#[test]` of this binary in a child process.
 fn child(test: &str) -> Command {
     let mut cmd = Command::new(std::env::current_exe().expect("the test binary"));
-    cmd.args([test, "--exact", "--nocapture", "--test-threads=1", "-q"]);
+    cmd.args([test, "--exact", "--ignored", "--nocapture", "--test-threads=1", "-q"]);
     cmd.stdin(Stdio::null()).stdout(Stdio::piped()).stderr(Stdio::piped());
     cmd
 }
@@ -662,12 +683,11 @@ const EARLY_EVERY: u64 = 5;
 /// The child of `a_killed_saver_loses_nothing_it_reported`: edits the draft
 /// and saves a version, over and over, reporting each step once it returned.
 #[test]
+#[ignore = "a child process of a_killed_saver_loses_nothing_it_reported"]
 fn crash_child() {
-    let Some(path) = std::env::var_os(CRASH_ENV) else {
-        return;
-    };
+    let path = child_env(CRASH_ENV, "a_killed_saver_loses_nothing_it_reported");
     let run = std::env::var(RUN_ENV).expect("run number");
-    let mut store = Store::open(Path::new(&path)).expect("the child opens the library");
+    let mut store = open(Path::new(&path)).expect("the child opens the library");
     let id = match store.list(true).expect("list").first() {
         Some(policy) => policy.id,
         None => store.import(&preset(Locale::En), NOW).expect("imports"),
@@ -750,7 +770,7 @@ fn a_killed_saver_loses_nothing_it_reported() {
             continue;
         }
         assert_eq!(integrity(&path), "ok", "{context}");
-        let store = Store::open(&path).unwrap_or_else(|e| panic!("{context}: reopening fails: {e}"));
+        let store = open(&path).unwrap_or_else(|e| panic!("{context}: reopening fails: {e}"));
         let list = store.list(true).expect("list");
         let Some(policy) = list.first() else {
             assert!(last_draft.is_none(), "{context}: drafts reported, but the policy is gone");
@@ -814,15 +834,14 @@ const ROUNDS: usize = 40;
 /// The child of `two_processes_saving_at_once_lose_nothing`: edits the shared
 /// policy's draft and saves it, reporting busy errors instead of failing.
 #[test]
+#[ignore = "a child process of two_processes_saving_at_once_lose_nothing"]
 fn concurrent_child() {
-    let Some(path) = std::env::var_os(CONCURRENT_ENV) else {
-        return;
-    };
+    let path = child_env(CONCURRENT_ENV, "two_processes_saving_at_once_lose_nothing");
     let tag = std::env::var(TAG_ENV).expect("tag");
     let mut out = std::io::stdout().lock();
     let mut report = |line: String| writeln!(out, "{line}").and_then(|()| out.flush()).expect("reports");
-    let busy = |e: &Error| e.code == ErrorCode::Busy;
-    let mut store = match Store::open(Path::new(&path)) {
+    let busy = |e: &Error| e.kind == ErrorKind::Busy;
+    let mut store = match open(Path::new(&path)) {
         Ok(store) => store,
         Err(e) if busy(&e) => return report(format!("busy {e}")),
         Err(e) => panic!("{e}"),
@@ -848,7 +867,7 @@ fn concurrent_child() {
 fn two_processes_saving_at_once_lose_nothing() {
     let dir = tempdir();
     let path = dir.path().join("library.sqlite");
-    Store::open(&path).expect("opens").import(&titled("start"), NOW).expect("imports");
+    open(&path).expect("opens").import(&titled("start"), NOW).expect("imports");
 
     let mut procs: Vec<(Child, Output)> = ["a", "b"]
         .into_iter()
@@ -888,7 +907,7 @@ fn two_processes_saving_at_once_lose_nothing() {
     eprintln!("{} versions created, {} saves unchanged, {busy} busy errors", created.len(), seen.len() - created.len());
 
     assert_eq!(integrity(&path), "ok");
-    let store = Store::open(&path).expect("reopens");
+    let store = open(&path).expect("reopens");
     let history = store.history(1).expect("history");
     let stored: std::collections::BTreeMap<String, String> =
         history.iter().map(|v| (v.label.to_string(), v.content_hash.clone())).collect();
@@ -909,18 +928,18 @@ const READ_ONLY_ENV: &str = "POLICYWRIGHT_TEST_READ_ONLY_FOLDER";
 /// without root's power to write anywhere when the tests run as root.
 #[cfg(unix)]
 #[test]
+#[ignore = "a child process of a_read_only_folder_gives_an_io_error"]
 fn read_only_child() {
-    if let Some(dir) = std::env::var_os(READ_ONLY_ENV) {
-        read_only_checks(Path::new(&dir));
-    }
+    let dir = child_env(READ_ONLY_ENV, "a_read_only_folder_gives_an_io_error");
+    read_only_checks(Path::new(&dir));
 }
 
 #[cfg(unix)]
 fn read_only_checks(dir: &Path) {
     let fresh = dir.join("new.sqlite");
-    let err = failure(Store::open(&fresh));
-    assert_eq!(err.code, ErrorCode::Io);
-    assert_eq!(err.code.exit_code(), 2);
+    let err = failure(open(&fresh));
+    assert_eq!(err.kind, ErrorKind::Io);
+    assert_eq!(err.kind.exit_code(), 2);
     assert_eq!(
         err.to_string(),
         format!(
@@ -931,7 +950,7 @@ fn read_only_checks(dir: &Path) {
     assert!(!fresh.exists());
     let nowhere = dir.join("missing").join("new.sqlite");
     assert_eq!(
-        failure(Store::open(&nowhere)).to_string(),
+        failure(open(&nowhere)).to_string(),
         format!(
             "cannot create the library {}: no such file or directory\n  hint: create its folder first, or choose another location",
             nowhere.display()
@@ -940,8 +959,8 @@ fn read_only_checks(dir: &Path) {
 
     let existing = dir.join("existing.sqlite");
     let before = std::fs::read(&existing).expect("reads");
-    let err = failure(Store::open(&existing));
-    assert_eq!(err.code, ErrorCode::Io);
+    let err = failure(open(&existing));
+    assert_eq!(err.kind, ErrorKind::Io);
     assert_eq!(
         err.to_string(),
         format!(
@@ -959,7 +978,7 @@ fn a_read_only_folder_gives_an_io_error() {
     let dir = tempdir();
     let folder = dir.path().join("read-only");
     std::fs::create_dir(&folder).expect("mkdir");
-    Store::open(&folder.join("existing.sqlite")).expect("opens").import(&preset(Locale::En), NOW).expect("imports");
+    open(&folder.join("existing.sqlite")).expect("opens").import(&preset(Locale::En), NOW).expect("imports");
     std::fs::set_permissions(folder.join("existing.sqlite"), std::fs::Permissions::from_mode(0o444)).expect("chmod");
     std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).expect("chmod");
 
@@ -970,22 +989,22 @@ fn a_read_only_folder_gives_an_io_error() {
         std::fs::remove_file(&probe).expect("rm probe");
         std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o755)).expect("chmod");
         use std::os::unix::process::CommandExt;
-        let mut cmd = child("store::read_only_child");
+        // A copy of this test binary that nobody can run, wherever the build
+        // folder is and whatever its permissions: the check is never skipped.
+        let binary = dir.path().join("it");
+        std::fs::copy(std::env::current_exe().expect("the test binary"), &binary).expect("copies the binary");
+        std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let mut cmd = Command::new(&binary);
+        cmd.args(["store::read_only_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"]);
         cmd.env(READ_ONLY_ENV, &folder).uid(65534).gid(65534);
-        match cmd.output() {
-            Ok(out) => {
-                let stdout = String::from_utf8_lossy(&out.stdout);
-                // "1 passed": the child ran the checks, not zero tests.
-                assert!(
-                    out.status.success() && stdout.contains(" 1 passed"),
-                    "as nobody:\n{stdout}\n{}",
-                    String::from_utf8_lossy(&out.stderr)
-                );
-            }
-            // The test binary is not reachable by nobody (e.g. a private
-            // home folder): nothing left to check this way.
-            Err(e) => eprintln!("skipped: cannot run the test binary as nobody: {e}"),
-        }
+        let out = cmd.output().expect("the test binary runs as nobody");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        // "1 passed": the child ran the checks, not zero tests.
+        assert!(
+            out.status.success() && stdout.contains(" 1 passed"),
+            "as nobody:\n{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     } else {
         read_only_checks(&folder);
     }

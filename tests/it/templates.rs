@@ -3,11 +3,15 @@
 use std::path::Path;
 use std::process::Command;
 
-use policywright::export;
-use policywright::model::Locale;
-use policywright::template::Templates;
+use policywright_i18n::Locale as Lang;
+use policywright_model::Locale;
+use policywright_render::Templates;
 
-use crate::{fixtures, preset};
+use crate::{clean, fixtures, preset};
+
+fn markdown_with(templates: &Templates) -> policywright_i18n::Result<String> {
+    policywright_render::markdown_text(&clean(&preset(Locale::En)), templates)
+}
 
 fn overlay_dir(dir: &Path) -> Templates {
     let mut templates = Templates::builtin();
@@ -35,7 +39,7 @@ fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
 #[test]
 fn an_override_replaces_one_template_by_name_and_keeps_the_rest() {
     let templates = overlay_dir(&fixtures("templates/override"));
-    let md = export::markdown(&preset(Locale::En), &templates).expect("renders");
+    let md = markdown_with(&templates).expect("renders");
     assert!(md.contains("## 6 Learning at Acme\n"), "{md}");
     assert!(md.contains("Acme expects 40 hours of learning a year."), "{md}");
     // Untouched templates still render, numbering still applies.
@@ -46,34 +50,37 @@ fn an_override_replaces_one_template_by_name_and_keeps_the_rest() {
 #[test]
 fn a_locale_override_changes_the_words_but_not_the_templates() {
     let mut templates = Templates::builtin();
-    let strings = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/templates/locales/en.json"))
+    // The words as `policywright templates` writes them, one of them edited.
+    let strings = Templates::builtin_text("locales/en.json")
         .expect("en strings")
         .replace("\"General provisions\"", "\"Scope and principles\"");
     templates.overlay("locales/en.json", strings, "mine/locales/en.json".into());
-    let md = export::markdown(&preset(Locale::En), &templates).expect("renders");
+    let md = markdown_with(&templates).expect("renders");
     assert!(md.contains("## 1 Scope and principles\n"), "{md}");
+    // A file that names only the words it changes keeps all the others.
+    let mut templates = Templates::builtin();
+    templates.overlay("locales/en.json", r#"{"general": {"purpose": "Why"}}"#.into(), "mine/locales/en.json".into());
+    let md = markdown_with(&templates).expect("renders");
+    assert!(md.contains("### 1.1 Why\n") && md.contains("## 1 General provisions\n"), "{md}");
 }
 
 #[test]
 fn a_syntax_error_names_the_file_line_and_column() {
     let dir = fixtures("templates/syntax-error");
-    let err = export::markdown(&preset(Locale::En), &overlay_dir(&dir)).expect_err("broken template");
+    let err = markdown_with(&overlay_dir(&dir)).expect_err("broken template").view(Lang::En);
     let path = dir.join("sections/training.md");
     assert_eq!(
         err.message,
         format!("template error in {} at line 5, column 1: unexpected end of input", path.display())
     );
     assert!(err.details.iter().any(|l| l.contains("sections/training.md:5:1")), "{:#?}", err.details);
-    assert_eq!(
-        err.details.last().map(String::as_str),
-        Some("hint: fix the template, or remove it from the folder to use the built-in one")
-    );
+    assert_eq!(err.hint.as_deref(), Some("fix the template, or remove it from the folder to use the built-in one"));
 }
 
 #[test]
 fn a_missing_variable_is_an_error_not_an_empty_string() {
     let dir = fixtures("templates/missing-variable");
-    let err = export::markdown(&preset(Locale::En), &overlay_dir(&dir)).expect_err("undefined variable");
+    let err = markdown_with(&overlay_dir(&dir)).expect_err("undefined variable").view(Lang::En);
     let path = dir.join("sections/training.md");
     assert_eq!(
         err.message,
@@ -122,8 +129,8 @@ fn the_templates_command_writes_every_builtin_for_editing() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     for name in Templates::builtin_names() {
         assert_eq!(
-            std::fs::read_to_string(dir.path().join(name)).expect("written"),
-            Templates::builtin_text(name).expect("builtin")
+            std::fs::read_to_string(dir.path().join(&name)).expect("written"),
+            Templates::builtin_text(&name).expect("builtin")
         );
     }
     // A second run must not overwrite edits.

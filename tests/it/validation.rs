@@ -3,8 +3,8 @@
 
 use std::fs;
 
-use policywright::model::validate::validate;
-use policywright::model::{Locale, Policy};
+use policywright_model::validate::validate;
+use policywright_model::{Locale, Policy};
 
 use crate::{edited, fixtures};
 
@@ -24,8 +24,10 @@ fn load_case(dir: &std::path::Path) -> Policy {
     edited(locale, &edits)
 }
 
+/// The report as `policywright validate` prints it, in the policy's language.
 fn report_text(policy: &Policy) -> String {
-    validate(policy).diagnostics.iter().map(|d| format!("{d}\n")).collect()
+    let locale = policy.document.locale;
+    validate(policy).findings.iter().map(|d| format!("{}\n", policywright::diagnostic(d, locale))).collect()
 }
 
 #[test]
@@ -54,20 +56,23 @@ fn every_fixture_reports_exactly_what_it_expects() {
 fn the_weight_error_names_the_path_and_the_fix() {
     let policy = edited(Locale::En, &[("appraisal.indicators[1].children[0].weight", 20.into())]);
     let report = validate(&policy);
-    let error = report.errors().next().expect("one error");
+    let error = report.errors().next().expect("one error").render(Locale::En);
     assert_eq!(error.path, "appraisal.indicators[1].children");
     assert_eq!(error.message, "the weights under \"Ability\" add up to 35, but \"Ability\" has weight 30");
     assert_eq!(error.hint, "make the weights under \"Ability\" add up to 30, or set its weight to 35");
+    // The same finding in the other language, for a reader of the other language.
+    let zh = report.errors().next().expect("one error").render(Locale::ZhCn);
+    assert_eq!(zh.message, "“Ability”下的指标权重合计为 35，但“Ability”的权重是 30");
 }
 
 #[test]
 fn huge_text_is_an_error_not_a_hang() {
-    let huge = "字".repeat(policywright::model::validate::MAX_FIELD_CHARS + 1);
+    let huge = "字".repeat(policywright_model::validate::MAX_FIELD_CHARS + 1);
     // Messages are in the policy's language; the path is the same in both.
     for (locale, expected) in [
         (
             Locale::ZhCn,
-            "error: general.purpose: 长度为 20001 个字符，单个字段最多 20000 个字符\n  hint: 请缩短文字，或拆分为多条",
+            "错误：general.purpose：长度为 20001 个字符，单个字段最多 20000 个字符\n  提示：请缩短文字，或拆分为多条",
         ),
         (
             Locale::En,
@@ -75,7 +80,7 @@ fn huge_text_is_an_error_not_a_hang() {
         ),
     ] {
         let policy = edited(locale, &[("general.purpose", huge.clone().into())]);
-        let errors: Vec<String> = validate(&policy).errors().map(ToString::to_string).collect();
+        let errors: Vec<String> = validate(&policy).errors().map(|d| policywright::diagnostic(d, locale)).collect();
         assert_eq!(errors, [expected]);
     }
 }
@@ -84,7 +89,7 @@ fn huge_text_is_an_error_not_a_hang() {
 fn a_valid_policy_has_no_errors() {
     for locale in Locale::ALL {
         let report = validate(&crate::preset(locale));
-        let errors: Vec<String> = report.errors().map(ToString::to_string).collect();
+        let errors: Vec<String> = report.errors().map(|d| policywright::diagnostic(d, locale)).collect();
         assert!(errors.is_empty(), "{}: {errors:#?}", locale.code());
     }
 }

@@ -1,0 +1,271 @@
+//! The library's use-cases: the same calls behind `policywright export` and
+//! the app's Export, behind `history` and the app's list of versions.
+
+use std::path::{Path, PathBuf};
+
+use policywright_diff::{Comparison, Side};
+use policywright_i18n::{Error, ErrorKind, Locale, Message, Result, keys, msg};
+use policywright_model::validate::Diagnostic;
+use policywright_render::handbook::{self, Handbook};
+use policywright_render::{Format, Input, Options, Templates};
+use policywright_sqlite::Sqlite;
+use policywright_store::{Bump, Library, PolicyId, SaveOutcome, Status, VersionInfo, revisions};
+use serde::Serialize;
+
+use crate::{Policy, World, file_name, open_policy};
+
+/// Opens the library the user named, or the one in the default place.
+pub fn open_library(world: &dyn World, explicit: Option<&Path>) -> Result<Library> {
+    let path = match explicit {
+        Some(path) => path.to_path_buf(),
+        None => world.default_library()?,
+    };
+    Ok(Library::new(Box::new(Sqlite::open(&path)?)))
+}
+
+/// A policy's number as a user types it.
+pub fn parse_id(text: &str) -> Result<PolicyId> {
+    text.trim().parse::<PolicyId>().ok().filter(|id| *id > 0).ok_or_else(|| {
+        Error::new(ErrorKind::InvalidArgument, msg!(keys::errors::NOT_AN_ID, text = text))
+            .hint(Message::new(keys::errors::NOT_AN_ID_HINT))
+    })
+}
+
+/// A status as a user types it.
+pub fn parse_status(text: &str) -> Result<Status> {
+    Status::parse(text).ok_or_else(|| {
+        Error::new(ErrorKind::InvalidArgument, msg!(keys::errors::NOT_A_STATUS, text = text))
+            .hint(Message::new(keys::errors::NOT_A_STATUS_HINT))
+    })
+}
+
+pub fn import(world: &dyn World, library: &mut Library, path: &Path) -> Result<PolicyId> {
+    let policy = open_policy(world, path)?;
+    library.import(&policy, &world.now())
+}
+
+pub fn import_policy(world: &dyn World, library: &mut Library, policy: &Policy) -> Result<PolicyId> {
+    library.import(policy, &world.now())
+}
+
+pub fn set_draft(world: &dyn World, library: &mut Library, id: PolicyId, policy: &Policy) -> Result<()> {
+    library.set_draft(id, policy, &world.now())
+}
+
+pub fn set_draft_from(world: &dyn World, library: &mut Library, id: PolicyId, path: &Path) -> Result<()> {
+    let policy = open_policy(world, path)?;
+    library.set_draft(id, &policy, &world.now())
+}
+
+/// Saves the stored draft as the next version.
+pub fn save(
+    world: &dyn World,
+    library: &mut Library,
+    id: PolicyId,
+    bump: Bump,
+    author: &str,
+    note: &str,
+) -> Result<SaveOutcome> {
+    library.save_version(id, bump, author, note, &world.now())
+}
+
+/// A saved version as the editor receives it: warnings in words, and the
+/// draft it should now hold, whose revision history is the library's, so
+/// the preview names the version just saved.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Saved {
+    pub version: VersionInfo,
+    pub unchanged: bool,
+    pub warnings: Vec<Diagnostic>,
+    pub draft: Policy,
+}
+
+/// The editor's save: what it shows becomes the draft and the next version.
+#[allow(clippy::too_many_arguments)]
+pub fn save_for_editor(
+    world: &dyn World,
+    library: &mut Library,
+    id: PolicyId,
+    policy: &Policy,
+    bump: Bump,
+    author: &str,
+    note: &str,
+    locale: Locale,
+) -> Result<Saved> {
+    let outcome = save_as_version(world, library, id, policy, bump, author, note)?;
+    Ok(Saved {
+        draft: library.draft(id)?,
+        version: outcome.version,
+        unchanged: outcome.unchanged,
+        warnings: outcome.warnings.iter().map(|w| w.render(locale)).collect(),
+    })
+}
+
+/// Saves what the editor shows as the draft and the next version, at once.
+pub fn save_as_version(
+    world: &dyn World,
+    library: &mut Library,
+    id: PolicyId,
+    policy: &Policy,
+    bump: Bump,
+    author: &str,
+    note: &str,
+) -> Result<SaveOutcome> {
+    library.save_as_version(id, policy, bump, author, note, &world.now())
+}
+
+pub fn set_status(
+    world: &dyn World,
+    library: &mut Library,
+    id: PolicyId,
+    label: &str,
+    to: Status,
+    by: &str,
+) -> Result<()> {
+    library.set_status(id, label, to, by, &world.now())
+}
+
+/// The draft as the editor shows it: its revision history is the library's,
+/// so the preview names the version that was saved last.
+pub fn draft_with_history(library: &Library, id: PolicyId, draft: &Policy) -> Result<Policy> {
+    let history = library.history(id)?;
+    let mut policy = draft.clone();
+    if let Some(newest) = history.last() {
+        policy.document.revisions = revisions(&history, newest.label);
+    }
+    Ok(policy)
+}
+
+/// An exported file: its bytes and the name it is offered under.
+#[derive(Debug, Clone)]
+pub struct Exported {
+    pub file_name: String,
+    pub label: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A stored version (the newest with `None`) as a file, with the revision
+/// history as of that version and the library's hash in its properties.
+pub fn export_version(
+    library: &Library,
+    id: PolicyId,
+    version: Option<&str>,
+    format: Format,
+    templates: &Templates,
+) -> Result<Exported> {
+    let (info, policy) = library.version_with_history(id, version)?;
+    let input = Input::stored(&policy, &info.content_hash)?;
+    let bytes = policywright_render::export(&input, &Options { format, templates })?;
+    let label = info.label.to_string();
+    Ok(Exported {
+        file_name: file_name(&policy.document.title, &format!("v{label}"), format.extension()),
+        label,
+        bytes,
+    })
+}
+
+fn side(library: &Library, id: PolicyId, label: &str) -> Result<Side> {
+    let (info, policy) = library.version_with_history(id, Some(label))?;
+    Side::new(&info.label.to_string(), &info.author, &info.created_at, &policy, &info.content_hash)
+}
+
+/// Two saved versions compared, each with the revision history as of it.
+pub fn compare(library: &Library, id: PolicyId, from: &str, to: &str, templates: &Templates) -> Result<Comparison> {
+    policywright_diff::compare(side(library, id, from)?, side(library, id, to)?, templates)
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DiffFormat {
+    Json,
+    Md,
+    Html,
+    Docx,
+}
+
+pub fn diff_bytes(c: &Comparison, format: DiffFormat) -> Result<Vec<u8>> {
+    Ok(match format {
+        DiffFormat::Json => policywright_diff::to_json(c).into_bytes(),
+        DiffFormat::Md => policywright_diff::to_markdown(c).into_bytes(),
+        DiffFormat::Html => policywright_diff::to_html(c).into_bytes(),
+        DiffFormat::Docx => policywright_diff::to_docx(c)?,
+    })
+}
+
+/// Everything legal needs to sign off a change: both versions as Word
+/// files, the redline and the change summary, by file name.
+pub fn packet(
+    library: &Library,
+    id: PolicyId,
+    from: &str,
+    to: &str,
+    templates: &Templates,
+) -> Result<Vec<(String, Vec<u8>)>> {
+    let c = compare(library, id, from, to, templates)?;
+    let title = c.title.clone();
+    let old = export_version(library, id, Some(from), Format::Docx, templates)?;
+    let new = export_version(library, id, Some(to), Format::Docx, templates)?;
+    let range = format!("v{}-v{}", c.from.label, c.to.label);
+    Ok(vec![
+        (old.file_name, old.bytes),
+        (new.file_name, new.bytes),
+        (file_name(&title, &format!("{range}_redline"), "docx"), policywright_diff::to_docx(&c)?),
+        (file_name(&title, &format!("{range}_changes"), "md"), policywright_diff::to_markdown(&c).into_bytes()),
+    ])
+}
+
+/// Where a handbook takes a policy from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    File(PathBuf),
+    Library(LibraryRef),
+}
+
+/// `@ID` (the newest version) or `@ID:VERSION`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LibraryRef {
+    pub id: PolicyId,
+    pub version: Option<String>,
+}
+
+impl Source {
+    /// A policy file, or `@ID[:VERSION]` for a saved version in the library.
+    pub fn parse(text: &str) -> Result<Source> {
+        let Some(reference) = text.strip_prefix('@') else {
+            return Ok(Source::File(PathBuf::from(text)));
+        };
+        let (id, version) = match reference.split_once(':') {
+            Some((id, version)) => (id, Some(version.to_string())),
+            None => (reference, None),
+        };
+        Ok(Source::Library(LibraryRef { id: parse_id(id)?, version }))
+    }
+}
+
+/// Binds policies into a handbook. `library` opens the library only if a
+/// source is in it.
+pub fn bind_handbook(
+    world: &dyn World,
+    library: &mut dyn FnMut() -> Result<Library>,
+    sources: &[Source],
+    book: &Handbook,
+    format: Format,
+    templates: &Templates,
+) -> Result<Vec<u8>> {
+    let mut opened: Option<Library> = None;
+    let mut inputs = Vec::with_capacity(sources.len());
+    for source in sources {
+        inputs.push(match source {
+            Source::File(path) => Input::new(&open_policy(world, path)?)?,
+            Source::Library(reference) => {
+                if opened.is_none() {
+                    opened = Some(library()?);
+                }
+                let lib = opened.as_ref().ok_or_else(|| Error::internal("the library did not open"))?;
+                let (info, policy) = lib.version_with_history(reference.id, reference.version.as_deref())?;
+                Input::stored(&policy, &info.content_hash)?
+            }
+        });
+    }
+    handbook::export(book, &inputs, &Options { format, templates })
+}

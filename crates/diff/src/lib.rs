@@ -1,0 +1,404 @@
+//! Comparing two versions of a policy: a structural list of changes in the
+//! terms a lawyer reads a policy in, and the two documents compared as trees.
+//!
+//! A [`Comparison`] holds both. Every report is a pure function of it: JSON
+//! for programs, Markdown (CriticMarkup) and HTML for reading, and a Word
+//! redline with real tracked changes, all made from the same merged tree.
+
+mod structural;
+mod tree;
+mod words;
+
+use policywright_doc::docx::{self, TrackedBy};
+use policywright_doc::{Align, Block, Change as Mark, Doc, Inline, Row, Side as View, Style, html, markdown};
+use policywright_i18n::{Locale, Message, Result, keys, msg};
+use policywright_model::{Policy, Sanitized};
+use policywright_render::{Input, Templates, docx_options};
+use serde::Serialize;
+
+pub use structural::{Change, ChangeKind, structural};
+pub use tree::diff as diff_trees;
+
+/// One side of a comparison: a version, who made it when, and its content.
+#[derive(Debug, Clone, Serialize)]
+pub struct Side {
+    pub label: String,
+    pub author: String,
+    /// `YYYY-MM-DD` or a full timestamp, as stored.
+    pub date: String,
+    pub content_hash: String,
+    #[serde(skip)]
+    pub policy: Sanitized<Policy>,
+}
+
+impl Side {
+    /// A side whose texts are cleaned like the policy's.
+    pub fn new(label: &str, author: &str, date: &str, policy: &Policy, content_hash: &str) -> Result<Side> {
+        Ok(Side {
+            label: Sanitized::text(label).as_str().to_string(),
+            author: Sanitized::text(author).as_str().to_string(),
+            date: Sanitized::text(date).as_str().to_string(),
+            content_hash: content_hash.to_string(),
+            policy: Sanitized::new(policy)?,
+        })
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Comparison {
+    pub title: String,
+    pub from: Side,
+    pub to: Side,
+    pub changes: Vec<Change>,
+    /// The newer document with the older one's deletions, changes marked.
+    #[serde(skip)]
+    pub document: Doc,
+}
+
+pub fn compare(from: Side, to: Side, templates: &Templates) -> Result<Comparison> {
+    let old = policywright_render::tree(&from.policy, templates)?;
+    let new = policywright_render::tree(&to.policy, templates)?;
+    Ok(Comparison {
+        title: to.policy.document.title.clone(),
+        changes: structural(&from.policy, &to.policy),
+        document: tree::diff(&old, &new),
+        from,
+        to,
+    })
+}
+
+impl Comparison {
+    /// The reports speak the newer version's language.
+    pub fn locale(&self) -> Locale {
+        self.to.policy.document.locale
+    }
+
+    fn say(&self, message: Message) -> String {
+        message.render(self.locale())
+    }
+
+    fn heading(&self) -> String {
+        self.say(msg!(
+            keys::diff::TITLE,
+            title = self.title.as_str(),
+            from = self.from.label.as_str(),
+            to = self.to.label.as_str()
+        ))
+    }
+}
+
+/// One leaf of the merged document (paragraph, heading, list item, row) in
+/// the JSON report.
+#[derive(Serialize)]
+struct Leaf {
+    kind: &'static str,
+    #[serde(rename = "move", skip_serializing_if = "Option::is_none")]
+    move_number: Option<u32>,
+    spans: Vec<Span>,
+}
+
+#[derive(Serialize)]
+struct Span {
+    kind: &'static str,
+    text: String,
+}
+
+fn kind(change: Option<Mark>) -> &'static str {
+    match change {
+        None => "equal",
+        Some(Mark::Inserted) => "inserted",
+        Some(Mark::Deleted) => "deleted",
+        Some(Mark::MovedFrom(_)) => "moved-from",
+        Some(Mark::MovedTo(_)) => "moved-to",
+    }
+}
+
+fn spans(inlines: &[Inline], out: &mut Vec<Span>) {
+    for inline in inlines {
+        let (text, change) = match inline {
+            Inline::Text { text, change, .. } => (text.as_str(), *change),
+            Inline::Link { children, .. } => {
+                spans(children, out);
+                continue;
+            }
+            Inline::HardBreak { change } => (" ", *change),
+            Inline::FootnoteRef { .. } => continue,
+        };
+        match out.last_mut() {
+            Some(last) if last.kind == kind(change) => last.text.push_str(text),
+            _ => out.push(Span { kind: kind(change), text: text.to_string() }),
+        }
+    }
+}
+
+fn leaf(change: Option<Mark>, inlines: &[&[Inline]]) -> Leaf {
+    let mut out = Vec::new();
+    for (i, cell) in inlines.iter().enumerate() {
+        if i > 0 {
+            out.push(Span { kind: "equal", text: " | ".into() });
+        }
+        spans(cell, &mut out);
+    }
+    // A row without a change of its own (a table's header) that is all
+    // inserted or all deleted was inserted or deleted whole.
+    let marked: Vec<&str> =
+        out.iter().filter(|s| s.text != " | " && !s.text.trim().is_empty()).map(|s| s.kind).collect();
+    let whole = |k: &str| !marked.is_empty() && marked.iter().all(|m| *m == k);
+    let kind = match change {
+        Some(c) => kind(Some(c)),
+        None if whole("inserted") => "inserted",
+        None if whole("deleted") => "deleted",
+        None if marked.iter().any(|k| *k != "equal") => "changed",
+        None => "equal",
+    };
+    Leaf { kind, move_number: change.and_then(Mark::move_number), spans: out }
+}
+
+fn leaves(blocks: &[Block], out: &mut Vec<Leaf>) {
+    for block in blocks {
+        match block {
+            Block::Heading { inlines, change, .. } | Block::Paragraph { inlines, change } => {
+                out.push(leaf(*change, &[inlines]))
+            }
+            Block::Code { text, change } => out.push(leaf(*change, &[&[Inline::text(text.clone())]])),
+            Block::List { items, .. } => items.iter().for_each(|i| leaves(&i.blocks, out)),
+            Block::Table { head, rows, .. } => {
+                let head: Vec<&[Inline]> = head.iter().map(Vec::as_slice).collect();
+                out.push(leaf(None, &head));
+                for row in rows {
+                    let cells: Vec<&[Inline]> = row.cells.iter().map(Vec::as_slice).collect();
+                    out.push(leaf(row.change, &cells));
+                }
+            }
+            Block::Quote(inner) => leaves(inner, out),
+            Block::Rule => {}
+        }
+    }
+}
+
+/// The comparison for programs: both sides, the changes, and every leaf of
+/// the merged document with its pieces of text, each equal, inserted or
+/// deleted.
+pub fn to_json(c: &Comparison) -> String {
+    let mut blocks = Vec::new();
+    leaves(&c.document.blocks, &mut blocks);
+    let value = serde_json::json!({
+        "title": c.title,
+        "from": c.from,
+        "to": c.to,
+        "changes": c.changes,
+        "blocks": blocks,
+    });
+    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    text.push('\n');
+    text
+}
+
+fn bold(text: String) -> Inline {
+    Inline::styled(text, Style { bold: true, ..Style::default() })
+}
+
+/// The report's head as a tree: the title, who and when, the summary.
+fn summary_tree(c: &Comparison) -> Vec<Block> {
+    let from = format!("v{}", c.from.label);
+    let to = format!("v{}", c.to.label);
+    let mut blocks = vec![
+        Block::heading(1, vec![Inline::text(c.heading())]),
+        Block::Table {
+            align: vec![Align::None; 3],
+            head: vec![vec![], vec![Inline::text(from)], vec![Inline::text(to)]],
+            rows: vec![
+                Row {
+                    cells: vec![
+                        vec![Inline::text(c.say(Message::new(keys::diff::AUTHOR)))],
+                        vec![Inline::text(c.from.author.clone())],
+                        vec![Inline::text(c.to.author.clone())],
+                    ],
+                    change: None,
+                },
+                Row {
+                    cells: vec![
+                        vec![Inline::text(c.say(Message::new(keys::diff::DATE)))],
+                        vec![Inline::text(c.from.date.clone())],
+                        vec![Inline::text(c.to.date.clone())],
+                    ],
+                    change: None,
+                },
+            ],
+        },
+        Block::heading(
+            2,
+            vec![Inline::text(format!("{} ({})", c.say(Message::new(keys::diff::SUMMARY)), c.changes.len()))],
+        ),
+    ];
+    if c.changes.is_empty() {
+        blocks.push(Block::paragraph(vec![Inline::text(c.say(Message::new(keys::diff::NONE)))]));
+    } else {
+        blocks.push(Block::List {
+            start: None,
+            items: c
+                .changes
+                .iter()
+                .map(|ch| policywright_doc::Item {
+                    blocks: vec![Block::paragraph(vec![Inline::text(ch.summary.clone())])],
+                })
+                .collect(),
+        });
+    }
+    blocks
+}
+
+/// A change summary, then the document with insertions `{++ ++}` and
+/// deletions `{-- --}` marked (CriticMarkup).
+pub fn to_markdown(c: &Comparison) -> String {
+    let mut doc = Doc { blocks: summary_tree(c), footnotes: c.document.footnotes.clone() };
+    doc.blocks.push(Block::heading(2, vec![Inline::text(c.say(Message::new(keys::diff::MARKED)))]));
+    doc.blocks.extend(c.document.blocks.iter().cloned());
+    let (away, here) = (c.say(Message::new(keys::diff::MOVED_AWAY)), c.say(Message::new(keys::diff::MOVED_HERE)));
+    markdown::write_marked(&doc, &markdown::Critic { moved_away: &away, moved_here: &here })
+}
+
+/// The report's body: the summary, the inline view and the side-by-side
+/// view, as sanitised HTML without a page around it (for the app). Every
+/// text is escaped by the tree's HTML writer; nothing from the policy can
+/// become markup.
+pub fn to_html_fragment(c: &Comparison) -> String {
+    let (away, here) = (c.say(Message::new(keys::diff::MOVED_AWAY)), c.say(Message::new(keys::diff::MOVED_HERE)));
+    let titles = html::MoveTitles { moved_away: &away, moved_here: &here };
+    let write = |doc: &Doc| html::write(doc, titles);
+    let escape = |text: &str| {
+        let mut out = String::new();
+        html::escape_into(&mut out, text);
+        out
+    };
+    let mut summary = String::from("<ul>");
+    for change in &c.changes {
+        let class = match change.kind {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+            ChangeKind::Moved => "moved",
+        };
+        summary.push_str(&format!("<li class=\"{class}\">{}</li>", escape(&change.summary)));
+    }
+    summary.push_str("</ul>");
+    let sides = c.say(msg!(
+        keys::diff::SIDES,
+        from = c.from.label.as_str(),
+        from_author = c.from.author.as_str(),
+        from_date = c.from.date.as_str(),
+        to = c.to.label.as_str(),
+        to_author = c.to.author.as_str(),
+        to_date = c.to.date.as_str()
+    ));
+    format!(
+        concat!(
+            "<h1>{title}</h1>\n<p>{sides}</p>\n",
+            "<h2>{l_summary} ({count})</h2>\n{summary}\n",
+            "<h2>{l_inline}</h2>\n<div class=\"inline\">{inline}</div>\n",
+            "<h2>{l_side}</h2>\n<table class=\"side\"><tr><th>v{from}</th><th>v{to}</th></tr>",
+            "<tr><td>{old}</td><td>{new}</td></tr></table>\n"
+        ),
+        title = escape(&c.heading()),
+        sides = escape(&sides),
+        from = escape(&c.from.label),
+        to = escape(&c.to.label),
+        count = c.changes.len(),
+        l_summary = escape(&c.say(Message::new(keys::diff::SUMMARY))),
+        l_inline = escape(&c.say(Message::new(keys::diff::INLINE))),
+        l_side = escape(&c.say(Message::new(keys::diff::SIDE_BY_SIDE))),
+        summary = summary,
+        inline = write(&c.document),
+        old = write(&c.document.view(View::Old)),
+        new = write(&c.document.view(View::New)),
+    )
+}
+
+/// A standalone HTML page of the comparison.
+pub fn to_html(c: &Comparison) -> String {
+    let mut title = String::new();
+    html::escape_into(&mut title, &c.heading());
+    format!(
+        concat!(
+            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n",
+            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n",
+            "<title>{title}</title>\n<style>\n",
+            "body{{font:15px/1.6 \"Noto Sans CJK SC\",\"Microsoft YaHei\",Arial,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1.5rem;color:#1f2328}}\n",
+            "ins{{background:#dafbe1;text-decoration:none}} del{{background:#ffebe9;text-decoration:line-through}}\n",
+            "ins.moved,del.moved{{background:#f3e8ff}}\n",
+            "table{{border-collapse:collapse;width:100%}} td,th{{border:1px solid #d0d7de;padding:.3rem .6rem;vertical-align:top}} th{{background:#eef1f4}} table.side>tbody>tr>td{{width:50%}}\n",
+            "li.added{{color:#1a7f37}} li.removed{{color:#cf222e}} li.moved{{color:#8250df}}\n",
+            "</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
+        ),
+        lang = c.locale().code(),
+        title = title,
+        body = to_html_fragment(c),
+    )
+}
+
+/// `2027-01-01` → `2027-01-01T00:00:00Z`; a full timestamp stays as it is.
+fn w3c_date(date: &str) -> String {
+    if date.len() == 10 { format!("{date}T00:00:00Z") } else { date.to_string() }
+}
+
+/// The redline's tree: the merged document with a summary table of the
+/// changes right after its title.
+fn redline_tree(c: &Comparison) -> Doc {
+    let mut summary = vec![Block::paragraph(vec![bold(format!(
+        "{} v{} → v{}",
+        c.say(Message::new(keys::diff::SUMMARY)),
+        c.from.label,
+        c.to.label
+    ))])];
+    let rows = if c.changes.is_empty() {
+        vec![Row {
+            cells: vec![vec![Inline::text("—")], vec![Inline::text(c.say(Message::new(keys::diff::NONE)))]],
+            change: None,
+        }]
+    } else {
+        c.changes
+            .iter()
+            .enumerate()
+            .map(|(i, ch)| Row {
+                cells: vec![vec![Inline::text((i + 1).to_string())], vec![Inline::text(ch.summary.clone())]],
+                change: None,
+            })
+            .collect()
+    };
+    summary.push(Block::Table {
+        align: vec![Align::Right, Align::None],
+        head: vec![vec![Inline::text("#")], vec![Inline::text(c.say(Message::new(keys::diff::CHANGE)))]],
+        rows,
+    });
+    let mut doc = c.document.clone();
+    let at = doc.blocks.iter().position(|b| matches!(b, Block::Heading { level: 1, .. })).map_or(0, |i| i + 1);
+    doc.blocks.splice(at..at, summary);
+    doc
+}
+
+/// The newer version as a Word document in which every insertion is a
+/// tracked `w:ins` and every deletion a `w:del`, by the newer version's
+/// author on its date, so legal can accept or reject each in Word.
+pub fn to_docx(c: &Comparison) -> Result<Vec<u8>> {
+    let input = Input { policy: c.to.policy.clone(), content_hash: c.to.content_hash.clone() };
+    let mut opts = docx_options(&input);
+    opts.toc = false;
+    opts.revision = Some(TrackedBy { author: c.to.author.clone(), date: w3c_date(&c.to.date) });
+    opts.meta.title = c.say(msg!(
+        keys::diff::REDLINE_TITLE,
+        title = c.title.as_str(),
+        from = c.from.label.as_str(),
+        to = c.to.label.as_str()
+    ));
+    opts.version = format!("{} → v{}", c.from.label, c.to.label);
+    // A redline is neither version: it names both, with their hashes.
+    opts.meta.custom.retain(|(name, _)| !matches!(name.as_str(), "PolicyVersion" | "ContentHash"));
+    opts.meta.custom.extend([
+        ("FromVersion".to_string(), c.from.label.clone()),
+        ("FromContentHash".to_string(), c.from.content_hash.clone()),
+        ("ToVersion".to_string(), c.to.label.clone()),
+        ("ToContentHash".to_string(), c.to.content_hash.clone()),
+    ]);
+    opts.meta.custom.retain(|(_, v)| !v.is_empty());
+    docx::write(&redline_tree(c), &opts)
+}

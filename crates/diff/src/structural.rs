@@ -1,0 +1,335 @@
+//! What changed between two versions, in the terms a lawyer reads a policy:
+//! "Appraisal › Ability › Professional skill: weight 15 % → 20 %".
+//!
+//! Items that carry an `id` are matched by it, never by position, so a role
+//! moved within the list is reported as moved and not as two rewritten roles.
+
+use policywright_i18n::{Locale, Message, keys, lookup, msg};
+use policywright_model::Policy;
+use serde::Serialize;
+use serde_json::Value;
+use similar::{Algorithm, DiffOp, capture_diff_slices};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ChangeKind {
+    Added,
+    Removed,
+    Changed,
+    Moved,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Change {
+    pub kind: ChangeKind,
+    /// Where, from the section down, e.g. `["Appraisal", "Ability", "Professional skill"]`.
+    pub place: Vec<String>,
+    /// JSON path of the value in the newer version (the older one for removals).
+    pub path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub before: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// The change in one line of plain words, in the newer version's language.
+    pub summary: String,
+}
+
+/// A chapter's name, as the document, the app and this summary all call it.
+fn section_label(key: &str, locale: Locale) -> String {
+    lookup(locale, &format!("sections.{key}")).unwrap_or(key).to_string()
+}
+
+/// A readable name for a field, as the app's form labels it; lowercase in
+/// English, where it stands inside a sentence.
+fn field_label(key: &str, locale: Locale) -> String {
+    match lookup(locale, &format!("fields.{key}")) {
+        Some(label) if locale == Locale::En => lowercase_first(label),
+        Some(label) => label.to_string(),
+        None => key.replace('_', " "),
+    }
+}
+
+/// The singular noun for an item of a list field, for "duty 3 reworded".
+fn item_noun(list: &str, locale: Locale) -> String {
+    lookup(locale, &format!("nouns.{list}")).map_or_else(|| field_label(list, locale), str::to_string)
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The sentences of a change summary, in the newer version's language.
+struct Words(Locale);
+
+impl Words {
+    fn say(&self, message: Message) -> String {
+        message.render(self.0)
+    }
+    fn weight(&self, before: &str, after: &str) -> String {
+        self.say(msg!(keys::diff::WEIGHT, before = before, after = after))
+    }
+    fn reworded(&self, label: &str) -> String {
+        self.say(msg!(keys::diff::REWORDED, label = label))
+    }
+    fn changed(&self, label: &str, before: &str, after: &str) -> String {
+        self.say(msg!(keys::diff::CHANGED, label = label, before = before, after = after))
+    }
+    fn added(&self, noun: &str, name: &str) -> String {
+        self.say(msg!(keys::diff::ADDED, noun = noun, name = name))
+    }
+    fn removed(&self, noun: &str, name: &str) -> String {
+        self.say(msg!(keys::diff::REMOVED, noun = noun, name = name))
+    }
+    fn moved(&self, noun: &str, name: &str, other: Option<(&str, bool)>) -> String {
+        self.say(match other {
+            Some((o, true)) => msg!(keys::diff::MOVED_ABOVE, noun = noun, name = name, other = o),
+            Some((o, false)) => msg!(keys::diff::MOVED_BELOW, noun = noun, name = name, other = o),
+            None => msg!(keys::diff::MOVED_ELSEWHERE, noun = noun, name = name),
+        })
+    }
+    fn nth(&self, noun: &str, n: usize, what: ChangeKind, reworded: bool) -> String {
+        let key = match (what, reworded) {
+            (ChangeKind::Added, _) => keys::diff::NTH_ADDED,
+            (ChangeKind::Removed, _) => keys::diff::NTH_REMOVED,
+            (_, true) => keys::diff::NTH_REWORDED,
+            (_, false) => keys::diff::NTH_CHANGED,
+        };
+        self.say(msg!(key, noun = noun, n = n))
+    }
+    fn nth_name(&self, noun: &str, n: usize) -> String {
+        self.say(msg!(keys::diff::NTH_NAME, noun = noun, n = n))
+    }
+}
+
+/// The name a person would use for an item: its name, title or grade.
+fn item_name(item: &Value) -> Option<String> {
+    ["name", "title", "grade", "version", "text", "id"]
+        .iter()
+        .find_map(|k| item.get(*k).and_then(Value::as_str))
+        .map(str::to_string)
+}
+
+fn scalar_text(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        Value::Null => "—".into(),
+        other => other.to_string(),
+    }
+}
+
+/// Texts longer than this are "reworded" rather than quoted in full.
+const QUOTE_LIMIT: usize = 40;
+
+struct Walker {
+    changes: Vec<Change>,
+    words: Words,
+}
+
+impl Walker {
+    fn push(
+        &mut self,
+        kind: ChangeKind,
+        place: &[String],
+        path: &str,
+        before: Option<String>,
+        after: Option<String>,
+        what: String,
+    ) {
+        let crumbs = place.join(" › ");
+        let colon = self.words.say(Message::new(keys::diff::CRUMB_COLON));
+        let summary = if crumbs.is_empty() { what } else { format!("{crumbs}{colon}{what}") };
+        self.changes.push(Change { kind, place: place.to_vec(), path: path.to_string(), before, after, summary });
+    }
+
+    fn value(&mut self, key: &str, a: &Value, b: &Value, place: &[String], path: &str) {
+        if a == b {
+            return;
+        }
+        match (a, b) {
+            (Value::Object(ma), Value::Object(mb)) => {
+                let keys: Vec<&String> = mb.keys().chain(ma.keys().filter(|k| !mb.contains_key(*k))).collect();
+                for k in keys {
+                    let va = ma.get(k).unwrap_or(&Value::Null);
+                    let vb = mb.get(k).unwrap_or(&Value::Null);
+                    self.value(k, va, vb, place, &join(path, k));
+                }
+            }
+            (Value::Array(la), Value::Array(lb)) => self.list(key, la, lb, place, path),
+            _ => self.scalar(key, a, b, place, path),
+        }
+    }
+
+    fn scalar(&mut self, key: &str, a: &Value, b: &Value, place: &[String], path: &str) {
+        let (before, after) = (scalar_text(a), scalar_text(b));
+        let label = field_label(key, self.words.0);
+        let what = if key == "weight" {
+            self.words.weight(&before, &after)
+        } else if before.chars().count() > QUOTE_LIMIT || after.chars().count() > QUOTE_LIMIT {
+            self.words.reworded(&label)
+        } else {
+            self.words.changed(&label, &before, &after)
+        };
+        self.push(ChangeKind::Changed, place, path, Some(before), Some(after), what);
+    }
+
+    fn list(&mut self, key: &str, a: &[Value], b: &[Value], place: &[String], path: &str) {
+        let keyed = |l: &[Value]| !l.is_empty() && l.iter().all(|v| v.get("id").and_then(Value::as_str).is_some());
+        if keyed(a) || keyed(b) {
+            self.keyed_list(key, a, b, place, path);
+        } else {
+            self.plain_list(key, a, b, place, path);
+        }
+    }
+
+    /// Lists of items with ids: matched by id; order compared separately.
+    fn keyed_list(&mut self, key: &str, a: &[Value], b: &[Value], place: &[String], path: &str) {
+        let id = |v: &Value| v.get("id").and_then(Value::as_str).unwrap_or("").to_string();
+        let noun = item_noun(key, self.words.0);
+        let ids_a: Vec<String> = a.iter().map(id).collect();
+        let ids_b: Vec<String> = b.iter().map(id).collect();
+        for (i, item) in b.iter().enumerate() {
+            let item_path = format!("{path}[{i}]");
+            let name = item_name(item).unwrap_or_default();
+            match ids_a.iter().position(|x| *x == ids_b[i]) {
+                None => self.push(
+                    ChangeKind::Added,
+                    place,
+                    &item_path,
+                    None,
+                    Some(name.clone()),
+                    self.words.added(&noun, &name),
+                ),
+                Some(j) => {
+                    let mut inner = place.to_vec();
+                    inner.push(if name.is_empty() { ids_b[i].clone() } else { name.clone() });
+                    self.value(key, &a[j], item, &inner, &item_path);
+                }
+            }
+        }
+        for (j, item) in a.iter().enumerate() {
+            if !ids_b.contains(&ids_a[j]) {
+                let name = item_name(item).unwrap_or_default();
+                self.push(
+                    ChangeKind::Removed,
+                    place,
+                    &format!("{path}[{j}]"),
+                    Some(name.clone()),
+                    None,
+                    self.words.removed(&noun, &name),
+                );
+            }
+        }
+        // Moves: among ids in both, those outside the longest common order moved.
+        let common_a: Vec<&String> = ids_a.iter().filter(|x| ids_b.contains(x)).collect();
+        let common_b: Vec<&String> = ids_b.iter().filter(|x| ids_a.contains(x)).collect();
+        if common_a == common_b {
+            return;
+        }
+        let ops = capture_diff_slices(Algorithm::Myers, &common_a, &common_b);
+        for op in ops {
+            if let DiffOp::Insert { new_index, new_len, .. } = op {
+                for k in new_index..new_index + new_len {
+                    let moved = common_b[k];
+                    let i = ids_b.iter().position(|x| x == moved).unwrap_or(0);
+                    let name = item_name(&b[i]).unwrap_or_else(|| moved.clone());
+                    let other: Option<(String, bool)> = match common_b.get(k + 1) {
+                        Some(next) => {
+                            let n = ids_b.iter().position(|x| x == *next).unwrap_or(0);
+                            Some((item_name(&b[n]).unwrap_or_else(|| (*next).clone()), true))
+                        }
+                        None => k.checked_sub(1).and_then(|p| common_b.get(p)).map(|prev| {
+                            let n = ids_b.iter().position(|x| x == *prev).unwrap_or(0);
+                            (item_name(&b[n]).unwrap_or_else(|| (*prev).clone()), false)
+                        }),
+                    };
+                    let what = self.words.moved(&noun, &name, other.as_ref().map(|(o, above)| (o.as_str(), *above)));
+                    self.push(ChangeKind::Moved, place, &format!("{path}[{i}]"), None, None, what);
+                }
+            }
+        }
+    }
+
+    /// Lists of plain values (duties, steps): aligned by content.
+    fn plain_list(&mut self, key: &str, a: &[Value], b: &[Value], place: &[String], path: &str) {
+        let noun = item_noun(key, self.words.0);
+        let ta: Vec<String> = a.iter().map(scalar_text).collect();
+        let tb: Vec<String> = b.iter().map(scalar_text).collect();
+        // Item k (0-based) of the old list gone, or of the new list come.
+        let removed = |w: &mut Self, k: usize| {
+            let what = w.words.nth(&noun, k + 1, ChangeKind::Removed, false);
+            w.push(ChangeKind::Removed, place, &format!("{path}[{k}]"), Some(ta[k].clone()), None, what);
+        };
+        let added = |w: &mut Self, k: usize| {
+            let what = w.words.nth(&noun, k + 1, ChangeKind::Added, false);
+            w.push(ChangeKind::Added, place, &format!("{path}[{k}]"), None, Some(tb[k].clone()), what);
+        };
+        for op in capture_diff_slices(Algorithm::Patience, &ta, &tb) {
+            match op {
+                DiffOp::Equal { .. } => {}
+                DiffOp::Delete { old_index, old_len, .. } => {
+                    (old_index..old_index + old_len).for_each(|k| removed(self, k))
+                }
+                DiffOp::Insert { new_index, new_len, .. } => {
+                    (new_index..new_index + new_len).for_each(|k| added(self, k))
+                }
+                DiffOp::Replace { old_index, old_len, new_index, new_len } => {
+                    let pairs = old_len.min(new_len);
+                    for k in 0..pairs {
+                        let (o, n) = (old_index + k, new_index + k);
+                        let reworded = !(a[o].is_object() || b[n].is_object());
+                        let what = self.words.nth(&noun, n + 1, ChangeKind::Changed, reworded);
+                        if a[o].is_object() && b[n].is_object() {
+                            let mut inner = place.to_vec();
+                            inner.push(item_name(&b[n]).unwrap_or_else(|| self.words.nth_name(&noun, n + 1)));
+                            self.value(key, &a[o], &b[n], &inner, &format!("{path}[{n}]"));
+                        } else {
+                            self.push(
+                                ChangeKind::Changed,
+                                place,
+                                &format!("{path}[{n}]"),
+                                Some(ta[o].clone()),
+                                Some(tb[n].clone()),
+                                what,
+                            );
+                        }
+                    }
+                    (old_index + pairs..old_index + old_len).for_each(|k| removed(self, k));
+                    (new_index + pairs..new_index + new_len).for_each(|k| added(self, k));
+                }
+            }
+        }
+    }
+}
+
+fn join(path: &str, key: &str) -> String {
+    if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
+}
+
+/// Every change from `old` to `new`, section by section in document order.
+pub fn structural(old: &Policy, new: &Policy) -> Vec<Change> {
+    let (Ok(a), Ok(b)) = (serde_json::to_value(old), serde_json::to_value(new)) else {
+        return Vec::new();
+    };
+    let locale = new.document.locale;
+    let mut walker = Walker { changes: Vec::new(), words: Words(locale) };
+    // Document order, not the alphabetical order of the JSON map.
+    for section in
+        ["document", "general", "duties", "workflow", "discipline", "appraisal", "training", "career", "supplementary"]
+    {
+        // The revision history records versions; it is not a change to the policy.
+        let (mut va, mut vb) = (a[section].clone(), b[section].clone());
+        if section == "document" {
+            for v in [&mut va, &mut vb] {
+                if let Some(m) = v.as_object_mut() {
+                    m.remove("revisions");
+                }
+            }
+        }
+        walker.value(section, &va, &vb, &[section_label(section, locale)], section);
+    }
+    walker.changes
+}

@@ -1,0 +1,792 @@
+//! Blocks → WordprocessingML text: the document body, its footnotes, and the
+//! hyperlinks and list instances they need.
+//!
+//! The body is written directly, as text, in schema order. It is most of a
+//! `.docx` and most of the time spent making one, so its hot paths push
+//! fixed markup rather than go through the element writer (`xml.rs`) that
+//! writes the parts around it. Every id in here (paragraphs, notes, links,
+//! revisions, lists) is counted from the start of the document, so the same
+//! input always gives the same text.
+
+use std::collections::{BTreeMap, HashMap};
+
+use policywright_i18n::{Message, heading_number, keys};
+
+use super::DocxOptions;
+use super::frame::{page_size, side_margin};
+use super::styles::{self, BULLET_NUM, FIRST_ORDERED_NUM};
+use super::xml::escape_into;
+use crate::tree::{Align, Block, Change, Doc, Inline, Item, Row, Style, block_text, plain_text};
+
+/// What the body needs from the rest of the package.
+#[derive(Debug, Default)]
+pub struct Body {
+    /// `document.xml` up to the end of the body's children: the start it
+    /// was given, then every block. The section properties and closing tags
+    /// are the package's.
+    pub xml: String,
+    /// `w:footnote` elements, ids from 1 in order of reference.
+    pub footnotes: String,
+    /// Hyperlink targets; the n-th (from 1) is relationship `rIdLinkn` of
+    /// `document.xml`.
+    pub links: Vec<String>,
+    /// The same for links inside footnotes, relationships of `footnotes.xml`.
+    pub note_links: Vec<String>,
+    /// List instances beyond the fixed ones: each ordered list, and each
+    /// handbook part's heading lists, is its own `w:num` so that it restarts.
+    pub lists: Vec<ListInstance>,
+    /// Paragraph ids used so far; other parts continue after them.
+    pub paragraphs: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ListInstance {
+    pub id: usize,
+    pub abstract_id: usize,
+    pub level: usize,
+    pub start: usize,
+}
+
+/// A TOC entry: (Word TOC level from 1, text, begins a handbook part).
+type TocEntry = (usize, String, bool);
+
+/// Paragraph properties the writer uses, written in CT_PPr order.
+#[derive(Default, Clone, Copy)]
+struct Para<'s> {
+    style: &'s str,
+    keep_next: bool,
+    page_break_before: bool,
+    /// (num id, level)
+    num: Option<(usize, usize)>,
+    bottom_rule: bool,
+    indent: Option<i32>,
+    align: Option<&'static str>,
+    /// Every run bold, as in a table's header row.
+    bold: bool,
+}
+
+impl<'s> Para<'s> {
+    fn styled(style: &'s str) -> Para<'s> {
+        Para { style, ..Para::default() }
+    }
+}
+
+/// Writes the body's children after `start`, the start of `document.xml`,
+/// so the body (most of the package) is never copied into the document.
+pub fn write(doc: &Doc, opts: &DocxOptions, start: String) -> Body {
+    let headings = collect_headings(&doc.blocks, opts);
+    let mut w = Writer {
+        opts,
+        notes_by_label: &doc.footnotes,
+        out: start,
+        body: Body::default(),
+        link_ids: HashMap::new(),
+        note_link_ids: HashMap::new(),
+        move_paragraphs: HashMap::new(),
+        next_ordered: FIRST_ORDERED_NUM,
+        revisions: 0,
+        notes: 0,
+        seen_title: false,
+        parts: 0,
+        part_lists: None,
+        part_title_at: None,
+        toc_written: false,
+        in_footnote: false,
+        text_width: page_size(opts.page).0 - 2 * side_margin(opts.page),
+    };
+    let mut blocks = doc.blocks.iter().peekable();
+    while let Some(block) = blocks.next() {
+        let next_is_table = matches!(blocks.peek(), Some(Block::Table { .. }));
+        if let Block::Heading { level, .. } = block
+            && opts.toc
+            && !w.toc_written
+            && (w.word_level(*level).is_some() || (opts.parts && w.seen_title))
+        {
+            w.toc(&headings);
+        }
+        w.block(block, 0, next_is_table, None);
+    }
+    w.body.xml = w.out;
+    w.body
+}
+
+struct Writer<'a> {
+    opts: &'a DocxOptions,
+    notes_by_label: &'a BTreeMap<String, Vec<Block>>,
+    /// Where paragraphs go: the body, or a footnote while one is written.
+    out: String,
+    body: Body,
+    link_ids: HashMap<String, usize>,
+    note_link_ids: HashMap<String, usize>,
+    /// Paragraphs written so far of each (moved from here, move number).
+    move_paragraphs: HashMap<(bool, u32), u32>,
+    next_ordered: usize,
+    revisions: u32,
+    notes: u32,
+    seen_title: bool,
+    /// Handbook parts begun so far, and the heading lists of the current
+    /// one from the second on: (list id in the styles, the part's own).
+    parts: usize,
+    part_lists: Option<Vec<(usize, usize)>>,
+    /// The paragraph number of the latest part title.
+    part_title_at: Option<u32>,
+    toc_written: bool,
+    in_footnote: bool,
+    text_width: usize,
+}
+
+impl Writer<'_> {
+    /// The Word heading level (1-based) of a Markdown heading, or `None` for
+    /// the document title.
+    fn word_level(&self, md_level: u8) -> Option<usize> {
+        if self.opts.title_from_h1 {
+            (md_level > 1).then(|| usize::from(md_level - 1))
+        } else {
+            Some(usize::from(md_level))
+        }
+    }
+
+    /// `style` overrides the paragraph style of everything inside (quotes).
+    fn block(&mut self, block: &Block, depth: usize, before_table: bool, style: Option<&str>) {
+        match block {
+            Block::Heading { level, inlines, change } => {
+                if self.opts.title_from_h1 && *level == 1 && !self.seen_title {
+                    self.seen_title = true;
+                    return self.paragraph(Para::styled(style.unwrap_or("Title")), inlines, *change);
+                }
+                if self.opts.parts && *level == 1 {
+                    self.start_part();
+                    return self.paragraph(Para::styled(style.unwrap_or("PartTitle")), inlines, *change);
+                }
+                let word = self.word_level(*level).unwrap_or(1).min(6);
+                let name = ["Heading1", "Heading2", "Heading3", "Heading4", "Heading5", "Heading6"][word - 1];
+                // Chapters start on a new page, the way printed regulations do,
+                // except the first of a handbook part, which follows its title.
+                let first_of_part = self.last_was_part_title();
+                let mut para = Para {
+                    page_break_before: word == 1 && self.opts.numbering.is_some() && !first_of_part,
+                    ..Para::styled(style.unwrap_or(name))
+                };
+                // From a handbook's second part on, headings use the part's own lists.
+                if let (Some(scheme), Some(lists)) = (self.opts.numbering, &self.part_lists)
+                    && word <= 3
+                {
+                    let (num, level) = styles::heading_num(scheme, word - 1);
+                    let own = lists.iter().find(|(shared, _)| *shared == num).map_or(num, |(_, own)| *own);
+                    para.num = Some((own, level));
+                }
+                self.paragraph(para, inlines, *change);
+            }
+            Block::Paragraph { inlines, change } => {
+                let all_bold = !inlines.is_empty()
+                    && inlines.iter().all(|i| matches!(i, Inline::Text { style, .. } if style.bold));
+                let mut para = if before_table && all_bold {
+                    Para { keep_next: true, ..Para::styled("Caption") }
+                } else {
+                    Para::styled("Normal")
+                };
+                if let Some(style) = style {
+                    para.style = style;
+                }
+                if depth > 0 {
+                    para.indent = Some(styles::list_indent(depth - 1));
+                }
+                self.paragraph(para, inlines, *change);
+            }
+            Block::List { start, items } => self.list(*start, items, depth, style),
+            Block::Table { align, head, rows } => self.table(align, head, rows),
+            Block::Quote(blocks) => {
+                for b in blocks {
+                    self.block(b, depth, false, Some("Quote"));
+                }
+            }
+            Block::Code { text, change } => {
+                for line in text.split('\n') {
+                    let line = line.replace('\t', "    ");
+                    let inline = Inline::Text { text: line, style: Style::default(), change: *change };
+                    self.paragraph(Para::styled(style.unwrap_or("Code")), std::slice::from_ref(&inline), *change);
+                }
+            }
+            // A rule is an empty paragraph with a bottom border, as Word draws one.
+            Block::Rule => {
+                self.paragraph(Para { bottom_rule: true, ..Para::styled(style.unwrap_or("Normal")) }, &[], None)
+            }
+        }
+    }
+
+    /// A handbook part begins: from the second on, its headings get lists of
+    /// their own that start at 1 again.
+    fn start_part(&mut self) {
+        self.parts += 1;
+        self.part_title_at = Some(self.body.paragraphs + 1);
+        let Some(scheme) = self.opts.numbering else { return };
+        if self.parts < 2 {
+            return;
+        }
+        let lists = styles::heading_numbering(scheme)
+            .iter()
+            .map(|abs| {
+                let id = self.next_ordered;
+                self.next_ordered += 1;
+                self.body.lists.push(ListInstance { id, abstract_id: abs.id, level: 0, start: 1 });
+                (abs.id, id)
+            })
+            .collect();
+        self.part_lists = Some(lists);
+    }
+
+    /// Whether the paragraph just written is a part's title.
+    fn last_was_part_title(&self) -> bool {
+        self.part_title_at == Some(self.body.paragraphs)
+    }
+
+    fn list(&mut self, start: Option<u64>, items: &[Item], depth: usize, style: Option<&str>) {
+        let num = match start {
+            Some(n) => {
+                let id = self.next_ordered;
+                self.next_ordered += 1;
+                let start = usize::try_from(n).unwrap_or(1);
+                self.body.lists.push(ListInstance { id, abstract_id: styles::ORDERED_ABSTRACT, level: depth, start });
+                id
+            }
+            None => BULLET_NUM,
+        };
+        for item in items {
+            for (i, block) in item.blocks.iter().enumerate() {
+                match block {
+                    Block::Paragraph { inlines, change } if i == 0 => {
+                        let para =
+                            Para { num: Some((num, depth.min(8))), ..Para::styled(style.unwrap_or("ListParagraph")) };
+                        self.paragraph(para, inlines, *change);
+                    }
+                    Block::List { start, items } => self.list(*start, items, depth + 1, style),
+                    other => self.block(other, depth + 1, false, style),
+                }
+            }
+        }
+    }
+
+    fn table(&mut self, align: &[Align], head: &[Vec<Inline>], rows: &[Row]) {
+        let columns = head.len().max(rows.iter().map(|r| r.cells.len()).max().unwrap_or(0)).max(1);
+        let widths = column_widths(head, rows, columns, self.text_width);
+        let out = &mut self.out;
+        out.push_str("<w:tbl><w:tblPr><w:tblStyle w:val=\"TableGrid\" /><w:tblW w:w=\"");
+        push_num(out, widths.iter().sum::<usize>());
+        out.push_str("\" w:type=\"dxa\" /><w:jc w:val=\"left\" /><w:tblBorders>");
+        for side in ["top", "left", "bottom", "right", "insideH", "insideV"] {
+            out.push_str("<w:");
+            out.push_str(side);
+            out.push_str(" w:val=\"single\" w:sz=\"4\" w:space=\"0\" w:color=\"7F7F7F\" />");
+        }
+        out.push_str("</w:tblBorders><w:tblLayout w:type=\"fixed\" /></w:tblPr><w:tblGrid>");
+        for w in &widths {
+            out.push_str("<w:gridCol w:w=\"");
+            push_num(out, *w);
+            out.push_str("\" />");
+        }
+        out.push_str("</w:tblGrid>");
+        if !head.is_empty() {
+            // The header row repeats on every page the table runs over.
+            self.out.push_str(
+                "<w:tr><w:trPr><w:cantSplit /><w:trHeight w:val=\"397\" w:hRule=\"atLeast\" /><w:tblHeader /></w:trPr>",
+            );
+            for (col, width) in widths.iter().enumerate() {
+                self.cell(head.get(col), align.get(col), *width, true, None);
+            }
+            self.out.push_str("</w:tr>");
+        }
+        for row in rows {
+            self.out.push_str("<w:tr><w:trPr><w:cantSplit />");
+            // A row inserted or deleted whole is a tracked row change.
+            match row.change {
+                Some(c) if c.is_old() => self.revision_mark("w:del"),
+                Some(c) if c.is_new() => self.revision_mark("w:ins"),
+                _ => {}
+            }
+            self.out.push_str("</w:trPr>");
+            for (col, width) in widths.iter().enumerate() {
+                self.cell(row.cells.get(col), align.get(col), *width, false, row.change);
+            }
+            self.out.push_str("</w:tr>");
+        }
+        self.out.push_str("</w:tbl>");
+    }
+
+    fn cell(
+        &mut self,
+        inlines: Option<&Vec<Inline>>,
+        align: Option<&Align>,
+        width: usize,
+        header: bool,
+        change: Option<Change>,
+    ) {
+        self.out.push_str("<w:tc><w:tcPr><w:tcW w:w=\"");
+        push_num(&mut self.out, width);
+        self.out.push_str("\" w:type=\"dxa\" />");
+        if header {
+            self.out.push_str("<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"E7ECF2\" />");
+        }
+        self.out.push_str("</w:tcPr>");
+        let para = Para {
+            align: match align {
+                Some(Align::Right) => Some("right"),
+                Some(Align::Center) => Some("center"),
+                _ => None,
+            },
+            bold: header,
+            ..Para::styled("TableText")
+        };
+        self.paragraph(para, inlines.map_or(&[][..], Vec::as_slice), change);
+        self.out.push_str("</w:tc>");
+    }
+
+    /// `<w:ins … />` or `<w:del … />` with the next revision id.
+    fn revision_mark(&mut self, name: &str) {
+        self.revision_tag(name, true);
+    }
+
+    /// The start tag of a tracked change with the next revision id.
+    fn revision_open(&mut self, name: &str) {
+        self.revision_tag(name, false);
+    }
+
+    fn revision_tag(&mut self, name: &str, empty: bool) {
+        let Some(by) = &self.opts.revision else { return };
+        self.revisions += 1;
+        self.out.push('<');
+        self.out.push_str(name);
+        self.out.push_str(" w:id=\"");
+        push_num(&mut self.out, self.revisions as usize);
+        self.out.push_str("\" w:author=\"");
+        escape_into(&mut self.out, &by.author, true);
+        self.out.push_str("\" w:date=\"");
+        escape_into(&mut self.out, &by.date, true);
+        self.out.push_str(if empty { "\" />" } else { "\">" });
+    }
+
+    fn paragraph_start(&mut self, para: Para<'_>) {
+        self.body.paragraphs += 1;
+        self.out.push_str("<w:p w14:paraId=\"");
+        push_para_id(&mut self.out, self.body.paragraphs);
+        self.out.push_str("\"><w:pPr><w:pStyle w:val=\"");
+        self.out.push_str(para.style);
+        self.out.push_str("\" />");
+        if para.keep_next {
+            self.out.push_str("<w:keepNext />");
+        }
+        if para.page_break_before {
+            self.out.push_str("<w:pageBreakBefore />");
+        }
+        if let Some((num, level)) = para.num {
+            self.out.push_str("<w:numPr><w:ilvl w:val=\"");
+            push_num(&mut self.out, level);
+            self.out.push_str("\" /><w:numId w:val=\"");
+            push_num(&mut self.out, num);
+            self.out.push_str("\" /></w:numPr>");
+        }
+        if para.bottom_rule {
+            self.out
+                .push_str("<w:pBdr><w:bottom w:val=\"single\" w:sz=\"6\" w:space=\"1\" w:color=\"7F7F7F\" /></w:pBdr>");
+        }
+        if let Some(indent) = para.indent {
+            self.out.push_str("<w:ind w:left=\"");
+            self.out.push_str(&indent.to_string());
+            self.out.push_str("\" />");
+        }
+        if let Some(align) = para.align {
+            self.out.push_str("<w:jc w:val=\"");
+            self.out.push_str(align);
+            self.out.push_str("\" />");
+        }
+    }
+
+    /// A paragraph; `change` is its own (the block's), which its mark
+    /// carries, so accepting a deleted paragraph removes the paragraph itself.
+    fn paragraph(&mut self, para: Para<'_>, inlines: &[Inline], change: Option<Change>) {
+        let base = Style { bold: para.bold, ..Style::default() };
+        self.paragraph_start(para);
+        if self.opts.revision.is_some()
+            && let Some(change) = change
+        {
+            let mark = match change {
+                Change::Inserted => "w:ins",
+                Change::Deleted => "w:del",
+                Change::MovedFrom(_) => "w:moveFrom",
+                Change::MovedTo(_) => "w:moveTo",
+            };
+            self.out.push_str("<w:rPr>");
+            self.revision_mark(mark);
+            self.out.push_str("</w:rPr>");
+        }
+        self.out.push_str("</w:pPr>");
+        // A moved paragraph sits in a named move range; the range at the old
+        // place and the one at the new place share the name, which is what
+        // makes Word show a move rather than a deletion and an insertion.
+        let moved = match change {
+            Some(Change::MovedFrom(n)) => Some((true, n)),
+            Some(Change::MovedTo(n)) => Some((false, n)),
+            _ => None,
+        };
+        let range = match (&self.opts.revision, moved) {
+            (Some(_), Some((from, id))) if !self.in_footnote => {
+                let count = self.move_paragraphs.entry((from, id)).or_insert(0);
+                *count += 1;
+                let name = format!("move{id}_{count}");
+                let element = if from { "w:moveFromRange" } else { "w:moveToRange" };
+                self.revisions += 1;
+                let range_id = self.revisions;
+                self.move_range_start(element, range_id, &name);
+                Some((element, range_id))
+            }
+            _ => None,
+        };
+        self.inlines(inlines, base);
+        if let Some((element, range_id)) = range {
+            self.out.push('<');
+            self.out.push_str(element);
+            self.out.push_str("End w:id=\"");
+            push_num(&mut self.out, range_id as usize);
+            self.out.push_str("\" />");
+        }
+        self.out.push_str("</w:p>");
+    }
+
+    fn move_range_start(&mut self, element: &str, range_id: u32, name: &str) {
+        let Some(by) = &self.opts.revision else { return };
+        self.out.push('<');
+        self.out.push_str(element);
+        self.out.push_str("Start w:id=\"");
+        push_num(&mut self.out, range_id as usize);
+        self.out.push_str("\" w:name=\"");
+        self.out.push_str(name);
+        self.out.push_str("\" w:author=\"");
+        escape_into(&mut self.out, &by.author, true);
+        self.out.push_str("\" w:date=\"");
+        escape_into(&mut self.out, &by.date, true);
+        self.out.push_str("\" />");
+    }
+
+    fn inlines(&mut self, inlines: &[Inline], base: Style) {
+        for inline in inlines {
+            match inline {
+                Inline::Text { text, style, change } => self.tracked_run(text, merge(base, *style), *change, None),
+                Inline::HardBreak { change } => self.tracked(*change, |w| w.out.push_str("<w:r><w:br /></w:r>")),
+                Inline::Link { url, children } => {
+                    // Each part has its own relationships; one id per target.
+                    let (ids, links) = if self.in_footnote {
+                        (&mut self.note_link_ids, &mut self.body.note_links)
+                    } else {
+                        (&mut self.link_ids, &mut self.body.links)
+                    };
+                    let next = ids.len() + 1;
+                    let id = *ids.entry(url.clone()).or_insert(next);
+                    if id == next {
+                        links.push(url.clone());
+                    }
+                    self.out.push_str("<w:hyperlink r:id=\"rIdLink");
+                    push_num(&mut self.out, id);
+                    self.out.push_str("\" w:history=\"1\">");
+                    for child in children {
+                        // Only runs may sit in a hyperlink; anything else
+                        // (a note cited in link text) goes after it.
+                        if let Inline::Text { text, style, change } = child {
+                            self.tracked_run(text, merge(base, *style), *change, Some("Hyperlink"));
+                        }
+                    }
+                    self.out.push_str("</w:hyperlink>");
+                    for child in children.iter().filter(|c| !matches!(c, Inline::Text { .. })) {
+                        self.inlines(std::slice::from_ref(child), base);
+                    }
+                }
+                Inline::FootnoteRef { label, change } => self.footnote(label, base, *change),
+            }
+        }
+    }
+
+    fn footnote(&mut self, label: &str, base: Style, change: Option<Change>) {
+        // A note that cites a note (even itself) would never end; inside a
+        // note the reference stays as written.
+        let blocks = if self.in_footnote { None } else { self.notes_by_label.get(label) };
+        let Some(blocks) = blocks else {
+            // An undefined note prints as written, like any reader does.
+            return self.tracked_run(&format!("[^{label}]"), base, change, None);
+        };
+        self.notes += 1;
+        let id = self.notes;
+        self.tracked(change, |w| {
+            w.out.push_str("<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\" /></w:rPr><w:footnoteReference w:id=\"");
+            push_num(&mut w.out, id as usize);
+            w.out.push_str("\" /></w:r>");
+        });
+        // The note is written where its paragraphs would go, then moved.
+        let body = std::mem::replace(&mut self.out, String::with_capacity(512));
+        self.in_footnote = true;
+        self.out.push_str("<w:footnote w:id=\"");
+        push_num(&mut self.out, id as usize);
+        self.out.push_str("\">");
+        let mut first = true;
+        for block in blocks {
+            let owned;
+            let inlines = match block {
+                Block::Paragraph { inlines: i, .. } | Block::Heading { inlines: i, .. } => i.as_slice(),
+                other => {
+                    owned = [Inline::text(block_text(other))];
+                    &owned[..]
+                }
+            };
+            self.paragraph_start(Para::styled("FootnoteText"));
+            self.out.push_str("</w:pPr>");
+            // Word prints a note's number only where the note says so.
+            if first {
+                self.out.push_str(concat!(
+                    "<w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\" /></w:rPr><w:footnoteRef /></w:r>",
+                    "<w:r><w:t xml:space=\"preserve\"> </w:t></w:r>"
+                ));
+                first = false;
+            }
+            self.inlines(inlines, Style::default());
+            self.out.push_str("</w:p>");
+        }
+        if first {
+            // A note defined empty still needs a paragraph.
+            self.paragraph_start(Para::styled("FootnoteText"));
+            self.out.push_str(
+                "</w:pPr><w:r><w:rPr><w:rStyle w:val=\"FootnoteReference\" /></w:rPr><w:footnoteRef /></w:r></w:p>",
+            );
+        }
+        self.out.push_str("</w:footnote>");
+        self.in_footnote = false;
+        let note = std::mem::replace(&mut self.out, body);
+        self.body.footnotes.push_str(&note);
+    }
+
+    /// Whatever `write` writes, inside a tracked change when there is one.
+    fn tracked(&mut self, change: Option<Change>, write: impl FnOnce(&mut Self)) {
+        let wrapper = match (&self.opts.revision, change) {
+            (Some(_), Some(Change::Inserted)) => Some("w:ins"),
+            (Some(_), Some(Change::Deleted)) => Some("w:del"),
+            (Some(_), Some(Change::MovedFrom(_))) => Some("w:moveFrom"),
+            (Some(_), Some(Change::MovedTo(_))) => Some("w:moveTo"),
+            _ => None,
+        };
+        if let Some(name) = wrapper {
+            self.revision_open(name);
+        }
+        write(self);
+        if let Some(name) = wrapper {
+            self.out.push_str("</");
+            self.out.push_str(name);
+            self.out.push('>');
+        }
+    }
+
+    /// A run of text, inside a tracked change when it is one.
+    fn tracked_run(&mut self, text: &str, style: Style, change: Option<Change>, char_style: Option<&str>) {
+        // Deleted text is stored as w:delText, or Word shows it as live text.
+        let deleted = self.opts.revision.is_some() && change.is_some_and(Change::is_old);
+        self.tracked(change, |w| w.run(text, style, char_style, deleted));
+    }
+
+    fn run(&mut self, text: &str, style: Style, char_style: Option<&str>, deleted: bool) {
+        self.out.push_str("<w:r>");
+        let char_style = if style.code { Some("CodeChar") } else { char_style };
+        if char_style.is_some() || style.bold || style.italic || style.strike {
+            self.out.push_str("<w:rPr>");
+            if let Some(name) = char_style {
+                self.out.push_str("<w:rStyle w:val=\"");
+                self.out.push_str(name);
+                self.out.push_str("\" />");
+            }
+            if style.bold {
+                self.out.push_str("<w:b /><w:bCs />");
+            }
+            if style.italic {
+                self.out.push_str("<w:i /><w:iCs />");
+            }
+            if style.strike {
+                self.out.push_str("<w:strike />");
+            }
+            self.out.push_str("</w:rPr>");
+        }
+        let tag = if deleted { "w:delText" } else { "w:t" };
+        self.out.push('<');
+        self.out.push_str(tag);
+        self.out.push_str(" xml:space=\"preserve\">");
+        escape_into(&mut self.out, text, false);
+        self.out.push_str("</");
+        self.out.push_str(tag);
+        self.out.push_str("></w:r>");
+    }
+
+    fn toc(&mut self, headings: &[TocEntry]) {
+        self.toc_written = true;
+        let heading = Inline::text(Message::new(keys::docx::CONTENTS).render(self.opts.locale));
+        self.paragraph(
+            Para { page_break_before: true, ..Para::styled("TOCHeading") },
+            std::slice::from_ref(&heading),
+            None,
+        );
+        // A TOC field Word refreshes on opening (settings carry w:updateFields),
+        // pre-filled so every other reader shows the real list.
+        // A handbook lists its parts and their chapters; a policy its
+        // chapters and articles.
+        let mut counters = [0u32; 3];
+        let entries: Vec<(usize, String)> = headings
+            .iter()
+            .filter(|(l, _, _)| *l <= 2)
+            .map(|(level, text, part)| {
+                if *part {
+                    counters = [0; 3];
+                    return (*level, text.clone());
+                }
+                let label = match self.opts.numbering {
+                    Some(scheme) => {
+                        // In a handbook, chapters are listed one level down.
+                        let depth = level - 1 - usize::from(self.opts.parts);
+                        counters[depth] += 1;
+                        for (i, c) in counters.iter_mut().enumerate().skip(depth + 1) {
+                            // 第…条 run on across chapters.
+                            if !(scheme.articles_run_on() && depth == 0 && i == 1) {
+                                *c = 0;
+                            }
+                        }
+                        format!("{}{text}", heading_number(scheme, depth, &counters))
+                    }
+                    None => text.clone(),
+                };
+                (*level, label)
+            })
+            .collect();
+        // Word takes the levels from outline levels, or in a handbook from
+        // the part and chapter styles by name.
+        let begin = format!(
+            concat!(
+                "<w:r><w:fldChar w:fldCharType=\"begin\" w:dirty=\"true\" />",
+                "<w:instrText xml:space=\"preserve\"> TOC {} \\h \\z \\u </w:instrText>",
+                "<w:fldChar w:fldCharType=\"separate\" /></w:r>"
+            ),
+            if self.opts.parts { "\\t \"Part Title,1,heading 1,2\"" } else { "\\o \"1-2\"" }
+        );
+        let begin = begin.as_str();
+        const END: &str = "<w:r><w:fldChar w:fldCharType=\"end\" /></w:r>";
+        if entries.is_empty() {
+            self.paragraph_start(Para::styled("TOC1"));
+            self.out.push_str("</w:pPr>");
+            self.out.push_str(begin);
+            self.out.push_str(END);
+            self.out.push_str("</w:p>");
+            return;
+        }
+        let last = entries.len() - 1;
+        for (i, (level, label)) in entries.iter().enumerate() {
+            let style = ["TOC1", "TOC2"][level - 1];
+            self.paragraph_start(Para::styled(style));
+            self.out.push_str("</w:pPr>");
+            if i == 0 {
+                self.out.push_str(begin);
+            }
+            self.tracked_run(label, Style::default(), None, None);
+            if i == last {
+                self.out.push_str(END);
+            }
+            self.out.push_str("</w:p>");
+        }
+    }
+}
+
+fn merge(a: Style, b: Style) -> Style {
+    Style { bold: a.bold || b.bold, italic: a.italic || b.italic, strike: a.strike || b.strike, code: a.code || b.code }
+}
+
+fn push_num(out: &mut String, n: usize) {
+    use std::fmt::Write;
+    let _ = write!(out, "{n}");
+}
+
+/// Paragraph ids are eight hex digits, below 0x80000000 as Word requires.
+fn push_para_id(out: &mut String, n: u32) {
+    use std::fmt::Write;
+    let _ = write!(out, "{:08X}", n & 0x7FFF_FFFF);
+}
+
+/// Word heading levels and texts of every heading, for the TOC.
+pub fn collect_headings(blocks: &[Block], opts: &DocxOptions) -> Vec<TocEntry> {
+    let mut seen_title = false;
+    blocks
+        .iter()
+        .filter_map(|b| match b {
+            Block::Heading { level, inlines, .. } => {
+                if opts.title_from_h1 && *level == 1 && !seen_title {
+                    seen_title = true;
+                    return None;
+                }
+                if opts.parts && *level == 1 {
+                    return Some((1, plain_text(inlines), true));
+                }
+                let word =
+                    if opts.title_from_h1 { usize::from(*level).saturating_sub(1).max(1) } else { usize::from(*level) };
+                // In a handbook every heading sits one level below its part.
+                Some((word + usize::from(opts.parts), plain_text(inlines), false))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// Display width of text: CJK characters take two columns.
+fn display_width(text: &str) -> usize {
+    text.chars().map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 }).sum()
+}
+
+/// Widths in twips that follow how much each column holds. Columns whose
+/// content fits in less than a fair share get all they need (a weight, a grade,
+/// a short name never wraps); the wide columns share what is left.
+fn column_widths(head: &[Vec<Inline>], rows: &[Row], columns: usize, total: usize) -> Vec<usize> {
+    // One display column is about a digit's width of 10-point bold text.
+    const UNIT: usize = 110;
+    let mut natural = vec![6 * UNIT; columns];
+    // Columns that must wrap share the room by how much they hold on average,
+    // so one long name does not starve a column of descriptions.
+    let mut total_chars = vec![0usize; columns];
+    let mut rows_seen = 0usize;
+    for (r, row) in std::iter::once(head).chain(rows.iter().map(|r| r.cells.as_slice())).enumerate() {
+        for (i, cell) in row.iter().enumerate().take(columns) {
+            // Long cells wrap; past about 60 columns more width buys little.
+            let width = display_width(&plain_text(cell)).min(60);
+            // Header text is bold; cell margins take about four columns.
+            let width = if r == 0 { width * 6 / 5 } else { width };
+            natural[i] = natural[i].max((width + 4) * UNIT);
+            if r > 0 {
+                total_chars[i] += width;
+            }
+        }
+        rows_seen += usize::from(r > 0);
+    }
+    let average: Vec<usize> = (0..columns).map(|i| ((total_chars[i] / rows_seen.max(1)) + 4).max(6) * UNIT).collect();
+    let mut widths = vec![0usize; columns];
+    let mut open: Vec<usize> = (0..columns).collect();
+    let mut left = total;
+    // Water-filling: settle every column that needs at most half an even share.
+    loop {
+        let share = left / open.len().max(1);
+        let (small, large): (Vec<usize>, Vec<usize>) = open.iter().partition(|&&i| natural[i] * 2 <= share);
+        if small.is_empty() || large.is_empty() {
+            break;
+        }
+        for i in small {
+            widths[i] = natural[i];
+            left -= natural[i];
+        }
+        open = large;
+    }
+    let weight = |i: usize| average[i].min(natural[i]);
+    let want: usize = open.iter().map(|&i| weight(i)).sum::<usize>().max(1);
+    for &i in &open {
+        widths[i] = left * weight(i) / want;
+    }
+    let assigned: usize = widths.iter().sum();
+    if let Some(last) = widths.iter_mut().rev().find(|w| **w > 0) {
+        *last += total.saturating_sub(assigned);
+    }
+    widths
+}

@@ -1,0 +1,386 @@
+//! Markdown → the document tree.
+//!
+//! pulldown-cmark's event stream is flat; the tree knows a list's depth, a
+//! table's header row and a footnote's text. Three rules hold for every
+//! tree that comes out of here, whatever the text:
+//!
+//! - no character XML 1.0 cannot carry;
+//! - raw HTML is text, images are their alt text;
+//! - a link is a link only to a safe target ([`crate::is_safe_url`]).
+
+use pulldown_cmark::{Alignment, Event, HeadingLevel, Parser, Tag, TagEnd};
+
+use super::parser_options;
+use crate::tree::{Align, Block, Doc, Inline, Item, Row, Style};
+
+/// Text Word cannot store is dropped here, once, for every output.
+fn clean(text: &str) -> String {
+    if text.chars().any(crate::is_xml_illegal) {
+        text.chars().filter(|&c| !crate::is_xml_illegal(c)).collect()
+    } else {
+        text.to_string()
+    }
+}
+
+pub fn parse(markdown: &str) -> Doc {
+    let mut doc = Doc::default();
+    let mut builder = Builder::default();
+    for event in Parser::new_ext(markdown, parser_options()) {
+        builder.event(event, &mut doc);
+    }
+    builder.finish(&mut doc);
+    doc
+}
+
+/// Open containers, innermost last.
+#[derive(Debug)]
+enum Frame {
+    Quote(Vec<Block>),
+    List { start: Option<u64>, items: Vec<Item> },
+    Item(Vec<Block>),
+    Footnote { label: String, blocks: Vec<Block> },
+}
+
+/// Word numbers list levels 0–8; deeper Markdown nesting is laid out at the
+/// deepest level. Quotes inside quotes read as one quote. Both keep every
+/// writer's recursion shallow whatever the input.
+const MAX_LIST_DEPTH: usize = 9;
+
+#[derive(Default)]
+struct Builder {
+    frames: Vec<Frame>,
+    /// For each open list and item: whether it was folded into its parent.
+    list_folded: Vec<bool>,
+    item_folded: Vec<bool>,
+    quote_folded: Vec<bool>,
+    /// Inline content of the paragraph, heading or table cell being read.
+    inlines: Vec<Inline>,
+    /// Open links, each with the inlines before it was opened; `None` for a
+    /// link whose target is not safe, which stays text.
+    links: Vec<(Option<String>, Vec<Inline>)>,
+    style: Style,
+    heading: Option<u8>,
+    code: Option<String>,
+    table: Option<TableBuild>,
+    /// Inline content outside any paragraph (tight list items) is collected
+    /// into an implicit paragraph.
+    in_paragraph: bool,
+}
+
+#[derive(Default)]
+struct TableBuild {
+    align: Vec<Align>,
+    head: Vec<Vec<Inline>>,
+    rows: Vec<Row>,
+    row: Vec<Vec<Inline>>,
+}
+
+fn align(a: Alignment) -> Align {
+    match a {
+        Alignment::None => Align::None,
+        Alignment::Left => Align::Left,
+        Alignment::Center => Align::Center,
+        Alignment::Right => Align::Right,
+    }
+}
+
+impl Builder {
+    fn push_block(&mut self, block: Block, doc: &mut Doc) {
+        match self.frames.last_mut() {
+            None => doc.blocks.push(block),
+            Some(Frame::Quote(blocks) | Frame::Item(blocks) | Frame::Footnote { blocks, .. }) => blocks.push(block),
+            Some(Frame::List { items, .. }) => items.push(Item { blocks: vec![block] }),
+        }
+    }
+
+    /// Text next to text with the same style is one run: joining them here
+    /// keeps soft breaks and escapes from splitting runs.
+    fn push_text(&mut self, text: String, style: Style) {
+        if let Some(Inline::Text { text: last, style: last_style, change: None }) = self.inlines.last_mut()
+            && *last_style == style
+        {
+            last.push_str(&text);
+            return;
+        }
+        self.inlines.push(Inline::Text { text, style, change: None });
+    }
+
+    /// Closes an implicit paragraph of loose inline content, if any.
+    fn flush_inlines(&mut self, doc: &mut Doc) {
+        if !self.inlines.is_empty() && self.table.is_none() && self.heading.is_none() {
+            let inlines = std::mem::take(&mut self.inlines);
+            self.push_block(Block::paragraph(inlines), doc);
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, doc: &mut Doc) {
+        match event {
+            Event::Start(tag) => self.start(tag, doc),
+            Event::End(tag) => self.end(tag, doc),
+            Event::Text(text) => {
+                if let Some(code) = &mut self.code {
+                    code.push_str(&clean(&text));
+                } else {
+                    self.push_text(clean(&text), self.style);
+                }
+            }
+            Event::Code(text) => self.push_text(clean(&text), Style { code: true, ..self.style }),
+            // Raw HTML is shown as the text it is; it never becomes markup.
+            Event::Html(text) | Event::InlineHtml(text) => {
+                let text = clean(text.trim_end_matches('\n'));
+                if self.in_paragraph || self.heading.is_some() || self.table.is_some() {
+                    self.push_text(text, self.style);
+                } else {
+                    self.flush_inlines(doc);
+                    self.push_block(Block::paragraph(vec![Inline::text(text)]), doc);
+                }
+            }
+            Event::FootnoteReference(label) => {
+                self.inlines.push(Inline::FootnoteRef { label: clean(&label), change: None })
+            }
+            Event::SoftBreak => self.push_text(" ".into(), self.style),
+            Event::HardBreak => self.inlines.push(Inline::HardBreak { change: None }),
+            Event::Rule => {
+                self.flush_inlines(doc);
+                self.push_block(Block::Rule, doc);
+            }
+            Event::TaskListMarker(done) => {
+                let mark = if done { "☑ " } else { "☐ " };
+                self.push_text(mark.into(), self.style);
+            }
+            Event::InlineMath(t) | Event::DisplayMath(t) => self.push_text(clean(&t), self.style),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'_>, doc: &mut Doc) {
+        match tag {
+            Tag::Paragraph => {
+                self.flush_inlines(doc);
+                self.in_paragraph = true;
+            }
+            Tag::Heading { level, .. } => {
+                self.flush_inlines(doc);
+                self.heading = Some(match level {
+                    HeadingLevel::H1 => 1,
+                    HeadingLevel::H2 => 2,
+                    HeadingLevel::H3 => 3,
+                    HeadingLevel::H4 => 4,
+                    HeadingLevel::H5 => 5,
+                    HeadingLevel::H6 => 6,
+                });
+            }
+            Tag::BlockQuote(_) => {
+                self.flush_inlines(doc);
+                let inside_quote = !self.quote_folded.is_empty();
+                self.quote_folded.push(inside_quote);
+                if !inside_quote {
+                    self.frames.push(Frame::Quote(Vec::new()));
+                }
+            }
+            Tag::CodeBlock(_) => {
+                self.flush_inlines(doc);
+                self.code = Some(String::new());
+            }
+            Tag::List(start) => {
+                self.flush_inlines(doc);
+                let depth = self.list_folded.iter().filter(|f| !**f).count();
+                let fold = depth >= MAX_LIST_DEPTH;
+                self.list_folded.push(fold);
+                if !fold {
+                    self.frames.push(Frame::List { start, items: Vec::new() });
+                }
+            }
+            Tag::Item => {
+                self.flush_inlines(doc);
+                let fold = self.list_folded.last().copied().unwrap_or(false);
+                self.item_folded.push(fold);
+                if !fold {
+                    self.frames.push(Frame::Item(Vec::new()));
+                }
+            }
+            Tag::FootnoteDefinition(label) => {
+                self.flush_inlines(doc);
+                self.frames.push(Frame::Footnote { label: clean(&label), blocks: Vec::new() });
+            }
+            Tag::Table(alignment) => {
+                self.flush_inlines(doc);
+                self.table =
+                    Some(TableBuild { align: alignment.into_iter().map(align).collect(), ..TableBuild::default() });
+            }
+            Tag::TableHead | Tag::TableRow => {}
+            Tag::TableCell => self.inlines.clear(),
+            Tag::Emphasis => self.style.italic = true,
+            Tag::Strong => self.style.bold = true,
+            Tag::Strikethrough => self.style.strike = true,
+            Tag::Link { dest_url, .. } => {
+                let before = std::mem::take(&mut self.inlines);
+                let url = clean(&dest_url);
+                self.links.push((crate::is_safe_url(&url).then_some(url), before));
+            }
+            // Images would fetch remote content; their alt text stands in.
+            Tag::Image { .. } => {}
+            _ => {}
+        }
+    }
+
+    fn end(&mut self, tag: TagEnd, doc: &mut Doc) {
+        match tag {
+            TagEnd::Paragraph => {
+                self.in_paragraph = false;
+                let inlines = std::mem::take(&mut self.inlines);
+                self.push_block(Block::paragraph(inlines), doc);
+            }
+            TagEnd::Heading(_) => {
+                let level = self.heading.take().unwrap_or(1);
+                let inlines = std::mem::take(&mut self.inlines);
+                self.push_block(Block::heading(level, inlines), doc);
+            }
+            TagEnd::BlockQuote(_) => {
+                self.flush_inlines(doc);
+                if self.quote_folded.pop() == Some(false)
+                    && let Some(Frame::Quote(blocks)) = self.frames.pop()
+                {
+                    self.push_block(Block::Quote(blocks), doc);
+                }
+            }
+            TagEnd::CodeBlock => {
+                let text = self.code.take().unwrap_or_default();
+                self.push_block(Block::Code { text: text.trim_end_matches('\n').to_string(), change: None }, doc);
+            }
+            TagEnd::List(_) => {
+                self.flush_inlines(doc);
+                if self.list_folded.pop() == Some(false)
+                    && let Some(Frame::List { start, items }) = self.frames.pop()
+                {
+                    self.push_block(Block::List { start, items }, doc);
+                }
+            }
+            TagEnd::Item => {
+                self.flush_inlines(doc);
+                if self.item_folded.pop() == Some(false)
+                    && let Some(Frame::Item(blocks)) = self.frames.pop()
+                    && let Some(Frame::List { items, .. }) = self.frames.last_mut()
+                {
+                    items.push(Item { blocks });
+                }
+            }
+            TagEnd::FootnoteDefinition => {
+                self.flush_inlines(doc);
+                if let Some(Frame::Footnote { label, blocks }) = self.frames.pop() {
+                    doc.footnotes.insert(label, blocks);
+                }
+            }
+            TagEnd::TableCell => {
+                let cell = std::mem::take(&mut self.inlines);
+                if let Some(t) = &mut self.table {
+                    t.row.push(cell);
+                }
+            }
+            TagEnd::TableHead => {
+                if let Some(t) = &mut self.table {
+                    t.head = std::mem::take(&mut t.row);
+                }
+            }
+            TagEnd::TableRow => {
+                if let Some(t) = &mut self.table {
+                    let cells = std::mem::take(&mut t.row);
+                    t.rows.push(Row { cells, change: None });
+                }
+            }
+            TagEnd::Table => {
+                if let Some(t) = self.table.take() {
+                    self.push_block(Block::Table { align: t.align, head: t.head, rows: t.rows }, doc);
+                }
+            }
+            TagEnd::Emphasis => self.style.italic = false,
+            TagEnd::Strong => self.style.bold = false,
+            TagEnd::Strikethrough => self.style.strike = false,
+            TagEnd::Link => {
+                if let Some((url, before)) = self.links.pop() {
+                    let children = std::mem::replace(&mut self.inlines, before);
+                    match url {
+                        Some(url) => self.inlines.push(Inline::Link { url, children }),
+                        // An unsafe link is only its text.
+                        None => {
+                            for child in children {
+                                match child {
+                                    Inline::Text { text, style, change: None } => self.push_text(text, style),
+                                    other => self.inlines.push(other),
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn finish(&mut self, doc: &mut Doc) {
+        self.flush_inlines(doc);
+        // Unclosed containers cannot happen with pulldown-cmark, but nothing
+        // typed may be lost if they ever do.
+        while let Some(frame) = self.frames.pop() {
+            match frame {
+                Frame::Quote(blocks) | Frame::Item(blocks) => doc.blocks.extend(blocks),
+                Frame::List { items, .. } => doc.blocks.extend(items.into_iter().flat_map(|i| i.blocks)),
+                Frame::Footnote { label, blocks } => {
+                    doc.footnotes.insert(label, blocks);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tight_list_items_become_paragraphs() {
+        let doc = parse("- a\n- b\n  - c\n");
+        let Block::List { items, .. } = &doc.blocks[0] else { panic!("{:?}", doc.blocks) };
+        assert_eq!(items.len(), 2);
+        assert!(matches!(items[1].blocks[1], Block::List { .. }), "{items:?}");
+    }
+
+    #[test]
+    fn deep_nesting_is_folded_not_recursed() {
+        let quotes = format!("{}deep", "> ".repeat(5000));
+        let doc = parse(&quotes);
+        assert!(matches!(&doc.blocks[..], [Block::Quote(inner)] if matches!(inner[..], [Block::Paragraph { .. }])));
+        let lists: String = (0..200).map(|i| format!("{}- item {i}\n", "  ".repeat(i))).collect();
+        let doc = parse(&lists);
+        fn depth(blocks: &[Block]) -> usize {
+            blocks
+                .iter()
+                .map(|b| match b {
+                    Block::List { items, .. } => 1 + items.iter().map(|i| depth(&i.blocks)).max().unwrap_or(0),
+                    _ => 0,
+                })
+                .max()
+                .unwrap_or(0)
+        }
+        assert_eq!(depth(&doc.blocks), 9);
+        assert!(format!("{:?}", doc.blocks).contains("item 199"), "nothing is lost");
+    }
+
+    #[test]
+    fn footnotes_are_collected_by_label() {
+        let doc = parse("Text[^n].\n\n[^n]: The note.\n");
+        assert!(doc.footnotes.contains_key("n"));
+        assert_eq!(doc.blocks.len(), 1);
+    }
+
+    #[test]
+    fn unsafe_links_are_only_their_text() {
+        let doc = parse("[a](javascript:alert(1)) [b](file:///etc/passwd) [c](https://example.com) [d](#top)");
+        let Block::Paragraph { inlines, .. } = &doc.blocks[0] else { panic!("{doc:?}") };
+        let links: Vec<&str> = inlines
+            .iter()
+            .filter_map(|i| if let Inline::Link { url, .. } = i { Some(url.as_str()) } else { None })
+            .collect();
+        assert_eq!(links, ["https://example.com", "#top"]);
+        assert_eq!(crate::plain_text(inlines), "a b c d");
+    }
+}

@@ -1,0 +1,93 @@
+//! Text fit for every export, by type.
+//!
+//! An exporter takes a [`Sanitized`] value, and the only way to make one is
+//! to clean it here: every string loses the characters XML 1.0 cannot carry
+//! (which would make Word refuse the file). The rest of what user text must
+//! never do (become structure, markup, an active link) is the renderer's and
+//! the document tree's job, each in one place.
+
+use std::ops::Deref;
+
+use policywright_i18n::{Error, Result};
+use serde_json::Value;
+
+use crate::Policy;
+use crate::text::strip_xml_illegal;
+
+/// A value whose every string has been cleaned. It derefs to the value;
+/// there is no way to build one except [`Sanitized::new`] and
+/// [`Sanitized::text`], and none to change it afterwards.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sanitized<T>(T);
+
+impl<T> Deref for Sanitized<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl Sanitized<Policy> {
+    /// A clean copy of the policy.
+    pub fn new(policy: &Policy) -> Result<Sanitized<Policy>> {
+        // Through JSON, so that every string of every field is reached,
+        // including fields added later: nothing has to list them.
+        let mut value = serde_json::to_value(policy).map_err(|e| Error::internal(format!("sanitising: {e}")))?;
+        clean_strings(&mut value);
+        let clean: Policy = serde_json::from_value(value).map_err(|e| Error::internal(format!("sanitising: {e}")))?;
+        Ok(Sanitized(clean))
+    }
+
+    /// The same policy with other document-control settings, for a handbook
+    /// that numbers every part in its own scheme. A scheme is not text, so
+    /// the copy stays clean.
+    pub fn with_numbering(&self, numbering: crate::NumberingScheme) -> Sanitized<Policy> {
+        let mut policy = self.0.clone();
+        policy.document.numbering = numbering;
+        Sanitized(policy)
+    }
+
+    /// The same policy with a revision history from the library, whose
+    /// texts are cleaned on the way in.
+    pub fn with_revisions(&self, revisions: Vec<crate::Revision>) -> Sanitized<Policy> {
+        let mut policy = self.0.clone();
+        policy.document.revisions = revisions
+            .into_iter()
+            .map(|r| crate::Revision {
+                version: clean_text(&r.version),
+                date: clean_text(&r.date),
+                author: clean_text(&r.author),
+                summary: clean_text(&r.summary),
+            })
+            .collect();
+        Sanitized(policy)
+    }
+}
+
+impl Sanitized<String> {
+    pub fn text(text: &str) -> Sanitized<String> {
+        Sanitized(clean_text(text))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// `text` without the characters XML cannot carry.
+pub fn clean_text(text: &str) -> String {
+    strip_xml_illegal(text).into_owned()
+}
+
+fn clean_strings(value: &mut Value) {
+    match value {
+        Value::String(s) => {
+            if let std::borrow::Cow::Owned(clean) = strip_xml_illegal(s) {
+                *s = clean;
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(clean_strings),
+        Value::Object(map) => map.values_mut().for_each(clean_strings),
+        _ => {}
+    }
+}

@@ -1,0 +1,292 @@
+//! The library in one SQLite file, on the desktop.
+//!
+//! - WAL and `synchronous = FULL`: a commit is one append to the log, which
+//!   a crash either completes or discards, and a save that returned survives
+//!   a power cut.
+//! - Writes begin with `BEGIN IMMEDIATE`, so two processes saving at once
+//!   queue on the write lock (up to [`BUSY_TIMEOUT`]) instead of deadlocking,
+//!   and past it get a busy error.
+//! - Numbered migrations in `migrations/*.sql`; a newer, foreign or damaged
+//!   file is refused and left untouched.
+//! - Triggers make versions and status events immutable, for every program
+//!   that opens the file.
+//!
+//! The rules (validation, numbering, hashes) are not here: they are
+//! `policywright-store`'s, above the [`Backend`] trait this implements.
+
+mod open;
+
+use std::path::Path;
+use std::time::Duration;
+
+use policywright_i18n::{Message, Result, keys};
+use policywright_store::{Backend, Label, NewVersion, PolicyId, PolicySummary, Read, Status, VersionInfo, Write};
+use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
+
+pub use open::{BUSY_TIMEOUT, SCHEMA_VERSION};
+
+/// An open library file.
+#[derive(Debug)]
+pub struct Sqlite {
+    conn: Connection,
+    /// How errors name the library: its path, or "(in memory)".
+    at: String,
+}
+
+/// `?` for SQLite results, naming the library in the error.
+trait OrDb<T> {
+    fn db(self, at: &str) -> Result<T>;
+}
+
+impl<T> OrDb<T> for rusqlite::Result<T> {
+    fn db(self, at: &str) -> Result<T> {
+        self.map_err(|e| open::db_error(at, e))
+    }
+}
+
+impl Sqlite {
+    /// Opens the library at `path`, creating it if missing and bringing its
+    /// schema up to date. A file that is not a library, is damaged or was
+    /// written by a newer Policywright is refused and left untouched.
+    pub fn open(path: &Path) -> Result<Sqlite> {
+        let at = path.display().to_string();
+        let mut conn = open::open_file(path, &at)?;
+        open::configure(&conn, &at)?;
+        open::migrate(&mut conn, &at)?;
+        Ok(Sqlite { conn, at })
+    }
+
+    /// A library that lives as long as the value, for tests and previews.
+    pub fn open_in_memory() -> Result<Sqlite> {
+        let at = Message::new(keys::errors::LIBRARY_IN_MEMORY).to_string();
+        let mut conn = Connection::open_in_memory().db(&at)?;
+        open::configure(&conn, &at)?;
+        open::migrate(&mut conn, &at)?;
+        Ok(Sqlite { conn, at })
+    }
+
+    /// How long a write waits for another process's save before giving up
+    /// with a busy error; [`BUSY_TIMEOUT`] unless changed.
+    pub fn set_busy_timeout(&self, timeout: Duration) -> Result<()> {
+        self.conn.busy_timeout(timeout).db(&self.at)
+    }
+}
+
+impl Backend for Sqlite {
+    fn read(&self, action: &mut dyn FnMut(&dyn Read) -> Result<()>) -> Result<()> {
+        // A read transaction, so that the action's queries see one snapshot.
+        let tx = self.conn.unchecked_transaction().db(&self.at)?;
+        action(&Tx { conn: &tx, at: &self.at })?;
+        tx.commit().db(&self.at)
+    }
+
+    fn write(&mut self, action: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()> {
+        // Taken at once: a transaction that read first and wrote later could
+        // meet another writer in between and fail without waiting.
+        let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).db(&self.at)?;
+        action(&mut Tx { conn: &tx, at: &self.at })?;
+        tx.commit().db(&self.at)
+    }
+}
+
+struct Tx<'a> {
+    conn: &'a Connection,
+    at: &'a str,
+}
+
+/// The columns of `version_list` that make a [`VersionInfo`], in the order
+/// `version_info` reads them.
+const INFO_COLUMNS: &str = "policy_id, major, minor, status, author, note, created_at, effective_date, content_hash";
+
+fn version_info(row: &Row<'_>) -> rusqlite::Result<VersionInfo> {
+    Ok(VersionInfo {
+        policy: row.get(0)?,
+        label: Label { major: row.get(1)?, minor: row.get(2)? },
+        status: status(row, 3)?,
+        author: row.get(4)?,
+        note: row.get(5)?,
+        created_at: row.get(6)?,
+        effective_date: row.get(7)?,
+        content_hash: row.get(8)?,
+    })
+}
+
+/// A status column; a word the workflow does not know means a damaged file.
+fn status(row: &Row<'_>, i: usize) -> rusqlite::Result<Status> {
+    let text: String = row.get(i)?;
+    Status::parse(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("unknown status \"{text}\"").into(),
+        )
+    })
+}
+
+impl Tx<'_> {
+    fn version_id(&self, id: PolicyId, label: Label) -> Result<i64> {
+        self.conn
+            .query_row(
+                "SELECT id FROM versions WHERE policy_id = ?1 AND major = ?2 AND minor = ?3",
+                params![id, label.major, label.minor],
+                |row| row.get(0),
+            )
+            .db(self.at)
+    }
+}
+
+impl Read for Tx<'_> {
+    fn draft(&self, id: PolicyId) -> Result<Option<String>> {
+        self.conn.query_row("SELECT draft FROM policies WHERE id = ?1", [id], |row| row.get(0)).optional().db(self.at)
+    }
+
+    fn policy_exists(&self, id: PolicyId) -> Result<bool> {
+        let found = self.conn.query_row("SELECT 1 FROM policies WHERE id = ?1", [id], |_| Ok(())).optional();
+        Ok(found.db(self.at)?.is_some())
+    }
+
+    fn list(&self, include_archived: bool) -> Result<Vec<PolicySummary>> {
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT p.id, p.title, p.archived, p.updated_at, l.major, l.minor, l.status
+                 FROM policies p
+                 LEFT JOIN version_list l ON l.id = (
+                     SELECT v.id FROM versions v WHERE v.policy_id = p.id
+                     ORDER BY v.major DESC, v.minor DESC LIMIT 1)
+                 WHERE ?1 OR p.archived = 0
+                 ORDER BY p.id",
+            )
+            .db(self.at)?;
+        let rows = stmt.query_map([include_archived], |row| {
+            let major: Option<u32> = row.get(4)?;
+            let minor: Option<u32> = row.get(5)?;
+            let status = match row.get::<_, Option<String>>(6)? {
+                Some(_) => Some(status(row, 6)?),
+                None => None,
+            };
+            Ok(PolicySummary {
+                id: row.get(0)?,
+                title: row.get(1)?,
+                archived: row.get(2)?,
+                updated_at: row.get(3)?,
+                latest: major.zip(minor).map(|(major, minor)| Label { major, minor }),
+                status,
+            })
+        });
+        rows.and_then(Iterator::collect).db(self.at)
+    }
+
+    fn history(&self, id: PolicyId) -> Result<Vec<VersionInfo>> {
+        let mut stmt = self
+            .conn
+            .prepare(&format!("SELECT {INFO_COLUMNS} FROM version_list WHERE policy_id = ?1 ORDER BY major, minor"))
+            .db(self.at)?;
+        let rows = stmt.query_map([id], version_info);
+        rows.and_then(Iterator::collect).db(self.at)
+    }
+
+    fn version(&self, id: PolicyId, label: Option<Label>) -> Result<Option<(VersionInfo, String)>> {
+        let which = if label.is_some() { "l.major = ?2 AND l.minor = ?3" } else { "?2 IS NULL AND ?3 IS NULL" };
+        let columns = INFO_COLUMNS.split(", ").map(|c| format!("l.{c}")).collect::<Vec<_>>().join(", ");
+        self.conn
+            .query_row(
+                &format!(
+                    "SELECT {columns}, v.content FROM version_list l JOIN versions v ON v.id = l.id
+                     WHERE l.policy_id = ?1 AND {which}
+                     ORDER BY l.major DESC, l.minor DESC LIMIT 1"
+                ),
+                params![id, label.map(|l| l.major), label.map(|l| l.minor)],
+                |row| Ok((version_info(row)?, row.get::<_, String>(9)?)),
+            )
+            .optional()
+            .db(self.at)
+    }
+
+    fn newest_label(&self, id: PolicyId) -> Result<Option<Label>> {
+        self.conn
+            .query_row(
+                "SELECT major, minor FROM versions WHERE policy_id = ?1 ORDER BY major DESC, minor DESC LIMIT 1",
+                [id],
+                |row| Ok(Label { major: row.get(0)?, minor: row.get(1)? }),
+            )
+            .optional()
+            .db(self.at)
+    }
+}
+
+impl Write for Tx<'_> {
+    fn insert_policy(&mut self, title: &str, draft: &str, now: &str) -> Result<PolicyId> {
+        self.conn
+            .execute(
+                "INSERT INTO policies (title, draft, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+                params![title, draft, now],
+            )
+            .db(self.at)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn update_draft(&mut self, id: PolicyId, title: &str, draft: &str, now: &str) -> Result<bool> {
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE policies SET title = ?2, draft = ?3, updated_at = ?4 WHERE id = ?1",
+                params![id, title, draft, now],
+            )
+            .db(self.at)?;
+        Ok(changed > 0)
+    }
+
+    fn set_archived(&mut self, id: PolicyId, archived: bool) -> Result<bool> {
+        let changed =
+            self.conn.execute("UPDATE policies SET archived = ?2 WHERE id = ?1", params![id, archived]).db(self.at)?;
+        Ok(changed > 0)
+    }
+
+    fn touch(&mut self, id: PolicyId, now: &str) -> Result<()> {
+        self.conn.execute("UPDATE policies SET updated_at = ?2 WHERE id = ?1", params![id, now]).db(self.at)?;
+        Ok(())
+    }
+
+    fn insert_version(&mut self, v: &NewVersion<'_>) -> Result<()> {
+        self.conn
+            .execute(
+                "INSERT INTO versions
+                     (policy_id, major, minor, author, note, created_at, effective_date, content_hash, content)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                params![
+                    v.policy,
+                    v.label.major,
+                    v.label.minor,
+                    v.author,
+                    v.note,
+                    v.created_at,
+                    v.effective_date,
+                    v.content_hash,
+                    v.content
+                ],
+            )
+            .db(self.at)?;
+        Ok(())
+    }
+
+    fn insert_status_event(
+        &mut self,
+        id: PolicyId,
+        label: Label,
+        from: Status,
+        to: Status,
+        by: &str,
+        now: &str,
+    ) -> Result<()> {
+        let version = self.version_id(id, label)?;
+        self.conn
+            .execute(
+                "INSERT INTO status_events (version_id, from_status, to_status, changed_by, changed_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![version, from.code(), to.code(), by, now],
+            )
+            .db(self.at)?;
+        Ok(())
+    }
+}

@@ -1,0 +1,441 @@
+//! The library of policies, and the rules it keeps whatever holds the data.
+//!
+//! Each policy has a *draft*, its working copy, which autosave overwrites at
+//! will and which may be invalid, and *versions*: validated, numbered
+//! snapshots (the canonical JSON and its sha256) that no one may change or
+//! delete. A version moves through a sign-off workflow, draft → in-review →
+//! approved → published → superseded, recorded in an append-only log.
+//!
+//! [`Library`] is the one place of the rules: validation before a version is
+//! saved, version numbers, an unchanged draft saving nothing, publishing
+//! superseding the published version, and checking every stored text
+//! against its hash before it is used. Below it, a [`Backend`] only stores
+//! and finds rows, each action in one transaction. SQLite is the backend on
+//! a desktop (`policywright-sqlite`); a shared server's backend implements the
+//! same two traits.
+
+mod types;
+
+use policywright_i18n::{Error, ErrorKind, Message, Result, keys, msg};
+use policywright_model::validate::{Report, validate};
+use policywright_model::{Policy, Revision, canonical_json, sha256_hex};
+
+pub use types::{Bump, Label, NewVersion, PolicyId, PolicySummary, SaveOutcome, Status, VersionInfo};
+
+/// Reading, in one transaction: every read of an action sees one snapshot.
+pub trait Read {
+    /// The draft's JSON, as stored; `None` for a policy that does not exist.
+    fn draft(&self, id: PolicyId) -> Result<Option<String>>;
+    fn policy_exists(&self, id: PolicyId) -> Result<bool>;
+    /// The policies by number, with their newest version and its status.
+    fn list(&self, include_archived: bool) -> Result<Vec<PolicySummary>>;
+    /// Every version of a policy, oldest first.
+    fn history(&self, id: PolicyId) -> Result<Vec<VersionInfo>>;
+    /// A version and its stored content; the newest with `None`.
+    fn version(&self, id: PolicyId, label: Option<Label>) -> Result<Option<(VersionInfo, String)>>;
+    /// The number of the newest version, if any.
+    fn newest_label(&self, id: PolicyId) -> Result<Option<Label>>;
+}
+
+/// Writing, in one transaction that commits only when the action succeeds.
+pub trait Write: Read {
+    fn insert_policy(&mut self, title: &str, draft: &str, now: &str) -> Result<PolicyId>;
+    /// `false` when there is no such policy.
+    fn update_draft(&mut self, id: PolicyId, title: &str, draft: &str, now: &str) -> Result<bool>;
+    /// `false` when there is no such policy.
+    fn set_archived(&mut self, id: PolicyId, archived: bool) -> Result<bool>;
+    fn touch(&mut self, id: PolicyId, now: &str) -> Result<()>;
+    fn insert_version(&mut self, version: &NewVersion<'_>) -> Result<()>;
+    fn insert_status_event(
+        &mut self,
+        id: PolicyId,
+        label: Label,
+        from: Status,
+        to: Status,
+        by: &str,
+        now: &str,
+    ) -> Result<()>;
+}
+
+/// Where a library's rows live. Each call of `read` or `write` is one
+/// transaction around `action`; an error from `action` rolls it back.
+pub trait Backend: Send {
+    fn read(&self, action: &mut dyn FnMut(&dyn Read) -> Result<()>) -> Result<()>;
+    fn write(&mut self, action: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()>;
+}
+
+/// A library: the rules over a backend.
+pub struct Library {
+    backend: Box<dyn Backend>,
+}
+
+impl std::fmt::Debug for Library {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Library").finish_non_exhaustive()
+    }
+}
+
+impl Library {
+    pub fn new(backend: Box<dyn Backend>) -> Library {
+        Library { backend }
+    }
+
+    /// Adds a policy to the library; its content becomes the draft.
+    pub fn import(&mut self, policy: &Policy, now: &str) -> Result<PolicyId> {
+        let draft = draft_json(policy)?;
+        self.write(|tx| tx.insert_policy(&policy.document.title, &draft, now))
+    }
+
+    /// Replaces the draft. Never refused for what the policy says: autosave
+    /// must not lose work, and a draft is allowed to be invalid.
+    pub fn set_draft(&mut self, id: PolicyId, policy: &Policy, now: &str) -> Result<()> {
+        let draft = draft_json(policy)?;
+        self.write(|tx| replace_draft(tx, id, policy, &draft, now))
+    }
+
+    /// The current draft.
+    pub fn draft(&self, id: PolicyId) -> Result<Policy> {
+        self.read(|tx| read_draft(tx, id))
+    }
+
+    /// Hides a policy from [`Library::list`]; its draft and versions stay, and
+    /// it can still be edited and saved (an open window may be autosaving it).
+    pub fn archive(&mut self, id: PolicyId) -> Result<()> {
+        self.set_archived(id, true)
+    }
+
+    /// Undoes [`Library::archive`].
+    pub fn restore(&mut self, id: PolicyId) -> Result<()> {
+        self.set_archived(id, false)
+    }
+
+    fn set_archived(&mut self, id: PolicyId, archived: bool) -> Result<()> {
+        self.write(|tx| if tx.set_archived(id, archived)? { Ok(()) } else { Err(no_policy(id)) })
+    }
+
+    /// The policies in the library by number, with their newest version.
+    pub fn list(&self, include_archived: bool) -> Result<Vec<PolicySummary>> {
+        self.read(|tx| tx.list(include_archived))
+    }
+
+    /// Saves the stored draft as a new version, numbered from the latest
+    /// with `bump` (the first is 1.0). Refused with
+    /// [`ErrorKind::InvalidPolicy`] when the draft has validation errors; the
+    /// draft itself stays. When the draft equals the latest version, nothing
+    /// is saved and that version is returned with `unchanged: true`.
+    pub fn save_version(
+        &mut self,
+        id: PolicyId,
+        bump: Bump,
+        author: &str,
+        note: &str,
+        now: &str,
+    ) -> Result<SaveOutcome> {
+        self.write(|tx| {
+            let policy = read_draft(tx, id)?;
+            freeze(tx, id, &policy, bump, author, note, now)
+        })
+    }
+
+    /// The editor's way to save: the policy becomes the draft and then a
+    /// version, in one transaction, so that what is saved is exactly what
+    /// the editor showed. A refused version still keeps the draft.
+    pub fn save_as_version(
+        &mut self,
+        id: PolicyId,
+        policy: &Policy,
+        bump: Bump,
+        author: &str,
+        note: &str,
+        now: &str,
+    ) -> Result<SaveOutcome> {
+        let draft = draft_json(policy)?;
+        self.write(|tx| {
+            replace_draft(tx, id, policy, &draft, now)?;
+            // A refusal must not roll the draft back: it is returned, not
+            // raised, inside the transaction. Any other failure rolls back.
+            match freeze(tx, id, policy, bump, author, note, now) {
+                Err(e) if e.kind == ErrorKind::InvalidPolicy => Ok(Err(e)),
+                other => other.map(Ok),
+            }
+        })?
+    }
+
+    /// Moves version `label` to status `to`, recording who and when.
+    /// Publishing a version supersedes the policy's other published version.
+    pub fn set_status(&mut self, id: PolicyId, label: &str, to: Status, by: &str, now: &str) -> Result<()> {
+        let label = parse_label(label)?;
+        self.write(|tx| {
+            ensure_policy(tx, id)?;
+            let history = tx.history(id)?;
+            let from =
+                history.iter().find(|v| v.label == label).map(|v| v.status).ok_or_else(|| no_version(tx, id, label))?;
+            if !from.can_go_to(to) {
+                return Err(bad_transition(id, label, from, to));
+            }
+            if to == Status::Published {
+                for other in history.iter().filter(|v| v.status == Status::Published && v.label != label) {
+                    tx.insert_status_event(id, other.label, Status::Published, Status::Superseded, by, now)?;
+                }
+            }
+            tx.insert_status_event(id, label, from, to, by, now)?;
+            tx.touch(id, now)
+        })
+    }
+
+    /// Every version of the policy, oldest first.
+    pub fn history(&self, id: PolicyId) -> Result<Vec<VersionInfo>> {
+        self.read(|tx| {
+            ensure_policy(tx, id)?;
+            tx.history(id)
+        })
+    }
+
+    /// One version and its content, checked against its hash.
+    pub fn version(&self, id: PolicyId, label: &str) -> Result<(VersionInfo, Policy)> {
+        let label = parse_label(label)?;
+        self.read(|tx| {
+            ensure_policy(tx, id)?;
+            checked_version(tx, id, Some(label))?.ok_or_else(|| no_version(tx, id, label))
+        })
+    }
+
+    /// The newest version and its content, checked against its hash; `None`
+    /// before the first save.
+    pub fn latest(&self, id: PolicyId) -> Result<Option<(VersionInfo, Policy)>> {
+        self.read(|tx| {
+            ensure_policy(tx, id)?;
+            checked_version(tx, id, None)
+        })
+    }
+
+    /// A version's policy with the revision history taken from the stored
+    /// versions up to and including it, so every export tells the same
+    /// history; the newest with `None`.
+    pub fn version_with_history(&self, id: PolicyId, label: Option<&str>) -> Result<(VersionInfo, Policy)> {
+        let label = label.map(parse_label).transpose()?;
+        self.read(|tx| {
+            ensure_policy(tx, id)?;
+            let (info, mut policy) = match label {
+                Some(label) => checked_version(tx, id, Some(label))?.ok_or_else(|| no_version(tx, id, label))?,
+                None => checked_version(tx, id, None)?.ok_or_else(|| {
+                    Error::new(ErrorKind::NotFound, msg!(keys::errors::NO_SAVED_VERSION, id = id))
+                        .hint(Message::new(keys::errors::NO_SAVED_VERSION_HINT))
+                })?,
+            };
+            policy.document.revisions = revisions(&tx.history(id)?, info.label);
+            Ok((info, policy))
+        })
+    }
+
+    fn write<T>(&mut self, op: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
+        let mut op = Some(op);
+        let mut out = None;
+        self.backend.write(&mut |tx| {
+            if let Some(op) = op.take() {
+                out = Some(op(tx)?);
+            }
+            Ok(())
+        })?;
+        out.ok_or_else(|| Error::internal("a library action did not run"))
+    }
+
+    fn read<T>(&self, op: impl FnOnce(&dyn Read) -> Result<T>) -> Result<T> {
+        let mut op = Some(op);
+        let mut out = None;
+        self.backend.read(&mut |tx| {
+            if let Some(op) = op.take() {
+                out = Some(op(tx)?);
+            }
+            Ok(())
+        })?;
+        out.ok_or_else(|| Error::internal("a library action did not run"))
+    }
+}
+
+/// The revision history as of `upto`, from the library's record of versions.
+pub fn revisions(history: &[VersionInfo], upto: Label) -> Vec<Revision> {
+    history
+        .iter()
+        .filter(|v| v.label <= upto)
+        .map(|v| Revision {
+            version: v.label.to_string(),
+            date: v.created_at.chars().take(10).collect(),
+            author: v.author.clone(),
+            summary: v.note.clone(),
+        })
+        .collect()
+}
+
+fn replace_draft(tx: &mut dyn Write, id: PolicyId, policy: &Policy, draft: &str, now: &str) -> Result<()> {
+    if tx.update_draft(id, &policy.document.title, draft, now)? { Ok(()) } else { Err(no_policy(id)) }
+}
+
+/// Validates `policy` and stores it as the next version, unless it equals
+/// the newest one.
+fn freeze(
+    tx: &mut dyn Write,
+    id: PolicyId,
+    policy: &Policy,
+    bump: Bump,
+    author: &str,
+    note: &str,
+    now: &str,
+) -> Result<SaveOutcome> {
+    let report = validate(policy);
+    if report.has_errors() {
+        return Err(invalid_draft(id, &report).in_locale(policy.document.locale));
+    }
+    let warnings = report.warnings().cloned().collect();
+    let content = canonical_json(policy);
+    let hash = sha256_hex(content.as_bytes());
+    if let Some((latest, _)) = tx.version(id, None)? {
+        // Equal hashes mean equal canonical JSON: nothing new to save.
+        if latest.content_hash == hash {
+            return Ok(SaveOutcome { version: latest, unchanged: true, warnings });
+        }
+    }
+    let label = tx.newest_label(id)?.map_or(Label::FIRST, |l| l.bumped(bump));
+    let effective_date = policy.document.effective_date.as_str();
+    tx.insert_version(&NewVersion {
+        policy: id,
+        label,
+        author,
+        note,
+        created_at: now,
+        effective_date,
+        content_hash: &hash,
+        content: &content,
+    })?;
+    // The draft now tells the history it belongs to, so that an editor
+    // holding it shows the version just saved.
+    let mut draft = policy.clone();
+    draft.document.revisions = revisions(&tx.history(id)?, label);
+    tx.update_draft(id, &policy.document.title, &draft_json(&draft)?, now)?;
+    let version = VersionInfo {
+        policy: id,
+        label,
+        status: Status::Draft,
+        author: author.to_string(),
+        note: note.to_string(),
+        created_at: now.to_string(),
+        effective_date: effective_date.to_string(),
+        content_hash: hash,
+    };
+    Ok(SaveOutcome { version, unchanged: false, warnings })
+}
+
+fn draft_json(policy: &Policy) -> Result<String> {
+    serde_json::to_string(policy)
+        .map_err(|e| Error::new(ErrorKind::Internal, msg!(keys::errors::NOT_SERIALISABLE, reason = e.to_string())))
+}
+
+fn read_draft(tx: &dyn Read, id: PolicyId) -> Result<Policy> {
+    let text = tx.draft(id)?.ok_or_else(|| no_policy(id))?;
+    // Not `from_json`: the draft was written by us, so a failure here means
+    // a damaged library, not a typo to point at.
+    serde_json::from_str(&text).map_err(|e| {
+        Error::new(ErrorKind::InvalidLibrary, msg!(keys::errors::DRAFT_UNREADABLE, id = id))
+            .detail(Message::verbatim(e.to_string()))
+            .hint(Message::new(keys::errors::DRAFT_UNREADABLE_HINT))
+    })
+}
+
+fn ensure_policy(tx: &dyn Read, id: PolicyId) -> Result<()> {
+    if tx.policy_exists(id)? { Ok(()) } else { Err(no_policy(id)) }
+}
+
+/// A version whose stored text still hashes to its recorded hash, parsed.
+fn checked_version(tx: &dyn Read, id: PolicyId, label: Option<Label>) -> Result<Option<(VersionInfo, Policy)>> {
+    let Some((info, content)) = tx.version(id, label)? else {
+        return Ok(None);
+    };
+    let actual = sha256_hex(content.as_bytes());
+    if actual != info.content_hash {
+        return Err(Error::new(
+            ErrorKind::InvalidLibrary,
+            msg!(keys::errors::VERSION_DAMAGED, label = info.label.to_string(), id = id),
+        )
+        .detail(msg!(keys::errors::VERSION_HASHES, recorded = info.content_hash.as_str(), actual = actual))
+        .hint(Message::new(keys::errors::RESTORE_HINT)));
+    }
+    let policy = serde_json::from_str(&content).map_err(|e| {
+        Error::new(
+            ErrorKind::InvalidLibrary,
+            msg!(keys::errors::VERSION_UNREADABLE, label = info.label.to_string(), id = id),
+        )
+        .detail(Message::verbatim(e.to_string()))
+        .hint(Message::new(keys::errors::VERSION_UNREADABLE_HINT))
+    })?;
+    Ok(Some((info, policy)))
+}
+
+/// Reads `MAJOR.MINOR`, or says how to write it.
+pub fn parse_label(text: &str) -> Result<Label> {
+    Label::parse(text).ok_or_else(|| {
+        Error::new(ErrorKind::InvalidVersionLabel, msg!(keys::errors::NOT_A_LABEL, text = text))
+            .hint(Message::new(keys::errors::NOT_A_LABEL_HINT))
+    })
+}
+
+fn no_policy(id: PolicyId) -> Error {
+    Error::new(ErrorKind::NotFound, msg!(keys::errors::NO_POLICY, id = id))
+        .hint(Message::new(keys::errors::NO_POLICY_HINT))
+}
+
+/// Names the newest version, so the user sees which numbers exist.
+fn no_version(tx: &dyn Read, id: PolicyId, label: Label) -> Error {
+    let hint = match tx.newest_label(id) {
+        Ok(Some(newest)) => msg!(keys::errors::VERSIONS_RUN, newest = newest.to_string()),
+        _ => Message::new(keys::errors::NO_VERSIONS_YET),
+    };
+    Error::new(ErrorKind::NotFound, msg!(keys::errors::NO_VERSION, id = id, label = label.to_string())).hint(hint)
+}
+
+fn invalid_draft(id: PolicyId, report: &Report) -> Error {
+    let count = report.errors().count();
+    let mut err = Error::new(ErrorKind::InvalidPolicy, msg!(keys::errors::DRAFT_HAS_ERRORS, id = id, count = count));
+    for d in report.errors() {
+        err = err.detail(msg!(keys::errors::DIAGNOSTIC_LINE, path = d.path.as_str(), message = d.message.clone()));
+        err = err.detail(msg!(keys::errors::HINT, hint = d.hint.clone()));
+    }
+    err.detail(Message::new(keys::errors::DRAFT_KEPT))
+}
+
+fn status_word(status: Status) -> Message {
+    use keys::choices::status as s;
+    Message::new(match status {
+        Status::Draft => s::DRAFT,
+        Status::InReview => s::IN_REVIEW,
+        Status::Approved => s::APPROVED,
+        Status::Published => s::PUBLISHED,
+        Status::Superseded => s::SUPERSEDED,
+    })
+}
+
+fn bad_transition(id: PolicyId, label: Label, from: Status, to: Status) -> Error {
+    let next = from.next();
+    let allowed = if next.is_empty() {
+        msg!(keys::errors::TRANSITION_FINAL, from = status_word(from))
+    } else {
+        let names: Vec<&str> = next.iter().map(|s| s.code()).collect();
+        msg!(keys::errors::TRANSITION_NEXT, from = status_word(from), list = names.join(", "))
+    };
+    let err = Error::new(
+        ErrorKind::InvalidTransition,
+        msg!(
+            keys::errors::BAD_TRANSITION,
+            label = label.to_string(),
+            id = id,
+            from = status_word(from),
+            to = status_word(to)
+        ),
+    )
+    .detail(allowed);
+    match from {
+        Status::Approved | Status::Published | Status::Superseded => {
+            err.hint(Message::new(keys::errors::TRANSITION_HINT))
+        }
+        Status::Draft | Status::InReview => err,
+    }
+}

@@ -1,0 +1,310 @@
+//! What each command does: one api call, then printing or writing its result.
+
+use std::path::Path;
+
+use policywright_api::handbook::Handbook;
+use policywright_api::i18n::{Error, ErrorKind, Locale, Message, keys, msg};
+use policywright_api::library::{self, DiffFormat};
+use policywright_api::model::validate::Report;
+use policywright_api::store::{Bump, Library};
+use policywright_api::{
+    Format, NumberingScheme, Result, Source, Templates, World, check, open_library, parse_id, parse_status,
+};
+
+use crate::args::{Cli, Command, DiffFormatArg, FormatArg};
+use crate::{Out, diagnostic};
+
+fn format(f: FormatArg) -> Format {
+    match f {
+        FormatArg::Md => Format::Md,
+        FormatArg::Html => Format::Html,
+        FormatArg::Docx => Format::Docx,
+    }
+}
+
+pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
+    let db = cli.db.as_deref();
+    let library = || open_library(world, db);
+    match cli.command {
+        Command::Presets => presets(out),
+        Command::New { preset, locale, roles, output, force } => {
+            let policy = policywright_api::new_policy(world, &preset, locale, &roles)?;
+            let text = policywright_api::model::to_json(&policy);
+            match output {
+                Some(path) => {
+                    refuse_existing(world, &path, force, keys::errors::EXISTS_HINT)?;
+                    world.write(&path, text.as_bytes())?;
+                    wrote(out, &path)?;
+                }
+                None => out.bytes(text.as_bytes())?,
+            }
+            Ok(0)
+        }
+        Command::Validate { file, json } => {
+            let policy = policywright_api::open_policy(world, &file)?;
+            let report = check(&policy);
+            let locale = policy.document.locale;
+            if json {
+                let view = report.render(locale);
+                out.line(&serde_json::to_string_pretty(&view).unwrap_or_default())?;
+            } else {
+                print_report(out, &file, &report, locale);
+            }
+            Ok(if report.has_errors() { 1 } else { 0 })
+        }
+        Command::Render { file, format: f, output, templates } => {
+            let policy = policywright_api::open_policy(world, &file)?;
+            let report = check(&policy);
+            let locale = policy.document.locale;
+            if report.has_errors() {
+                print_report(out, &file, &report, locale);
+                let count = report.errors().count();
+                return Err(Error::new(
+                    ErrorKind::InvalidPolicy,
+                    msg!(keys::errors::FILE_HAS_ERRORS, source = file.display().to_string(), count = count),
+                )
+                .in_locale(locale));
+            }
+            let templates = match templates {
+                Some(dir) => {
+                    let (templates, extra) = policywright_api::load_templates(world, &dir)?;
+                    for path in extra {
+                        out.note(&out.say(msg!(keys::cli::NOT_BUILTIN, path = path.display().to_string()), None));
+                    }
+                    templates
+                }
+                None => Templates::builtin(),
+            };
+            for warning in report.warnings() {
+                out.note(&diagnostic(warning, locale));
+            }
+            let bytes = policywright_api::export(&policy, format(f), &templates)?;
+            deliver(world, out, output.as_deref(), &bytes)
+        }
+        Command::Convert { input, output, reference, locale } => {
+            let bytes = policywright_api::convert(world, &input, reference.as_deref(), locale)?;
+            deliver(world, out, Some(&output), &bytes)
+        }
+        Command::Schema => {
+            out.bytes(policywright_api::schema().as_bytes())?;
+            Ok(0)
+        }
+        Command::Templates { out: dir } => {
+            let mut written = 0;
+            let names: Vec<String> = Templates::builtin_names().collect();
+            for name in &names {
+                refuse_existing(world, &dir.join(name), false, keys::errors::TEMPLATES_EXIST_HINT)?;
+            }
+            for name in &names {
+                let text = Templates::builtin_text(name).unwrap_or_default();
+                world.write(&dir.join(name), text.as_bytes())?;
+                written += 1;
+            }
+            let shown = dir.display().to_string();
+            out.line(&out.say(msg!(keys::cli::TEMPLATES_WRITTEN, count = written, path = shown.as_str()), None))?;
+            out.line(&out.say(msg!(keys::cli::TEMPLATES_NEXT, path = shown), None))?;
+            Ok(0)
+        }
+        Command::Import { file } => {
+            let id = library::import(world, &mut library()?, &file)?;
+            out.line(&id.to_string())?;
+            Ok(0)
+        }
+        Command::Draft { id, from } => {
+            let id = parse_id(&id)?;
+            library::set_draft_from(world, &mut library()?, id, &from)?;
+            out.line(&out.say(msg!(keys::cli::DRAFT_REPLACED, id = id, path = from.display().to_string()), None))?;
+            Ok(0)
+        }
+        Command::Save { id, major, note, author } => {
+            let id = parse_id(&id)?;
+            let bump = if major { Bump::Major } else { Bump::Minor };
+            let mut lib = library()?;
+            let outcome = library::save(world, &mut lib, id, bump, &author, &note)?;
+            let locale = lib.draft(id).map(|p| p.document.locale).ok();
+            for warning in &outcome.warnings {
+                out.note(&diagnostic(warning, locale.unwrap_or(out.locale)));
+            }
+            if outcome.unchanged {
+                out.note(&out.say(msg!(keys::cli::UNCHANGED, label = outcome.version.label.to_string()), locale));
+            }
+            out.line(&outcome.version.label.to_string())?;
+            Ok(0)
+        }
+        Command::List { archived } => list(&library()?, archived, out),
+        Command::History { id } => {
+            let id = parse_id(&id)?;
+            let versions = library()?.history(id)?;
+            if versions.is_empty() {
+                out.note(&out.say(msg!(keys::cli::HISTORY_EMPTY, id = id), None));
+            }
+            for v in versions {
+                out.line(&format!(
+                    "{:<6}  {:<11}  {:<20}  {:<16}  {}  {}",
+                    v.label.to_string(),
+                    v.status.to_string(),
+                    v.created_at,
+                    v.author,
+                    &v.content_hash[..12.min(v.content_hash.len())],
+                    v.note
+                ))?;
+            }
+            Ok(0)
+        }
+        Command::Status { id, version, status, by } => {
+            let id = parse_id(&id)?;
+            let to = parse_status(&status)?;
+            library::set_status(world, &mut library()?, id, &version, to, &by)?;
+            let line = msg!(keys::cli::STATUS_CHANGED, label = version.as_str(), id = id, status = to.code());
+            out.line(&out.say(line, None))?;
+            Ok(0)
+        }
+        Command::Archive { id } => {
+            let id = parse_id(&id)?;
+            library()?.archive(id)?;
+            out.line(&out.say(msg!(keys::cli::ARCHIVED, id = id), None))?;
+            Ok(0)
+        }
+        Command::Restore { id } => {
+            let id = parse_id(&id)?;
+            library()?.restore(id)?;
+            out.line(&out.say(msg!(keys::cli::RESTORED, id = id), None))?;
+            Ok(0)
+        }
+        Command::Export { id, version, format: f, output } => {
+            let id = parse_id(&id)?;
+            let exported =
+                library::export_version(&library()?, id, version.as_deref(), format(f), &Templates::builtin())?;
+            let path = output.unwrap_or_else(|| exported.file_name.clone().into());
+            deliver(world, out, Some(&path), &exported.bytes)
+        }
+        Command::Diff { id, from, to, format: f, output, packet } => {
+            let id = parse_id(&id)?;
+            let lib = library()?;
+            let templates = Templates::builtin();
+            if let Some(dir) = packet {
+                for (name, bytes) in library::packet(&lib, id, &from, &to, &templates)? {
+                    deliver(world, out, Some(&dir.join(name)), &bytes)?;
+                }
+                return Ok(0);
+            }
+            let c = library::compare(&lib, id, &from, &to, &templates)?;
+            let f = match f {
+                DiffFormatArg::Json => DiffFormat::Json,
+                DiffFormatArg::Md => DiffFormat::Md,
+                DiffFormatArg::Html => DiffFormat::Html,
+                DiffFormatArg::Docx => DiffFormat::Docx,
+            };
+            deliver(world, out, output.as_deref(), &library::diff_bytes(&c, f)?)
+        }
+        Command::Handbook { sources, title, company, number, version, date, locale, numbering, format: f, output } => {
+            let sources = sources.iter().map(|s| Source::parse(s)).collect::<Result<Vec<_>>>()?;
+            // The handbook's language and numbering default to the first
+            // policy's, which is read again when it is bound.
+            let first = match sources.first() {
+                Some(Source::File(path)) => Some(policywright_api::open_policy(world, path)?),
+                Some(Source::Library(r)) => Some(library()?.version_with_history(r.id, r.version.as_deref())?.1),
+                None => None,
+            };
+            let first = first.map(|p| (p.document.locale, p.document.numbering));
+            let book = Handbook {
+                title,
+                company,
+                number,
+                version,
+                date: date.unwrap_or_else(|| world.today()),
+                locale: locale.or(first.map(|f| f.0)).unwrap_or(Locale::ZhCn),
+                numbering: numbering.or(first.map(|f| f.1)).unwrap_or(NumberingScheme::ZhChapter),
+            };
+            let bytes = library::bind_handbook(
+                world,
+                &mut || open_library(world, db),
+                &sources,
+                &book,
+                format(f),
+                &Templates::builtin(),
+            )?;
+            deliver(world, out, Some(&output), &bytes)
+        }
+    }
+}
+
+fn presets(out: &mut Out<'_>) -> Result<u8> {
+    out.line(&out.say(Message::new(keys::cli::PRESETS), None))?;
+    for p in policywright_api::list_presets()? {
+        out.line(&format!("  {:<12} {:<6} {}", p.id, p.locale.code(), p.title))?;
+    }
+    out.line("")?;
+    out.line(&out.say(Message::new(keys::cli::ROLES), None))?;
+    let zh = policywright_api::list_roles(Locale::ZhCn)?;
+    let en = policywright_api::list_roles(Locale::En)?;
+    for role in &en {
+        let zh_title = zh.iter().find(|r| r.id == role.id).map(|r| r.title.as_str()).unwrap_or("");
+        out.line(&format!("  {:<24} {} / {}", role.id, zh_title, role.title))?;
+    }
+    Ok(0)
+}
+
+fn list(lib: &Library, archived: bool, out: &mut Out<'_>) -> Result<u8> {
+    let policies = lib.list(archived)?;
+    if policies.is_empty() {
+        out.note(&out.say(Message::new(keys::cli::LIBRARY_EMPTY), None));
+        return Ok(0);
+    }
+    use keys::cli::list_header as h;
+    let header = |key| out.say(Message::new(key), None);
+    let line = format!(
+        "{:>4}  {:<8}  {:<11}  {:<20}  {}",
+        header(h::ID),
+        header(h::VERSION),
+        header(h::STATUS),
+        header(h::UPDATED),
+        header(h::TITLE)
+    );
+    out.line(&line)?;
+    let mark = out.say(Message::new(keys::cli::ARCHIVED_MARK), None);
+    for p in policies {
+        let version = p.latest.map(|l| l.to_string()).unwrap_or_else(|| "—".into());
+        let status = p.status.map(|s| s.to_string()).unwrap_or_else(|| "—".into());
+        let title = if p.archived { format!("{} {mark}", p.title) } else { p.title };
+        out.line(&format!("{:>4}  {:<8}  {:<11}  {:<20}  {title}", p.id, version, status, p.updated_at))?;
+    }
+    Ok(0)
+}
+
+fn print_report(out: &mut Out<'_>, file: &Path, report: &Report, locale: Locale) {
+    for d in &report.findings {
+        out.note(&diagnostic(d, locale));
+    }
+    let total = msg!(
+        keys::cli::REPORT_TOTAL,
+        source = file.display().to_string(),
+        errors = msg!(keys::cli::ERROR_COUNT, count = report.errors().count()),
+        warnings = msg!(keys::cli::WARNING_COUNT, count = report.warnings().count())
+    );
+    out.note(&total.render(locale));
+}
+
+fn refuse_existing(world: &dyn World, path: &Path, force: bool, hint: policywright_api::i18n::Key) -> Result<()> {
+    if world.exists(path) && !force {
+        return Err(Error::new(ErrorKind::Io, msg!(keys::errors::EXISTS, path = path.display().to_string()))
+            .hint(Message::new(hint)));
+    }
+    Ok(())
+}
+
+fn wrote(out: &mut Out<'_>, path: &Path) -> Result<()> {
+    out.line(&out.say(msg!(keys::cli::WROTE, path = path.display().to_string()), None))
+}
+
+/// Writes `bytes` to `output` and says so, or prints them when no file was named.
+fn deliver(world: &dyn World, out: &mut Out<'_>, output: Option<&Path>, bytes: &[u8]) -> Result<u8> {
+    match output {
+        Some(path) => {
+            world.write(path, bytes)?;
+            wrote(out, path)?;
+        }
+        None => out.bytes(bytes)?,
+    }
+    Ok(0)
+}
