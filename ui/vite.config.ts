@@ -5,7 +5,8 @@ import { svelte } from "@sveltejs/vite-plugin-svelte";
 export default defineConfig({
   plugins: [svelte()],
   clearScreen: false,
-  server: { port: 1420, strictPort: true },
+  // The message catalogue lives with the core, one folder up.
+  server: { port: 1420, strictPort: true, fs: { allow: [".."] } },
   build: { target: "es2022", outDir: "dist", emptyOutDir: true },
   test: {
     environment: "jsdom",

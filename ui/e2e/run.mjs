@@ -6,7 +6,7 @@
 // appraisal weights, sees the error next to the list and export disabled,
 // fixes it, renames the policy and sees the preview follow.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -61,11 +61,16 @@ async function step(name, f) {
   }
 }
 
-// A library of its own, so the test neither sees nor touches the user's.
-const library = resolve(mkdtempSync(resolve(tmpdir(), "policywright-e2e-")), "library.sqlite");
+// A library of its own, so the test neither sees nor touches the user's,
+// and file dialogs answered from a file: WebDriver cannot reach a native one.
+const work = mkdtempSync(resolve(tmpdir(), "policywright-e2e-"));
+const library = resolve(work, "library.sqlite");
+const answers = resolve(work, "dialog-answers.txt");
+writeFileSync(answers, "");
+const cli = resolve(root, "target/debug/policywright");
 const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", "4445"], {
   stdio: "inherit",
-  env: { ...process.env, POLICYWRIGHT_DB: library },
+  env: { ...process.env, POLICYWRIGHT_DB: library, POLICYWRIGHT_DIALOG_ANSWERS: answers },
 });
 let session;
 try {
@@ -95,6 +100,14 @@ try {
     await shot("start.png");
   });
 
+  const language = async (lang) => {
+    const select = await find('[data-action="ui-language"]');
+    await call("POST", `${s}/element/${select}/click`, {});
+    await click(`[data-action="ui-language"] option[value="${lang}"]`);
+  };
+  // The interface speaks Chinese from here on, whatever the system's language.
+  await language("zh-CN");
+
   await step("a preset opens in the editor with its live preview", async () => {
     await click('[data-preset="operations"][data-locale="zh-CN"]');
     await until("the preview title", async () => (await text(".page h1")).includes("运营人员岗位工作制度"));
@@ -120,18 +133,21 @@ try {
   });
 
   await step("the interface switches between Chinese and English", async () => {
-    for (const [lang, word] of [["zh-CN", "绩效考核"], ["en", "Performance appraisal"]]) {
-      const select = await find('[data-action="ui-language"]');
-      await call("POST", `${s}/element/${select}/click`, {});
-      await click(`[data-action="ui-language"] option[value="${lang}"]`);
+    // Problems speak the interface's language too, whatever the policy's.
+    for (const [lang, word, problem] of [
+      ["en", "Performance appraisal", "is empty"],
+      ["zh-CN", "绩效考核", "为空"],
+    ]) {
+      await language(lang);
       await until(`${lang} labels`, async () => (await text('[data-section="appraisal"]')).includes(word));
+      await until(`${lang} problems`, async () => (await text(".problems")).includes(problem));
       await shot(`ui-${lang}.png`);
     }
   });
 
   await step("the library keeps versions, and two versions compare on screen", async () => {
     await click('[data-action="library-add"]');
-    await until("the policy in the library", async () => (await text("footer")).includes("Added to the library"));
+    await until("the policy in the library", async () => (await text("footer")).includes("已加入制度库"));
     const saveVersion = async (author, note) => {
       await click('[data-action="save-version"]');
       await type('[data-form="save-version"] input[name="author"]', author);
@@ -152,6 +168,20 @@ try {
     await shot("compare.png");
     await click('[data-action="back-to-preview"]');
     await until("the preview again", async () => (await text(".page h1")).includes("客服人员岗位管理制度"));
+    // The preview names the version just saved, as the export will.
+    await until("v1.1 in the preview", async () => (await text(".page")).includes("1.1"));
+  });
+
+  await step("exporting a saved version writes the very file the CLI writes", async () => {
+    const fromApp = resolve(work, "app-export.docx");
+    writeFileSync(answers, fromApp + "\n");
+    const label = await text('[data-action="export-docx"]');
+    if (!label.includes("v1.1")) throw new Error(`the export button reads ${label}`);
+    await click('[data-action="export-docx"]');
+    await until("the exported file", () => existsSync(fromApp) && statSync(fromApp).size > 0);
+    const fromCli = resolve(work, "cli-export.docx");
+    execFileSync(cli, ["--db", library, "export", "1", "--format", "docx", "-o", fromCli]);
+    if (!readFileSync(fromApp).equals(readFileSync(fromCli))) throw new Error("the app and the CLI wrote different files");
     // An unsaved change for the next step.
     await type('[data-path="document.title"]', "客服人员岗位工作制度");
   });

@@ -1,7 +1,7 @@
 // Typed calls into the Rust shell. Every type here is generated from the
 // core by ts-rs (src/bindings/); none is written by hand.
 import { invoke } from "@tauri-apps/api/core";
-import type { Error as CoreError } from "./bindings/Error";
+import type { CoreError } from "./bindings/CoreError";
 import type { Format } from "./bindings/Format";
 import type { Locale } from "./bindings/Locale";
 import type { Policy } from "./bindings/Policy";
@@ -9,38 +9,42 @@ import type { PresetInfo } from "./bindings/PresetInfo";
 import type { Report } from "./bindings/Report";
 import type { Bump } from "./bindings/Bump";
 import type { PolicySummary } from "./bindings/PolicySummary";
-import type { SaveOutcome } from "./bindings/SaveOutcome";
+import type { Saved } from "./bindings/Saved";
 import type { VersionInfo } from "./bindings/VersionInfo";
 
-export type { Bump, CoreError, Format, Locale, Policy, PolicySummary, PresetInfo, Report, SaveOutcome, VersionInfo };
+export type { Bump, CoreError, Format, Locale, Policy, PolicySummary, PresetInfo, Report, Saved, VersionInfo };
 
 export const api = {
+  setLanguage: (lang: Locale) => invoke<void>("set_language", { lang }),
+  setUnsaved: (unsaved: boolean) => invoke<void>("set_unsaved", { unsaved }),
   listPresets: () => invoke<PresetInfo[]>("list_presets"),
   newPolicy: (preset: string, locale: Locale) => invoke<Policy>("new_policy", { preset, locale }),
   schema: async () => JSON.parse(await invoke<string>("schema")) as JsonSchema,
   check: (policy: Policy) => invoke<Report>("check", { policy }),
-  preview: (policy: Policy) => invoke<string>("preview", { policy }),
-  setUnsaved: (unsaved: boolean, lang: string) => invoke<void>("set_unsaved", { unsaved, lang }),
+  /** `id`: the library policy being edited, whose history the preview shows. */
+  preview: (policy: Policy, id: number | null) => invoke<string>("preview", { policy, id }),
   openPolicy: () => invoke<Policy | null>("open_policy"),
   savePolicy: (policy: Policy, name: string) => invoke<string | null>("save_policy", { policy, name }),
   exportPolicy: (policy: Policy, format: Format, name: string) =>
     invoke<string | null>("export_policy", { policy, format, name }),
+  libraryExport: (id: number, version: string | null, format: Format) =>
+    invoke<string | null>("library_export", { id, version, format }),
   libraryList: () => invoke<PolicySummary[]>("library_list"),
   libraryAdd: (policy: Policy) => invoke<number>("library_add", { policy }),
   libraryDraft: (id: number) => invoke<Policy>("library_draft", { id }),
   librarySaveVersion: (id: number, policy: Policy, bump: Bump, author: string, note: string) =>
-    invoke<SaveOutcome>("library_save_version", { id, policy, bump, author, note }),
+    invoke<Saved>("library_save_version", { id, policy, bump, author, note }),
   libraryHistory: (id: number) => invoke<VersionInfo[]>("library_history", { id }),
   libraryCompare: (id: number, from: string, to: string) => invoke<string>("library_compare", { id, from, to }),
-  libraryExportRedline: (id: number, from: string, to: string, name: string) =>
-    invoke<string | null>("library_export_redline", { id, from, to, name }),
+  libraryExportRedline: (id: number, from: string, to: string) =>
+    invoke<string | null>("library_export_redline", { id, from, to }),
 };
 
-/** What a failed call rejects with: the core's `{code, message, details}`. */
+/** What a failed call rejects with: the core's `{code, message, path, hint, details}`, in the UI's language. */
 export function errorText(e: unknown): string {
   if (e && typeof e === "object" && "message" in e) {
     const err = e as CoreError;
-    return [err.message, ...(err.details ?? [])].join("\n");
+    return [err.message, ...(err.details ?? []), ...(err.hint ? [err.hint] : [])].join("\n");
   }
   return String(e);
 }

@@ -1,223 +1,78 @@
-// The app's own words, in both languages. The policy's text is the user's;
-// field names come from the schema and are labelled here.
-export type UiLang = "zh-CN" | "en";
+// Every word the app shows comes from the core's message catalogue
+// (crates/i18n/catalogue/*.json), the same files the CLI, the documents and
+// the change summaries speak from. The UI keeps no list of its own: a key
+// that is not in the catalogue does not type-check.
+import en from "../../crates/i18n/catalogue/en.json";
+import zh from "../../crates/i18n/catalogue/zh-CN.json";
+import type { Locale } from "./bindings/Locale";
 
-const ui = {
-  "zh-CN": {
-    appTitle: "Policywright 制度编写",
-    start: "从模板开始，或新建空白制度",
-    presetIn: "内置模板",
-    blank: "空白制度",
-    open: "打开…",
-    save: "保存…",
-    exportDocx: "导出 Word…",
-    exportMd: "导出 Markdown…",
-    newPolicy: "新建",
-    preview: "实时预览",
-    problems: "问题",
-    noProblems: "没有发现问题",
-    errors: (n: number) => `${n} 个错误`,
-    warnings: (n: number) => `${n} 个警告`,
-    saved: (p: string) => `已保存到 ${p}`,
-    exported: (p: string) => `已导出到 ${p}`,
-    add: "添加",
-    remove: "删除",
-    up: "上移",
-    down: "下移",
-    none: "（未设置）",
-    set: "设置",
-    hint: "提示",
-    language: "界面语言",
-    loading: "正在加载…",
-    unsaved: "当前制度有未保存的修改，确定放弃吗？",
-    discard: "放弃修改",
-    keep: "继续编辑",
-    library: "制度库",
-    emptyLibrary: "制度库中还没有制度",
-    addToLibrary: "加入制度库",
-    added: (n: number) => `已加入制度库（编号 ${n}）`,
-    saveVersion: "保存版本…",
-    author: "修订人",
-    note: "修订说明",
-    major: "重大修订（主版本号加一）",
-    confirmSave: "保存为新版本",
-    cancel: "取消",
-    savedVersion: (v: string) => `已保存版本 ${v}`,
-    unchanged: (v: string) => `与版本 ${v} 相同，未新建版本`,
-    versions: "版本",
-    noVersions: "尚未保存版本",
-    compare: "比较",
-    from: "旧版本",
-    to: "新版本",
-    comparison: (a: string, b: string) => `版本 ${a} → ${b} 的差异`,
-    backToPreview: "返回预览",
-    exportRedline: "导出修订版 Word…",
-    notSaved: "未保存版本",
-  },
-  en: {
-    appTitle: "Policywright",
-    start: "Start from a built-in policy, or a blank one",
-    presetIn: "Built-in",
-    blank: "Blank policy",
-    open: "Open…",
-    save: "Save…",
-    exportDocx: "Export Word…",
-    exportMd: "Export Markdown…",
-    newPolicy: "New",
-    preview: "Live preview",
-    problems: "Problems",
-    noProblems: "No problems found",
-    errors: (n: number) => `${n} error${n === 1 ? "" : "s"}`,
-    warnings: (n: number) => `${n} warning${n === 1 ? "" : "s"}`,
-    saved: (p: string) => `Saved to ${p}`,
-    exported: (p: string) => `Exported to ${p}`,
-    add: "Add",
-    remove: "Remove",
-    up: "Move up",
-    down: "Move down",
-    none: "(not set)",
-    set: "Set",
-    hint: "Hint",
-    language: "Interface language",
-    loading: "Loading…",
-    unsaved: "This policy has unsaved changes. Discard them?",
-    discard: "Discard changes",
-    keep: "Keep editing",
-    library: "Library",
-    emptyLibrary: "The library has no policies yet",
-    addToLibrary: "Add to library",
-    added: (n: number) => `Added to the library as policy ${n}`,
-    saveVersion: "Save version…",
-    author: "Author",
-    note: "What changed",
-    major: "Major revision (next whole number)",
-    confirmSave: "Save as a new version",
-    cancel: "Cancel",
-    savedVersion: (v: string) => `Saved version ${v}`,
-    unchanged: (v: string) => `Same as version ${v}; no new version`,
-    versions: "Versions",
-    noVersions: "No version saved yet",
-    compare: "Compare",
-    from: "Older",
-    to: "Newer",
-    comparison: (a: string, b: string) => `Changes from version ${a} to ${b}`,
-    backToPreview: "Back to the preview",
-    exportRedline: "Export redline Word…",
-    notSaved: "no version yet",
-  },
-};
+export type UiLang = Locale;
 
-export type UiText = (typeof ui)["en"];
+type Plural = { one: string; other: string };
+type Keys<T, P extends string = ""> = {
+  [K in keyof T & string]: T[K] extends string
+    ? `${P}${K}`
+    : T[K] extends Plural
+      ? `${P}${K}`
+      : Keys<T[K], `${P}${K}.`>;
+}[keyof T & string];
 
-export function text(lang: UiLang): UiText {
-  return ui[lang];
+/** The key of a message, e.g. `ui.save` or `fields.title`. */
+export type MessageKey = Keys<typeof en>;
+
+const catalogues: Record<UiLang, unknown> = { en, "zh-CN": zh };
+
+function entry(lang: UiLang, key: string): string | Plural | undefined {
+  let node: unknown = catalogues[lang];
+  for (const part of key.split(".")) {
+    if (!node || typeof node !== "object") return undefined;
+    node = (node as Record<string, unknown>)[part];
+  }
+  if (typeof node === "string") return node;
+  if (node && typeof node === "object" && "other" in node) return node as Plural;
+  return undefined;
 }
 
-/** Field labels by JSON key, [zh-CN, en]. */
-const labels: Record<string, [string, string]> = {
-  document: ["文件信息", "Document"],
-  general: ["总则", "General provisions"],
-  duties: ["岗位职责", "Positions and duties"],
-  workflow: ["工作流程", "Workflow"],
-  discipline: ["工作规范", "Work discipline"],
-  appraisal: ["绩效考核", "Performance appraisal"],
-  training: ["培训与发展", "Training"],
-  career: ["职业发展", "Career ladder"],
-  supplementary: ["附则", "Supplementary provisions"],
-  title: ["标题", "Title"],
-  company: ["公司名称", "Company"],
-  number: ["文件编号", "Document number"],
-  effective_date: ["生效日期", "Effective date"],
-  owner_department: ["归口部门", "Owning department"],
-  locale: ["语言", "Language"],
-  numbering: ["编号方式", "Numbering"],
-  approvals: ["审批", "Approvals"],
-  prepared_by: ["编制", "Prepared by"],
-  reviewed_by: ["审核", "Reviewed by"],
-  approved_by: ["批准", "Approved by"],
-  revisions: ["修订记录", "Revisions"],
-  version: ["版本", "Version"],
-  date: ["日期", "Date"],
-  author: ["修订人", "Author"],
-  summary: ["说明", "Summary"],
-  purpose: ["目的", "Purpose"],
-  scope: ["适用范围", "Scope"],
-  scope_roles: ["适用岗位", "Roles in scope"],
-  principles: ["原则", "Principles"],
-  name: ["名称", "Name"],
-  text: ["内容", "Text"],
-  description: ["说明", "Description"],
-  intro: ["引言", "Introduction"],
-  roles: ["岗位", "Roles"],
-  id: ["标识", "Id"],
-  reports_to: ["汇报对象", "Reports to"],
-  requirements: ["任职要求", "Requirements"],
-  skills: ["能力要求", "Skills"],
-  qualifications: ["任职资格", "Qualifications"],
-  salary_band: ["薪酬范围", "Salary band"],
-  min: ["下限", "Minimum"],
-  max: ["上限", "Maximum"],
-  currency: ["币种", "Currency"],
-  period: ["周期", "Period"],
-  note: ["备注", "Note"],
-  skill_levels: ["技能等级", "Skill levels"],
-  stages: ["流程阶段", "Stages"],
-  owner: ["负责岗位", "Owner"],
-  steps: ["步骤", "Steps"],
-  routines: ["日常工作", "Routines"],
-  communication: ["沟通协作", "Communication"],
-  emergency: ["应急处理", "Emergencies"],
-  groups: ["规范类别", "Rule groups"],
-  rules: ["条目", "Rules"],
-  consequence: ["违反后果", "Consequence"],
-  indicators: ["考核指标", "Indicators"],
-  weight: ["权重（%）", "Weight (%)"],
-  children: ["下级指标", "Sub-indicators"],
-  cycles: ["考核周期", "Cycles"],
-  rating_scale: ["考核等级", "Rating scale"],
-  grade: ["等级", "Grade"],
-  min_score: ["最低分", "Minimum score"],
-  max_score: ["最高分", "Maximum score"],
-  uses: ["结果运用", "Use of results"],
-  goals: ["培训目标", "Goals"],
-  content: ["培训内容", "Content"],
-  methods: ["培训方式", "Methods"],
-  hours_per_year: ["每年最少学时", "Minimum hours per year"],
-  levels: ["职级", "Levels"],
-  professional_track: ["专业序列", "Professional track"],
-  promotion: ["晋升", "Promotion"],
-  schema_version: ["格式版本", "Format version"],
-};
-
-/** The choices of fixed-value fields, [zh-CN, en]. */
-const choices: Record<string, [string, string]> = {
-  "zh-CN": ["中文", "Chinese"],
-  en: ["英文", "English"],
-  "zh-chapter": ["第一章 / 第一条", "第一章 / 第一条 (chapters, articles)"],
-  "zh-outline": ["一、/（一）/ 1.", "一、/（一）/ 1. (outline)"],
-  decimal: ["1 / 1.1 / 1.1.1", "1 / 1.1 / 1.1.1"],
-  reminder: ["提醒", "Reminder"],
-  "written-warning": ["书面警告", "Written warning"],
-  demerit: ["记过", "Demerit"],
-  dismissal: ["解除劳动合同", "Dismissal"],
-  month: ["每月", "Per month"],
-  year: ["每年", "Per year"],
-  internal: ["内部培训", "Internal"],
-  external: ["外部培训", "External"],
-  online: ["在线学习", "Online"],
-  practice: ["实践锻炼", "On the job"],
-};
-
-export function choice(value: string, lang: UiLang): string {
-  const c = choices[value];
-  return c ? (lang === "zh-CN" ? c[0] : c[1]) : value;
+/** `{name}` takes the argument; `{name:lower}` lowercases its first letter; `{{`/`}}` are braces. */
+function fill(pattern: string, args: Record<string, string | number>): string {
+  return pattern.replace(/\{\{|\}\}|\{([a-z_]+)(:lower)?\}/g, (whole, name?: string, lower?: string) => {
+    if (whole === "{{") return "{";
+    if (whole === "}}") return "}";
+    const value = name !== undefined && name in args ? String(args[name]) : whole;
+    return lower && value !== whole ? value.charAt(0).toLowerCase() + value.slice(1) : value;
+  });
 }
 
+/** A message in `lang`; a plural message picks `one` when `count` is 1. */
+export function t(lang: UiLang, key: MessageKey, args: Record<string, string | number> = {}): string {
+  return lookup(lang, key, args) ?? key;
+}
+
+/** A message whose key is made at run time (`fields.${name}`); `undefined` when there is none. */
+export function lookup(lang: UiLang, key: string, args: Record<string, string | number> = {}): string | undefined {
+  const found = entry(lang, key);
+  if (found === undefined) return undefined;
+  const pattern = typeof found === "string" ? found : args.count === 1 ? found.one : found.other;
+  return fill(pattern, args);
+}
+
+/** A field's label, as the catalogue names it. */
 export function label(key: string, lang: UiLang): string {
-  const l = labels[key];
-  if (l) return lang === "zh-CN" ? l[0] : l[1];
-  const words = key.replace(/_/g, " ");
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  return lookup(lang, `fields.${key}`) ?? lookup(lang, `sections.${key}`) ?? key;
+}
+
+/** A chapter's name: the same in the app, the document and the change summary. */
+export function sectionName(key: string, lang: UiLang): string {
+  return lookup(lang, `sections.${key}`) ?? key;
+}
+
+/** A fixed choice in words: a language, a numbering scheme, a sanction, a status. */
+export function choice(value: string, lang: UiLang): string {
+  const groups = (catalogues[lang] as { choices: Record<string, Record<string, string>> }).choices;
+  for (const group of Object.values(groups)) {
+    if (value in group) return group[value];
+  }
+  return value;
 }
 
 /** The chapters of a policy, in the order of the document. */

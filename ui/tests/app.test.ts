@@ -77,6 +77,7 @@ beforeEach(() => {
         };
       }
       case "set_unsaved":
+      case "set_language":
         return null;
       case "library_list":
         return [];
@@ -89,7 +90,7 @@ beforeEach(() => {
         const label = history.length === 0 ? "1.0" : "1.1";
         const version = { policy: 7, label, status: "draft", author: a.author, note: a.note, created_at: "2027-01-01T00:00:00Z", effective_date: "2027-01-01", content_hash: "x" };
         history.push(version);
-        return { version, unchanged: false, warnings: [] };
+        return { version, unchanged: false, warnings: [], draft: (args as { policy: unknown }).policy };
       }
       case "library_compare":
         return "<h1>Changes</h1><ins>revised</ins>";
@@ -152,7 +153,8 @@ describe("the editor", () => {
     typeInto('[data-path="document.title"]', "Changed");
     await settle();
     // The shell knows, so closing the window asks too.
-    expect(calls.filter((c) => c.cmd === "set_unsaved").at(-1)?.args).toEqual({ unsaved: true, lang: "en" });
+    expect(calls.filter((c) => c.cmd === "set_unsaved").at(-1)?.args).toEqual({ unsaved: true });
+    expect(calls.filter((c) => c.cmd === "set_language").at(-1)?.args).toEqual({ lang: "en" });
     click('[data-action="new"]');
     await settle();
     expect(document.querySelector('[role="alertdialog"]')?.textContent).toContain("unsaved changes");
@@ -209,7 +211,7 @@ describe("the editor", () => {
     calls.length = 0;
     click("[data-action=open]");
     await settle();
-    expect(calls.map((c) => c.cmd).filter((c) => c !== "set_unsaved")).toEqual(["open_policy"]);
+    expect(calls.map((c) => c.cmd).filter((c) => c !== "set_unsaved" && c !== "set_language")).toEqual(["open_policy"]);
     expect(document.querySelector(".failure")?.textContent).toBe("no command open_policy");
   });
 });
