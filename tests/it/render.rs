@@ -97,3 +97,39 @@ fn the_markdown_export_reads_back_as_the_same_document() {
         assert_eq!(policywright_doc::markdown::write(&doc), md, "{}", locale.code());
     }
 }
+
+/// Regression: one chapter had three English names ("Work norms and
+/// discipline" in the document, "Work norms" in the change summary, "Work
+/// discipline" in the app). Each chapter now has one name, from the
+/// catalogue, which the app's list of chapters reads too.
+#[test]
+fn each_chapter_has_one_name_in_the_document_the_summary_and_the_app() {
+    use policywright_doc::{Block, plain_text};
+    let keys = ["general", "duties", "workflow", "discipline", "appraisal", "training", "career", "supplementary"];
+    for locale in Locale::ALL {
+        let names: Vec<String> = keys
+            .iter()
+            .map(|k| policywright_i18n::lookup(locale, &format!("sections.{k}")).expect("a name").to_string())
+            .collect();
+        let tree = policywright_render::tree(&clean(&preset(locale)), &Templates::builtin()).expect("renders");
+        let chapters: Vec<String> = tree
+            .blocks
+            .iter()
+            .filter_map(|b| match b {
+                Block::Heading { level: 2, inlines, .. } => Some(plain_text(inlines)),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(chapters, names, "{}", locale.code());
+        let mut changed = preset(locale);
+        changed.discipline.intro.push_str(" x");
+        changed.career.intro.push_str(" x");
+        let side = |label: &str, p: &policywright_model::Policy| {
+            policywright_diff::Side::new(label, "HR", "2027-01-01", p, "").expect("side")
+        };
+        let c = policywright_diff::compare(side("1.0", &preset(locale)), side("1.1", &changed), &Templates::builtin())
+            .expect("compares");
+        let places: Vec<&str> = c.changes.iter().map(|ch| ch.place[0].as_str()).collect();
+        assert_eq!(places, [names[3].as_str(), names[6].as_str()], "{}", locale.code());
+    }
+}

@@ -655,6 +655,24 @@ impl Output {
     }
 }
 
+/// Regression: the child tests passed, testing nothing, in every normal
+/// run. Run on their own they now fail, saying which test runs them.
+#[test]
+fn a_child_test_run_on_its_own_fails() {
+    for (name, parent) in [
+        ("store::crash_child", "a_killed_saver_loses_nothing_it_reported"),
+        ("store::concurrent_child", "two_processes_saving_at_once_lose_nothing"),
+    ] {
+        let out = child(name).env_remove(CRASH_ENV).env_remove(CONCURRENT_ENV).output().expect("runs");
+        let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+        assert!(!out.status.success(), "{name} passed on its own:\n{stdout}");
+        assert!(
+            stdout.contains(parent) || stderr.contains(parent),
+            "{name} does not name its parent:\n{stdout}\n{stderr}"
+        );
+    }
+}
+
 /// A tiny xorshift generator: the test needs varied kill times, not quality.
 #[cfg(unix)]
 struct Rng(u64);

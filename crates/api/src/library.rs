@@ -95,7 +95,7 @@ pub fn save_for_editor(
 ) -> Result<Saved> {
     let outcome = save_as_version(world, library, id, policy, bump, author, note)?;
     Ok(Saved {
-        draft: library.draft(id)?,
+        draft: draft_with_history(library, id, &library.draft(id)?)?,
         version: outcome.version,
         unchanged: outcome.unchanged,
         warnings: outcome.warnings.iter().map(|w| w.render(locale)).collect(),

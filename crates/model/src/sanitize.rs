@@ -91,3 +91,54 @@ fn clean_strings(value: &mut Value) {
         _ => {}
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Locale, presets};
+
+    /// Regression: sanitising fell back to the unsanitised policy when its
+    /// round trip failed, silently. Every string of every field is cleaned.
+    #[test]
+    fn every_string_of_every_field_is_cleaned() {
+        let policy = presets::preset("operations", Locale::En, "2027-01-01").expect("preset");
+        let mut value = serde_json::to_value(&policy).expect("json");
+        fn dirty(v: &mut Value, n: &mut usize) {
+            match v {
+                Value::String(s) => {
+                    s.push_str("\u{1}\u{B}\u{FFFE}");
+                    *n += 1;
+                }
+                Value::Array(items) => items.iter_mut().for_each(|i| dirty(i, n)),
+                Value::Object(map) => map.values_mut().for_each(|i| dirty(i, n)),
+                _ => {}
+            }
+        }
+        let mut strings = 0;
+        dirty(&mut value, &mut strings);
+        // The locale and the numbering are strings too, but not free text:
+        // a dirty one would not parse, so they are put back.
+        value["document"]["locale"] = "en".into();
+        value["document"]["numbering"] = "decimal".into();
+        for group in value["discipline"]["groups"].as_array_mut().expect("groups") {
+            for rule in group["rules"].as_array_mut().expect("rules") {
+                if rule.get("consequence").is_some() {
+                    rule["consequence"] = "reminder".into();
+                }
+            }
+        }
+        for method in value["training"]["methods"].as_array_mut().expect("methods") {
+            method["kind"] = "internal".into();
+        }
+        for role in value["duties"]["roles"].as_array_mut().expect("roles") {
+            if let Some(band) = role.get_mut("salary_band") {
+                band["period"] = "month".into();
+            }
+        }
+        let policy: Policy = serde_json::from_value(value).expect("still a policy");
+        let clean = Sanitized::new(&policy).expect("sanitises");
+        let text = serde_json::to_string(&*clean).expect("json");
+        assert!(strings > 100, "the walk found {strings} strings");
+        assert!(!text.contains("\\u0001") && !text.contains("\\u000b") && !text.contains('\u{FFFE}'), "{text}");
+    }
+}

@@ -187,16 +187,23 @@ impl Read for Tx<'_> {
     }
 
     fn version(&self, id: PolicyId, label: Option<Label>) -> Result<Option<(VersionInfo, String)>> {
-        let which = if label.is_some() { "l.major = ?2 AND l.minor = ?3" } else { "?2 IS NULL AND ?3 IS NULL" };
+        // The newest is found on the table's index first: through the view,
+        // with its status of every version, it would cost a scan.
+        let label = match label {
+            Some(label) => label,
+            None => match self.newest(id)? {
+                Some((label, _)) => label,
+                None => return Ok(None),
+            },
+        };
         let columns = INFO_COLUMNS.split(", ").map(|c| format!("l.{c}")).collect::<Vec<_>>().join(", ");
         self.conn
             .query_row(
                 &format!(
                     "SELECT {columns}, v.content FROM version_list l JOIN versions v ON v.id = l.id
-                     WHERE l.policy_id = ?1 AND {which}
-                     ORDER BY l.major DESC, l.minor DESC LIMIT 1"
+                     WHERE l.policy_id = ?1 AND l.major = ?2 AND l.minor = ?3"
                 ),
-                params![id, label.map(|l| l.major), label.map(|l| l.minor)],
+                params![id, label.major, label.minor],
                 |row| Ok((version_info(row)?, row.get::<_, String>(9)?)),
             )
             .optional()
@@ -204,11 +211,22 @@ impl Read for Tx<'_> {
     }
 
     fn newest_label(&self, id: PolicyId) -> Result<Option<Label>> {
+        Ok(self.newest(id)?.map(|(label, _)| label))
+    }
+
+    fn newest_hash(&self, id: PolicyId) -> Result<Option<(Label, String)>> {
+        self.newest(id)
+    }
+}
+
+impl Tx<'_> {
+    fn newest(&self, id: PolicyId) -> Result<Option<(Label, String)>> {
         self.conn
             .query_row(
-                "SELECT major, minor FROM versions WHERE policy_id = ?1 ORDER BY major DESC, minor DESC LIMIT 1",
+                "SELECT major, minor, content_hash FROM versions WHERE policy_id = ?1
+                 ORDER BY major DESC, minor DESC LIMIT 1",
                 [id],
-                |row| Ok(Label { major: row.get(0)?, minor: row.get(1)? }),
+                |row| Ok((Label { major: row.get(0)?, minor: row.get(1)? }, row.get(2)?)),
             )
             .optional()
             .db(self.at)

@@ -35,6 +35,9 @@ pub trait Read {
     fn version(&self, id: PolicyId, label: Option<Label>) -> Result<Option<(VersionInfo, String)>>;
     /// The number of the newest version, if any.
     fn newest_label(&self, id: PolicyId) -> Result<Option<Label>>;
+    /// The number and content hash of the newest version, if any, without
+    /// reading its content: the check that a draft is unchanged.
+    fn newest_hash(&self, id: PolicyId) -> Result<Option<(Label, String)>>;
 }
 
 /// Writing, in one transaction that commits only when the action succeeds.
@@ -289,13 +292,15 @@ fn freeze(
     let warnings = report.warnings().cloned().collect();
     let content = canonical_json(policy);
     let hash = sha256_hex(content.as_bytes());
-    if let Some((latest, _)) = tx.version(id, None)? {
+    let newest = tx.newest_hash(id)?;
+    if let Some((label, newest_hash)) = &newest
+        && *newest_hash == hash
+    {
         // Equal hashes mean equal canonical JSON: nothing new to save.
-        if latest.content_hash == hash {
-            return Ok(SaveOutcome { version: latest, unchanged: true, warnings });
-        }
+        let (version, _) = tx.version(id, Some(*label))?.ok_or_else(|| no_version(tx, id, *label))?;
+        return Ok(SaveOutcome { version, unchanged: true, warnings });
     }
-    let label = tx.newest_label(id)?.map_or(Label::FIRST, |l| l.bumped(bump));
+    let label = newest.map_or(Label::FIRST, |(l, _)| l.bumped(bump));
     let effective_date = policy.document.effective_date.as_str();
     tx.insert_version(&NewVersion {
         policy: id,
@@ -307,11 +312,7 @@ fn freeze(
         content_hash: &hash,
         content: &content,
     })?;
-    // The draft now tells the history it belongs to, so that an editor
-    // holding it shows the version just saved.
-    let mut draft = policy.clone();
-    draft.document.revisions = revisions(&tx.history(id)?, label);
-    tx.update_draft(id, &policy.document.title, &draft_json(&draft)?, now)?;
+    tx.touch(id, now)?;
     let version = VersionInfo {
         policy: id,
         label,

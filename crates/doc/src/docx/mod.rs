@@ -17,6 +17,7 @@ mod styles;
 #[cfg(test)]
 mod tests;
 mod xml;
+mod zip;
 
 use policywright_i18n::{Locale, NumberingScheme, Result};
 use serde::Serialize;

@@ -4,15 +4,12 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
-use std::io::{Cursor, Write};
-
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use policywright_i18n::{Error, Locale, Result};
 
 use super::body::Body;
 use super::xml::Xml;
+use super::zip::Zip;
 use super::{DocxOptions, Meta, frame, styles};
 
 const RELATIONSHIPS_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
@@ -222,22 +219,12 @@ fn custom_properties(meta: &Meta) -> String {
 }
 
 fn zip_parts(parts: Vec<Part>) -> Result<Vec<u8>> {
-    let fail = |e: &dyn std::fmt::Display| Error::internal(format!("assembling the docx package: {e}"));
+    let fail = |_| Error::internal("assembling the docx package: a part is larger than 4 GiB");
     // A policy's XML deflates about tenfold; room for that saves copies.
     let size: usize = parts.iter().map(|(_, bytes)| bytes.len()).sum();
-    let mut zip = ZipWriter::new(Cursor::new(Vec::with_capacity(size / 8 + 4096)));
-    // A fixed timestamp: the same document must give the same bytes.
-    let options = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Deflated)
-        // The fastest level: a policy's XML is repetitive enough that it
-        // still shrinks about tenfold.
-        .compression_level(Some(1))
-        .last_modified_time(DateTime::default())
-        .unix_permissions(0o644);
+    let mut zip = Zip::new(size / 6 + 4096);
     for (name, bytes) in parts {
-        zip.start_file(name, options).map_err(|e| fail(&e))?;
-        zip.write_all(&bytes).map_err(|e| fail(&e))?;
+        zip.add(name, &bytes).map_err(fail)?;
     }
-    let cursor = zip.finish().map_err(|e| fail(&e))?;
-    Ok(cursor.into_inner())
+    zip.finish().map_err(fail)
 }
