@@ -202,28 +202,22 @@ fn bold(text: String) -> Inline {
 fn summary_tree(c: &Comparison) -> Vec<Block> {
     let from = format!("v{}", c.from.label);
     let to = format!("v{}", c.to.label);
+    let row = |key, old: &str, new: &str| Row {
+        cells: vec![
+            vec![Inline::text(c.say(Message::new(key)))],
+            vec![Inline::text(old.to_string())],
+            vec![Inline::text(new.to_string())],
+        ],
+        change: None,
+    };
     let mut blocks = vec![
         Block::heading(1, vec![Inline::text(c.heading())]),
         Block::Table {
             align: vec![Align::None; 3],
             head: vec![vec![], vec![Inline::text(from)], vec![Inline::text(to)]],
             rows: vec![
-                Row {
-                    cells: vec![
-                        vec![Inline::text(c.say(Message::new(keys::diff::AUTHOR)))],
-                        vec![Inline::text(c.from.author.clone())],
-                        vec![Inline::text(c.to.author.clone())],
-                    ],
-                    change: None,
-                },
-                Row {
-                    cells: vec![
-                        vec![Inline::text(c.say(Message::new(keys::diff::DATE)))],
-                        vec![Inline::text(c.from.date.clone())],
-                        vec![Inline::text(c.to.date.clone())],
-                    ],
-                    change: None,
-                },
+                row(keys::diff::AUTHOR, &c.from.author, &c.to.author),
+                row(keys::diff::DATE, &c.from.date, &c.to.date),
             ],
         },
         Block::heading(

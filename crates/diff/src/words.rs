@@ -78,8 +78,14 @@ fn split_words(text: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut start = 0;
     let mut current: Option<Class> = None;
-    for (i, c) in text.char_indices() {
-        let k = class(c);
+    let chars: Vec<(usize, char)> = text.char_indices().collect();
+    for (n, &(i, c)) in chars.iter().enumerate() {
+        // A number is one word with its separators: "1.0" → "1.1" is one
+        // number changed, not a digit.
+        let digit = |m: Option<&(usize, char)>| m.is_some_and(|(_, d)| d.is_ascii_digit());
+        let in_number =
+            matches!(c, '.' | ',') && digit(n.checked_sub(1).and_then(|p| chars.get(p))) && digit(chars.get(n + 1));
+        let k = if in_number { Class::Word } else { class(c) };
         match current {
             Some(prev) if prev == k && k != Class::Single => {}
             Some(_) => {
@@ -212,6 +218,15 @@ mod tests {
         assert_eq!(merged[0], Inline::styled("Reports to", bold));
         assert_eq!(texts(&merged, Some(Change::Deleted)), ["manager"]);
         assert_eq!(texts(&merged, Some(Change::Inserted)), ["director"]);
+    }
+
+    #[test]
+    fn a_number_changes_whole() {
+        let merged =
+            merge(&[Inline::text("version 1.0 of 2,000 words")], &[Inline::text("version 1.1 of 2,000 words")])
+                .expect("similar");
+        assert_eq!(texts(&merged, Some(Change::Deleted)), ["1.0"]);
+        assert_eq!(texts(&merged, Some(Change::Inserted)), ["1.1"]);
     }
 
     #[test]

@@ -232,27 +232,41 @@ impl Library {
     }
 
     fn write<T>(&mut self, op: impl FnOnce(&mut dyn Write) -> Result<T>) -> Result<T> {
-        let mut op = Some(op);
-        let mut out = None;
-        self.backend.write(&mut |tx| {
-            if let Some(op) = op.take() {
-                out = Some(op(tx)?);
-            }
-            Ok(())
-        })?;
-        out.ok_or_else(|| Error::internal("a library action did not run"))
+        let mut once = Once::new(op);
+        self.backend.write(&mut |tx| once.call(tx))?;
+        once.into_result()
     }
 
     fn read<T>(&self, op: impl FnOnce(&dyn Read) -> Result<T>) -> Result<T> {
-        let mut op = Some(op);
-        let mut out = None;
-        self.backend.read(&mut |tx| {
-            if let Some(op) = op.take() {
-                out = Some(op(tx)?);
-            }
-            Ok(())
-        })?;
-        out.ok_or_else(|| Error::internal("a library action did not run"))
+        let mut once = Once::new(op);
+        self.backend.read(&mut |tx| once.call(tx))?;
+        once.into_result()
+    }
+}
+
+/// An action a backend runs through a `dyn FnMut`, and what it returned.
+struct Once<F, T> {
+    op: Option<F>,
+    out: Option<T>,
+}
+
+impl<F, T> Once<F, T> {
+    fn new(op: F) -> Once<F, T> {
+        Once { op: Some(op), out: None }
+    }
+
+    fn call<A>(&mut self, tx: A) -> Result<()>
+    where
+        F: FnOnce(A) -> Result<T>,
+    {
+        if let Some(op) = self.op.take() {
+            self.out = Some(op(tx)?);
+        }
+        Ok(())
+    }
+
+    fn into_result(self) -> Result<T> {
+        self.out.ok_or_else(|| Error::internal("a library action did not run"))
     }
 }
 
