@@ -286,3 +286,36 @@ fn special_files_are_refused_at_once() {
     assert!(stderr(&out).contains("general.md is not a regular file"), "{}", stderr(&out));
     assert!(!d.join("x.docx").exists());
 }
+
+/// Errors about a policy speak its language; others speak the
+/// environment's, so a Chinese desktop gets Chinese errors.
+#[test]
+fn errors_speak_the_policys_or_the_environments_language() {
+    let dir = tempdir();
+    let d = dir.path();
+    let run = |lang: &str, args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_policywright"))
+            .args(args)
+            .current_dir(d)
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", lang)
+            .env("POLICYWRIGHT_DB", d.join("lib.sqlite"))
+            .output()
+            .expect("runs")
+    };
+    assert_eq!(
+        stderr(&run("zh_CN.UTF-8", &["history", "abc"])),
+        "错误：“abc”不是制度编号\n  提示：制度编号为 1、2、3……；`policywright list` 可列出\n"
+    );
+    assert_eq!(
+        stderr(&run("C.UTF-8", &["history", "abc"])),
+        "error: \"abc\" is not a policy number\n  hint: policies are numbered 1, 2, 3…; `policywright list` shows them\n"
+    );
+    // A Chinese policy's refusal is Chinese, whatever the environment.
+    policywright(d, &["new", "--locale", "zh-CN", "-o", "p.policy.json"]);
+    let text = std::fs::read_to_string(d.join("p.policy.json")).expect("read");
+    std::fs::write(d.join("p.policy.json"), text.replacen("\"weight\": 60", "\"weight\": 70", 1)).expect("write");
+    let err = stderr(&run("C.UTF-8", &["render", "p.policy.json", "--format", "md", "-o", "p.md"]));
+    assert!(err.ends_with("错误：p.policy.json 有 2 个错误，请修正后再导出\n"), "{err}");
+}
