@@ -133,6 +133,9 @@ pub enum Command {
         /// Write both clean DOCX files, the redline and the summary into this folder
         #[arg(long)]
         packet: Option<PathBuf>,
+        /// Replace files already in the packet folder
+        #[arg(long, requires = "packet")]
+        force: bool,
     },
     /// Bind several policies into one handbook
     ///

@@ -90,16 +90,20 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             Ok(0)
         }
         Command::Templates { out: dir } => {
-            let mut written = 0;
-            let names: Vec<String> = Templates::builtin_names().collect();
-            for name in &names {
-                refuse_existing(world, &dir.join(name), false, keys::errors::TEMPLATES_EXIST_HINT)?;
-            }
-            for name in &names {
-                let text = Templates::builtin_text(name).unwrap_or_default();
-                world.write(&dir.join(name), text.as_bytes())?;
-                written += 1;
-            }
+            let files: Vec<(String, Vec<u8>)> = Templates::builtin_names()
+                .map(|name| {
+                    let text = Templates::builtin_text(&name).unwrap_or_default();
+                    (name, text.into_bytes())
+                })
+                .collect();
+            let written = world.write_folder(&dir, &files, false).map_err(|e| {
+                if e.message.key() == Some(keys::errors::EXISTS) {
+                    e.hint(Message::new(keys::errors::TEMPLATES_EXIST_HINT))
+                } else {
+                    e
+                }
+            })?;
+            let written = written.len();
             let shown = dir.display().to_string();
             out.line(&out.say(msg!(keys::cli::TEMPLATES_WRITTEN, count = written, path = shown.as_str()), None))?;
             out.line(&out.say(msg!(keys::cli::TEMPLATES_NEXT, path = shown), None))?;
@@ -178,13 +182,14 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             let path = output.unwrap_or_else(|| exported.file_name.clone().into());
             deliver(world, out, Some(&path), &exported.bytes)
         }
-        Command::Diff { id, from, to, format: f, output, packet } => {
+        Command::Diff { id, from, to, format: f, output, packet, force } => {
             let id = parse_id(&id)?;
             let lib = library()?;
             let templates = Templates::builtin();
             if let Some(dir) = packet {
-                for (name, bytes) in library::packet(&lib, id, &from, &to, &templates)? {
-                    deliver(world, out, Some(&dir.join(name)), &bytes)?;
+                let files = library::packet(&lib, id, &from, &to, &templates)?;
+                for path in world.write_folder(&dir, &files, force)? {
+                    wrote(out, &path)?;
                 }
                 return Ok(0);
             }
@@ -297,9 +302,13 @@ fn wrote(out: &mut Out<'_>, path: &Path) -> Result<()> {
     out.line(&out.say(msg!(keys::cli::WROTE, path = path.display().to_string()), None))
 }
 
-/// Writes `bytes` to `output` and says so, or prints them when no file was named.
+/// Writes `bytes` to `output` and says so, or prints them when no file was
+/// named. `-` and `/dev/stdout` mean standard output, as they do for other
+/// tools; `/dev/null` takes the bytes and says nothing.
 fn deliver(world: &dyn World, out: &mut Out<'_>, output: Option<&Path>, bytes: &[u8]) -> Result<u8> {
+    let output = output.filter(|p| *p != Path::new("-") && *p != Path::new("/dev/stdout"));
     match output {
+        Some(path) if path == Path::new("/dev/null") => {}
         Some(path) => {
             world.write(path, bytes)?;
             wrote(out, path)?;

@@ -8,6 +8,7 @@ mod diff;
 mod docx;
 mod docx_props;
 mod handbook;
+mod hostile;
 mod injection;
 mod library;
 mod presets;

@@ -83,6 +83,10 @@ pub trait World {
     /// Writes a file whole or not at all.
     fn write(&self, path: &Path, bytes: &[u8]) -> Result<()>;
 
+    /// Writes several files into a folder, all or none; an existing file is
+    /// refused unless `force`. Returns the paths written.
+    fn write_folder(&self, dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<Vec<PathBuf>>;
+
     /// Whether something exists at `path`.
     fn exists(&self, path: &Path) -> bool;
 

@@ -151,25 +151,63 @@ impl World for System {
     }
 
     /// Writes through a temporary file in the same folder and renames it into
-    /// place, so a failure never leaves a half-written file where a good one was.
+    /// place, so a failure never leaves a half-written file where a good one
+    /// was. Only a new path or an existing regular file the user may write is
+    /// written: a device, a pipe, a folder or a read-only file is refused,
+    /// and a link is written through to the file it points to, never replaced.
     fn write(&self, path: &Path, bytes: &[u8]) -> Result<()> {
-        let dir = match path.parent() {
+        let target = writable_target(path)?;
+        write_atomic(&target, bytes)
+    }
+
+    fn write_folder(&self, dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<Vec<PathBuf>> {
+        // Nothing is written unless everything can be: every file is checked
+        // first, and written into a folder of its own before it moves in.
+        let mut targets = Vec::with_capacity(files.len());
+        for (name, _) in files {
+            let path = dir.join(name);
+            if !force && fs::symlink_metadata(&path).is_ok() {
+                return Err(Error::new(ErrorKind::Io, msg!(keys::errors::EXISTS, path = path.display().to_string()))
+                    .hint(Message::new(keys::errors::EXISTS_HINT)));
+            }
+            targets.push(writable_target(&path)?);
+        }
+        let parent = match dir.parent() {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        fs::create_dir_all(&dir).map_err(|e| io_error(keys::errors::CREATE_FOLDER, &dir, &e))?;
-        let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-        let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
-        let result = (|| {
-            let mut file = fs::File::create(&tmp)?;
-            file.write_all(bytes)?;
-            file.sync_all()?;
-            fs::rename(&tmp, path)
+        fs::create_dir_all(&parent).map_err(|e| io_error(keys::errors::CREATE_FOLDER, &parent, &e))?;
+        let leaf = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let staging = parent.join(format!(".{leaf}.{}.tmp", std::process::id()));
+        let staged = (|| -> Result<()> {
+            for (name, bytes) in files {
+                let path = staging.join(name);
+                if let Some(folder) = path.parent() {
+                    fs::create_dir_all(folder).map_err(|e| io_error(keys::errors::CREATE_FOLDER, folder, &e))?;
+                }
+                let mut file = fs::File::create(&path).map_err(|e| io_error(keys::errors::WRITE, &path, &e))?;
+                file.write_all(bytes)
+                    .and_then(|()| file.sync_all())
+                    .map_err(|e| io_error(keys::errors::WRITE, &path, &e))?;
+            }
+            Ok(())
         })();
-        result.map_err(|e| {
-            let _ = fs::remove_file(&tmp);
-            io_error(keys::errors::WRITE, path, &e)
-        })
+        if let Err(e) = staged {
+            let _ = fs::remove_dir_all(&staging);
+            return Err(e);
+        }
+        // A new folder moves in whole; into an existing one, file by file.
+        if fs::symlink_metadata(dir).is_err() && fs::rename(&staging, dir).is_ok() {
+            return Ok(files.iter().map(|(name, _)| dir.join(name)).collect());
+        }
+        for ((name, _), target) in files.iter().zip(&targets) {
+            if let Some(folder) = target.parent() {
+                fs::create_dir_all(folder).map_err(|e| io_error(keys::errors::CREATE_FOLDER, folder, &e))?;
+            }
+            fs::rename(staging.join(name), target).map_err(|e| io_error(keys::errors::WRITE, target, &e))?;
+        }
+        let _ = fs::remove_dir_all(&staging);
+        Ok(files.iter().map(|(name, _)| dir.join(name)).collect())
     }
 
     fn exists(&self, path: &Path) -> bool {
@@ -183,6 +221,64 @@ impl World for System {
         }
         Ok(path)
     }
+}
+
+/// Where writing `path` really writes: the path itself, or the file a link
+/// points to; refused for anything that is not a regular file the user may
+/// write.
+fn writable_target(path: &Path) -> Result<PathBuf> {
+    let shown = path.display().to_string();
+    let Ok(meta) = fs::symlink_metadata(path) else {
+        return Ok(path.to_path_buf());
+    };
+    let target = if meta.file_type().is_symlink() {
+        match fs::canonicalize(path) {
+            Ok(target) => target,
+            // A link to nothing yet: the file it names is created.
+            Err(_) => fs::read_link(path)
+                .map(|t| path.parent().map_or(t.clone(), |p| p.join(&t)))
+                .map_err(|e| io_error(keys::errors::WRITE, path, &e))?,
+        }
+    } else {
+        path.to_path_buf()
+    };
+    let Ok(meta) = fs::metadata(&target) else {
+        return Ok(target);
+    };
+    if !meta.is_file() {
+        return Err(Error::new(ErrorKind::NotAFile, msg!(keys::errors::NOT_WRITABLE, path = shown))
+            .hint(Message::new(keys::errors::NOT_WRITABLE_HINT)));
+    }
+    if meta.permissions().readonly() {
+        return Err(Error::new(ErrorKind::Io, msg!(keys::errors::READ_ONLY_FILE, path = shown))
+            .hint(Message::new(keys::errors::READ_ONLY_FILE_HINT)));
+    }
+    Ok(target)
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    fs::create_dir_all(&dir).map_err(|e| io_error(keys::errors::CREATE_FOLDER, &dir, &e))?;
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    // A file that is replaced keeps its permissions.
+    let permissions = fs::metadata(path).ok().map(|m| m.permissions());
+    let result = (|| {
+        let mut file = fs::File::create(&tmp)?;
+        file.write_all(bytes)?;
+        if let Some(permissions) = permissions {
+            file.set_permissions(permissions)?;
+        }
+        file.sync_all()?;
+        fs::rename(&tmp, path)
+    })();
+    result.map_err(|e| {
+        let _ = fs::remove_file(&tmp);
+        io_error(keys::errors::WRITE, path, &e)
+    })
 }
 
 /// The operating systems whose data folders differ.

@@ -6,6 +6,7 @@
 //! lists, tables) comes from the templates, never from user text.
 
 mod canonical;
+mod literals;
 mod load;
 pub mod presets;
 mod sanitize;

@@ -13,6 +13,8 @@ pub const MAX_INPUT_BYTES: usize = 16 * 1024 * 1024;
 
 /// Parses a policy, naming `source` (usually the file name) in every error.
 pub fn from_json(text: &str, source: &str) -> Result<Policy> {
+    // Windows editors often save UTF-8 with a byte-order mark; it is not text.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     if text.len() > MAX_INPUT_BYTES {
         return Err(Error::new(
             ErrorKind::FileTooLarge,
@@ -40,6 +42,7 @@ pub fn from_json(text: &str, source: &str) -> Result<Policy> {
             .source(e)
     })?;
     check_schema_version(&value, source)?;
+    check_weights(text, source)?;
 
     let mut de = serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
@@ -55,6 +58,28 @@ pub fn from_json(text: &str, source: &str) -> Result<Policy> {
             .hint(Message::new(keys::errors::BAD_SHAPE_HINT));
         if path == "." { error } else { error.at(path) }
     })
+}
+
+/// Every weight as written: a number with at most two decimals, read from
+/// its text rather than from the float serde would see.
+fn check_weights(text: &str, source: &str) -> Result<()> {
+    for (path, literal, offset) in crate::literals::weights(text) {
+        let problem = if literal.starts_with('"') {
+            Some(msg!(keys::errors::weight::TEXT, text = literal.as_str()))
+        } else {
+            crate::Weight::read(&literal).err()
+        };
+        if let Some(problem) = problem {
+            let before = &text[..offset];
+            let line = before.matches('\n').count() + 1;
+            let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+            return Err(Error::new(ErrorKind::InvalidJson, msg!(keys::errors::BAD_SHAPE, source = source))
+                .at(path)
+                .detail(msg!(keys::errors::BAD_SHAPE_DETAIL, reason = problem, line = line, column = column))
+                .hint(Message::new(keys::errors::weight::HINT)));
+        }
+    }
+    Ok(())
 }
 
 fn check_schema_version(value: &serde_json::Value, source: &str) -> Result<()> {

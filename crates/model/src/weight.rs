@@ -6,6 +6,8 @@
 
 use std::fmt;
 
+use policywright_i18n::{Message, keys, msg};
+
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::de::{self, Deserializer};
 use serde::{Deserialize, Serialize, Serializer};
@@ -34,27 +36,34 @@ impl Weight {
     /// The decimal text of the number is read, not its binary float value, so
     /// `0.1` is exactly ten hundredths.
     pub fn parse(text: &str) -> Result<Weight, String> {
+        Weight::read(text).map_err(|m| m.to_string())
+    }
+
+    /// [`Weight::parse`], saying what is wrong in any language.
+    pub fn read(text: &str) -> Result<Weight, Message> {
+        use keys::errors::weight as w;
         let text = text.trim();
+        let say = |key| msg!(key, text = text);
         if text.starts_with('-') {
-            return Err(format!("weight {text} is negative; use a value from 0 to 100"));
+            return Err(say(w::NEGATIVE));
         }
         if text.contains(['e', 'E']) {
-            return Err(format!("weight {text} uses an exponent; write it as a plain decimal"));
+            return Err(say(w::EXPONENT));
         }
         let (whole, frac) = text.split_once('.').unwrap_or((text, ""));
         let frac = frac.trim_end_matches('0');
         if frac.len() > 2 {
-            return Err(format!("weight {text} has more than two decimal places"));
+            return Err(say(w::DECIMALS));
         }
-        let whole: u32 = whole.parse().map_err(|_| format!("weight {text} is not a number from 0 to 100"))?;
+        let whole: u32 = whole.parse().map_err(|_| say(w::NOT_A_NUMBER))?;
         let frac_value: u32 = if frac.is_empty() {
             0
         } else {
-            let digits: u32 = frac.parse().map_err(|_| format!("weight {text} is not a number"))?;
+            let digits: u32 = frac.parse().map_err(|_| say(w::NOT_A_NUMBER))?;
             if frac.len() == 1 { digits * 10 } else { digits }
         };
         if whole > 100 || (whole == 100 && frac_value > 0) {
-            return Err(format!("weight {text} is over 100"));
+            return Err(say(w::OVER));
         }
         Ok(Weight(whole * 100 + frac_value))
     }
@@ -114,9 +123,7 @@ impl<'de> Deserialize<'de> for Weight {
                 Weight::parse(&v.to_string()).map_err(E::custom)
             }
 
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Weight, E> {
-                Weight::parse(v).map_err(E::custom)
-            }
+            // A weight written as text ("60") is refused: it is a number.
         }
 
         deserializer.deserialize_any(WeightVisitor)
