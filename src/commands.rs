@@ -6,7 +6,7 @@ use policywright_api::handbook::Handbook;
 use policywright_api::i18n::{Error, ErrorKind, Locale, Message, keys, msg};
 use policywright_api::library::{self, DiffFormat};
 use policywright_api::model::validate::Report;
-use policywright_api::store::{Bump, Library};
+use policywright_api::store::{Bump, Library, Status, status_word};
 use policywright_api::{
     Format, NumberingScheme, Result, Source, Templates, World, check, open_library, parse_id, parse_status,
 };
@@ -143,15 +143,15 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
                 out.note(&out.say(msg!(keys::cli::HISTORY_EMPTY, id = id), None));
             }
             for v in versions {
-                out.line(&format!(
-                    "{:<6}  {:<11}  {:<20}  {:<16}  {}  {}",
-                    v.label.to_string(),
-                    v.status.to_string(),
-                    v.created_at,
-                    v.author,
-                    &v.content_hash[..12.min(v.content_hash.len())],
-                    v.note
-                ))?;
+                let row = [
+                    pad(&v.label.to_string(), 6),
+                    pad(&status_cell(out, v.status), 11),
+                    pad(&v.created_at, 20),
+                    pad(&v.author, 16),
+                    v.content_hash[..12.min(v.content_hash.len())].to_string(),
+                    v.note,
+                ];
+                out.line(&row.join("  "))?;
             }
             Ok(0)
         }
@@ -159,7 +159,7 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             let id = parse_id(&id)?;
             let to = parse_status(&status)?;
             library::set_status(world, &mut library()?, id, &version, to, &by)?;
-            let line = msg!(keys::cli::STATUS_CHANGED, label = version.as_str(), id = id, status = to.code());
+            let line = msg!(keys::cli::STATUS_CHANGED, label = version.as_str(), id = id, status = status_word(to));
             out.line(&out.say(line, None))?;
             Ok(0)
         }
@@ -253,28 +253,70 @@ fn presets(out: &mut Out<'_>) -> Result<u8> {
 fn list(lib: &Library, archived: bool, out: &mut Out<'_>) -> Result<u8> {
     let policies = lib.list(archived)?;
     if policies.is_empty() {
-        out.note(&out.say(Message::new(keys::cli::LIBRARY_EMPTY), None));
+        let hidden = if archived { 0 } else { lib.list(true)?.len() };
+        let note = match hidden {
+            0 => Message::new(keys::cli::LIBRARY_EMPTY),
+            count => msg!(keys::cli::ONLY_ARCHIVED, count = count),
+        };
+        out.note(&out.say(note, None));
         return Ok(0);
     }
     use keys::cli::list_header as h;
     let header = |key| out.say(Message::new(key), None);
-    let line = format!(
-        "{:>4}  {:<8}  {:<11}  {:<20}  {}",
-        header(h::ID),
-        header(h::VERSION),
-        header(h::STATUS),
-        header(h::UPDATED),
-        header(h::TITLE)
-    );
-    out.line(&line)?;
+    let line = [
+        pad_left(&header(h::ID), 4),
+        pad(&header(h::VERSION), 8),
+        pad(&header(h::STATUS), 11),
+        pad(&header(h::UPDATED), 20),
+        header(h::TITLE),
+    ];
+    out.line(&line.join("  "))?;
     let mark = out.say(Message::new(keys::cli::ARCHIVED_MARK), None);
     for p in policies {
         let version = p.latest.map(|l| l.to_string()).unwrap_or_else(|| "—".into());
-        let status = p.status.map(|s| s.to_string()).unwrap_or_else(|| "—".into());
+        let status = p.status.map(|s| status_cell(out, s)).unwrap_or_else(|| "—".into());
         let title = if p.archived { format!("{} {mark}", p.title) } else { p.title };
-        out.line(&format!("{:>4}  {:<8}  {:<11}  {:<20}  {title}", p.id, version, status, p.updated_at))?;
+        let row = [pad_left(&p.id.to_string(), 4), pad(&version, 8), pad(&status, 11), pad(&p.updated_at, 20), title];
+        out.line(&row.join("  "))?;
     }
     Ok(0)
+}
+
+/// A status in a table, in the reader's words.
+fn status_cell(out: &Out<'_>, status: Status) -> String {
+    out.say(msg!(keys::nouns::STATUS, word = status_word(status)), None)
+}
+
+/// How many columns a terminal gives `text`: two for each wide (CJK)
+/// character, so that tables line up around Chinese titles and names.
+fn columns(text: &str) -> usize {
+    text.chars()
+        .map(|c| match u32::from(c) {
+            0x0300..=0x036F | 0x200B..=0x200F => 0,
+            0x1100..=0x115F
+            | 0x2E80..=0x303E
+            | 0x3041..=0x33FF
+            | 0x3400..=0x4DBF
+            | 0x4E00..=0x9FFF
+            | 0xA000..=0xA4CF
+            | 0xAC00..=0xD7A3
+            | 0xF900..=0xFAFF
+            | 0xFE30..=0xFE4F
+            | 0xFF00..=0xFF60
+            | 0xFFE0..=0xFFE6
+            | 0x1F300..=0x1F64F
+            | 0x20000..=0x3FFFD => 2,
+            _ => 1,
+        })
+        .sum()
+}
+
+fn pad(text: &str, width: usize) -> String {
+    format!("{text}{}", " ".repeat(width.saturating_sub(columns(text))))
+}
+
+fn pad_left(text: &str, width: usize) -> String {
+    format!("{}{text}", " ".repeat(width.saturating_sub(columns(text))))
 }
 
 fn print_report(out: &mut Out<'_>, file: &Path, report: &Report, locale: Locale) {

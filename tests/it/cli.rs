@@ -164,7 +164,7 @@ fn malformed_json_names_line_and_column() {
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
-        "error: malformed.policy.json is not valid JSON\n  at line 5, column 5: expected `,` or `}`\n  hint: fix the JSON syntax there, or start again from a preset\n"
+        "error: malformed.policy.json is not valid JSON\n  at line 5, column 5: expected a comma or a closing brace (, or }) here\n  hint: fix the JSON syntax there, or start again from a preset\n"
     );
 }
 
@@ -189,7 +189,7 @@ fn shape_errors_name_the_json_path() {
 
     let out = policywright(&fixtures("cli"), &["validate", "typo-field.policy.json"]);
     let err = stderr(&out);
-    assert!(err.contains("  at document.titel\n  unknown field `titel`, expected one of `title`, "), "{err}");
+    assert!(err.contains("  at document.titel\n  unknown field `titel`; the fields here are `title`, "), "{err}");
     assert!(err.ends_with("  hint: `policywright schema` prints the expected structure\n"), "{err}");
 }
 
@@ -197,7 +197,7 @@ fn shape_errors_name_the_json_path() {
 fn io_and_encoding_errors() {
     let out = policywright(&fixtures("cli"), &["validate", "nowhere.policy.json"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stderr(&out), "error: cannot read nowhere.policy.json: no such file or directory\n");
+    assert_eq!(stderr(&out), "error: cannot read nowhere.policy.json: no such file or directory\n  hint: check the name and the folder it is in\n");
 
     let out = policywright(&fixtures("cli"), &["validate", "not-utf8.policy.json"]);
     assert_eq!(out.status.code(), Some(1));

@@ -65,11 +65,11 @@ fn the_documented_library_workflow() {
     assert_eq!(bad.status.code(), Some(1));
     assert_eq!(
         String::from_utf8_lossy(&bad.stderr),
-        "error: version 1.1 of policy 1 cannot go from draft to approved\n  from draft it can go to: in-review\n"
+        "error: version 1.1 of policy 1 cannot go from draft to approved\n  from draft it can go to: in review\n"
     );
     assert_eq!(
         ok(d, &["status", "1", "1.1", "in-review", "--by", "Counsel"]),
-        "version 1.1 of policy 1 is now in-review\n"
+        "version 1.1 of policy 1 is now in review\n"
     );
     assert_eq!(
         ok(d, &["status", "1", "1.1", "approved", "--by", "Counsel"]),
@@ -180,4 +180,67 @@ fn the_library_lives_in_the_data_folder_unless_told_otherwise() {
     // An empty POLICYWRIGHT_DB is no choice at all: the default place again.
     let out = cmd(&[("HOME", d), ("POLICYWRIGHT_DB", std::path::Path::new(""))]);
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// Regression: with a Chinese environment, `history`, `list` and `status`
+/// printed the statuses' codes ("in-review"), the columns slid apart
+/// around Chinese titles, and `list` called a library with only archived
+/// policies empty.
+#[test]
+fn a_chinese_terminal_gets_status_words_and_straight_columns() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    let zh = |args: &[&str]| {
+        Command::new(env!("CARGO_BIN_EXE_policywright"))
+            .args(["--db", "lib.sqlite"])
+            .args(args)
+            .current_dir(d)
+            .env_remove("POLICYWRIGHT_DB")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "zh_CN.UTF-8")
+            .output()
+            .expect("runs")
+    };
+    let ok = |args: &[&str]| {
+        let out = zh(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    ok(&["new", "--locale", "zh-CN", "-o", "ops.policy.json"]);
+    ok(&["import", "ops.policy.json"]);
+    ok(&["save", "1", "--note", "首次发布", "--author", "人力资源部"]);
+    assert_eq!(ok(&["status", "1", "1.0", "in-review", "--by", "张三"]), "制度 1 的版本 1.0 现在是“审核中”\n");
+    let history = ok(&["history", "1"]);
+    assert!(history.starts_with("1.0     审核中       "), "{history}");
+    assert!(history.contains("  人力资源部        "), "{history}");
+
+    let bad = zh(&["status", "1", "1.0", "published", "--by", "张三"]);
+    assert_eq!(
+        String::from_utf8_lossy(&bad.stderr),
+        "错误：制度 1 的版本 1.0 不能从“审核中”变为“已发布”\n  “审核中”之后可以变为：已批准、草稿\n"
+    );
+
+    // The word a reader sees is also a status the command takes.
+    assert_eq!(ok(&["status", "1", "1.0", "已批准", "--by", "李四"]), "制度 1 的版本 1.0 现在是“已批准”\n");
+
+    let list = ok(&["list"]);
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 2, "{list}");
+    assert!(lines[1].contains("已批准"), "{list}");
+    // The title starts in the same terminal column on both lines.
+    let title_column = |line: &str, title: &str| {
+        let before = &line[..line.find(title).expect("title")];
+        before.chars().map(|c| if c > '\u{2e80}' { 2 } else { 1 }).sum::<usize>()
+    };
+    let header_title = lines[0].split_whitespace().last().expect("a title header");
+    assert_eq!(title_column(lines[0], header_title), title_column(lines[1], "运营人员岗位工作制度"), "{list}");
+
+    ok(&["archive", "1"]);
+    let out = zh(&["list"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "没有可显示的制度：有 1 个已归档；`policywright list --archived` 可显示\n"
+    );
 }

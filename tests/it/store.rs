@@ -248,7 +248,7 @@ fn unknown_policies_and_versions_are_named() {
     assert_eq!(err.kind, ErrorKind::NotFound);
     assert_eq!(
         err.to_string(),
-        "policy 1 has no version 9.9\n  hint: its versions run from 1.0 to 1.0; the history lists them"
+        "policy 1 has no version 9.9\n  hint: its only version is 1.0; the history lists it"
     );
     assert_eq!(
         failure(store.version(id, "1.01")).to_string(),
@@ -304,7 +304,7 @@ fn status_moves_forward_and_publishing_supersedes() {
     store.save_version(id, Bump::Major, "a", "n", NOW).expect("2.0");
     assert_eq!(
         failure(store.set_status(id, "2.0", Status::Approved, "x", "t9")).to_string(),
-        "version 2.0 of policy 1 cannot go from draft to approved\n  from draft it can go to: in-review"
+        "version 2.0 of policy 1 cannot go from draft to approved\n  from draft it can go to: in review"
     );
     assert_eq!(
         failure(store.set_status(id, "1.1", Status::Draft, "x", "t9")).to_string(),

@@ -31,9 +31,17 @@ pub fn parse_id(text: &str) -> Result<PolicyId> {
     })
 }
 
-/// A status as a user types it.
+/// A status as a user types it: its code (`in-review`), also with a space
+/// or in capitals as messages show it, or its word in either language
+/// (`审核中`).
 pub fn parse_status(text: &str) -> Result<Status> {
-    Status::parse(text).ok_or_else(|| {
+    let typed = text.trim().to_lowercase().replace([' ', '_'], "-");
+    let found = Status::parse(&typed).or_else(|| {
+        Status::ALL.into_iter().find(|s| {
+            Locale::ALL.iter().any(|l| policywright_store::status_word(*s).render(*l).to_lowercase() == text.trim().to_lowercase())
+        })
+    });
+    found.ok_or_else(|| {
         Error::new(ErrorKind::InvalidArgument, msg!(keys::errors::NOT_A_STATUS, text = text))
             .hint(Message::new(keys::errors::NOT_A_STATUS_HINT))
     })

@@ -27,14 +27,7 @@ impl System {
     }
 }
 
-/// The operating system's reason, in words a person reads.
-fn reason(e: &std::io::Error) -> Message {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => Message::new(keys::errors::reason::NOT_FOUND),
-        std::io::ErrorKind::PermissionDenied => Message::new(keys::errors::reason::PERMISSION_DENIED),
-        _ => Message::verbatim(e.to_string()),
-    }
-}
+use policywright_api::i18n::io_reason as reason;
 
 fn io_error(key: policywright_api::i18n::Key, path: &Path, e: &std::io::Error) -> Error {
     Error::new(ErrorKind::Io, msg!(key, path = path.display().to_string(), reason = reason(e)))
@@ -49,13 +42,17 @@ impl World for System {
     fn read(&self, path: &Path, kind: FileKind) -> Result<Vec<u8>> {
         // Asked before opening: opening a pipe would wait for a writer, and
         // a device never ends.
-        let meta = fs::metadata(path).map_err(|e| io_error(keys::errors::READ, path, &e))?;
+        let meta = fs::metadata(path).map_err(|e| {
+            let err = io_error(keys::errors::READ, path, &e);
+            if e.kind() == std::io::ErrorKind::NotFound { err.hint(Message::new(keys::errors::READ_HINT)) } else { err }
+        })?;
         let shown = path.display().to_string();
         if meta.is_dir() {
             return Err(Error::new(
                 ErrorKind::NotAFile,
                 msg!(keys::errors::IS_FOLDER, path = shown, what = kind.what()),
-            ));
+            )
+            .hint(Message::new(keys::errors::IS_FOLDER_HINT)));
         }
         if !meta.is_file() {
             return Err(Error::new(
@@ -172,11 +169,9 @@ impl World for System {
             }
             targets.push(writable_target(&path)?);
         }
-        let parent = match dir.parent() {
-            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-            _ => PathBuf::from("."),
-        };
-        fs::create_dir_all(&parent).map_err(|e| io_error(keys::errors::CREATE_FOLDER, &parent, &e))?;
+        // The folder named may be new, but not the folder it goes in: a
+        // typing mistake must not create a tree of folders nobody chose.
+        let parent = existing_folder(dir)?;
         let leaf = dir.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         let staging = parent.join(format!(".{leaf}.{}.tmp", std::process::id()));
         let staged = (|| -> Result<()> {
@@ -256,12 +251,24 @@ fn writable_target(path: &Path) -> Result<PathBuf> {
     Ok(target)
 }
 
-fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+/// The folder `path` goes in, which must exist.
+fn existing_folder(path: &Path) -> Result<PathBuf> {
     let dir = match path.parent() {
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    fs::create_dir_all(&dir).map_err(|e| io_error(keys::errors::CREATE_FOLDER, &dir, &e))?;
+    if !dir.is_dir() {
+        return Err(Error::new(
+            ErrorKind::Io,
+            msg!(keys::errors::NO_FOLDER, path = path.display().to_string(), folder = dir.display().to_string()),
+        )
+        .hint(Message::new(keys::errors::NO_FOLDER_HINT)));
+    }
+    Ok(dir)
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let dir = existing_folder(path)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
     // A file that is replaced keeps its permissions.

@@ -203,3 +203,26 @@ pub struct ErrorView {
     pub hint: Option<String>,
     pub details: Vec<String>,
 }
+
+/// The operating system's reason for a failed file operation, in words a
+/// person reads in their language; the system's own words when there is no
+/// better.
+pub fn io_reason(e: &std::io::Error) -> Message {
+    use std::io::ErrorKind as Io;
+    use crate::keys::errors::reason as r;
+    let key = match e.kind() {
+        Io::NotFound => r::NOT_FOUND,
+        Io::PermissionDenied => r::PERMISSION_DENIED,
+        Io::IsADirectory => r::IS_A_FOLDER,
+        Io::NotADirectory => r::NOT_A_FOLDER,
+        Io::ReadOnlyFilesystem => r::READ_ONLY_FS,
+        Io::StorageFull => r::DISK_FULL,
+        Io::QuotaExceeded => r::QUOTA,
+        Io::AlreadyExists => r::EXISTS,
+        Io::FileTooLarge => r::FILE_TOO_LARGE,
+        Io::InvalidFilename => r::INVALID_NAME,
+        Io::ResourceBusy | Io::ExecutableFileBusy => r::BUSY,
+        _ => return crate::msg!(r::OTHER, text = e.to_string()),
+    };
+    Message::new(key)
+}

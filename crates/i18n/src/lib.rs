@@ -20,7 +20,7 @@ mod message;
 mod numbering;
 
 pub use catalogue::{lookup, section, texts};
-pub use error::{Error, ErrorKind, ErrorView, Result};
+pub use error::{Error, ErrorKind, ErrorView, Result, io_reason};
 pub use locale::Locale;
 pub use message::{Arg, Key, Message};
 pub use numbering::{NumberingScheme, chinese_number, heading_number};

@@ -27,6 +27,8 @@ pub enum Arg {
     /// A message rendered in the same language as the one it is part of,
     /// such as the kind of an item ("rule group", "规范类别").
     Message(Box<Message>),
+    /// Messages joined with the language's list separator (", " or "、").
+    List(Vec<Message>),
 }
 
 impl From<&str> for Arg {
@@ -47,6 +49,11 @@ impl From<&String> for Arg {
 impl From<Message> for Arg {
     fn from(m: Message) -> Arg {
         Arg::Message(Box::new(m))
+    }
+}
+impl From<Vec<Message>> for Arg {
+    fn from(list: Vec<Message>) -> Arg {
+        Arg::List(list)
     }
 }
 impl From<Key> for Arg {
@@ -154,6 +161,10 @@ fn fill(pattern: &str, args: &[(&'static str, Arg)], locale: Locale) -> String {
                 Some((_, Arg::Text(t))) => Some(t.clone()),
                 Some((_, Arg::Number(n))) => Some(n.to_string()),
                 Some((_, Arg::Message(m))) => Some(m.render(locale)),
+                Some((_, Arg::List(items))) => {
+                    let separator = Message::new(crate::keys::nouns::LIST_SEPARATOR).render(locale);
+                    Some(items.iter().map(|m| m.render(locale)).collect::<Vec<_>>().join(&separator))
+                }
                 None => None,
             };
             match value {

@@ -35,7 +35,7 @@ pub fn from_json(text: &str, source: &str) -> Result<Policy> {
             .detail(msg!(
                 keys::errors::JSON_POSITION,
                 line = e.line(),
-                column = e.column(),
+                column = e.column().max(1),
                 reason = strip_position(&e)
             ))
             .hint(Message::new(keys::errors::INVALID_JSON_HINT))
@@ -53,7 +53,7 @@ pub fn from_json(text: &str, source: &str) -> Result<Policy> {
                 keys::errors::BAD_SHAPE_DETAIL,
                 reason = strip_position(inner),
                 line = inner.line(),
-                column = inner.column()
+                column = inner.column().max(1)
             ))
             .hint(Message::new(keys::errors::BAD_SHAPE_HINT));
         if path == "." { error } else { error.at(path) }
@@ -100,13 +100,99 @@ fn check_schema_version(value: &serde_json::Value, source: &str) -> Result<()> {
     }
 }
 
-/// serde_json appends " at line X column Y"; we report the position ourselves.
-fn strip_position(e: &serde_json::Error) -> String {
+/// serde_json's reason in the reader's language. serde_json appends
+/// " at line X column Y", which we report ourselves; its sentences are
+/// matched by their fixed wording, and one we do not know stays as it is.
+fn strip_position(e: &serde_json::Error) -> Message {
     let text = e.to_string();
-    match text.rfind(" at line ") {
-        Some(i) => text[..i].to_string(),
-        None => text,
+    let text = match text.rfind(" at line ") {
+        Some(i) => &text[..i],
+        None => text.as_str(),
+    };
+    json_reason(text)
+}
+
+fn json_reason(text: &str) -> Message {
+    use keys::errors::json as j;
+    use keys::errors::json::thing as t;
+    let fixed = match text {
+        "EOF while parsing a value" => Some(msg!(j::EOF, what = t::VALUE)),
+        "EOF while parsing an object" => Some(msg!(j::EOF, what = t::OBJECT)),
+        "EOF while parsing a list" => Some(msg!(j::EOF, what = t::LIST)),
+        "EOF while parsing a string" => Some(msg!(j::EOF, what = t::TEXT)),
+        "expected value" | "expected ident" => Some(msg!(j::EXPECTED, what = t::VALUE)),
+        "expected `:`" => Some(msg!(j::EXPECTED, what = t::COLON)),
+        "expected `,` or `}`" => Some(msg!(j::EXPECTED, what = t::COMMA_OR_BRACE)),
+        "expected `,` or `]`" => Some(msg!(j::EXPECTED, what = t::COMMA_OR_BRACKET)),
+        "expected `\"`" => Some(msg!(j::EXPECTED, what = t::QUOTE)),
+        "trailing comma" => Some(Message::new(j::TRAILING_COMMA)),
+        "trailing characters" => Some(Message::new(j::TRAILING_CHARACTERS)),
+        "key must be a string" => Some(Message::new(j::KEY_NOT_STRING)),
+        "control character (\\u0000-\\u001F) found while parsing a string" => Some(Message::new(j::CONTROL_CHARACTER)),
+        "invalid escape" | "unexpected end of hex escape" => Some(Message::new(j::INVALID_ESCAPE)),
+        "invalid number" => Some(Message::new(j::INVALID_NUMBER)),
+        "number out of range" => Some(Message::new(j::NUMBER_OUT_OF_RANGE)),
+        "invalid unicode code point" | "lone leading surrogate in hex escape" => Some(Message::new(j::INVALID_UNICODE)),
+        "recursion limit exceeded" => Some(Message::new(j::RECURSION)),
+        _ => None,
+    };
+    if let Some(message) = fixed {
+        return message;
     }
+    let between = |prefix: &str| text.strip_prefix(prefix).and_then(|rest| rest.split_once(", expected "));
+    if let Some((found, expected)) = between("invalid type: ") {
+        return msg!(j::INVALID_TYPE, found = json_thing(found), expected = json_thing(expected));
+    }
+    if let Some((found, expected)) = between("invalid value: ") {
+        return msg!(j::INVALID_VALUE, found = json_thing(found), expected = json_thing(expected));
+    }
+    if let Some((field, list)) = between("unknown field ") {
+        return msg!(j::UNKNOWN_FIELD, field = field, list = expected_list(list));
+    }
+    if let Some((value, list)) = between("unknown variant ") {
+        return msg!(j::UNKNOWN_VARIANT, value = value, list = expected_list(list));
+    }
+    if let Some(field) = text.strip_prefix("missing field ") {
+        return msg!(j::MISSING_FIELD, field = field);
+    }
+    if let Some(field) = text.strip_prefix("duplicate field ") {
+        return msg!(j::DUPLICATE_FIELD, field = field);
+    }
+    Message::verbatim(text)
+}
+
+/// "one of `a`, `b`" or "`a`", as a list in the reader's language.
+fn expected_list(text: &str) -> Message {
+    let items = text.strip_prefix("one of ").unwrap_or(text);
+    let items: Vec<Message> = items.split(", ").map(Message::verbatim).collect();
+    msg!(keys::errors::json::thing::CHOICES, list = items)
+}
+
+/// What serde found or expected, in words: `integer \`-5\``, `u32`, `a string`.
+fn json_thing(text: &str) -> Message {
+    use keys::errors::json::thing as t;
+    let quoted = |prefix: &str| text.strip_prefix(prefix).map(str::to_string);
+    if let Some(n) = quoted("integer ").or_else(|| quoted("floating point ")) {
+        return msg!(t::INTEGER, text = n);
+    }
+    if let Some(s) = quoted("string ") {
+        return msg!(t::STRING, text = s);
+    }
+    if let Some(b) = quoted("boolean ") {
+        return msg!(t::BOOLEAN, text = b);
+    }
+    let key = match text {
+        "u8" | "u16" | "u32" | "u64" | "usize" => t::WHOLE_NUMBER,
+        "f32" | "f64" | "a number" => t::NUMBER,
+        "a string" | "string" | "a borrowed string" | "char" => t::TEXT,
+        "a boolean" | "bool" => t::YES_NO,
+        "a sequence" | "sequence" | "a list" => t::LIST,
+        "a map" | "map" | "unit" => t::OBJECT,
+        "null" => t::NULL,
+        _ if text.starts_with("struct ") || text.starts_with("an object") => t::OBJECT,
+        _ => return Message::verbatim(text),
+    };
+    Message::new(key)
 }
 
 /// Pretty JSON with a final newline, the form written to disk.
@@ -124,4 +210,58 @@ pub fn schema_json() -> String {
     let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use policywright_i18n::Locale;
+
+    /// serde_json's wording is matched as text: if an update changes it,
+    /// this fails rather than Chinese readers getting English again.
+    #[test]
+    fn serde_json_reasons_are_put_in_the_readers_words() {
+        let cases = [
+            ("{", "文件在对象中间意外结束"),
+            ("[1,", "文件在一个值中间意外结束"),
+            ("\"ab", "文件在文本中间意外结束"),
+            ("{\"a\" 1}", "此处应为冒号（:）"),
+            ("{\"a\": 1 \"b\"}", "此处应为逗号或右花括号（, 或 }）"),
+            ("[1 2]", "此处应为逗号或右方括号（, 或 ]）"),
+            ("nope", "此处应为一个值"),
+            ("[1,]", "右括号前多了一个逗号"),
+            ("{} x", "JSON 结束后还有多余的内容"),
+            ("{1: 2}", "键必须是带双引号的文本"),
+            ("\"a\u{1}\"", "文本中含有控制字符，请改用转义写法，例如 \\n"),
+            ("\"\\q\"", "反斜杠后的转义写法无效"),
+            ("1e999", "数字太大"),
+        ];
+        for (json, expected) in cases {
+            let e = serde_json::from_str::<serde_json::Value>(json).expect_err(json);
+            assert_eq!(strip_position(&e).render(Locale::ZhCn), expected, "{json}");
+        }
+        let typed = [
+            (serde_json::from_str::<u32>("-5").expect_err("-5"), "此处应为非负整数，实际是数字 `-5`"),
+            (serde_json::from_str::<String>("true").expect_err("bool"), "此处应为文本，实际是`true`"),
+            (serde_json::from_str::<Vec<u8>>("\"x\"").expect_err("str"), "此处应为列表，实际是文本 \"x\""),
+        ];
+        for (e, expected) in typed {
+            assert_eq!(strip_position(&e).render(Locale::ZhCn), expected);
+        }
+    }
+
+    #[test]
+    fn field_errors_name_the_field_and_the_choices() {
+        let policy = crate::presets::preset("operations", Locale::ZhCn, "2027-01-01").expect("preset");
+        let mut value = serde_json::to_value(&policy).expect("value");
+        value["document"]["titel"] = "x".into();
+        let err = from_json(&value.to_string(), "a.json").expect_err("unknown field");
+        let detail = err.details[0].render(Locale::ZhCn);
+        assert!(detail.starts_with("未知字段 `titel`；此处可用的字段有 `title`、`"), "{detail}");
+        value["document"].as_object_mut().expect("object").remove("titel");
+        value["document"].as_object_mut().expect("object").remove("title");
+        let err = from_json(&value.to_string(), "a.json").expect_err("missing field");
+        assert!(err.details[0].render(Locale::ZhCn).starts_with("缺少字段 `title`（第 1 行"), "{err:?}");
+        assert!(err.details[0].render(Locale::En).starts_with("the field `title` is missing (line 1"), "{err:?}");
+    }
 }

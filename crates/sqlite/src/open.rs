@@ -163,14 +163,7 @@ pub fn newer(at: &str, version: i64) -> Error {
     .hint(Message::new(keys::errors::NEWER_LIBRARY_HINT))
 }
 
-/// The operating system's reason, in words a person reads.
-fn reason(e: &std::io::Error) -> Message {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => Message::new(keys::errors::reason::NOT_FOUND),
-        std::io::ErrorKind::PermissionDenied => Message::new(keys::errors::reason::PERMISSION_DENIED),
-        _ => Message::verbatim(e.to_string()),
-    }
-}
+use policywright_i18n::io_reason as reason;
 
 /// The settings every connection gets, file or memory.
 pub fn configure(conn: &Connection, at: &str) -> Result<()> {

@@ -401,6 +401,7 @@ fn no_policy(id: PolicyId) -> Error {
 /// Names the newest version, so the user sees which numbers exist.
 fn no_version(tx: &dyn Read, id: PolicyId, label: Label) -> Error {
     let hint = match tx.newest_label(id) {
+        Ok(Some(newest)) if newest == Label::FIRST => msg!(keys::errors::ONLY_VERSION, newest = newest.to_string()),
         Ok(Some(newest)) => msg!(keys::errors::VERSIONS_RUN, newest = newest.to_string()),
         _ => Message::new(keys::errors::NO_VERSIONS_YET),
     };
@@ -417,7 +418,8 @@ fn invalid_draft(id: PolicyId, report: &Report) -> Error {
     err.detail(Message::new(keys::errors::DRAFT_KEPT))
 }
 
-fn status_word(status: Status) -> Message {
+/// A status in words: "In review", "审核中".
+pub fn status_word(status: Status) -> Message {
     use keys::choices::status as s;
     Message::new(match status {
         Status::Draft => s::DRAFT,
@@ -433,8 +435,9 @@ fn bad_transition(id: PolicyId, label: Label, from: Status, to: Status) -> Error
     let allowed = if next.is_empty() {
         msg!(keys::errors::TRANSITION_FINAL, from = status_word(from))
     } else {
-        let names: Vec<&str> = next.iter().map(|s| s.code()).collect();
-        msg!(keys::errors::TRANSITION_NEXT, from = status_word(from), list = names.join(", "))
+        let choices: Vec<Message> =
+            next.iter().map(|s| msg!(keys::nouns::STATUS, word = status_word(*s))).collect();
+        msg!(keys::errors::TRANSITION_NEXT, from = status_word(from), list = choices)
     };
     let err = Error::new(
         ErrorKind::InvalidTransition,
