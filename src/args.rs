@@ -82,6 +82,12 @@ pub enum Command {
     /// Save the draft as a new immutable version; prints its label, e.g. 1.1
     Save {
         id: String,
+        /// Save exactly this policy file: it becomes the draft and the version at once
+        #[arg(long, conflicts_with = "revision")]
+        from: Option<PathBuf>,
+        /// Save the draft only if it is still at this revision (printed by `draft`)
+        #[arg(long)]
+        revision: Option<u64>,
         /// A substantive change: 1.4 → 2.0 (default: an editorial one, 1.4 → 1.5)
         #[arg(long)]
         major: bool,
@@ -110,6 +116,11 @@ pub enum Command {
     Archive { id: String },
     /// Bring an archived policy back
     Restore { id: String },
+    /// Look after the library file
+    Library {
+        #[command(subcommand)]
+        action: LibraryAction,
+    },
     /// Export a stored version (default: the latest)
     Export {
         id: String,
@@ -173,6 +184,13 @@ pub enum Command {
         #[arg(long)]
         out: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum LibraryAction {
+    /// Read every page of the file, and check every policy's versions and
+    /// status changes against their trail and every version against its hash
+    Check,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

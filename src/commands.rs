@@ -4,14 +4,14 @@ use std::path::Path;
 
 use policywright_api::handbook::Handbook;
 use policywright_api::i18n::{Error, ErrorKind, Locale, Message, keys, msg};
-use policywright_api::library::{self, DiffFormat};
+use policywright_api::library::{self, DiffFormat, SaveWhat};
 use policywright_api::model::validate::Report;
 use policywright_api::store::{Bump, Library, Status, status_word};
 use policywright_api::{
     Format, NumberingScheme, Result, Source, Templates, World, check, open_library, parse_id, parse_status,
 };
 
-use crate::args::{Cli, Command, DiffFormatArg, FormatArg};
+use crate::args::{Cli, Command, DiffFormatArg, FormatArg, LibraryAction};
 use crate::{Out, diagnostic};
 
 fn format(f: FormatArg) -> Format {
@@ -24,7 +24,16 @@ fn format(f: FormatArg) -> Format {
 
 pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
     let db = cli.db.as_deref();
-    let library = || open_library(world, db);
+    // Opening tells what the user should know about the file (a log set
+    // aside, a read-only library) once, before the command's own output.
+    let library = |out: &mut Out<'_>| -> Result<Library> {
+        let lib = open_library(world, db)?;
+        for notice in lib.notices() {
+            let locale = notice.locale.unwrap_or(out.locale);
+            out.note(&msg!(keys::cli::WARNING_LINE, message = notice.render(locale)).render(locale));
+        }
+        Ok(lib)
+    };
     match cli.command {
         Command::Presets => presets(out),
         Command::New { preset, locale, roles, output, force } => {
@@ -110,21 +119,27 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             Ok(0)
         }
         Command::Import { file } => {
-            let id = library::import(world, &mut library()?, &file)?;
+            let id = library::import(world, &mut library(out)?, &file)?;
             out.line(&id.to_string())?;
             Ok(0)
         }
         Command::Draft { id, from } => {
             let id = parse_id(&id)?;
-            library::set_draft_from(world, &mut library()?, id, &from)?;
-            out.line(&out.say(msg!(keys::cli::DRAFT_REPLACED, id = id, path = from.display().to_string()), None))?;
+            let revision = library::set_draft_from(world, &mut library(out)?, id, &from)?;
+            let path = from.display().to_string();
+            out.line(&out.say(msg!(keys::cli::DRAFT_REPLACED, id = id, path = path, revision = revision), None))?;
             Ok(0)
         }
-        Command::Save { id, major, note, author } => {
+        Command::Save { id, from, revision, major, note, author } => {
             let id = parse_id(&id)?;
             let bump = if major { Bump::Major } else { Bump::Minor };
-            let mut lib = library()?;
-            let outcome = library::save(world, &mut lib, id, bump, &author, &note)?;
+            let what = match (&from, revision) {
+                (Some(path), _) => SaveWhat::File(path),
+                (None, Some(revision)) => SaveWhat::Revision(revision),
+                (None, None) => SaveWhat::Draft,
+            };
+            let mut lib = library(out)?;
+            let outcome = library::save(world, &mut lib, id, what, bump, &author, &note)?;
             let locale = lib.draft(id).map(|p| p.document.locale).ok();
             for warning in &outcome.warnings {
                 out.note(&diagnostic(warning, locale.unwrap_or(out.locale)));
@@ -135,56 +150,83 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             out.line(&outcome.version.label.to_string())?;
             Ok(0)
         }
-        Command::List { archived } => list(&library()?, archived, out),
+        Command::List { archived } => list(&library(out)?, archived, out),
         Command::History { id } => {
             let id = parse_id(&id)?;
-            let versions = library()?.history(id)?;
+            let versions = library(out)?.history(id)?;
             if versions.is_empty() {
                 out.note(&out.say(msg!(keys::cli::HISTORY_EMPTY, id = id), None));
             }
+            let damaged = versions.iter().any(|v| v.damaged);
+            let mark = out.say(Message::new(keys::cli::DAMAGED_MARK), None);
             for v in versions {
+                let note = if v.damaged { format!("{}  [{mark}]", v.note) } else { v.note };
                 let row = [
                     pad(&v.label.to_string(), 6),
                     pad(&status_cell(out, v.status), 11),
                     pad(&v.created_at, 20),
                     pad(&v.author, 16),
                     v.content_hash[..12.min(v.content_hash.len())].to_string(),
-                    v.note,
+                    note,
                 ];
                 out.line(&row.join("  "))?;
+            }
+            if damaged {
+                out.note(&out.say(Message::new(keys::cli::DAMAGED_NOTE), None));
             }
             Ok(0)
         }
         Command::Status { id, version, status, by } => {
             let id = parse_id(&id)?;
             let to = parse_status(&status)?;
-            library::set_status(world, &mut library()?, id, &version, to, &by)?;
+            library::set_status(world, &mut library(out)?, id, &version, to, &by)?;
             let line = msg!(keys::cli::STATUS_CHANGED, label = version.as_str(), id = id, status = status_word(to));
             out.line(&out.say(line, None))?;
             Ok(0)
         }
+        Command::Library { action: LibraryAction::Check } => {
+            let lib = library(out)?;
+            let problems = library::check_library(&lib)?;
+            let path = match db {
+                Some(path) => path.to_path_buf(),
+                None => world.default_library()?,
+            };
+            let shown = path.display().to_string();
+            if problems.is_empty() {
+                let count = lib.list(true)?.len();
+                out.line(&out.say(msg!(keys::cli::CHECK_OK, path = shown, count = count), None))?;
+                return Ok(0);
+            }
+            for problem in &problems {
+                out.line(&out.say(problem.clone(), None))?;
+            }
+            out.note(&out.say(msg!(keys::cli::CHECK_DAMAGED, path = shown, count = problems.len()), None));
+            let hint = out.say(msg!(keys::errors::HINT, hint = Message::new(keys::errors::RESTORE_DAMAGED_HINT)), None);
+            out.note(&format!("  {hint}"));
+            Ok(1)
+        }
         Command::Archive { id } => {
             let id = parse_id(&id)?;
-            library()?.archive(id)?;
+            library(out)?.archive(id)?;
             out.line(&out.say(msg!(keys::cli::ARCHIVED, id = id), None))?;
             Ok(0)
         }
         Command::Restore { id } => {
             let id = parse_id(&id)?;
-            library()?.restore(id)?;
+            library(out)?.restore(id)?;
             out.line(&out.say(msg!(keys::cli::RESTORED, id = id), None))?;
             Ok(0)
         }
         Command::Export { id, version, format: f, output } => {
             let id = parse_id(&id)?;
             let exported =
-                library::export_version(&library()?, id, version.as_deref(), format(f), &Templates::builtin())?;
+                library::export_version(&library(out)?, id, version.as_deref(), format(f), &Templates::builtin())?;
             let path = output.unwrap_or_else(|| exported.file_name.clone().into());
             deliver(world, out, Some(&path), &exported.bytes)
         }
         Command::Diff { id, from, to, format: f, output, packet, force } => {
             let id = parse_id(&id)?;
-            let lib = library()?;
+            let lib = library(out)?;
             let templates = Templates::builtin();
             if let Some(dir) = packet {
                 let files = library::packet(&lib, id, &from, &to, &templates)?;
@@ -208,7 +250,7 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             // policy's, which is read again when it is bound.
             let first = match sources.first() {
                 Some(Source::File(path)) => Some(policywright_api::open_policy(world, path)?),
-                Some(Source::Library(r)) => Some(library()?.version_with_history(r.id, r.version.as_deref())?.1),
+                Some(Source::Library(r)) => Some(library(out)?.version_with_history(r.id, r.version.as_deref())?.1),
                 None => None,
             };
             let first = first.map(|p| (p.document.locale, p.document.numbering));
@@ -275,7 +317,10 @@ fn list(lib: &Library, archived: bool, out: &mut Out<'_>) -> Result<u8> {
     for p in policies {
         let version = p.latest.map(|l| l.to_string()).unwrap_or_else(|| "—".into());
         let status = p.status.map(|s| status_cell(out, s)).unwrap_or_else(|| "—".into());
-        let title = if p.archived { format!("{} {mark}", p.title) } else { p.title };
+        let mut title = if p.archived { format!("{} {mark}", p.title) } else { p.title };
+        if p.damaged {
+            title = format!("{title}  [{}]", out.say(Message::new(keys::cli::DAMAGED_MARK), None));
+        }
         let row = [pad_left(&p.id.to_string(), 4), pad(&version, 8), pad(&status, 11), pad(&p.updated_at, 20), title];
         out.line(&row.join("  "))?;
     }

@@ -182,6 +182,13 @@ impl App {
         self.with_library(|lib| lib.list(false))
     }
 
+    /// What opening the library found that the user should know (a log set
+    /// aside, a read-only file), in the interface's language.
+    pub fn library_notices(&self) -> Answer<Vec<ErrorView>> {
+        let lang = self.lang();
+        self.with_library(|lib| Ok(lib.notices().iter().map(|n| n.view(lang)).collect()))
+    }
+
     pub fn library_add(&self, value: &Value) -> Answer<PolicyId> {
         let policy = self.answer(self.policy(value))?;
         self.with_library(|lib| library::import_policy(self.world.as_ref(), lib, &policy))

@@ -90,6 +90,11 @@ fn library_list(app: State<'_, App>) -> Answer<Vec<PolicySummary>> {
 }
 
 #[tauri::command(async)]
+fn library_notices(app: State<'_, App>) -> Answer<Vec<ErrorView>> {
+    app.library_notices()
+}
+
+#[tauri::command(async)]
 fn library_add(app: State<'_, App>, policy: Value) -> Answer<PolicyId> {
     app.library_add(&policy)
 }
@@ -164,6 +169,7 @@ fn main() {
             export_policy,
             library_export,
             library_list,
+            library_notices,
             library_add,
             library_draft,
             library_save_version,

@@ -197,7 +197,10 @@ fn shape_errors_name_the_json_path() {
 fn io_and_encoding_errors() {
     let out = policywright(&fixtures("cli"), &["validate", "nowhere.policy.json"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stderr(&out), "error: cannot read nowhere.policy.json: no such file or directory\n  hint: check the name and the folder it is in\n");
+    assert_eq!(
+        stderr(&out),
+        "error: cannot read nowhere.policy.json: no such file or directory\n  hint: check the name and the folder it is in\n"
+    );
 
     let out = policywright(&fixtures("cli"), &["validate", "not-utf8.policy.json"]);
     assert_eq!(out.status.code(), Some(1));

@@ -241,7 +241,10 @@ fn the_cli_binds_files_and_library_versions() {
     // A policy file that is not there, or not a policy: a clear error, no file.
     let out = run(&["handbook", "ops.json", "nowhere.json", "--title", "T", "--format", "docx", "-o", "a.docx"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(String::from_utf8_lossy(&out.stderr), "error: cannot read nowhere.json: no such file or directory\n  hint: check the name and the folder it is in\n");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: cannot read nowhere.json: no such file or directory\n  hint: check the name and the folder it is in\n"
+    );
     std::fs::write(d.join("bad.json"), "{ \"schema_version\": 1, ").expect("write");
     let out = run(&["handbook", "bad.json", "--title", "T", "--format", "docx", "-o", "b.docx"]);
     assert_eq!(out.status.code(), Some(1));

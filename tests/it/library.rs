@@ -45,7 +45,7 @@ fn the_documented_library_workflow() {
     });
     assert_eq!(
         ok(d, &["draft", "1", "--from", "edited.policy.json"]),
-        "draft of policy 1 replaced from edited.policy.json\n"
+        "draft of policy 1 replaced from edited.policy.json (revision 2)\n"
     );
     assert_eq!(ok(d, &["save", "1", "--note", "Reweighted ability", "--author", "Legal"]), "1.1\n");
     // Saving an unchanged draft again creates nothing.

@@ -10,6 +10,7 @@ mod docx_props;
 mod handbook;
 mod hostile;
 mod injection;
+mod integrity;
 mod library;
 mod presets;
 mod render;

@@ -246,10 +246,7 @@ fn unknown_policies_and_versions_are_named() {
     store.save_version(id, Bump::Minor, "a", "n", NOW).expect("saves");
     let err = failure(store.version(id, "9.9"));
     assert_eq!(err.kind, ErrorKind::NotFound);
-    assert_eq!(
-        err.to_string(),
-        "policy 1 has no version 9.9\n  hint: its only version is 1.0; the history lists it"
-    );
+    assert_eq!(err.to_string(), "policy 1 has no version 9.9\n  hint: its only version is 1.0; the history lists it");
     assert_eq!(
         failure(store.version(id, "1.01")).to_string(),
         "\"1.01\" is not a version number\n  hint: write it as MAJOR.MINOR, e.g. 1.2"
@@ -371,17 +368,33 @@ fn versions_and_status_events_cannot_be_changed_in_the_database() {
     let conn = raw(&path);
     let refused = |sql: &str| conn.execute(sql, []).expect_err(sql).to_string();
     assert_eq!(refused("UPDATE versions SET note = 'rewritten'"), "versions are immutable; save a new version instead");
-    assert_eq!(refused("UPDATE versions SET content = '{}'"), "versions are immutable; save a new version instead");
+    assert_eq!(refused("UPDATE versions SET content = x'00'"), "versions are immutable; save a new version instead");
     assert_eq!(refused("DELETE FROM versions"), "versions are immutable; they cannot be deleted");
     assert_eq!(refused("UPDATE status_events SET to_status = 'published'"), "status events are append-only");
     assert_eq!(refused("DELETE FROM status_events"), "status events are append-only");
-    assert!(
-        refused(
-            "INSERT INTO status_events (version_id, from_status, to_status, changed_by, changed_at)
-             VALUES (1, 'draft', 'published', 'x', 'y')"
+    let event = |from: &str, to: &str, seq: u32| {
+        format!(
+            "INSERT INTO status_events (version_id, policy_id, seq, from_status, to_status, changed_by, changed_at,
+                                        chain_hash)
+             VALUES (1, 1, {seq}, '{from}', '{to}', 'x', 'y', '{}')",
+            "0".repeat(64)
         )
-        .starts_with("CHECK constraint failed"),
+    };
+    assert!(
+        refused(&event("in-review", "published", 3)).starts_with("CHECK constraint failed"),
         "a step the workflow forbids is refused"
+    );
+    // Regression: `'approved' → 'published'` was accepted for a version in
+    // review, and `history` then showed it as published.
+    assert_eq!(refused(&event("approved", "published", 3)), "a status change starts from the version's current status");
+    assert_eq!(
+        refused(&event("in-review", "approved", 9)),
+        "a status change takes the next place in its policy's trail"
+    );
+    assert_eq!(refused("UPDATE policies SET trail_seq = 0"), "the trail of a policy only moves forward");
+    assert_eq!(
+        refused("UPDATE policies SET issued_minor = 0, issued_major = 0"),
+        "the trail of a policy only moves forward"
     );
     // Even with foreign keys off, as they are in a raw connection.
     assert_eq!(refused("DELETE FROM policies"), "a policy with versions cannot be deleted; archive it instead");
@@ -401,15 +414,23 @@ fn a_tampered_version_fails_its_hash_check() {
     let saved = store.save_version(id, Bump::Minor, "a", "n", NOW).expect("1.1").version;
     drop(store);
 
+    // The tamperer puts the trigger back as it was, so the file's
+    // safeguards look intact.
     let conn = raw(&path);
-    conn.execute_batch(
-        "DROP TRIGGER versions_no_update;
-         UPDATE versions SET content = replace(content, '\"Second\"', '\"Forged\"') WHERE major = 1 AND minor = 1;",
-    )
-    .expect("tampers");
-    let content: String =
+    let trigger: String = conn
+        .query_row("SELECT sql FROM sqlite_schema WHERE name = 'versions_no_update'", [], |r| r.get(0))
+        .expect("the trigger");
+    let packed: Vec<u8> =
         conn.query_row("SELECT content FROM versions WHERE minor = 1", [], |r| r.get(0)).expect("content");
-    assert!(content.contains("\"Forged\""));
+    let mut content = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::DeflateDecoder::new(&packed[..]), &mut content).expect("inflates");
+    let content = content.replace("\"Second\"", "\"Forged\"");
+    let mut forged = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    forged.write_all(content.as_bytes()).expect("deflates");
+    conn.execute_batch("DROP TRIGGER versions_no_update").expect("drops");
+    conn.execute("UPDATE versions SET content = ?1 WHERE minor = 1", [forged.finish().expect("deflates")])
+        .expect("tampers");
+    conn.execute_batch(&trigger).expect("puts the trigger back");
     drop(conn);
     let actual = {
         use sha2::{Digest, Sha256};
@@ -428,6 +449,10 @@ fn a_tampered_version_fails_its_hash_check() {
     assert_eq!(err.to_string(), expected);
     assert_eq!(failure(store.latest(id)).to_string(), expected);
     assert_eq!(store.version(id, "1.0").expect("1.0 is untouched").1.document.title, "Original");
+    // The content alone changed, so the trail is intact; `library check`
+    // reads every version and finds it.
+    assert!(store.history(id).expect("history").iter().all(|v| !v.damaged));
+    assert_eq!(store.check(id).expect("checks"), [policywright_store::Damage::ContentChanged(saved.label)]);
 }
 
 #[test]
@@ -457,9 +482,9 @@ fn archive_hides_and_restore_shows_a_policy() {
     assert_eq!(
         json,
         json!([
-            {"id": 1, "title": "A", "archived": false, "latest": "1.0", "status": "draft", "updated_at": "t4"},
-            {"id": 2, "title": "B2", "archived": false, "latest": null, "status": null, "updated_at": "t5"},
-            {"id": 3, "title": "C", "archived": false, "latest": null, "status": null, "updated_at": "t3"},
+            {"id": 1, "title": "A", "archived": false, "latest": "1.0", "status": "draft", "updated_at": "t4", "damaged": false},
+            {"id": 2, "title": "B2", "archived": false, "latest": null, "status": null, "updated_at": "t5", "damaged": false},
+            {"id": 3, "title": "C", "archived": false, "latest": null, "status": null, "updated_at": "t3", "damaged": false},
         ])
     );
 }
@@ -481,7 +506,7 @@ fn a_newer_library_is_refused_and_left_unchanged() {
     assert_eq!(
         err.to_string(),
         format!(
-            "the library {} was written by a newer Policywright (schema version 99; this build reads up to 1)
+            "the library {} was written by a newer Policywright (schema version 99; this build reads up to {SCHEMA_VERSION})
   hint: update Policywright to open this library; it was left unchanged",
             path.display()
         )
@@ -533,7 +558,7 @@ fn a_damaged_library_is_refused_and_left_unchanged() {
     {
         let mut store = open(&path).expect("opens");
         let id = store.import(&titled("t0"), NOW).expect("imports");
-        for i in 1..6 {
+        for i in 1..40 {
             store.set_draft(id, &titled(&format!("t{i}")), NOW).expect("draft");
             store.save_version(id, Bump::Minor, "a", "n", NOW).expect("saves");
         }
@@ -556,7 +581,13 @@ fn a_damaged_library_is_refused_and_left_unchanged() {
     for (what, bytes) in cases {
         std::fs::write(&path, &bytes).expect("damages");
         let before = snapshot(dir.path());
-        let err = failure(open(&path));
+        // Pages the opening reads are checked then; others by `library
+        // check`, which reads every page (a clean file is not read whole at
+        // every open).
+        let err = match open(&path) {
+            Err(err) => err,
+            Ok(store) => failure(store.check_all()),
+        };
         assert_eq!(err.kind, ErrorKind::InvalidLibrary, "{what}: {err}");
         let view = err.view(Lang::En);
         assert_eq!(view.message, format!("the library {} is damaged", path.display()), "{what}");
@@ -866,7 +897,7 @@ fn concurrent_child() {
     };
     for k in 0..ROUNDS {
         match store.set_draft(1, &titled(&format!("{tag} {k}")), NOW) {
-            Ok(()) => {}
+            Ok(_) => {}
             Err(e) if busy(&e) => {
                 report(format!("busy {e}"));
                 continue;
@@ -975,17 +1006,31 @@ fn read_only_checks(dir: &Path) {
         )
     );
 
+    // A library nobody may write, in a folder nobody may write: it still
+    // opens to be read, says so, and refuses only a save.
     let existing = dir.join("existing.sqlite");
     let before = std::fs::read(&existing).expect("reads");
-    let err = failure(open(&existing));
+    let mut store = open(&existing).expect("a read-only library opens to be read");
+    let notices: Vec<String> = store.notices().iter().map(|n| n.to_string()).collect();
+    assert_eq!(
+        notices,
+        [format!(
+            "the library {} is read-only: you can list, compare and export, but not save\n  hint: to save, make the file writable or copy it to a folder you can write to",
+            existing.display()
+        )]
+    );
+    assert_eq!(store.list(false).expect("lists").len(), 1);
+    assert_eq!(store.version(1, "1.0").expect("reads a version").1.document.locale, Locale::En);
+    let err = failure(store.set_draft(1, &titled("Changed"), NOW));
     assert_eq!(err.kind, ErrorKind::Io);
     assert_eq!(
         err.to_string(),
         format!(
-            "cannot write to the library {}: permission denied\n  hint: check the permissions of the file, or copy it to a folder you can write to",
+            "cannot write to the library {}: it is read-only\n  hint: check the permissions of the file and of its folder",
             existing.display()
         )
     );
+    drop(store);
     assert_eq!(std::fs::read(&existing).expect("reads"), before);
 }
 
@@ -996,7 +1041,10 @@ fn a_read_only_folder_gives_an_io_error() {
     let dir = tempdir();
     let folder = dir.path().join("read-only");
     std::fs::create_dir(&folder).expect("mkdir");
-    open(&folder.join("existing.sqlite")).expect("opens").import(&preset(Locale::En), NOW).expect("imports");
+    let mut existing = open(&folder.join("existing.sqlite")).expect("opens");
+    existing.import(&preset(Locale::En), NOW).expect("imports");
+    existing.save_version(1, Bump::Minor, "HR", "first", NOW).expect("saves");
+    drop(existing);
     std::fs::set_permissions(folder.join("existing.sqlite"), std::fs::Permissions::from_mode(0o444)).expect("chmod");
     std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).expect("chmod");
 

@@ -20,7 +20,7 @@ pub fn open_library(world: &dyn World, explicit: Option<&Path>) -> Result<Librar
         Some(path) => path.to_path_buf(),
         None => world.default_library()?,
     };
-    Ok(Library::new(Box::new(Sqlite::open(&path)?)))
+    Ok(Library::new(Box::new(Sqlite::open_on(&path, Some(&world.today()))?)))
 }
 
 /// A policy's number as a user types it.
@@ -38,7 +38,9 @@ pub fn parse_status(text: &str) -> Result<Status> {
     let typed = text.trim().to_lowercase().replace([' ', '_'], "-");
     let found = Status::parse(&typed).or_else(|| {
         Status::ALL.into_iter().find(|s| {
-            Locale::ALL.iter().any(|l| policywright_store::status_word(*s).render(*l).to_lowercase() == text.trim().to_lowercase())
+            Locale::ALL
+                .iter()
+                .any(|l| policywright_store::status_word(*s).render(*l).to_lowercase() == text.trim().to_lowercase())
         })
     });
     found.ok_or_else(|| {
@@ -56,25 +58,58 @@ pub fn import_policy(world: &dyn World, library: &mut Library, policy: &Policy) 
     library.import(policy, &world.now())
 }
 
-pub fn set_draft(world: &dyn World, library: &mut Library, id: PolicyId, policy: &Policy) -> Result<()> {
+/// Replaces the draft; returns its new revision.
+pub fn set_draft(world: &dyn World, library: &mut Library, id: PolicyId, policy: &Policy) -> Result<u64> {
     library.set_draft(id, policy, &world.now())
 }
 
-pub fn set_draft_from(world: &dyn World, library: &mut Library, id: PolicyId, path: &Path) -> Result<()> {
+/// Replaces the draft from a file; returns its new revision.
+pub fn set_draft_from(world: &dyn World, library: &mut Library, id: PolicyId, path: &Path) -> Result<u64> {
     let policy = open_policy(world, path)?;
     library.set_draft(id, &policy, &world.now())
 }
 
-/// Saves the stored draft as the next version.
+/// What a save saves.
+#[derive(Debug, Clone, Copy)]
+pub enum SaveWhat<'a> {
+    /// The stored draft, as it is when the save runs.
+    Draft,
+    /// The stored draft, only if it is still at this revision.
+    Revision(u64),
+    /// This file, which becomes the draft in the same transaction: what is
+    /// saved is exactly the file, whatever other processes do meanwhile.
+    File(&'a Path),
+}
+
+/// Saves the next version.
 pub fn save(
     world: &dyn World,
     library: &mut Library,
     id: PolicyId,
+    what: SaveWhat<'_>,
     bump: Bump,
     author: &str,
     note: &str,
 ) -> Result<SaveOutcome> {
-    library.save_version(id, bump, author, note, &world.now())
+    let now = world.now();
+    match what {
+        SaveWhat::Draft => library.save_version(id, bump, author, note, &now),
+        SaveWhat::Revision(revision) => library.save_revision(id, revision, bump, author, note, &now),
+        SaveWhat::File(path) => {
+            let policy = open_policy(world, path)?;
+            library.save_as_version(id, &policy, bump, author, note, &now)
+        }
+    }
+}
+
+/// `library check`: the file, every policy's trail and every version's
+/// content; the damage found, in words.
+pub fn check_library(library: &Library) -> Result<Vec<policywright_i18n::Message>> {
+    Ok(library
+        .check_all()?
+        .into_iter()
+        .flat_map(|(id, damage)| damage.into_iter().map(move |d| d.message(id)))
+        .collect())
 }
 
 /// A saved version as the editor receives it: warnings in words, and the

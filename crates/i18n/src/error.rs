@@ -48,6 +48,8 @@ pub enum ErrorKind {
     InvalidTransition,
     /// Another process holds the library's write lock for longer than we wait.
     Busy,
+    /// What the caller based a change on was changed by someone else first.
+    Conflict,
     /// A fault of Policywright itself; the message says what to report.
     Internal,
 }
@@ -71,6 +73,7 @@ impl ErrorKind {
             ErrorKind::InvalidLibrary => "invalid_library",
             ErrorKind::InvalidTransition => "invalid_transition",
             ErrorKind::Busy => "busy",
+            ErrorKind::Conflict => "conflict",
             ErrorKind::Internal => "internal",
         }
     }
@@ -208,8 +211,8 @@ pub struct ErrorView {
 /// person reads in their language; the system's own words when there is no
 /// better.
 pub fn io_reason(e: &std::io::Error) -> Message {
-    use std::io::ErrorKind as Io;
     use crate::keys::errors::reason as r;
+    use std::io::ErrorKind as Io;
     let key = match e.kind() {
         Io::NotFound => r::NOT_FOUND,
         Io::PermissionDenied => r::PERMISSION_DENIED,

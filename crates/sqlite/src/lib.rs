@@ -14,13 +14,19 @@
 //! The rules (validation, numbering, hashes) are not here: they are
 //! `policywright-store`'s, above the [`Backend`] trait this implements.
 
+mod content;
+mod migrate;
 mod open;
+mod wal;
 
 use std::path::Path;
 use std::time::Duration;
 
 use policywright_i18n::{Message, Result, keys};
-use policywright_store::{Backend, Label, NewVersion, PolicyId, PolicySummary, Read, Status, VersionInfo, Write};
+use policywright_store::{
+    Backend, Entry, Head, Label, Link, NewStatusEvent, NewVersion, PolicyId, PolicySummary, Read, Status, VersionInfo,
+    Write,
+};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 pub use open::{BUSY_TIMEOUT, SCHEMA_VERSION};
@@ -31,6 +37,8 @@ pub struct Sqlite {
     conn: Connection,
     /// How errors name the library: its path, or "(in memory)".
     at: String,
+    /// What opening it found that the user should know.
+    notices: Vec<policywright_i18n::Error>,
 }
 
 /// `?` for SQLite results, naming the library in the error.
@@ -48,12 +56,37 @@ impl Sqlite {
     /// Opens the library at `path`, creating it if missing and bringing its
     /// schema up to date. A file that is not a library, is damaged or was
     /// written by a newer Policywright is refused and left untouched.
+    ///
+    /// Before a migration, a library with data is copied to
+    /// `library.sqlite.vN.bak` (N its schema version).
     pub fn open(path: &Path) -> Result<Sqlite> {
+        Sqlite::open_on(path, None)
+    }
+
+    /// [`Sqlite::open`], and on the first open of `today` (`YYYY-MM-DD`) the
+    /// library is also copied to `library.sqlite.bak`.
+    pub fn open_on(path: &Path, today: Option<&str>) -> Result<Sqlite> {
         let at = path.display().to_string();
-        let mut conn = open::open_file(path, &at)?;
-        open::configure(&conn, &at)?;
-        open::migrate(&mut conn, &at)?;
-        Ok(Sqlite { conn, at })
+        let opened = open::open_file(path, &at)?;
+        let mut conn = opened.conn;
+        let mut notices = opened.notices;
+        if !opened.read_only {
+            open::configure(&conn, &at)?;
+            let before = open::user_version(&conn, &at)?;
+            let backup = wal::companion(path, &format!(".v{before}.bak"));
+            open::migrate(&mut conn, &at, Some(&backup))?;
+        } else if open::user_version(&conn, &at)? < SCHEMA_VERSION {
+            // An older library needs its migration, which needs writing.
+            return Err(open::read_only_older(&at));
+        }
+        if !opened.schema_checked {
+            open::check_schema(&conn, &at)?;
+        }
+        open::finish(&conn, &at)?;
+        if let (Some(today), false) = (today, opened.read_only) {
+            notices.extend(open::daily_backup(&conn, path, today, &at)?);
+        }
+        Ok(Sqlite { conn, at, notices })
     }
 
     /// A library that lives as long as the value, for tests and previews.
@@ -61,8 +94,14 @@ impl Sqlite {
         let at = Message::new(keys::errors::LIBRARY_IN_MEMORY).to_string();
         let mut conn = Connection::open_in_memory().db(&at)?;
         open::configure(&conn, &at)?;
-        open::migrate(&mut conn, &at)?;
-        Ok(Sqlite { conn, at })
+        open::migrate(&mut conn, &at, None)?;
+        Ok(Sqlite { conn, at, notices: Vec::new() })
+    }
+
+    /// Reads every page of the file (`PRAGMA integrity_check`), as
+    /// `library check` does.
+    pub fn check_pages(&self) -> Result<()> {
+        open::quick_check(&self.conn, &self.at)
     }
 
     /// How long a write waits for another process's save before giving up
@@ -73,6 +112,14 @@ impl Sqlite {
 }
 
 impl Backend for Sqlite {
+    fn notices(&self) -> Vec<policywright_i18n::Error> {
+        self.notices.clone()
+    }
+
+    fn check_storage(&self) -> Result<()> {
+        self.check_pages()
+    }
+
     fn read(&self, action: &mut dyn FnMut(&dyn Read) -> Result<()>) -> Result<()> {
         // A read transaction, so that the action's queries see one snapshot.
         let tx = self.conn.unchecked_transaction().db(&self.at)?;
@@ -108,6 +155,7 @@ fn version_info(row: &Row<'_>) -> rusqlite::Result<VersionInfo> {
         created_at: row.get(6)?,
         effective_date: row.get(7)?,
         content_hash: row.get(8)?,
+        damaged: false,
     })
 }
 
@@ -172,6 +220,7 @@ impl Read for Tx<'_> {
                 updated_at: row.get(3)?,
                 latest: major.zip(minor).map(|(major, minor)| Label { major, minor }),
                 status,
+                damaged: false,
             })
         });
         rows.and_then(Iterator::collect).db(self.at)
@@ -204,10 +253,12 @@ impl Read for Tx<'_> {
                      WHERE l.policy_id = ?1 AND l.major = ?2 AND l.minor = ?3"
                 ),
                 params![id, label.major, label.minor],
-                |row| Ok((version_info(row)?, row.get::<_, String>(9)?)),
+                |row| Ok((version_info(row)?, row.get::<_, Vec<u8>>(9)?)),
             )
             .optional()
-            .db(self.at)
+            .db(self.at)?
+            .map(|(info, packed)| Ok((info, content::unpack(&packed, self.at)?)))
+            .transpose()
     }
 
     fn newest_label(&self, id: PolicyId) -> Result<Option<Label>> {
@@ -216,6 +267,65 @@ impl Read for Tx<'_> {
 
     fn newest_hash(&self, id: PolicyId) -> Result<Option<(Label, String)>> {
         self.newest(id)
+    }
+
+    fn draft_revision(&self, id: PolicyId) -> Result<Option<u64>> {
+        self.conn
+            .query_row("SELECT draft_revision FROM policies WHERE id = ?1", [id], |row| row.get(0))
+            .optional()
+            .db(self.at)
+    }
+
+    fn trail_head(&self, id: PolicyId) -> Result<Option<Head>> {
+        self.conn
+            .query_row(
+                "SELECT trail_seq, trail_head, issued_major, issued_minor FROM policies WHERE id = ?1",
+                [id],
+                |row| {
+                    let major: u32 = row.get(2)?;
+                    Ok(Head {
+                        seq: row.get(0)?,
+                        hash: row.get(1)?,
+                        issued: (major >= 1).then(|| Label { major, minor: row.get(3).unwrap_or(0) }),
+                    })
+                },
+            )
+            .optional()
+            .db(self.at)
+    }
+
+    fn trail(&self, id: PolicyId) -> Result<Vec<Link>> {
+        // Both kinds of record in one pass, merged by their place.
+        let mut stmt = self
+            .conn
+            .prepare(
+                "SELECT seq, 'version', major, minor, author, note, created_at, effective_date, content_hash,
+                        chain_hash
+                 FROM versions WHERE policy_id = ?1
+                 UNION ALL
+                 SELECT e.seq, 'status', v.major, v.minor, e.changed_by, e.from_status, e.changed_at,
+                        e.to_status, '', e.chain_hash
+                 FROM status_events e JOIN versions v ON v.id = e.version_id WHERE e.policy_id = ?1
+                 ORDER BY 1",
+            )
+            .db(self.at)?;
+        let rows = stmt.query_map([id], |row| {
+            let label = Label { major: row.get(2)?, minor: row.get(3)? };
+            let entry = if row.get_ref(1)?.as_str()? == "version" {
+                Entry::Version {
+                    label,
+                    author: row.get(4)?,
+                    note: row.get(5)?,
+                    created_at: row.get(6)?,
+                    effective_date: row.get(7)?,
+                    content_hash: row.get(8)?,
+                }
+            } else {
+                Entry::Status { label, from: status(row, 5)?, to: status(row, 7)?, by: row.get(4)?, at: row.get(6)? }
+            };
+            Ok(Link { seq: row.get(0)?, entry, chain_hash: row.get(9)? })
+        });
+        rows.and_then(Iterator::collect).db(self.at)
     }
 }
 
@@ -244,15 +354,16 @@ impl Write for Tx<'_> {
         Ok(self.conn.last_insert_rowid())
     }
 
-    fn update_draft(&mut self, id: PolicyId, title: &str, draft: &str, now: &str) -> Result<bool> {
-        let changed = self
-            .conn
-            .execute(
-                "UPDATE policies SET title = ?2, draft = ?3, updated_at = ?4 WHERE id = ?1",
+    fn update_draft(&mut self, id: PolicyId, title: &str, draft: &str, now: &str) -> Result<Option<u64>> {
+        self.conn
+            .query_row(
+                "UPDATE policies SET title = ?2, draft = ?3, updated_at = ?4, draft_revision = draft_revision + 1
+                 WHERE id = ?1 RETURNING draft_revision",
                 params![id, title, draft, now],
+                |row| row.get(0),
             )
-            .db(self.at)?;
-        Ok(changed > 0)
+            .optional()
+            .db(self.at)
     }
 
     fn set_archived(&mut self, id: PolicyId, archived: bool) -> Result<bool> {
@@ -270,8 +381,9 @@ impl Write for Tx<'_> {
         self.conn
             .execute(
                 "INSERT INTO versions
-                     (policy_id, major, minor, author, note, created_at, effective_date, content_hash, content)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                     (policy_id, major, minor, author, note, created_at, effective_date, content_hash, content,
+                      seq, chain_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     v.policy,
                     v.label.major,
@@ -281,28 +393,23 @@ impl Write for Tx<'_> {
                     v.created_at,
                     v.effective_date,
                     v.content_hash,
-                    v.content
+                    content::pack(v.content),
+                    v.seq,
+                    v.chain_hash
                 ],
             )
             .db(self.at)?;
         Ok(())
     }
 
-    fn insert_status_event(
-        &mut self,
-        id: PolicyId,
-        label: Label,
-        from: Status,
-        to: Status,
-        by: &str,
-        now: &str,
-    ) -> Result<()> {
-        let version = self.version_id(id, label)?;
+    fn insert_status_event(&mut self, e: &NewStatusEvent<'_>) -> Result<()> {
+        let version = self.version_id(e.policy, e.label)?;
         self.conn
             .execute(
-                "INSERT INTO status_events (version_id, from_status, to_status, changed_by, changed_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![version, from.code(), to.code(), by, now],
+                "INSERT INTO status_events
+                     (version_id, policy_id, seq, from_status, to_status, changed_by, changed_at, chain_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                params![version, e.policy, e.seq, e.from.code(), e.to.code(), e.by, e.at, e.chain_hash],
             )
             .db(self.at)?;
         Ok(())

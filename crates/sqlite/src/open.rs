@@ -2,15 +2,33 @@
 //! connection settings, the migrations, and turning SQLite errors into ours.
 
 use std::path::Path;
+use std::sync::OnceLock;
 use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use rusqlite::config::DbConfig;
+use rusqlite::{Connection, OpenFlags, Transaction, TransactionBehavior};
 
 use policywright_i18n::{Error, ErrorKind, Message, Result, keys, msg};
 
-/// The schema, one script per step. A library records how many it has run in
+use crate::wal::{self, Log};
+
+/// One part of a migration: SQL, or work SQLite cannot do (compressing,
+/// hashing), done in Rust inside the same transaction.
+enum Part {
+    Sql(&'static str),
+    Rust(fn(&Transaction<'_>, &str) -> Result<()>),
+}
+
+/// The schema, one step per entry. A library records how many it has run in
 /// `PRAGMA user_version`; a newer file (a larger number) is refused unchanged.
-const MIGRATIONS: &[&str] = &[include_str!("migrations/0001_init.sql")];
+const MIGRATIONS: &[&[Part]] = &[
+    &[Part::Sql(include_str!("migrations/0001_init.sql"))],
+    &[
+        Part::Sql(include_str!("migrations/0002_trail.sql")),
+        Part::Rust(crate::migrate::fill_trail),
+        Part::Sql(include_str!("migrations/0002_trail_finish.sql")),
+    ],
+];
 
 /// The schema version this build writes and the newest it reads.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;
@@ -22,25 +40,77 @@ const APPLICATION_ID: i64 = 0x5057_4C42;
 /// one turns into an error the user can act on.
 pub const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// A library file as [`open_file`] found it.
+pub struct Opened {
+    pub conn: Connection,
+    /// What the user should know: a log set aside, a read-only file.
+    pub notices: Vec<Error>,
+    pub read_only: bool,
+    /// The schema was checked against ours already (it was current).
+    pub schema_checked: bool,
+}
+
 /// Opens a library file, creating it if missing. An existing file is
 /// checked before anything is written to it, so that a file we refuse (not
-/// SQLite, another program's, damaged, newer) stays byte-for-byte as it was.
-pub fn open_file(path: &Path, at: &str) -> Result<Connection> {
+/// SQLite, another program's, damaged, altered, newer) stays byte-for-byte
+/// as it was: until [`finish`], the connection does not checkpoint its log
+/// into the file when it closes.
+pub fn open_file(path: &Path, at: &str) -> Result<Opened> {
     let exists = path
         .try_exists()
         .map_err(|e| Error::new(ErrorKind::Io, msg!(keys::errors::LIBRARY_OPEN, path = at, reason = reason(&e))))?;
+    let mut notices = Vec::new();
+    let mut read_only = false;
+    let mut log = Log::None;
     if exists {
-        if path.is_dir() {
+        let meta = std::fs::metadata(path)
+            .map_err(|e| Error::new(ErrorKind::Io, msg!(keys::errors::LIBRARY_OPEN, path = at, reason = reason(&e))))?;
+        if meta.is_dir() {
             return Err(Error::new(ErrorKind::Io, msg!(keys::errors::LIBRARY_IS_FOLDER, path = at))
                 .hint(Message::new(keys::errors::LIBRARY_IS_FOLDER_HINT)));
         }
-        check_header(path, at)?;
-        // SQLite would silently open a write-protected file read-only and
-        // fail only at the first save; asking the OS gives the reason now.
-        std::fs::OpenOptions::new().read(true).write(true).open(path).map_err(|e| {
-            Error::new(ErrorKind::Io, msg!(keys::errors::LIBRARY_WRITE, path = at, reason = reason(&e)))
-                .hint(Message::new(keys::errors::LIBRARY_PERMISSIONS_HINT))
-        })?;
+        if !meta.is_file() {
+            // SQLite would put a -journal beside /dev/null and write to it.
+            return Err(Error::new(ErrorKind::NotAFile, msg!(keys::errors::LIBRARY_NOT_REGULAR, path = at))
+                .hint(Message::new(keys::errors::LIBRARY_NOT_REGULAR_HINT)));
+        }
+        let page_size = check_header(path, at)?;
+        log = wal::inspect(path, page_size)
+            .map_err(|e| Error::new(ErrorKind::Io, msg!(keys::errors::LIBRARY_OPEN, path = at, reason = reason(&e))))?;
+        if let Log::SetAside { wal, moved } = &log {
+            notices.push(
+                Error::new(
+                    ErrorKind::InvalidLibrary,
+                    msg!(
+                        keys::errors::WAL_SET_ASIDE,
+                        wal = wal.display().to_string(),
+                        moved = moved.display().to_string()
+                    ),
+                )
+                .hint(Message::new(keys::errors::WAL_SET_ASIDE_HINT)),
+            );
+        }
+        // SQLite would open a write-protected file read-only without a word
+        // and fail only at the first save; asking the OS tells us now, and
+        // such a library is still opened to be read.
+        if let Err(e) = std::fs::OpenOptions::new().read(true).write(true).open(path) {
+            match e.kind() {
+                std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+                    read_only = true;
+                    notices.push(
+                        Error::new(ErrorKind::Io, msg!(keys::errors::LIBRARY_OPENED_READ_ONLY, path = at))
+                            .hint(Message::new(keys::errors::LIBRARY_OPENED_READ_ONLY_HINT)),
+                    );
+                }
+                _ => {
+                    return Err(Error::new(
+                        ErrorKind::Io,
+                        msg!(keys::errors::LIBRARY_WRITE, path = at, reason = reason(&e)),
+                    )
+                    .hint(Message::new(keys::errors::LIBRARY_PERMISSIONS_HINT)));
+                }
+            }
+        }
     } else {
         // Creating the empty file ourselves (an empty file is an empty SQLite
         // database) reports a missing or read-only folder with the OS's reason.
@@ -53,21 +123,75 @@ pub fn open_file(path: &Path, at: &str) -> Result<Connection> {
             )
         })?;
     }
+    // A log that was already there is not checkpointed into the file by a
+    // connection closed on a refusal below; without one, closing has
+    // nothing to write back and removes the work files it made.
+    let keep_log = log != Log::None;
+    let conn = if read_only { open_read_only(path, at)? } else { open_read_write(path, at, keep_log)? };
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| db_error(at, e))?;
+    // Only reads so far, and no checkpoint on close: a connection dropped on
+    // an error path below leaves the file as it was.
+    // The full check is for a session that did not close (it may have been
+    // cut off mid-write); a clean close leaves no log, and a live process's
+    // log is in use, not damaged.
+    let schema_checked = inspect(&conn, at, log == Log::Left)?;
+    Ok(Opened { conn, notices, read_only, schema_checked })
+}
+
+fn open_read_write(path: &Path, at: &str, keep_log: bool) -> Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(at, e))?;
+    if keep_log {
+        conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true).map_err(|e| db_error(at, e))?;
+    }
     if conn.is_readonly(rusqlite::MAIN_DB).map_err(|e| db_error(at, e))? {
         return Err(read_only(at));
     }
-    conn.busy_timeout(BUSY_TIMEOUT).map_err(|e| db_error(at, e))?;
-    // Only reads so far: a connection that has not written leaves the file
-    // as it was when it is dropped, also on the error paths below.
-    inspect(&conn, at)?;
     Ok(conn)
+}
+
+/// A library the user may not write. In WAL mode SQLite needs its `-shm`
+/// file even to read; when that cannot be made either (a read-only folder
+/// or share), the file is read as immutable, which a file nobody may write
+/// is.
+fn open_read_only(path: &Path, at: &str) -> Result<Connection> {
+    let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = Connection::open_with_flags(path, flags).map_err(|e| db_error(at, e))?;
+    let readable = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |row| row.get::<_, i64>(0)).is_ok();
+    if readable {
+        return Ok(conn);
+    }
+    drop(conn);
+    let uri = format!("file:{}?immutable=1", uri_path(path));
+    Connection::open_with_flags(uri, flags | OpenFlags::SQLITE_OPEN_URI).map_err(|e| db_error(at, e))
+}
+
+/// A path as a `file:` URI path: `%`, `?` and `#` escaped.
+fn uri_path(path: &Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '?' => out.push_str("%3f"),
+            '#' => out.push_str("%23"),
+            c => out.push(c),
+        }
+    }
+    if out.starts_with('/') { out } else { format!("/{out}") }
+}
+
+/// Once the library is known to be sound: its log may be checkpointed into
+/// it again when the connection closes.
+pub fn finish(conn: &Connection, at: &str) -> Result<()> {
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, false).map_err(|e| db_error(at, e))?;
+    Ok(())
 }
 
 /// The first 100 bytes of an SQLite file are its header; reading them
 /// ourselves refuses a foreign or newer file before SQLite opens it at all.
-fn check_header(path: &Path, at: &str) -> Result<()> {
+/// Returns the page size (0 for an empty file).
+fn check_header(path: &Path, at: &str) -> Result<u32> {
     use std::io::Read;
     let mut header = Vec::with_capacity(100);
     std::fs::File::open(path)
@@ -75,7 +199,7 @@ fn check_header(path: &Path, at: &str) -> Result<()> {
         .map_err(|e| Error::new(ErrorKind::Io, msg!(keys::errors::LIBRARY_OPEN, path = at, reason = reason(&e))))?;
     if header.is_empty() {
         // SQLite's view of an empty file: an empty database, a new library.
-        return Ok(());
+        return Ok(0);
     }
     if header.len() < 100 || !header.starts_with(b"SQLite format 3\0") {
         return Err(not_a_library(at, keys::errors::NOT_SQLITE));
@@ -85,7 +209,9 @@ fn check_header(path: &Path, at: &str) -> Result<()> {
     };
     // In WAL mode the header in the file may lag behind the log; `inspect`
     // and `migrate` read the current values again through SQLite.
-    check_identity(at, field(60), field(68), None)
+    check_identity(at, field(60), field(68), None)?;
+    let page_size = u32::from(u16::from_be_bytes([header[16], header[17]]));
+    Ok(if page_size == 1 { 65_536 } else { page_size })
 }
 
 /// Refuses another program's database and a newer library. `tables` is the
@@ -105,8 +231,10 @@ fn check_identity(at: &str, version: i64, application_id: i64, tables: Option<i6
     Ok(())
 }
 
-/// Checks an existing file through SQLite, reading only.
-fn inspect(conn: &Connection, at: &str) -> Result<()> {
+/// Checks an existing file through SQLite, reading only: what it is, its
+/// safeguards when its schema is current (the answer), and with `full` every
+/// page.
+fn inspect(conn: &Connection, at: &str, full: bool) -> Result<bool> {
     let version: i64 =
         conn.pragma_query_value(None, "user_version", |row| row.get(0)).map_err(|e| inspect_error(at, e))?;
     let application_id: i64 =
@@ -115,6 +243,20 @@ fn inspect(conn: &Connection, at: &str) -> Result<()> {
         .query_row("SELECT count(*) FROM sqlite_schema WHERE name NOT LIKE 'sqlite_%'", [], |row| row.get(0))
         .map_err(|e| inspect_error(at, e))?;
     check_identity(at, version, application_id, Some(tables))?;
+    let schema_checked = version == SCHEMA_VERSION;
+    if schema_checked {
+        check_schema(conn, at)?;
+    }
+    if full {
+        quick_check(conn, at)?;
+    }
+    Ok(schema_checked)
+}
+
+/// `PRAGMA quick_check`: every page of the file, read. A library of
+/// hundreds of megabytes takes seconds, so it runs after a session that did
+/// not close, and when asked for (`library check`), not at every open.
+pub fn quick_check(conn: &Connection, at: &str) -> Result<()> {
     let problems: Vec<String> = conn
         .prepare("PRAGMA quick_check")
         .and_then(|mut stmt| stmt.query_map([], |row| row.get(0))?.collect())
@@ -132,6 +274,63 @@ fn inspect(conn: &Connection, at: &str) -> Result<()> {
         return Err(err.hint(Message::new(keys::errors::RESTORE_UNCHANGED_HINT)));
     }
     Ok(())
+}
+
+/// One object of a schema: its type, name, table and SQL.
+type SchemaRow = (String, String, String, Option<String>);
+
+fn schema_rows(conn: &Connection) -> rusqlite::Result<Vec<SchemaRow>> {
+    let mut stmt = conn.prepare(
+        "SELECT type, name, tbl_name, sql FROM sqlite_schema
+         WHERE name NOT IN ('sqlite_sequence') AND name NOT LIKE 'sqlite_stat%'
+         ORDER BY type, name",
+    )?;
+    let rows = stmt.query_map([], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?)))?;
+    rows.collect()
+}
+
+/// The schema our migrations make, from an empty database in memory, once.
+fn expected_schema() -> &'static [SchemaRow] {
+    static EXPECTED: OnceLock<Vec<SchemaRow>> = OnceLock::new();
+    EXPECTED.get_or_init(|| {
+        let made = (|| -> Result<Vec<SchemaRow>> {
+            let mut conn = Connection::open_in_memory().map_err(|e| db_error("", e))?;
+            migrate(&mut conn, "", None)?;
+            schema_rows(&conn).map_err(|e| db_error("", e))
+        })();
+        // Our own scripts on an empty database: a failure is a broken
+        // build, which every test of this crate shows at once.
+        made.unwrap_or_default()
+    })
+}
+
+/// Refuses a library whose tables, triggers, views or indexes are not the
+/// ones our migrations made: a dropped or rewritten trigger would let a
+/// version be changed or a status be forged.
+pub fn check_schema(conn: &Connection, at: &str) -> Result<()> {
+    let found = schema_rows(conn).map_err(|e| inspect_error(at, e))?;
+    let expected = expected_schema();
+    let mut problems = Vec::new();
+    for row in expected {
+        match found.iter().find(|f| f.0 == row.0 && f.1 == row.1) {
+            None => problems.push(msg!(keys::errors::SCHEMA_MISSING, kind = row.0.as_str(), name = row.1.as_str())),
+            Some(f) if f != row => {
+                problems.push(msg!(keys::errors::SCHEMA_CHANGED, kind = row.0.as_str(), name = row.1.as_str()));
+            }
+            Some(_) => {}
+        }
+    }
+    for row in &found {
+        if !expected.iter().any(|e| e.0 == row.0 && e.1 == row.1) {
+            problems.push(msg!(keys::errors::SCHEMA_ADDED, kind = row.0.as_str(), name = row.1.as_str()));
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    Err(Error::new(ErrorKind::InvalidLibrary, msg!(keys::errors::LIBRARY_ALTERED, path = at))
+        .details(problems)
+        .hint(msg!(keys::errors::RESTORE_BACKUP_HINT, backup = format!("{at}.bak"))))
 }
 
 /// During inspection, a file SQLite cannot make sense of is a bad file rather
@@ -183,12 +382,21 @@ pub fn configure(conn: &Connection, at: &str) -> Result<()> {
 
 /// Runs the migrations this library lacks, each in its own transaction with
 /// its `user_version`, so a crash leaves the schema at one step or the next.
-pub fn migrate(conn: &mut Connection, at: &str) -> Result<()> {
+/// A library with data is first copied to `backup` (when given), so that
+/// no migration can cost what was saved.
+pub fn migrate(conn: &mut Connection, at: &str, backup: Option<&Path>) -> Result<()> {
     // The common case, an up-to-date library, takes no write lock.
-    if user_version(conn, at)? == SCHEMA_VERSION {
+    let before = user_version(conn, at)?;
+    if before == SCHEMA_VERSION {
         return Ok(());
     }
-    for (step, sql) in (1..).zip(MIGRATIONS) {
+    if let Some(path) = backup.filter(|_| before >= 1) {
+        back_up(conn, path).map_err(|e| {
+            Error::new(ErrorKind::Io, msg!(keys::errors::BACKUP_FAILED, path = path.display().to_string(), reason = e))
+                .hint(Message::new(keys::errors::BACKUP_FAILED_HINT))
+        })?;
+    }
+    for (step, parts) in (1..).zip(MIGRATIONS) {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(|e| db_error(at, e))?;
         // Read again under the lock: another process may have migrated meanwhile.
         let current = user_version(&tx, at)?;
@@ -198,15 +406,81 @@ pub fn migrate(conn: &mut Connection, at: &str) -> Result<()> {
         if current >= step {
             continue;
         }
-        tx.execute_batch(sql).map_err(|e| db_error(at, e))?;
+        for part in *parts {
+            match part {
+                Part::Sql(sql) => tx.execute_batch(sql).map_err(|e| db_error(at, e))?,
+                Part::Rust(work) => work(&tx, at)?,
+            }
+        }
         tx.pragma_update(None, "user_version", step).map_err(|e| db_error(at, e))?;
         tx.commit().map_err(|e| db_error(at, e))?;
     }
     Ok(())
 }
 
-fn user_version(conn: &Connection, at: &str) -> Result<i64> {
+/// Copies the library, as one consistent snapshot, to `path`: into a
+/// temporary file first, so a failed copy never replaces a good backup.
+pub fn back_up(conn: &Connection, path: &Path) -> std::result::Result<(), String> {
+    // A name of this process's own: two processes opening the library on
+    // the same morning both make the day's backup.
+    let tmp = wal::companion(path, &format!(".{}.tmp", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    let copied = (|| {
+        let mut dst = Connection::open(&tmp)?;
+        // All pages in one step, under one read lock: a consistent copy
+        // that a save in between cannot make start over.
+        let backup = rusqlite::backup::Backup::new(conn, &mut dst)?;
+        match backup.step(-1)? {
+            rusqlite::backup::StepResult::Done => Ok(()),
+            _ => Err(rusqlite::Error::SqliteFailure(rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY), None)),
+        }
+    })()
+    .map_err(|e| sqlite_message(&e));
+    let copied = copied.and_then(|()| std::fs::rename(&tmp, path).map_err(|e| e.to_string()));
+    if copied.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    copied
+}
+
+/// The daily backup: once a day, at the first open, the library is copied
+/// to `library.sqlite.bak`. A failure is told, not fatal: the library itself
+/// is sound.
+pub fn daily_backup(conn: &Connection, path: &Path, today: &str, at: &str) -> Result<Option<Error>> {
+    let last: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'backup_day'", [], |row| row.get(0))
+        .map(Some)
+        .or_else(|e| if e == rusqlite::Error::QueryReturnedNoRows { Ok(None) } else { Err(e) })
+        .map_err(|e| db_error(at, e))?;
+    if last.as_deref() == Some(today) {
+        return Ok(None);
+    }
+    let backup = wal::companion(path, ".bak");
+    if let Err(reason) = back_up(conn, &backup) {
+        return Ok(Some(
+            Error::new(
+                ErrorKind::Io,
+                msg!(keys::errors::BACKUP_FAILED, path = backup.display().to_string(), reason = reason),
+            )
+            .hint(Message::new(keys::errors::BACKUP_FAILED_HINT)),
+        ));
+    }
+    conn.execute(
+        "INSERT INTO meta (key, value) VALUES ('backup_day', ?1) ON CONFLICT (key) DO UPDATE SET value = ?1",
+        [today],
+    )
+    .map_err(|e| db_error(at, e))?;
+    Ok(None)
+}
+
+pub fn user_version(conn: &Connection, at: &str) -> Result<i64> {
     conn.pragma_query_value(None, "user_version", |row| row.get(0)).map_err(|e| db_error(at, e))
+}
+
+/// A read-only library of an older schema: it cannot be brought up to date.
+pub fn read_only_older(at: &str) -> Error {
+    Error::new(ErrorKind::Io, msg!(keys::errors::LIBRARY_READ_ONLY, path = at))
+        .hint(Message::new(keys::errors::LIBRARY_OPENED_READ_ONLY_HINT))
 }
 
 fn read_only(at: &str) -> Error {

@@ -14,13 +14,15 @@
 //! a desktop (`policywright-sqlite`); a shared server's backend implements the
 //! same two traits.
 
+pub mod trail;
 mod types;
 
 use policywright_i18n::{Error, ErrorKind, Message, Result, keys, msg};
 use policywright_model::validate::{Report, validate};
 use policywright_model::{Policy, Revision, canonical_json, sha256_hex};
 
-pub use types::{Bump, Label, NewVersion, PolicyId, PolicySummary, SaveOutcome, Status, VersionInfo};
+pub use trail::{Damage, Entry, Head, Link};
+pub use types::{Bump, Label, NewStatusEvent, NewVersion, PolicyId, PolicySummary, SaveOutcome, Status, VersionInfo};
 
 /// Reading, in one transaction: every read of an action sees one snapshot.
 pub trait Read {
@@ -38,26 +40,24 @@ pub trait Read {
     /// The number and content hash of the newest version, if any, without
     /// reading its content: the check that a draft is unchanged.
     fn newest_hash(&self, id: PolicyId) -> Result<Option<(Label, String)>>;
+    /// The draft's revision: 1 when imported, one more at each replacement.
+    fn draft_revision(&self, id: PolicyId) -> Result<Option<u64>>;
+    /// How far the policy's trail has come, as its policy row says.
+    fn trail_head(&self, id: PolicyId) -> Result<Option<Head>>;
+    /// Every record of the policy's trail, in place order.
+    fn trail(&self, id: PolicyId) -> Result<Vec<Link>>;
 }
 
 /// Writing, in one transaction that commits only when the action succeeds.
 pub trait Write: Read {
     fn insert_policy(&mut self, title: &str, draft: &str, now: &str) -> Result<PolicyId>;
-    /// `false` when there is no such policy.
-    fn update_draft(&mut self, id: PolicyId, title: &str, draft: &str, now: &str) -> Result<bool>;
+    /// The draft's new revision; `None` when there is no such policy.
+    fn update_draft(&mut self, id: PolicyId, title: &str, draft: &str, now: &str) -> Result<Option<u64>>;
     /// `false` when there is no such policy.
     fn set_archived(&mut self, id: PolicyId, archived: bool) -> Result<bool>;
     fn touch(&mut self, id: PolicyId, now: &str) -> Result<()>;
     fn insert_version(&mut self, version: &NewVersion<'_>) -> Result<()>;
-    fn insert_status_event(
-        &mut self,
-        id: PolicyId,
-        label: Label,
-        from: Status,
-        to: Status,
-        by: &str,
-        now: &str,
-    ) -> Result<()>;
+    fn insert_status_event(&mut self, event: &NewStatusEvent<'_>) -> Result<()>;
 }
 
 /// Where a library's rows live. Each call of `read` or `write` is one
@@ -65,6 +65,18 @@ pub trait Write: Read {
 pub trait Backend: Send {
     fn read(&self, action: &mut dyn FnMut(&dyn Read) -> Result<()>) -> Result<()>;
     fn write(&mut self, action: &mut dyn FnMut(&mut dyn Write) -> Result<()>) -> Result<()>;
+
+    /// What opening the library found that the user should know, such as
+    /// a file opened read-only; none by default.
+    fn notices(&self) -> Vec<Error> {
+        Vec::new()
+    }
+
+    /// Checks the storage itself, below the rows (every page of a file);
+    /// nothing to check by default.
+    fn check_storage(&self) -> Result<()> {
+        Ok(())
+    }
 }
 
 /// A library: the rules over a backend.
@@ -83,17 +95,42 @@ impl Library {
         Library { backend }
     }
 
+    /// What opening the library found that the user should know.
+    pub fn notices(&self) -> Vec<Error> {
+        self.backend.notices()
+    }
+
+    /// The whole library checked: the storage, then every policy's trail
+    /// and every version's content. The policies with damage, with it.
+    pub fn check_all(&self) -> Result<Vec<(PolicyId, Vec<Damage>)>> {
+        self.backend.check_storage()?;
+        let mut found = Vec::new();
+        for p in self.read(|tx| tx.list(true))? {
+            let damage = self.check(p.id)?;
+            if !damage.is_empty() {
+                found.push((p.id, damage));
+            }
+        }
+        Ok(found)
+    }
+
     /// Adds a policy to the library; its content becomes the draft.
     pub fn import(&mut self, policy: &Policy, now: &str) -> Result<PolicyId> {
         let draft = draft_json(policy)?;
         self.write(|tx| tx.insert_policy(&policy.document.title, &draft, now))
     }
 
-    /// Replaces the draft. Never refused for what the policy says: autosave
-    /// must not lose work, and a draft is allowed to be invalid.
-    pub fn set_draft(&mut self, id: PolicyId, policy: &Policy, now: &str) -> Result<()> {
+    /// Replaces the draft and returns its new revision. Never refused for
+    /// what the policy says: autosave must not lose work, and a draft is
+    /// allowed to be invalid.
+    pub fn set_draft(&mut self, id: PolicyId, policy: &Policy, now: &str) -> Result<u64> {
         let draft = draft_json(policy)?;
         self.write(|tx| replace_draft(tx, id, policy, &draft, now))
+    }
+
+    /// The draft's revision, which [`Library::save_revision`] names.
+    pub fn draft_revision(&self, id: PolicyId) -> Result<u64> {
+        self.read(|tx| tx.draft_revision(id)?.ok_or_else(|| no_policy(id)))
     }
 
     /// The current draft.
@@ -116,9 +153,16 @@ impl Library {
         self.write(|tx| if tx.set_archived(id, archived)? { Ok(()) } else { Err(no_policy(id)) })
     }
 
-    /// The policies in the library by number, with their newest version.
+    /// The policies in the library by number, with their newest version,
+    /// each marked when its trail is damaged.
     pub fn list(&self, include_archived: bool) -> Result<Vec<PolicySummary>> {
-        self.read(|tx| tx.list(include_archived))
+        self.read(|tx| {
+            let mut policies = tx.list(include_archived)?;
+            for p in &mut policies {
+                p.damaged = !trail_damage(tx, p.id)?.is_empty();
+            }
+            Ok(policies)
+        })
     }
 
     /// Saves the stored draft as a new version, numbered from the latest
@@ -135,6 +179,32 @@ impl Library {
         now: &str,
     ) -> Result<SaveOutcome> {
         self.write(|tx| {
+            let policy = read_draft(tx, id)?;
+            freeze(tx, id, &policy, bump, author, note, now)
+        })
+    }
+
+    /// Saves the draft as [`Library::save_version`] does, but only if it is
+    /// still at `revision`: a draft another process replaced meanwhile is
+    /// not saved under this note and author.
+    pub fn save_revision(
+        &mut self,
+        id: PolicyId,
+        revision: u64,
+        bump: Bump,
+        author: &str,
+        note: &str,
+        now: &str,
+    ) -> Result<SaveOutcome> {
+        self.write(|tx| {
+            let current = tx.draft_revision(id)?.ok_or_else(|| no_policy(id))?;
+            if current != revision {
+                return Err(Error::new(
+                    ErrorKind::Conflict,
+                    msg!(keys::errors::DRAFT_CONFLICT, id = id, current = current, expected = revision),
+                )
+                .hint(msg!(keys::errors::DRAFT_CONFLICT_HINT, id = id)));
+            }
             let policy = read_draft(tx, id)?;
             freeze(tx, id, &policy, bump, author, note, now)
         })
@@ -178,19 +248,46 @@ impl Library {
             }
             if to == Status::Published {
                 for other in history.iter().filter(|v| v.status == Status::Published && v.label != label) {
-                    tx.insert_status_event(id, other.label, Status::Published, Status::Superseded, by, now)?;
+                    record_status(tx, id, other.label, Status::Published, Status::Superseded, by, now)?;
                 }
             }
-            tx.insert_status_event(id, label, from, to, by, now)?;
+            record_status(tx, id, label, from, to, by, now)?;
             tx.touch(id, now)
         })
     }
 
-    /// Every version of the policy, oldest first.
+    /// Every version of the policy, oldest first, each marked when its
+    /// record or a status change of it does not match the trail.
     pub fn history(&self, id: PolicyId) -> Result<Vec<VersionInfo>> {
         self.read(|tx| {
             ensure_policy(tx, id)?;
-            tx.history(id)
+            let mut history = tx.history(id)?;
+            let damage = trail_damage(tx, id)?;
+            for v in &mut history {
+                v.damaged = damage.iter().any(|d| d.label() == Some(v.label));
+            }
+            Ok(history)
+        })
+    }
+
+    /// Everything wrong with a policy's trail and stored content: each
+    /// link, the end of the trail, and every version's content against its
+    /// hash. It reads every version, so it is for `library check`, not for
+    /// each listing.
+    pub fn check(&self, id: PolicyId) -> Result<Vec<Damage>> {
+        self.read(|tx| {
+            ensure_policy(tx, id)?;
+            let mut damage = trail_damage(tx, id)?;
+            for v in tx.history(id)? {
+                let intact = match tx.version(id, Some(v.label))? {
+                    Some((info, content)) => sha256_hex(content.as_bytes()) == info.content_hash,
+                    None => false,
+                };
+                if !intact {
+                    damage.push(Damage::ContentChanged(v.label));
+                }
+            }
+            Ok(damage)
         })
     }
 
@@ -284,8 +381,36 @@ pub fn revisions(history: &[VersionInfo], upto: Label) -> Vec<Revision> {
         .collect()
 }
 
-fn replace_draft(tx: &mut dyn Write, id: PolicyId, policy: &Policy, draft: &str, now: &str) -> Result<()> {
-    if tx.update_draft(id, &policy.document.title, draft, now)? { Ok(()) } else { Err(no_policy(id)) }
+fn replace_draft(tx: &mut dyn Write, id: PolicyId, policy: &Policy, draft: &str, now: &str) -> Result<u64> {
+    tx.update_draft(id, &policy.document.title, draft, now)?.ok_or_else(|| no_policy(id))
+}
+
+fn trail_damage(tx: &dyn Read, id: PolicyId) -> Result<Vec<Damage>> {
+    let head = tx.trail_head(id)?.ok_or_else(|| no_policy(id))?;
+    Ok(trail::verify(id, &head, &tx.trail(id)?))
+}
+
+/// Where the next record of a policy goes: its place, and the hash it
+/// chains to.
+fn next_place(tx: &dyn Read, id: PolicyId) -> Result<(u64, Head)> {
+    let head = tx.trail_head(id)?.ok_or_else(|| no_policy(id))?;
+    Ok((head.seq + 1, head))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record_status(
+    tx: &mut dyn Write,
+    id: PolicyId,
+    label: Label,
+    from: Status,
+    to: Status,
+    by: &str,
+    now: &str,
+) -> Result<()> {
+    let (seq, head) = next_place(tx, id)?;
+    let entry = Entry::Status { label, from, to, by: by.to_string(), at: now.to_string() };
+    let chain_hash = trail::chain(&head.hash, id, seq, &entry);
+    tx.insert_status_event(&NewStatusEvent { policy: id, seq, chain_hash: &chain_hash, label, from, to, by, at: now })
 }
 
 /// Validates `policy` and stores it as the next version, unless it equals
@@ -314,10 +439,31 @@ fn freeze(
         let (version, _) = tx.version(id, Some(*label))?.ok_or_else(|| no_version(tx, id, *label))?;
         return Ok(SaveOutcome { version, unchanged: true, warnings });
     }
-    let label = newest.map_or(Label::FIRST, |(l, _)| l.bumped(bump));
+    // Numbered after the highest number ever given, which the trail keeps
+    // even if a version went missing: a number is never given twice.
+    let (seq, head) = next_place(tx, id)?;
+    let label = match (head.issued, newest.map(|(l, _)| l)) {
+        (None, None) => Label::FIRST,
+        (issued, newest) => issued.max(newest).unwrap_or(Label::FIRST).bumped(bump),
+    };
     let effective_date = policy.document.effective_date.as_str();
+    let chain_hash = trail::chain(
+        &head.hash,
+        id,
+        seq,
+        &Entry::Version {
+            label,
+            author: author.to_string(),
+            note: note.to_string(),
+            created_at: now.to_string(),
+            effective_date: effective_date.to_string(),
+            content_hash: hash.clone(),
+        },
+    );
     tx.insert_version(&NewVersion {
         policy: id,
+        seq,
+        chain_hash: &chain_hash,
         label,
         author,
         note,
@@ -336,6 +482,7 @@ fn freeze(
         created_at: now.to_string(),
         effective_date: effective_date.to_string(),
         content_hash: hash,
+        damaged: false,
     };
     Ok(SaveOutcome { version, unchanged: false, warnings })
 }
@@ -435,8 +582,7 @@ fn bad_transition(id: PolicyId, label: Label, from: Status, to: Status) -> Error
     let allowed = if next.is_empty() {
         msg!(keys::errors::TRANSITION_FINAL, from = status_word(from))
     } else {
-        let choices: Vec<Message> =
-            next.iter().map(|s| msg!(keys::nouns::STATUS, word = status_word(*s))).collect();
+        let choices: Vec<Message> = next.iter().map(|s| msg!(keys::nouns::STATUS, word = status_word(*s))).collect();
         msg!(keys::errors::TRANSITION_NEXT, from = status_word(from), list = choices)
     };
     let err = Error::new(

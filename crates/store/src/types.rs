@@ -136,6 +136,9 @@ pub struct VersionInfo {
     pub effective_date: String,
     /// sha256 of the canonical JSON, lowercase hex (`model::content_hash`).
     pub content_hash: String,
+    /// The version's record, or one of its status changes, no longer
+    /// matches the library's trail (see [`crate::trail`]).
+    pub damaged: bool,
 }
 
 /// One line of the library's list of policies.
@@ -153,6 +156,9 @@ pub struct PolicySummary {
     /// The status of that version.
     pub status: Option<Status>,
     pub updated_at: String,
+    /// Something in the policy's trail of versions and status changes does
+    /// not match; `library check` says what.
+    pub damaged: bool,
 }
 
 /// What `save_version` did.
@@ -170,6 +176,9 @@ pub struct SaveOutcome {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewVersion<'a> {
     pub policy: PolicyId,
+    /// Its place in the policy's trail, and the chain hash there.
+    pub seq: u64,
+    pub chain_hash: &'a str,
     pub label: Label,
     pub author: &'a str,
     pub note: &'a str,
@@ -177,6 +186,19 @@ pub struct NewVersion<'a> {
     pub effective_date: &'a str,
     pub content_hash: &'a str,
     pub content: &'a str,
+}
+
+/// A status change about to be recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewStatusEvent<'a> {
+    pub policy: PolicyId,
+    pub seq: u64,
+    pub chain_hash: &'a str,
+    pub label: Label,
+    pub from: Status,
+    pub to: Status,
+    pub by: &'a str,
+    pub at: &'a str,
 }
 
 #[cfg(test)]

@@ -16,4 +16,9 @@ latest: string | null,
 /**
  * The status of that version.
  */
-status: Status | null, updated_at: string, };
+status: Status | null, updated_at: string, 
+/**
+ * Something in the policy's trail of versions and status changes does
+ * not match; `library check` says what.
+ */
+damaged: boolean, };

@@ -16,4 +16,9 @@ effective_date: string,
 /**
  * sha256 of the canonical JSON, lowercase hex (`model::content_hash`).
  */
-content_hash: string, };
+content_hash: string, 
+/**
+ * The version's record, or one of its status changes, no longer
+ * matches the library's trail (see [`crate::trail`]).
+ */
+damaged: boolean, };
