@@ -12,7 +12,7 @@ use policywright_api::{
 };
 
 use crate::args::{Cli, Command, DiffFormatArg, FormatArg, LibraryAction};
-use crate::{Out, diagnostic};
+use crate::{Out, cell, diagnostic};
 
 fn format(f: FormatArg) -> Format {
     match f {
@@ -160,12 +160,12 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             let damaged = versions.iter().any(|v| v.damaged);
             let mark = out.say(Message::new(keys::cli::DAMAGED_MARK), None);
             for v in versions {
-                let note = if v.damaged { format!("{}  [{mark}]", v.note) } else { v.note };
+                let note = if v.damaged { format!("{}  [{mark}]", cell(&v.note)) } else { cell(&v.note) };
                 let row = [
                     pad(&v.label.to_string(), 6),
                     pad(&status_cell(out, v.status), 11),
                     pad(&v.created_at, 20),
-                    pad(&v.author, 16),
+                    pad(&cell(&v.author), 16),
                     v.content_hash[..12.min(v.content_hash.len())].to_string(),
                     note,
                 ];
@@ -317,7 +317,7 @@ fn list(lib: &Library, archived: bool, out: &mut Out<'_>) -> Result<u8> {
     for p in policies {
         let version = p.latest.map(|l| l.to_string()).unwrap_or_else(|| "—".into());
         let status = p.status.map(|s| status_cell(out, s)).unwrap_or_else(|| "—".into());
-        let mut title = if p.archived { format!("{} {mark}", p.title) } else { p.title };
+        let mut title = if p.archived { format!("{} {mark}", cell(&p.title)) } else { cell(&p.title) };
         if p.damaged {
             title = format!("{title}  [{}]", out.say(Message::new(keys::cli::DAMAGED_MARK), None));
         }

@@ -35,9 +35,12 @@ impl<'a> Out<'a> {
         Out { out, err, closed: false, locale }
     }
 
-    /// A line on standard output.
+    /// A line on standard output. Messages carry text from policies and
+    /// the library (titles, notes, authors), so control characters are
+    /// shown, not sent: an escape sequence in a note must not set the
+    /// terminal's title or write the clipboard (OSC 52).
     pub fn line(&mut self, text: &str) -> Result<()> {
-        self.bytes(format!("{text}\n").as_bytes())
+        self.bytes(format!("{}\n", shown(text)).as_bytes())
     }
 
     /// Bytes on standard output, as they are.
@@ -58,15 +61,45 @@ impl<'a> Out<'a> {
         }
     }
 
-    /// A line on standard error. A closed standard error has nobody to tell.
+    /// A line on standard error, with control characters shown as in
+    /// [`Out::line`]. A closed standard error has nobody to tell.
     pub fn note(&mut self, text: &str) {
-        let _ = writeln!(self.err, "{text}");
+        let _ = writeln!(self.err, "{}", shown(text));
     }
 
     /// A message in `locale`, or the environment's.
     pub fn say(&self, message: Message, locale: Option<Locale>) -> String {
         message.render(locale.unwrap_or(self.locale))
     }
+}
+
+/// `text` with every character a terminal would act on written out as an
+/// escape (`\u{1b}`): C0 controls other than line feed and tab, DEL, the C1
+/// controls, and the bidirectional overrides that make text read in
+/// another order than it is stored.
+pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
+    let acts = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t')
+            || matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{200e}' | '\u{200f}')
+    };
+    if !text.chars().any(acts) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if acts(c) {
+            out.push_str(&format!("\\u{{{:x}}}", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// One field of a table line: its line breaks and tabs shown too, so that
+/// a note cannot start a line of its own.
+pub fn cell(text: &str) -> String {
+    shown(text).replace('\n', "\\n").replace('\t', "\\t")
 }
 
 /// A finding as `validate` prints it: `error: path: message`, then its hint.

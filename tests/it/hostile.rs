@@ -250,3 +250,35 @@ fn walk(dir: &Path) -> Vec<String> {
     }
     out
 }
+
+/// Regression: `list` and `history` printed escape sequences from a title,
+/// a note and an author as they were, among them OSC 52, which writes the
+/// terminal's clipboard; a line break in a note forged a line of its own.
+#[test]
+fn escape_sequences_in_library_text_are_shown_not_sent() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    let mut v = policy(d);
+    v["document"]["title"] = "Policy \u{1b}]52;c;cm0gLXJmIH4=\u{7} \u{202e}evil".into();
+    std::fs::write(d.join("p.policy.json"), serde_json::to_string_pretty(&v).expect("json")).expect("write");
+    let lib = |args: &[&str]| {
+        let mut all = vec!["--db", "lib.sqlite"];
+        all.extend_from_slice(args);
+        policywright(d, &all)
+    };
+    assert_eq!(lib(&["import", "p.policy.json"]).status.code(), Some(0));
+    let list = lib(&["list"]);
+    assert!(!list.stdout.contains(&0x1b) && !list.stdout.contains(&0x07), "{:?}", stdout(&list));
+    assert!(stdout(&list).contains("Policy \\u{1b}]52;c;cm0gLXJmIH4=\\u{7} \\u{202e}evil"), "{}", stdout(&list));
+
+    // A valid draft, saved with a hostile note and author.
+    std::fs::remove_file(d.join("p.policy.json")).expect("rm");
+    policy(d);
+    assert_eq!(lib(&["draft", "1", "--from", "p.policy.json"]).status.code(), Some(0));
+    let saved = lib(&["save", "1", "--note", "ok\nerror: forged\u{1b}[2J", "--author", "HR\u{9b}31m"]);
+    assert_eq!(saved.status.code(), Some(0), "{}", stderr(&saved));
+    let history = stdout(&lib(&["history", "1"]));
+    assert_eq!(history.lines().count(), 1, "{history}");
+    assert!(history.contains("HR\\u{9b}31m"), "{history}");
+    assert!(history.trim_end().ends_with("ok\\nerror: forged\\u{1b}[2J"), "{history}");
+}
