@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 
 use policywright_api::diff::to_html_fragment;
-use policywright_api::i18n::{Error, ErrorView, Locale, Message, keys};
+use policywright_api::i18n::{Error, ErrorKind, ErrorView, Locale, Message, io_reason, keys, msg};
 use policywright_api::library::{self, Saved};
 use policywright_api::model::validate::ReportView;
 use policywright_api::store::{Bump, Library, PolicyId, PolicySummary, VersionInfo};
@@ -17,10 +17,13 @@ use policywright_api::{Format, Policy, PresetInfo, Result, Templates, World};
 use policywright_host::System;
 use serde_json::Value;
 
-/// Where the user chose to read or write a file; `None` when they cancelled.
+/// What the app asks of the desktop around it: where the user chose to read
+/// or write a file (`None` when they cancelled), and the system browser for
+/// a link they chose to follow.
 pub trait Dialogs: Send + Sync {
     fn open(&self, filter: &str, extensions: &[&str]) -> Option<PathBuf>;
     fn save(&self, filter: &str, extensions: &[&str], name: &str) -> Option<PathBuf>;
+    fn browse(&self, url: &str) -> std::io::Result<()>;
 }
 
 /// The app's state: the world, the library (opened on first use), the UI's
@@ -77,7 +80,11 @@ impl App {
 
     /// An api result as the UI receives it.
     fn answer<T>(&self, result: Result<T>) -> Answer<T> {
-        result.map_err(|e| e.view(self.lang()))
+        result.map_err(|e| self.view(e))
+    }
+
+    fn view(&self, e: Error) -> ErrorView {
+        e.view(self.lang())
     }
 
     fn with_library<T>(&self, f: impl FnOnce(&mut Library) -> Result<T>) -> Answer<T> {
@@ -176,6 +183,19 @@ impl App {
         let exported = self.with_library(|lib| library::export_version(lib, id, version, format, &self.templates))?;
         let path = self.dialogs.save(&self.format_filter(format), &[format.extension()], &exported.file_name);
         self.chosen(path, |p| self.world.write(p, &exported.bytes))
+    }
+
+    /// Opens a link of the preview in the system browser, after the user
+    /// said so. Only web and e-mail links: the preview's own anchors (`#…`)
+    /// scroll the preview, and nothing else leaves the app.
+    pub fn open_link(&self, url: &str) -> Answer<()> {
+        let url = url.trim();
+        if url.starts_with('#') || !policywright_api::doc::is_safe_url(url) {
+            return Err(self.view(Error::new(ErrorKind::InvalidArgument, msg!(keys::errors::LINK_REFUSED, url = url))));
+        }
+        self.dialogs.browse(url).map_err(|e| {
+            self.view(Error::new(ErrorKind::Io, msg!(keys::errors::LINK_FAILED, url = url, reason = io_reason(&e))))
+        })
     }
 
     pub fn library_list(&self) -> Answer<Vec<PolicySummary>> {
@@ -277,6 +297,10 @@ mod tests {
             let mut state = lock(&self.0);
             state.1.push(name.to_string());
             state.0.clone()
+        }
+        fn browse(&self, url: &str) -> std::io::Result<()> {
+            lock(&self.0).1.push(format!("browse {url}"));
+            Ok(())
         }
     }
 
@@ -499,5 +523,20 @@ mod tests {
         assert_eq!(err.message, "the policy has 2 errors; fix them, then export again");
         assert!(chooser.offered().is_empty(), "the dialog did not open");
         assert!(!out.exists(), "no file is written");
+    }
+
+    /// Only web and e-mail links leave the app, and only to the browser.
+    #[test]
+    fn a_link_opens_in_the_browser_only_when_it_is_a_web_link() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, chooser) = app(dir.path());
+        app.open_link(" https://example.com/handbook ").expect("opens");
+        app.open_link("mailto:hr@example.com").expect("opens");
+        for refused in ["javascript:alert(1)", "file:///etc/passwd", "#section-2", "//evil.example/x", "https://x/\u{1b}"] {
+            let err = app.open_link(refused).expect_err(refused);
+            assert_eq!(err.code, ErrorKind::InvalidArgument, "{refused}");
+            assert_eq!(err.message, format!("only web and e-mail links are opened, not {}", refused.trim()), "{refused}");
+        }
+        assert_eq!(chooser.offered(), ["browse https://example.com/handbook", "browse mailto:hr@example.com"]);
     }
 }

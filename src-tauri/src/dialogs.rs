@@ -29,6 +29,10 @@ impl Dialogs for Native {
         let file = self.0.dialog().file().add_filter(filter, extensions).set_file_name(name).blocking_save_file()?;
         file.into_path().ok()
     }
+
+    fn browse(&self, url: &str) -> std::io::Result<()> {
+        open::that_detached(url)
+    }
 }
 
 /// Answers from a file, the seam end-to-end tests drive.
@@ -52,5 +56,15 @@ impl Dialogs for Answers {
 
     fn save(&self, _filter: &str, _extensions: &[&str], _name: &str) -> Option<PathBuf> {
         self.next()
+    }
+
+    /// Links are written, one a line, to the answers file's name plus
+    /// `.links`, for the test to read, instead of starting a browser.
+    fn browse(&self, url: &str) -> std::io::Result<()> {
+        use std::io::Write;
+        let mut name = self.0.clone().into_os_string();
+        name.push(".links");
+        let mut file = std::fs::OpenOptions::new().create(true).append(true).open(PathBuf::from(name))?;
+        writeln!(file, "{url}")
     }
 }

@@ -90,6 +90,11 @@ fn library_list(app: State<'_, App>) -> Answer<Vec<PolicySummary>> {
 }
 
 #[tauri::command(async)]
+fn open_link(app: State<'_, App>, url: String) -> Answer<()> {
+    app.open_link(&url)
+}
+
+#[tauri::command(async)]
 fn library_notices(app: State<'_, App>) -> Answer<Vec<ErrorView>> {
     app.library_notices()
 }
@@ -131,9 +136,27 @@ fn library_export_redline(app: State<'_, App>, id: PolicyId, from: String, to: S
     app.library_export_redline(id, &from, &to)
 }
 
+/// The app's own pages: `tauri://localhost` (Linux, macOS),
+/// `http(s)://tauri.localhost` (Windows), and the development server of a
+/// debug build.
+fn own_page(url: &tauri::Url) -> bool {
+    match url.scheme() {
+        "tauri" => url.host_str() == Some("localhost"),
+        "http" | "https" => {
+            url.host_str() == Some("tauri.localhost")
+                || (cfg!(debug_assertions) && url.host_str() == Some("localhost") && url.port() == Some(1420))
+        }
+        _ => false,
+    }
+}
+
 fn main() {
     let app = tauri::Builder::default()
         .plugin(tauri_plugin_dialog::init())
+        // The window shows the app and nothing else: a link that would take
+        // it away (and the unsaved work with it) is refused here, whatever
+        // the page does.
+        .plugin(tauri::plugin::Builder::<tauri::Wry>::new("navigation-guard").on_navigation(|_, url| own_page(url)).build())
         .setup(|app| {
             app.manage(App::new(dialogs::for_app(app.handle().clone()), None));
             Ok(())
@@ -170,6 +193,7 @@ fn main() {
             library_export,
             library_list,
             library_notices,
+            open_link,
             library_add,
             library_draft,
             library_save_version,
@@ -186,6 +210,27 @@ fn main() {
 
 #[cfg(test)]
 mod tests {
+    /// Regression: a link in the preview navigated the window away from
+    /// the app, and the unsaved draft with it.
+    #[test]
+    fn the_window_stays_on_the_apps_own_pages() {
+        let own = |url: &str| super::own_page(&tauri::Url::parse(url).expect("a url"));
+        assert!(own("tauri://localhost/"));
+        assert!(own("tauri://localhost/index.html#x"));
+        assert!(own("http://tauri.localhost/"));
+        for away in [
+            "https://example.com/",
+            "http://localhost.example.com/",
+            "tauri://evil/",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "data:text/html,hi",
+            "http://tauri.localhost.evil.com/",
+        ] {
+            assert!(!own(away), "{away}");
+        }
+    }
+
     /// Every command runs off the main thread, and is one call into the app
     /// state, which is one call into the api: the shell stays thin.
     #[test]

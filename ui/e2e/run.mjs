@@ -4,7 +4,8 @@
 //
 // A user starts from the Chinese preset, sees it in the preview, breaks the
 // appraisal weights, sees the error next to the list and export disabled,
-// fixes it, renames the policy and sees the preview follow.
+// fixes it, renames the policy and sees the preview follow, follows a link
+// of the preview only to the browser, keeps versions and exports one.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -130,6 +131,28 @@ try {
     await click('[data-section="document"]');
     await type('[data-path="document.title"]', "客服人员岗位工作制度");
     await until("the new title in the preview", async () => (await text(".page h1")).includes("客服人员岗位工作制度"));
+  });
+
+  await step("a link in the preview asks before it opens, in the browser, and the window stays", async () => {
+    await click('[data-section="general"]');
+    const url = "https://example.com/standard";
+    await type('[data-path="general.purpose"]', `依据[国家标准](${url})制定本制度。`);
+    await until("the link in the preview", () => find(`.page a[href="${url}"]`));
+    await click(`.page a[href="${url}"]`);
+    const question = await until("the question", () => text('[data-form="open-link"]'));
+    if (!question.includes(url)) throw new Error(`the question reads ${question}`);
+    await shot("open-link.png");
+    const here = await call("GET", `${s}/url`);
+    if (!here.startsWith("tauri://")) throw new Error(`the window went to ${here}`);
+    await click('[data-action="open-link"]');
+    const opened = answers + ".links";
+    await until("the browser asked", () => existsSync(opened) && readFileSync(opened, "utf8").trim() === url);
+    // Whatever the page does, the shell keeps the window on the app.
+    await call("POST", `${s}/execute/sync`, { script: "window.location.href = 'https://example.com/away'; return 1;", args: [] });
+    await sleep(1000);
+    const after = await call("GET", `${s}/url`);
+    if (!after.startsWith("tauri://")) throw new Error(`the window went to ${after}`);
+    await until("the editor still there", () => find('[data-path="general.purpose"]'));
   });
 
   await step("the interface switches between Chinese and English", async () => {

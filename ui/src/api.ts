@@ -31,6 +31,7 @@ export const api = {
     invoke<string | null>("library_export", { id, version, format }),
   libraryList: () => invoke<PolicySummary[]>("library_list"),
   libraryNotices: () => invoke<CoreError[]>("library_notices"),
+  openLink: (url: string) => invoke<null>("open_link", { url }),
   libraryAdd: (policy: Policy) => invoke<number>("library_add", { policy }),
   libraryDraft: (id: number) => invoke<Policy>("library_draft", { id }),
   librarySaveVersion: (id: number, policy: Policy, bump: Bump, author: string, note: string) =>
