@@ -282,3 +282,58 @@ fn escape_sequences_in_library_text_are_shown_not_sent() {
     assert!(history.contains("HR\\u{9b}31m"), "{history}");
     assert!(history.trim_end().ends_with("ok\\nerror: forged\\u{1b}[2J"), "{history}");
 }
+
+/// A `.docx` whose only part is `word/styles.xml` with `xml` in it.
+fn reference_with_styles(dir: &Path, name: &str, xml: &[u8]) {
+    use std::io::Write as _;
+    let file = std::fs::File::create(dir.join(name)).expect("create");
+    let mut zip = zip::ZipWriter::new(file);
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("word/styles.xml", options).expect("part");
+    zip.write_all(xml).expect("write");
+    zip.finish().expect("finish");
+}
+
+/// Regression: `--reference X.docx` copied the reference's `styles.xml`
+/// as it was: a billion-laughs DTD, an external entity naming
+/// /etc/passwd, or junk after the root ended up in the output; and a
+/// styles.xml that unpacked to gigabytes used gigabytes of memory.
+#[test]
+fn a_hostile_reference_document_is_refused_and_writes_nothing() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    std::fs::write(d.join("in.md"), "# Title\n\nText.\n").expect("write");
+    const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
+    let laughs = format!(
+        "<?xml version=\"1.0\"?><!DOCTYPE lolz [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;\"><!ENTITY lol3 \"&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;\">]><w:styles xmlns:w=\"{W}\"><w:style w:styleId=\"x\"><w:name w:val=\"&lol3;\"/></w:style></w:styles>"
+    );
+    let xxe = format!(
+        "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><w:styles xmlns:w=\"{W}\"><w:style w:styleId=\"x\"><w:name w:val=\"&xxe;\"/></w:style></w:styles>"
+    );
+    let junk = format!("<w:styles xmlns:w=\"{W}\"></w:styles><w:p>junk</w:p>");
+    for (name, xml) in [("laughs.docx", laughs.as_bytes()), ("xxe.docx", xxe.as_bytes()), ("junk.docx", junk.as_bytes())] {
+        reference_with_styles(d, name, xml);
+        let out = policywright(d, &["convert", "in.md", "-o", "out.docx", "--reference", name]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert!(err.starts_with(&format!("error: {name} cannot be used as a reference document\n")), "{name}: {err}");
+        assert!(!err.contains("root:"), "{name}: nothing of the file is quoted: {err}");
+        if name != "junk.docx" {
+            assert!(err.contains("declares a DTD, which could pull in other files or expand without end"), "{name}: {err}");
+        }
+        assert!(!d.join("out.docx").exists(), "{name}");
+    }
+
+    // 64 MiB of styles, a few dozen KiB packed.
+    let bomb = vec![b' '; 64 << 20];
+    reference_with_styles(d, "bomb.docx", &bomb);
+    assert!(std::fs::metadata(d.join("bomb.docx")).expect("meta").len() < 1 << 20);
+    let out = policywright(d, &["convert", "in.md", "-o", "out.docx", "--reference", "bomb.docx"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("word/styles.xml is 64 MiB; a reference document may be at most 8 MiB"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!d.join("out.docx").exists());
+}

@@ -114,20 +114,39 @@ pub fn reference_styles(docx: &[u8], source: &str) -> Result<ReferenceStyles> {
         return Err(too_large(bytes.len() as u64));
     }
     let text = String::from_utf8(bytes).map_err(|e| unreadable(e.to_string()))?;
-    parse(&text).map_err(unreadable)
+    parse(&text).map_err(|e| match e {
+        Refusal::Dtd => bad(Message::new(keys::errors::REFERENCE_DTD)),
+        Refusal::Other(reason) => unreadable(reason),
+    })
+}
+
+/// Why a `styles.xml` cannot be used.
+enum Refusal {
+    /// It declares a DTD: entities, external or expanding, are never read.
+    Dtd,
+    Other(String),
+}
+
+impl From<String> for Refusal {
+    fn from(reason: String) -> Refusal {
+        Refusal::Other(reason)
+    }
 }
 
 /// The defaults and styles of a `styles.xml`, or why it cannot be used.
-fn parse(xml: &str) -> std::result::Result<ReferenceStyles, String> {
+fn parse(xml: &str) -> std::result::Result<ReferenceStyles, Refusal> {
     let xml = xml.strip_prefix('\u{feff}').unwrap_or(xml);
     // No DTD (the default), so no entity expansion; and a bound on nodes, so
     // that a style sheet of empty elements cannot take gigabytes to hold.
     // Word's own, with every latent style, has some tens of thousands.
     let options = ParsingOptions { allow_dtd: false, nodes_limit: MAX_NODES, ..ParsingOptions::default() };
-    let doc = Document::parse_with_options(xml, options).map_err(|e| e.to_string())?;
+    let doc = Document::parse_with_options(xml, options).map_err(|e| match e {
+        roxmltree::Error::DtdDetected => Refusal::Dtd,
+        e => Refusal::Other(e.to_string()),
+    })?;
     let root = doc.root_element();
     if root.tag_name().namespace() != Some(W_NS) || root.tag_name().name() != "styles" {
-        return Err("its root element is not w:styles".to_string());
+        return Err(Refusal::Other("its root element is not w:styles".to_string()));
     }
     let ignorable_uris: Vec<&str> = root
         .attribute((MC_NS, "Ignorable"))

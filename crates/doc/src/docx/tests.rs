@@ -641,9 +641,9 @@ fn a_reference_with_a_dtd_is_refused() {
 ]>
 <w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:style w:styleId="Normal"><w:name w:val="&lol3;"/></w:style></w:styles>"#;
     let (kind, details) = refusal(&with_styles(laughs));
-    assert_eq!((kind, details), (ErrorKind::InvalidDocument, vec![keys::errors::REFERENCE_BAD_STYLES.name()]));
+    assert_eq!((kind, details), (ErrorKind::InvalidDocument, vec![keys::errors::REFERENCE_DTD.name()]));
     let external = r#"<!DOCTYPE w:styles SYSTEM "file:///etc/passwd"><w:styles xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"/>"#;
-    assert_eq!(refusal(&with_styles(external)).1, [keys::errors::REFERENCE_BAD_STYLES.name()]);
+    assert_eq!(refusal(&with_styles(external)).1, [keys::errors::REFERENCE_DTD.name()]);
 }
 
 #[test]
