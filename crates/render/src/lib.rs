@@ -18,4 +18,4 @@ pub use policy::{
     Format, Input, Options, docx_options, export, header_text, html_page, markdown_text, numbered_tree, preview_html,
     tree, version,
 };
-pub use templates::{Templates, escape_inline};
+pub use templates::{Limits, Templates, escape_inline};

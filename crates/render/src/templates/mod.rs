@@ -7,20 +7,30 @@
 //! own templates. The output is *semantic*: headings carry no numbers.
 //! [`policywright_doc::number_headings`] adds them as text for Markdown and
 //! HTML, while the DOCX writer applies real Word numbering instead.
+//!
+//! A user's templates are code from outside, and Tera runs code to the end:
+//! so when a set holds any, every template of it is compiled with step
+//! counters ([`instrument`]) and each render is bounded in steps, output and
+//! component depth ([`limits`]). A set of built-in templates alone is
+//! compiled and rendered exactly as written.
 
 mod escape;
+mod instrument;
+mod limits;
 mod view;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
-use policywright_i18n::{Error, ErrorKind, Locale, Message, Result, keys, msg};
+use policywright_i18n::{Error, ErrorKind, Key, Locale, Message, Result, keys, msg};
 use policywright_model::{Policy, Sanitized};
 use serde_json::Value;
 use tera::{Context, Tera};
 
 pub use escape::escape_inline;
+use instrument::Instrumented;
+pub use limits::Limits;
 
 /// Templates that make up a document, by name. `policy.md` is the entry point.
 const BUILTIN: &[(&str, &str)] = &[
@@ -59,9 +69,36 @@ pub struct Templates {
     locale_overrides: BTreeMap<Locale, (String, PathBuf)>,
     /// Compiled once and kept: parsing the templates costs more than
     /// rendering them, and a live preview renders on every keystroke.
-    markdown_engine: OnceLock<Result<Tera>>,
-    html_engine: OnceLock<Result<Tera>>,
+    markdown_engine: OnceLock<Result<Engine>>,
+    html_engine: OnceLock<Result<Engine>>,
     strings: [OnceLock<Result<Value>>; 2],
+}
+
+/// A compiled template set.
+#[derive(Clone)]
+struct Engine {
+    tera: Tera,
+    /// Present when the set holds a user's template: then every template
+    /// carries step counters, and renders are bounded.
+    bounds: Option<Bounds>,
+}
+
+#[derive(Clone)]
+struct Bounds {
+    /// Template names by the index their counters carry: the user's first.
+    names: Vec<String>,
+    /// How many of `names` are the user's.
+    users: usize,
+    /// Each template's counters, by name, to map error positions back.
+    rewrites: BTreeMap<String, Instrumented>,
+}
+
+/// The bound a render reached.
+#[derive(Debug, Clone, Copy)]
+enum Bound {
+    Steps,
+    Output,
+    Depth,
 }
 
 impl std::fmt::Debug for Templates {
@@ -150,32 +187,136 @@ impl Templates {
         .map_err(Clone::clone)
     }
 
-    fn engine(&self, suffix: &str) -> Result<&Tera> {
+    fn engine(&self, suffix: &str) -> Result<&Engine> {
         let cell = if suffix == ".md" { &self.markdown_engine } else { &self.html_engine };
         cell.get_or_init(|| self.compile(suffix)).as_ref().map_err(Clone::clone)
     }
 
-    fn compile(&self, suffix: &str) -> Result<Tera> {
-        let mut tera = Tera::new();
-        if suffix == ".md" {
-            // Markdown templates escape user text so it can never become structure.
-            tera.set_escape_fn(escape::tera_escape);
-            tera.autoescape_on([".md"]);
-        } else {
-            tera.autoescape_on([".html"]);
+    fn compile(&self, suffix: &str) -> Result<Engine> {
+        let new_tera = |bounded: bool| {
+            let mut tera = Tera::new();
+            if suffix == ".md" {
+                // Markdown templates escape user text so it can never become structure.
+                tera.set_escape_fn(escape::tera_escape);
+                tera.autoescape_on([".md"]);
+            } else {
+                tera.autoescape_on([".html"]);
+            }
+            if bounded {
+                limits::register(&mut tera);
+            }
+            tera
+        };
+        let mut selected: Vec<(&String, &Source)> =
+            self.sources.iter().filter(|(name, _)| name.ends_with(suffix)).collect();
+        // The user's templates first: the meter tells theirs from ours by index.
+        selected.sort_by_key(|(_, src)| src.origin.is_none());
+        let plain = |tera: &mut Tera| {
+            tera.add_raw_templates(selected.iter().map(|(name, src)| (name.as_str(), src.text.as_str())))
+        };
+        if selected.iter().all(|(_, src)| src.origin.is_none()) {
+            let mut tera = new_tera(false);
+            plain(&mut tera).map_err(|e| self.tera_error(&e, None))?;
+            return Ok(Engine { tera, bounds: None });
         }
-        let selected = self.sources.iter().filter(|(name, _)| name.ends_with(suffix));
-        tera.add_raw_templates(selected.map(|(name, src)| (name.as_str(), src.text.as_str())))
-            .map_err(|e| self.tera_error(&e))?;
-        Ok(tera)
+        let users = selected.iter().filter(|(_, src)| src.origin.is_some()).count();
+        let rewrites: Option<BTreeMap<String, Instrumented>> = selected
+            .iter()
+            .enumerate()
+            .map(|(index, (name, src))| Some(((*name).clone(), instrument::instrument(&src.text, index)?)))
+            .collect();
+        let mut tera = new_tera(true);
+        let compiled = rewrites.as_ref().map(|rewrites| {
+            tera.add_raw_templates(rewrites.iter().map(|(name, ins)| (name.as_str(), ins.text.as_str())))
+        });
+        if let (Some(Ok(())), Some(rewrites)) = (&compiled, rewrites.clone()) {
+            let names = selected.iter().map(|(name, _)| (*name).clone()).collect();
+            return Ok(Engine { tera, bounds: Some(Bounds { names, users, rewrites }) });
+        }
+        // The counters went in only where the text as written compiles, so
+        // report what is wrong with that.
+        plain(&mut new_tera(true)).map_err(|e| self.tera_error(&e, None))?;
+        let why = match compiled {
+            Some(Err(e)) => e.to_string(),
+            _ => "a template the step counter cannot read".to_string(),
+        };
+        Err(Error::internal(format!("bounding the templates: {why}")))
+    }
+
+    /// Renders `name` into text: exactly as Tera does for built-in templates
+    /// alone, within [`Limits`] when a user's templates are in the set.
+    /// `data_bytes` gives the size of the data, which the limits grow with.
+    fn run(
+        &self,
+        engine: &Engine,
+        name: &str,
+        context: &Context,
+        data_bytes: impl FnOnce() -> usize,
+    ) -> Result<String> {
+        let Some(bounds) = &engine.bounds else {
+            return engine.tera.render(name, context).map_err(|e| self.tera_error(&e, None));
+        };
+        let limits = Limits::for_data(data_bytes());
+        let metering = limits::start(limits.steps, bounds.users);
+        let mut out = limits::Capped::new(limits.output_bytes);
+        let result = engine.tera.render_to(name, context, &mut out);
+        let meter = metering.finish();
+        let template = |index: Option<usize>| index.and_then(|i| bounds.names.get(i)).map(String::as_str);
+        // The template to blame: where Tera stopped if it is the user's, else
+        // the user's that ran last (one that includes a built-in in a loop),
+        // else whichever ran last.
+        let located = result.as_ref().err().and_then(|e| match e.kind() {
+            tera::ErrorKind::RenderingError(report) => Some(report.filename().to_string()),
+            _ => None,
+        });
+        let users = &bounds.names[..bounds.users];
+        let located_user = located.as_deref().filter(|name| users.iter().any(|u| u == name));
+        let last = template(meter.last_user).or(template(meter.last));
+        let bound = if meter.exhausted {
+            Some((Bound::Steps, located_user.or(last), limits.steps))
+        } else if out.overflowed {
+            Some((Bound::Output, last, limits.output_bytes >> 20))
+        } else {
+            match &result {
+                Err(e) if matches!(e.kind(), tera::ErrorKind::Msg(m) if m == limits::DEPTH_MESSAGE) => {
+                    Some((Bound::Depth, template(meter.last_component).or(last), limits.component_depth))
+                }
+                _ => None,
+            }
+        };
+        if let Some((bound, template, max)) = bound {
+            return Err(self.bound_error(bound, template.unwrap_or(name), max));
+        }
+        result.map_err(|e| self.tera_error(&e, Some(bounds)))?;
+        String::from_utf8(out.bytes).map_err(|_| Error::internal("a template rendered text that is not UTF-8"))
+    }
+
+    /// A bound reached in `template`, naming its file and the limit.
+    fn bound_error(&self, bound: Bound, template: &str, max: u64) -> Error {
+        let (file, hint) = self.file(template);
+        let key = match bound {
+            Bound::Steps => keys::errors::TEMPLATE_STEP_LIMIT,
+            Bound::Output => keys::errors::TEMPLATE_OUTPUT_LIMIT,
+            Bound::Depth => keys::errors::TEMPLATE_DEPTH_LIMIT,
+        };
+        let hint = if hint == keys::errors::TEMPLATE_USER_HINT { keys::errors::TEMPLATE_LIMIT_HINT } else { hint };
+        Error::new(ErrorKind::Template, msg!(key, file = file, max = max)).hint(Message::new(hint))
+    }
+
+    /// How a message names a template, and the hint for fixing one.
+    fn file(&self, name: &str) -> (Message, Key) {
+        match self.sources.get(name).and_then(|s| s.origin.as_ref()) {
+            Some(path) => (Message::verbatim(path.display().to_string()), keys::errors::TEMPLATE_USER_HINT),
+            None => (msg!(keys::errors::TEMPLATE_BUILTIN, name = name), keys::errors::TEMPLATE_BUILTIN_HINT),
+        }
     }
 
     /// Renders the policy to semantic Markdown (headings without numbers).
     pub fn render_markdown(&self, policy: &Sanitized<Policy>) -> Result<String> {
-        let tera = self.engine(".md")?;
+        let engine = self.engine(".md")?;
         let strings = self.strings(policy.document.locale)?;
         let context = view::context(policy, strings);
-        let text = tera.render("policy.md", &context).map_err(|e| self.tera_error(&e))?;
+        let text = self.run(engine, "policy.md", &context, || limits::json_len(&**policy))?;
         Ok(tidy_blank_lines(&text))
     }
 
@@ -187,29 +328,31 @@ impl Templates {
         handbook: &impl serde::Serialize,
         policies: &impl serde::Serialize,
     ) -> Result<String> {
-        let tera = self.engine(".md")?;
+        let engine = self.engine(".md")?;
         let mut context = Context::new();
         context.insert("t", self.strings(locale)?);
         context.insert("h", handbook);
         context.insert("policies", policies);
-        let text = tera.render("handbook.md", &context).map_err(|e| self.tera_error(&e))?;
+        let data = || limits::json_len(handbook) + limits::json_len(policies);
+        let text = self.run(engine, "handbook.md", &context, data)?;
         Ok(tidy_blank_lines(&text))
     }
 
     /// The page template around any sanitised body, with its title and language.
     pub fn render_page_for(&self, title: &str, locale: Locale, body_html: &str) -> Result<String> {
-        let tera = self.engine(".html")?;
+        let engine = self.engine(".html")?;
         let mut context = Context::new();
         context.insert("t", self.strings(locale)?);
         context.insert("title", title);
         context.insert("lang", &locale.code());
         context.insert("body", &tera::Value::safe_string(body_html));
-        tera.render("page.html", &context).map_err(|e| self.tera_error(&e))
+        self.run(engine, "page.html", &context, || title.len() + body_html.len())
     }
 
     /// Turns a Tera error into one sentence naming the file, line and column,
-    /// with Tera's own excerpt as detail lines.
-    fn tera_error(&self, err: &tera::Error) -> Error {
+    /// with Tera's own excerpt as detail lines. With `bounds`, positions in
+    /// templates that carry counters are mapped back to the text as written.
+    fn tera_error(&self, err: &tera::Error, bounds: Option<&Bounds>) -> Error {
         let report = match err.kind() {
             tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
             _ => None,
@@ -220,30 +363,32 @@ impl Templates {
                 msg!(keys::errors::TEMPLATE, reason = lowercase_first(&err.to_string())),
             );
         };
-        let origin = self.sources.get(report.filename()).and_then(|s| s.origin.as_ref());
-        let (file, hint) = match origin {
-            Some(path) => (Message::verbatim(path.display().to_string()), keys::errors::TEMPLATE_USER_HINT),
-            None => {
-                (msg!(keys::errors::TEMPLATE_BUILTIN, name = report.filename()), keys::errors::TEMPLATE_BUILTIN_HINT)
-            }
-        };
+        let (file, hint) = self.file(report.filename());
         let span = report.span();
+        let lookup = |name: &str| {
+            let ins = bounds?.rewrites.get(name)?;
+            Some((ins, self.sources.get(name)?.text.as_str()))
+        };
+        let column = match lookup(report.filename()) {
+            Some((ins, _)) => ins.span(span.start_line, span.start_col, span.end_col).0,
+            None => span.start_col,
+        };
         Error::new(
             ErrorKind::Template,
             msg!(
                 keys::errors::TEMPLATE_AT,
                 file = file,
                 line = span.start_line,
-                column = span.start_col + 1,
+                column = column + 1,
                 reason = lowercase_first(report.message())
             ),
         )
         .details(
-            err.to_string()
-                .lines()
+            instrument::report_lines(&err.to_string(), lookup)
+                .into_iter()
                 .skip(1)
                 .filter(|l| !l.trim().is_empty())
-                .map(|l| Message::verbatim(l.to_string()))
+                .map(Message::verbatim)
                 .collect::<Vec<_>>(),
         )
         .hint(Message::new(hint))
