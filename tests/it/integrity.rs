@@ -54,16 +54,23 @@ fn library(path: &Path) {
     store.save_version(id, Bump::Minor, "HR", "second", NOW).expect("1.1");
 }
 
-/// Runs `sql` on the file with a trigger out of the way, then puts the
-/// trigger back exactly as it was: tampering that leaves the safeguards
-/// looking intact.
-fn behind_trigger(path: &Path, trigger: &str, sql: &str) {
+/// Runs `sql` on the file with triggers out of the way, then puts them
+/// back exactly as they were: tampering that leaves the safeguards looking
+/// intact.
+fn behind_trigger(path: &Path, triggers: &str, sql: &str) {
     let conn = raw(path);
-    let definition: String = conn
-        .query_row("SELECT sql FROM sqlite_schema WHERE name = ?1", [trigger], |r| r.get(0))
-        .expect("the trigger exists");
-    conn.execute_batch(&format!("DROP TRIGGER {trigger}; {sql};")).expect("tampers");
-    conn.execute_batch(&definition).expect("puts the trigger back");
+    let mut definitions = Vec::new();
+    for trigger in triggers.split(',') {
+        let definition: String = conn
+            .query_row("SELECT sql FROM sqlite_schema WHERE name = ?1", [trigger], |r| r.get(0))
+            .expect("the trigger exists");
+        conn.execute_batch(&format!("DROP TRIGGER {trigger}")).expect("drops");
+        definitions.push(definition);
+    }
+    conn.execute_batch(&format!("PRAGMA foreign_keys = OFF; {sql};")).expect("tampers");
+    for definition in definitions {
+        conn.execute_batch(&definition).expect("puts the trigger back");
+    }
 }
 
 /// A log of `db` that SQLite leaves beside it: the connection writes with
@@ -153,11 +160,33 @@ fn the_log_of_a_session_that_did_not_close_is_kept() {
 /// Regression: after the newest version (1.1) was deleted by hand, the
 /// next save handed out 1.1 again for different content.
 #[test]
+fn a_version_whose_content_was_removed_is_damaged_not_unknown() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let path = tmp.path().join("lib.sqlite");
+    library(&path);
+    behind_trigger(&path, "version_contents_no_delete", "DELETE FROM version_contents WHERE version_id = 2");
+
+    let store = open(&path);
+    let err = store.version(1, "1.1").expect_err("no content to give");
+    assert_eq!(err.kind, ErrorKind::InvalidLibrary);
+    assert!(
+        err.to_string().starts_with("version 1.1 of policy 1 is damaged: its content does not match its hash\n"),
+        "{err}"
+    );
+    assert_eq!(store.version(1, "1.0").expect("1.0 is untouched").0.label, Label::FIRST);
+    assert_eq!(store.check(1).expect("checks"), [Damage::ContentChanged(Label { major: 1, minor: 1 })]);
+}
+
+#[test]
 fn a_number_once_given_is_never_given_again() {
     let tmp = tempfile::tempdir().expect("tmp");
     let path = tmp.path().join("lib.sqlite");
     library(&path);
-    behind_trigger(&path, "versions_no_delete", "DELETE FROM versions WHERE minor = 1");
+    behind_trigger(
+        &path,
+        "versions_no_delete,version_contents_no_delete",
+        "DELETE FROM version_contents WHERE version_id = 2; DELETE FROM versions WHERE minor = 1",
+    );
 
     let mut store = open(&path);
     let history = store.history(1).expect("history");
@@ -180,8 +209,8 @@ fn a_number_once_given_is_never_given_again() {
     let err = conn
         .execute(
             "INSERT INTO versions (policy_id, seq, major, minor, author, note, created_at, effective_date,
-                                   content_hash, content, chain_hash)
-             VALUES (1, 5, 1, 1, 'x', 'x', 'x', 'x', ?1, x'00', ?1)",
+                                   content_hash, chain_hash)
+             VALUES (1, 5, 1, 1, 'x', 'x', 'x', 'x', ?1, ?1)",
             ["0".repeat(64)],
         )
         .expect_err("a number given before");
@@ -210,10 +239,10 @@ fn the_trail_shows_rewritten_and_missing_records() {
             &[Damage::MissingBefore(Label { major: 1, minor: 1 })],
         ),
         (
-            "versions_no_update",
-            "UPDATE versions SET content = (SELECT content FROM versions WHERE minor = 1),
-                                 content_hash = (SELECT content_hash FROM versions WHERE minor = 1)
-             WHERE minor = 0",
+            "versions_no_update,version_contents_no_update",
+            "UPDATE version_contents SET content = (SELECT content FROM version_contents WHERE version_id = 2)
+             WHERE version_id = 1;
+             UPDATE versions SET content_hash = (SELECT content_hash FROM versions WHERE minor = 1) WHERE minor = 0",
             &[Damage::VersionChanged(Label::FIRST)],
         ),
     ];

@@ -249,15 +249,19 @@ impl Read for Tx<'_> {
         self.conn
             .query_row(
                 &format!(
-                    "SELECT {columns}, v.content FROM version_list l JOIN versions v ON v.id = l.id
+                    "SELECT {columns}, c.content FROM version_list l LEFT JOIN version_contents c ON c.version_id = l.id
                      WHERE l.policy_id = ?1 AND l.major = ?2 AND l.minor = ?3"
                 ),
                 params![id, label.major, label.minor],
-                |row| Ok((version_info(row)?, row.get::<_, Vec<u8>>(9)?)),
+                |row| Ok((version_info(row)?, row.get::<_, Option<Vec<u8>>>(9)?)),
             )
             .optional()
             .db(self.at)?
-            .map(|(info, packed)| Ok((info, content::unpack(&packed, self.at)?)))
+            // A version whose content was taken out of the file reads as
+            // empty, which fails its hash: it is damaged, not unknown.
+            .map(|(info, packed)| {
+                Ok((info, packed.map(|p| content::unpack(&p, self.at)).transpose()?.unwrap_or_default()))
+            })
             .transpose()
     }
 
@@ -295,37 +299,68 @@ impl Read for Tx<'_> {
     }
 
     fn trail(&self, id: PolicyId) -> Result<Vec<Link>> {
-        // Both kinds of record in one pass, merged by their place.
-        let mut stmt = self
+        // Each kind of record in place order on its own index, merged here:
+        // one query over both would sort them all again.
+        let mut versions = self
             .conn
             .prepare(
-                "SELECT seq, 'version', major, minor, author, note, created_at, effective_date, content_hash,
-                        chain_hash
-                 FROM versions WHERE policy_id = ?1
-                 UNION ALL
-                 SELECT e.seq, 'status', v.major, v.minor, e.changed_by, e.from_status, e.changed_at,
-                        e.to_status, '', e.chain_hash
-                 FROM status_events e JOIN versions v ON v.id = e.version_id WHERE e.policy_id = ?1
-                 ORDER BY 1",
+                "SELECT seq, major, minor, author, note, created_at, effective_date, content_hash, chain_hash
+                 FROM versions WHERE policy_id = ?1 ORDER BY seq",
             )
             .db(self.at)?;
-        let rows = stmt.query_map([id], |row| {
-            let label = Label { major: row.get(2)?, minor: row.get(3)? };
-            let entry = if row.get_ref(1)?.as_str()? == "version" {
-                Entry::Version {
-                    label,
-                    author: row.get(4)?,
-                    note: row.get(5)?,
-                    created_at: row.get(6)?,
-                    effective_date: row.get(7)?,
-                    content_hash: row.get(8)?,
-                }
-            } else {
-                Entry::Status { label, from: status(row, 5)?, to: status(row, 7)?, by: row.get(4)?, at: row.get(6)? }
+        let versions: Vec<Link> = versions
+            .query_map([id], |row| {
+                Ok(Link {
+                    seq: row.get(0)?,
+                    entry: Entry::Version {
+                        label: Label { major: row.get(1)?, minor: row.get(2)? },
+                        author: row.get(3)?,
+                        note: row.get(4)?,
+                        created_at: row.get(5)?,
+                        effective_date: row.get(6)?,
+                        content_hash: row.get(7)?,
+                    },
+                    chain_hash: row.get(8)?,
+                })
+            })
+            .and_then(Iterator::collect)
+            .db(self.at)?;
+        let mut events = self
+            .conn
+            .prepare(
+                "SELECT e.seq, v.major, v.minor, e.from_status, e.to_status, e.changed_by, e.changed_at, e.chain_hash
+                 FROM status_events e JOIN versions v ON v.id = e.version_id
+                 WHERE e.policy_id = ?1 ORDER BY e.seq",
+            )
+            .db(self.at)?;
+        let events: Vec<Link> = events
+            .query_map([id], |row| {
+                Ok(Link {
+                    seq: row.get(0)?,
+                    entry: Entry::Status {
+                        label: Label { major: row.get(1)?, minor: row.get(2)? },
+                        from: status(row, 3)?,
+                        to: status(row, 4)?,
+                        by: row.get(5)?,
+                        at: row.get(6)?,
+                    },
+                    chain_hash: row.get(7)?,
+                })
+            })
+            .and_then(Iterator::collect)
+            .db(self.at)?;
+        let mut merged = Vec::with_capacity(versions.len() + events.len());
+        let (mut v, mut e) = (versions.into_iter().peekable(), events.into_iter().peekable());
+        loop {
+            let take_version = match (v.peek(), e.peek()) {
+                (Some(a), Some(b)) => a.seq <= b.seq,
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
             };
-            Ok(Link { seq: row.get(0)?, entry, chain_hash: row.get(9)? })
-        });
-        rows.and_then(Iterator::collect).db(self.at)
+            merged.extend(if take_version { v.next() } else { e.next() });
+        }
+        Ok(merged)
     }
 }
 
@@ -381,9 +416,8 @@ impl Write for Tx<'_> {
         self.conn
             .execute(
                 "INSERT INTO versions
-                     (policy_id, major, minor, author, note, created_at, effective_date, content_hash, content,
-                      seq, chain_hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                     (policy_id, major, minor, author, note, created_at, effective_date, content_hash, seq, chain_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                 params![
                     v.policy,
                     v.label.major,
@@ -393,10 +427,15 @@ impl Write for Tx<'_> {
                     v.created_at,
                     v.effective_date,
                     v.content_hash,
-                    content::pack(v.content),
                     v.seq,
                     v.chain_hash
                 ],
+            )
+            .db(self.at)?;
+        self.conn
+            .execute(
+                "INSERT INTO version_contents (version_id, content) VALUES (?1, ?2)",
+                params![self.conn.last_insert_rowid(), content::pack(v.content)],
             )
             .db(self.at)?;
         Ok(())

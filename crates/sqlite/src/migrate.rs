@@ -102,8 +102,8 @@ pub fn fill_trail(tx: &Transaction<'_>, at: &str) -> Result<()> {
             let hash = trail::chain(prev, policy, *seq, &entry);
             tx.execute(
                 "INSERT INTO versions_2 (id, policy_id, seq, major, minor, author, note, created_at, effective_date,
-                                         content_hash, content, chain_hash)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                                         content_hash, chain_hash)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 params![
                     v.id,
                     policy,
@@ -115,9 +115,13 @@ pub fn fill_trail(tx: &Transaction<'_>, at: &str) -> Result<()> {
                     v.created_at,
                     v.effective_date,
                     v.content_hash,
-                    content::pack(&v.content),
                     hash
                 ],
+            )
+            .map_err(|e| db_error(at, e))?;
+            tx.execute(
+                "INSERT INTO version_contents (version_id, content) VALUES (?1, ?2)",
+                params![v.id, content::pack(&v.content)],
             )
             .map_err(|e| db_error(at, e))?;
             *prev = hash;

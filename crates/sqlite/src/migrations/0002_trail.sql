@@ -29,11 +29,17 @@ CREATE TABLE versions_2 (
     created_at      TEXT    NOT NULL,
     effective_date  TEXT    NOT NULL,
     content_hash    TEXT    NOT NULL CHECK (length(content_hash) = 64),
-    -- The canonical JSON, deflated; `content_hash` is of the JSON itself.
-    content         BLOB    NOT NULL,
     chain_hash      TEXT    NOT NULL CHECK (length(chain_hash) = 64),
     UNIQUE (policy_id, major, minor),
     UNIQUE (policy_id, seq)
+) STRICT;
+
+-- The content of each version, apart from its record, so that listing ten
+-- thousand versions reads ten thousand short rows, not every page of their
+-- text: the canonical JSON, deflated (`content_hash` is of the JSON itself).
+CREATE TABLE version_contents (
+    version_id  INTEGER PRIMARY KEY REFERENCES versions_2 (id),
+    content     BLOB    NOT NULL
 ) STRICT;
 
 CREATE TABLE status_events_2 (

@@ -64,6 +64,16 @@ BEGIN
     SELECT RAISE(ABORT, 'versions are immutable; they cannot be deleted');
 END;
 
+CREATE TRIGGER version_contents_no_update BEFORE UPDATE ON version_contents
+BEGIN
+    SELECT RAISE(ABORT, 'versions are immutable; save a new version instead');
+END;
+
+CREATE TRIGGER version_contents_no_delete BEFORE DELETE ON version_contents
+BEGIN
+    SELECT RAISE(ABORT, 'versions are immutable; they cannot be deleted');
+END;
+
 -- A status change starts where the version stands: its last change's new
 -- status, or draft. With the CHECK on the table, only the workflow's steps
 -- can be recorded, in its order.
