@@ -368,7 +368,11 @@ fn versions_and_status_events_cannot_be_changed_in_the_database() {
     let conn = raw(&path);
     let refused = |sql: &str| conn.execute(sql, []).expect_err(sql).to_string();
     assert_eq!(refused("UPDATE versions SET note = 'rewritten'"), "versions are immutable; save a new version instead");
-    assert_eq!(refused("UPDATE versions SET content = x'00'"), "versions are immutable; save a new version instead");
+    assert_eq!(
+        refused("UPDATE version_contents SET content = x'00'"),
+        "versions are immutable; save a new version instead"
+    );
+    assert_eq!(refused("DELETE FROM version_contents"), "versions are immutable; they cannot be deleted");
     assert_eq!(refused("DELETE FROM versions"), "versions are immutable; they cannot be deleted");
     assert_eq!(refused("UPDATE status_events SET to_status = 'published'"), "status events are append-only");
     assert_eq!(refused("DELETE FROM status_events"), "status events are append-only");
@@ -418,17 +422,17 @@ fn a_tampered_version_fails_its_hash_check() {
     // safeguards look intact.
     let conn = raw(&path);
     let trigger: String = conn
-        .query_row("SELECT sql FROM sqlite_schema WHERE name = 'versions_no_update'", [], |r| r.get(0))
+        .query_row("SELECT sql FROM sqlite_schema WHERE name = 'version_contents_no_update'", [], |r| r.get(0))
         .expect("the trigger");
     let packed: Vec<u8> =
-        conn.query_row("SELECT content FROM versions WHERE minor = 1", [], |r| r.get(0)).expect("content");
+        conn.query_row("SELECT content FROM version_contents WHERE version_id = 2", [], |r| r.get(0)).expect("content");
     let mut content = String::new();
     std::io::Read::read_to_string(&mut flate2::read::DeflateDecoder::new(&packed[..]), &mut content).expect("inflates");
     let content = content.replace("\"Second\"", "\"Forged\"");
     let mut forged = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
     forged.write_all(content.as_bytes()).expect("deflates");
-    conn.execute_batch("DROP TRIGGER versions_no_update").expect("drops");
-    conn.execute("UPDATE versions SET content = ?1 WHERE minor = 1", [forged.finish().expect("deflates")])
+    conn.execute_batch("DROP TRIGGER version_contents_no_update").expect("drops");
+    conn.execute("UPDATE version_contents SET content = ?1 WHERE version_id = 2", [forged.finish().expect("deflates")])
         .expect("tampers");
     conn.execute_batch(&trigger).expect("puts the trigger back");
     drop(conn);
@@ -1058,7 +1062,16 @@ fn a_read_only_folder_gives_an_io_error() {
         // A copy of this test binary that nobody can run, wherever the build
         // folder is and whatever its permissions: the check is never skipped.
         let binary = dir.path().join("it");
-        std::fs::copy(std::env::current_exe().expect("the test binary"), &binary).expect("copies the binary");
+        // Copied by `cp`, not by this process: a thread here that forks
+        // while a file of ours is open for writing hands the child that
+        // descriptor until it execs, and running the copy then fails with
+        // "text file busy".
+        let copied = Command::new("cp")
+            .arg(std::env::current_exe().expect("the test binary"))
+            .arg(&binary)
+            .status()
+            .expect("cp runs");
+        assert!(copied.success(), "copies the binary");
         std::fs::set_permissions(&binary, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         let mut cmd = Command::new(&binary);
         cmd.args(["store::read_only_child", "--exact", "--ignored", "--nocapture", "--test-threads=1"]);
