@@ -5,6 +5,7 @@
 //! for programs, Markdown (CriticMarkup) and HTML for reading, and a Word
 //! redline with real tracked changes, all made from the same merged tree.
 
+mod align;
 mod structural;
 mod tree;
 mod words;
@@ -182,14 +183,18 @@ fn leaves(blocks: &[Block], out: &mut Vec<Leaf>) {
 pub fn to_json(c: &Comparison) -> String {
     let mut blocks = Vec::new();
     leaves(&c.document.blocks, &mut blocks);
-    let value = serde_json::json!({
-        "title": c.title,
-        "from": c.from,
-        "to": c.to,
-        "changes": c.changes,
-        "blocks": blocks,
-    });
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    // Written from the comparison itself, not through a copy as a JSON
+    // tree: a report of 100,000 roles would hold it all twice.
+    #[derive(Serialize)]
+    struct Report<'a> {
+        title: &'a str,
+        from: &'a Side,
+        to: &'a Side,
+        changes: &'a [Change],
+        blocks: Vec<Leaf>,
+    }
+    let report = Report { title: &c.title, from: &c.from, to: &c.to, changes: &c.changes, blocks };
+    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
     text.push('\n');
     text
 }

@@ -4,11 +4,14 @@
 //! Items that carry an `id` are matched by it, never by position, so a role
 //! moved within the list is reported as moved and not as two rewritten roles.
 
+use std::collections::HashMap;
+
 use policywright_i18n::{Locale, Message, keys, lookup, msg};
 use policywright_model::Policy;
 use serde::Serialize;
 use serde_json::Value;
-use similar::{Algorithm, DiffOp, capture_diff_slices};
+
+use crate::align::{self, Step};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -191,10 +194,20 @@ impl Walker {
         let noun = item_noun(key, self.words.0);
         let ids_a: Vec<String> = a.iter().map(id).collect();
         let ids_b: Vec<String> = b.iter().map(id).collect();
+        // Where each id first stands: an id given twice (which validation
+        // refuses) matches its first item, as a reader would look it up.
+        let first = |ids: &[String]| {
+            let mut at: HashMap<String, usize> = HashMap::with_capacity(ids.len());
+            for (i, id) in ids.iter().enumerate() {
+                at.entry(id.clone()).or_insert(i);
+            }
+            at
+        };
+        let (in_a, in_b) = (first(&ids_a), first(&ids_b));
         for (i, item) in b.iter().enumerate() {
             let item_path = format!("{path}[{i}]");
             let name = item_name(item).unwrap_or_default();
-            match ids_a.iter().position(|x| *x == ids_b[i]) {
+            match in_a.get(&ids_b[i]) {
                 None => self.push(
                     ChangeKind::Added,
                     place,
@@ -203,7 +216,7 @@ impl Walker {
                     Some(name.clone()),
                     self.words.added(&noun, &name),
                 ),
-                Some(j) => {
+                Some(&j) => {
                     let mut inner = place.to_vec();
                     inner.push(if name.is_empty() { ids_b[i].clone() } else { name.clone() });
                     self.value(key, &a[j], item, &inner, &item_path);
@@ -211,7 +224,7 @@ impl Walker {
             }
         }
         for (j, item) in a.iter().enumerate() {
-            if !ids_b.contains(&ids_a[j]) {
+            if !in_b.contains_key(&ids_a[j]) {
                 let name = item_name(item).unwrap_or_default();
                 self.push(
                     ChangeKind::Removed,
@@ -223,32 +236,32 @@ impl Walker {
                 );
             }
         }
-        // Moves: among ids in both, those outside the longest common order moved.
-        let common_a: Vec<&String> = ids_a.iter().filter(|x| ids_b.contains(x)).collect();
-        let common_b: Vec<&String> = ids_b.iter().filter(|x| ids_a.contains(x)).collect();
+        // Moves: among ids in both, those outside the longest common order
+        // moved, each named beside the item it now stands above (or below,
+        // at the end).
+        let common_a: Vec<&String> = ids_a.iter().filter(|x| in_b.contains_key(*x)).collect();
+        let common_b: Vec<&String> = ids_b.iter().filter(|x| in_a.contains_key(*x)).collect();
         if common_a == common_b {
             return;
         }
-        let ops = capture_diff_slices(Algorithm::Myers, &common_a, &common_b);
-        for op in ops {
-            if let DiffOp::Insert { new_index, new_len, .. } = op {
-                for k in new_index..new_index + new_len {
-                    let moved = common_b[k];
-                    let i = ids_b.iter().position(|x| x == moved).unwrap_or(0);
-                    let name = item_name(&b[i]).unwrap_or_else(|| moved.clone());
-                    let other: Option<(String, bool)> = match common_b.get(k + 1) {
-                        Some(next) => {
-                            let n = ids_b.iter().position(|x| x == *next).unwrap_or(0);
-                            Some((item_name(&b[n]).unwrap_or_else(|| (*next).clone()), true))
-                        }
-                        None => k.checked_sub(1).and_then(|p| common_b.get(p)).map(|prev| {
-                            let n = ids_b.iter().position(|x| x == *prev).unwrap_or(0);
-                            (item_name(&b[n]).unwrap_or_else(|| (*prev).clone()), false)
-                        }),
-                    };
-                    let what = self.words.moved(&noun, &name, other.as_ref().map(|(o, above)| (o.as_str(), *above)));
-                    self.push(ChangeKind::Moved, place, &format!("{path}[{i}]"), None, None, what);
-                }
+        let named = |id: &String| {
+            let i = in_b.get(id).copied().unwrap_or(0);
+            (i, item_name(&b[i]).unwrap_or_else(|| id.clone()))
+        };
+        for step in align::steps(&common_a, &common_b) {
+            let moved = match step {
+                Step::Came(k) => vec![k],
+                Step::Rewritten(_, ks) => ks,
+                Step::Same(..) | Step::Gone(_) => continue,
+            };
+            for k in moved {
+                let (i, name) = named(common_b[k]);
+                let other: Option<(String, bool)> = match common_b.get(k + 1) {
+                    Some(next) => Some((named(next).1, true)),
+                    None => k.checked_sub(1).and_then(|p| common_b.get(p)).map(|prev| (named(prev).1, false)),
+                };
+                let what = self.words.moved(&noun, &name, other.as_ref().map(|(o, above)| (o.as_str(), *above)));
+                self.push(ChangeKind::Moved, place, &format!("{path}[{i}]"), None, None, what);
             }
         }
     }
@@ -267,19 +280,14 @@ impl Walker {
             let what = w.words.nth(&noun, k + 1, ChangeKind::Added, false);
             w.push(ChangeKind::Added, place, &format!("{path}[{k}]"), None, Some(tb[k].clone()), what);
         };
-        for op in capture_diff_slices(Algorithm::Patience, &ta, &tb) {
-            match op {
-                DiffOp::Equal { .. } => {}
-                DiffOp::Delete { old_index, old_len, .. } => {
-                    (old_index..old_index + old_len).for_each(|k| removed(self, k))
-                }
-                DiffOp::Insert { new_index, new_len, .. } => {
-                    (new_index..new_index + new_len).for_each(|k| added(self, k))
-                }
-                DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                    let pairs = old_len.min(new_len);
-                    for k in 0..pairs {
-                        let (o, n) = (old_index + k, new_index + k);
+        for step in align::steps(&ta, &tb) {
+            match step {
+                Step::Same(..) => {}
+                Step::Gone(k) => removed(self, k),
+                Step::Came(k) => added(self, k),
+                Step::Rewritten(xs, ys) => {
+                    let pairs = xs.len().min(ys.len());
+                    for (&o, &n) in xs.iter().zip(&ys) {
                         let reworded = !(a[o].is_object() || b[n].is_object());
                         let what = self.words.nth(&noun, n + 1, ChangeKind::Changed, reworded);
                         if a[o].is_object() && b[n].is_object() {
@@ -297,8 +305,8 @@ impl Walker {
                             );
                         }
                     }
-                    (old_index + pairs..old_index + old_len).for_each(|k| removed(self, k));
-                    (new_index + pairs..new_index + new_len).for_each(|k| added(self, k));
+                    xs[pairs..].iter().for_each(|&k| removed(self, k));
+                    ys[pairs..].iter().for_each(|&k| added(self, k));
                 }
             }
         }
@@ -311,25 +319,22 @@ fn join(path: &str, key: &str) -> String {
 
 /// Every change from `old` to `new`, section by section in document order.
 pub fn structural(old: &Policy, new: &Policy) -> Vec<Change> {
-    let (Ok(a), Ok(b)) = (serde_json::to_value(old), serde_json::to_value(new)) else {
+    let (Ok(mut a), Ok(mut b)) = (serde_json::to_value(old), serde_json::to_value(new)) else {
         return Vec::new();
     };
+    // The revision history records versions; it is not a change to the policy.
+    for v in [&mut a, &mut b] {
+        if let Some(m) = v.get_mut("document").and_then(Value::as_object_mut) {
+            m.remove("revisions");
+        }
+    }
     let locale = new.document.locale;
     let mut walker = Walker { changes: Vec::new(), words: Words(locale) };
     // Document order, not the alphabetical order of the JSON map.
     for section in
         ["document", "general", "duties", "workflow", "discipline", "appraisal", "training", "career", "supplementary"]
     {
-        // The revision history records versions; it is not a change to the policy.
-        let (mut va, mut vb) = (a[section].clone(), b[section].clone());
-        if section == "document" {
-            for v in [&mut va, &mut vb] {
-                if let Some(m) = v.as_object_mut() {
-                    m.remove("revisions");
-                }
-            }
-        }
-        walker.value(section, &va, &vb, &[section_label(section, locale)], section);
+        walker.value(section, &a[section], &b[section], &[section_label(section, locale)], section);
     }
     walker.changes
 }

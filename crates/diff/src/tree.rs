@@ -12,10 +12,9 @@
 
 use std::collections::HashMap;
 
-use policywright_doc::{Block, Change, Doc, Inline, Item, Row, block_text};
-use similar::{Algorithm, DiffOp, capture_diff_slices};
-
+use crate::align::{self, Step};
 use crate::words;
+use policywright_doc::{Block, Change, Doc, Inline, Item, Row, block_text};
 
 /// The newer document with the older one's deletions and every change in it.
 pub fn diff(old: &Doc, new: &Doc) -> Doc {
@@ -26,8 +25,8 @@ pub fn diff(old: &Doc, new: &Doc) -> Doc {
     Doc { blocks, footnotes }
 }
 
-/// Aligns two sequences of equal-able things, hands pairs that did not match
-/// exactly to `replace`, and marks the rest.
+/// Aligns two sequences of equal-able things, hands stretches that did not
+/// match exactly to `replace`, and marks the rest.
 fn align<T: Clone + Eq + std::hash::Hash>(
     old: &[T],
     new: &[T],
@@ -35,35 +34,19 @@ fn align<T: Clone + Eq + std::hash::Hash>(
     mut replace: impl FnMut(&[T], &[T], &mut Vec<T>),
 ) -> Vec<T> {
     let mut out = Vec::with_capacity(new.len());
-    let (a, b) = interned(old, new);
-    for op in capture_diff_slices(Algorithm::Patience, &a, &b) {
-        match op {
-            DiffOp::Equal { new_index, len, .. } => out.extend_from_slice(&new[new_index..new_index + len]),
-            DiffOp::Delete { old_index, old_len, .. } => {
-                out.extend(old[old_index..old_index + old_len].iter().map(|b| marked(b, Change::Deleted)))
-            }
-            DiffOp::Insert { new_index, new_len, .. } => {
-                out.extend(new[new_index..new_index + new_len].iter().map(|b| marked(b, Change::Inserted)))
-            }
-            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                replace(&old[old_index..old_index + old_len], &new[new_index..new_index + new_len], &mut out)
+    for step in align::steps(old, new) {
+        match step {
+            Step::Same(_, j) => out.push(new[j].clone()),
+            Step::Gone(i) => out.push(marked(&old[i], Change::Deleted)),
+            Step::Came(j) => out.push(marked(&new[j], Change::Inserted)),
+            Step::Rewritten(xs, ys) => {
+                let gone: Vec<T> = xs.into_iter().map(|i| old[i].clone()).collect();
+                let came: Vec<T> = ys.into_iter().map(|j| new[j].clone()).collect();
+                replace(&gone, &came, &mut out);
             }
         }
     }
     out
-}
-
-/// Each element as a number, equal numbers for equal elements: the diff
-/// compares numbers, and each element is hashed once.
-pub(crate) fn interned<T: Eq + std::hash::Hash>(old: &[T], new: &[T]) -> (Vec<usize>, Vec<usize>) {
-    let mut ids: HashMap<&T, usize> = HashMap::with_capacity(old.len() + new.len());
-    let mut id = |item| {
-        let next = ids.len();
-        *ids.entry(item).or_insert(next)
-    };
-    let a = old.iter().map(&mut id).collect();
-    let b = new.iter().map(&mut id).collect();
-    (a, b)
 }
 
 /// Which old and new elements of a replaced range to compare with each

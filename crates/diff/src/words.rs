@@ -7,7 +7,8 @@
 //! formatting, and the result is built back into inlines with changes on them.
 
 use policywright_doc::{Change, Inline, Style};
-use similar::{Algorithm, DiffOp, capture_diff_slices, get_diff_ratio};
+
+use crate::align::{self, Step};
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Piece {
@@ -110,26 +111,25 @@ pub const REWORD_LIMIT: f32 = 0.4;
 pub fn merge(old: &[Inline], new: &[Inline]) -> Option<Vec<Inline>> {
     let a = tokens(old);
     let b = tokens(new);
-    let (x, y) = crate::tree::interned(&a, &b);
-    let ops = capture_diff_slices(Algorithm::Patience, &x, &y);
-    if get_diff_ratio(&ops, a.len(), b.len()) < REWORD_LIMIT {
+    let steps = align::steps(&a, &b);
+    let same = steps.iter().filter(|s| matches!(s, Step::Same(..))).count();
+    // The share of tokens both texts keep, as `similar` measures it.
+    let total = a.len() + b.len();
+    let ratio = if total == 0 { 1.0 } else { 2.0 * same as f32 / total as f32 };
+    if ratio < REWORD_LIMIT {
         return None;
     }
     let mut marked: Vec<(Token, Option<Change>)> = Vec::with_capacity(a.len().max(b.len()));
-    for op in ops {
-        match op {
-            DiffOp::Equal { new_index, len, .. } => {
-                marked.extend(b[new_index..new_index + len].iter().map(|t| (t.clone(), None)));
-            }
-            DiffOp::Delete { old_index, old_len, .. } => {
-                marked.extend(a[old_index..old_index + old_len].iter().map(|t| (t.clone(), Some(Change::Deleted))));
-            }
-            DiffOp::Insert { new_index, new_len, .. } => {
-                marked.extend(b[new_index..new_index + new_len].iter().map(|t| (t.clone(), Some(Change::Inserted))));
-            }
-            DiffOp::Replace { old_index, old_len, new_index, new_len } => {
-                marked.extend(a[old_index..old_index + old_len].iter().map(|t| (t.clone(), Some(Change::Deleted))));
-                marked.extend(b[new_index..new_index + new_len].iter().map(|t| (t.clone(), Some(Change::Inserted))));
+    let gone = |x: usize| (a[x].clone(), Some(Change::Deleted));
+    let came = |y: usize| (b[y].clone(), Some(Change::Inserted));
+    for step in steps {
+        match step {
+            Step::Same(_, y) => marked.push((b[y].clone(), None)),
+            Step::Gone(x) => marked.push(gone(x)),
+            Step::Came(y) => marked.push(came(y)),
+            Step::Rewritten(xs, ys) => {
+                marked.extend(xs.into_iter().map(gone));
+                marked.extend(ys.into_iter().map(came));
             }
         }
     }
