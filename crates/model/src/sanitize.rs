@@ -30,6 +30,13 @@ impl<T> Deref for Sanitized<T> {
 impl Sanitized<Policy> {
     /// A clean copy of the policy.
     pub fn new(policy: &Policy) -> Result<Sanitized<Policy>> {
+        // Nearly every policy is clean already: its compact JSON, which
+        // costs no tree to make, shows whether any string could hold a
+        // character to strip, and a clean policy is only copied.
+        let json = serde_json::to_vec(policy).map_err(|e| Error::internal(format!("sanitising: {e}")))?;
+        if !maybe_illegal(&json) {
+            return Ok(Sanitized(policy.clone()));
+        }
         // Through JSON, so that every string of every field is reached,
         // including fields added later: nothing has to list them.
         let mut value = serde_json::to_value(policy).map_err(|e| Error::internal(format!("sanitising: {e}")))?;
@@ -79,6 +86,16 @@ pub fn clean_text(text: &str) -> String {
     strip_xml_illegal(text).into_owned()
 }
 
+/// Whether JSON written by serde_json may hold an XML-illegal character: a
+/// C0 control other than tab, line feed and carriage return is written as
+/// `\b`, `\f` or `\u00XX`, and U+FFFE and U+FFFF as their UTF-8 bytes. A
+/// backslash escaped itself (`\\u`) answers yes too, which costs only the
+/// slow path.
+fn maybe_illegal(json: &[u8]) -> bool {
+    json.windows(2).any(|w| matches!(w, [b'\\', b'u' | b'b' | b'f']))
+        || json.windows(3).any(|w| matches!(w, [0xEF, 0xBF, 0xBE | 0xBF]))
+}
+
 fn clean_strings(value: &mut Value) {
     match value {
         Value::String(s) => {
@@ -95,7 +112,25 @@ fn clean_strings(value: &mut Value) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::text::is_xml_illegal;
     use crate::{Locale, presets};
+
+    /// The quick look that lets a clean policy be copied must never call a
+    /// string clean that holds a character to strip.
+    #[test]
+    fn the_quick_look_sees_every_illegal_character() {
+        for c in (0..=0x10FFFF).filter_map(char::from_u32) {
+            let json = serde_json::to_vec(&format!("a{c}b")).expect("json");
+            if is_xml_illegal(c) {
+                assert!(maybe_illegal(&json), "U+{:04X}", u32::from(c));
+            } else if c != '\\' {
+                assert!(!maybe_illegal(&json), "U+{:04X}", u32::from(c));
+            }
+        }
+        let preset = presets::preset("operations", Locale::ZhCn, "2027-01-01").expect("preset");
+        assert!(!maybe_illegal(&serde_json::to_vec(&preset).expect("json")));
+        assert_eq!(Sanitized::new(&preset).expect("clean").document, preset.document);
+    }
 
     /// Regression: sanitising fell back to the unsanitised policy when its
     /// round trip failed, silently. Every string of every field is cleaned.
