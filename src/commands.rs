@@ -159,18 +159,32 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             }
             let damaged = versions.iter().any(|v| v.damaged);
             let mark = out.say(Message::new(keys::cli::DAMAGED_MARK), None);
-            for v in versions {
-                let note = if v.damaged { format!("{}  [{mark}]", cell(&v.note)) } else { cell(&v.note) };
-                let row = [
-                    pad(&v.label.to_string(), 6),
-                    pad(&status_cell(out, v.status), 11),
-                    pad(&v.created_at, 20),
-                    pad(&cell(&v.author), 16),
-                    v.content_hash[..12.min(v.content_hash.len())].to_string(),
-                    note,
-                ];
-                out.line(&row.join("  "))?;
-            }
+            // Each status in words once, not once per version.
+            let mut statuses: Vec<(Status, String)> = Vec::new();
+            let rows: Vec<String> = versions
+                .iter()
+                .map(|v| {
+                    let status = match statuses.iter().find(|(s, _)| *s == v.status) {
+                        Some((_, word)) => word.clone(),
+                        None => {
+                            let word = pad(&status_cell(out, v.status), 11);
+                            statuses.push((v.status, word.clone()));
+                            word
+                        }
+                    };
+                    let note = if v.damaged { format!("{}  [{mark}]", cell(&v.note)) } else { cell(&v.note) };
+                    let row = [
+                        pad(&v.label.to_string(), 6),
+                        status,
+                        pad(&v.created_at, 20),
+                        pad(&cell(&v.author), 16),
+                        v.content_hash[..12.min(v.content_hash.len())].to_string(),
+                        note,
+                    ];
+                    row.join("  ")
+                })
+                .collect();
+            out.lines(&rows)?;
             if damaged {
                 out.note(&out.say(Message::new(keys::cli::DAMAGED_NOTE), None));
             }

@@ -43,6 +43,18 @@ impl<'a> Out<'a> {
         self.bytes(format!("{}\n", shown(text)).as_bytes())
     }
 
+    /// Lines on standard output, shown as [`Out::line`] shows one, written
+    /// at once: a history of ten thousand versions is one write, not ten
+    /// thousand.
+    pub fn lines(&mut self, lines: &[String]) -> Result<()> {
+        let mut text = String::with_capacity(lines.iter().map(|l| l.len() + 1).sum());
+        for line in lines {
+            text.push_str(&shown(line));
+            text.push('\n');
+        }
+        self.bytes(text.as_bytes())
+    }
+
     /// Bytes on standard output, as they are.
     pub fn bytes(&mut self, bytes: &[u8]) -> Result<()> {
         if self.closed {
