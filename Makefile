@@ -86,6 +86,8 @@ bench: setup
 	$(CARGO) build --locked --release
 	$(CARGO) bench --locked --bench pipeline --bench docx --bench store
 	$(CARGO) bench --locked --bench vs_pandoc
+	$(CARGO) bench --locked --bench library_scale
+	$(CARGO) bench --locked --bench diff_scale
 
 clean:
 	rm -rf $(OUT)

@@ -4,6 +4,9 @@ use std::process::ExitCode;
 
 use policywright_host::System;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let world = System;
     let (mut stdout, mut stderr) = (std::io::stdout().lock(), std::io::stderr().lock());

@@ -21,6 +21,9 @@ use serde_json::Value;
 use tauri::{Manager, State, WindowEvent};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 type Answer<T> = Result<T, ErrorView>;
 
 #[tauri::command(async)]
@@ -156,7 +159,9 @@ fn main() {
         // The window shows the app and nothing else: a link that would take
         // it away (and the unsaved work with it) is refused here, whatever
         // the page does.
-        .plugin(tauri::plugin::Builder::<tauri::Wry>::new("navigation-guard").on_navigation(|_, url| own_page(url)).build())
+        .plugin(
+            tauri::plugin::Builder::<tauri::Wry>::new("navigation-guard").on_navigation(|_, url| own_page(url)).build(),
+        )
         .setup(|app| {
             app.manage(App::new(dialogs::for_app(app.handle().clone()), None));
             Ok(())
