@@ -532,10 +532,16 @@ mod tests {
         let (app, chooser) = app(dir.path());
         app.open_link(" https://example.com/handbook ").expect("opens");
         app.open_link("mailto:hr@example.com").expect("opens");
-        for refused in ["javascript:alert(1)", "file:///etc/passwd", "#section-2", "//evil.example/x", "https://x/\u{1b}"] {
+        for refused in
+            ["javascript:alert(1)", "file:///etc/passwd", "#section-2", "//evil.example/x", "https://x/\u{1b}"]
+        {
             let err = app.open_link(refused).expect_err(refused);
             assert_eq!(err.code, ErrorKind::InvalidArgument, "{refused}");
-            assert_eq!(err.message, format!("only web and e-mail links are opened, not {}", refused.trim()), "{refused}");
+            assert_eq!(
+                err.message,
+                format!("only web and e-mail links are opened, not {}", refused.trim()),
+                "{refused}"
+            );
         }
         assert_eq!(chooser.offered(), ["browse https://example.com/handbook", "browse mailto:hr@example.com"]);
     }

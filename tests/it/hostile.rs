@@ -311,7 +311,9 @@ fn a_hostile_reference_document_is_refused_and_writes_nothing() {
         "<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]><w:styles xmlns:w=\"{W}\"><w:style w:styleId=\"x\"><w:name w:val=\"&xxe;\"/></w:style></w:styles>"
     );
     let junk = format!("<w:styles xmlns:w=\"{W}\"></w:styles><w:p>junk</w:p>");
-    for (name, xml) in [("laughs.docx", laughs.as_bytes()), ("xxe.docx", xxe.as_bytes()), ("junk.docx", junk.as_bytes())] {
+    for (name, xml) in
+        [("laughs.docx", laughs.as_bytes()), ("xxe.docx", xxe.as_bytes()), ("junk.docx", junk.as_bytes())]
+    {
         reference_with_styles(d, name, xml);
         let out = policywright(d, &["convert", "in.md", "-o", "out.docx", "--reference", name]);
         assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr(&out));
@@ -319,7 +321,10 @@ fn a_hostile_reference_document_is_refused_and_writes_nothing() {
         assert!(err.starts_with(&format!("error: {name} cannot be used as a reference document\n")), "{name}: {err}");
         assert!(!err.contains("root:"), "{name}: nothing of the file is quoted: {err}");
         if name != "junk.docx" {
-            assert!(err.contains("declares a DTD, which could pull in other files or expand without end"), "{name}: {err}");
+            assert!(
+                err.contains("declares a DTD, which could pull in other files or expand without end"),
+                "{name}: {err}"
+            );
         }
         assert!(!d.join("out.docx").exists(), "{name}");
     }
