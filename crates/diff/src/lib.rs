@@ -12,7 +12,7 @@ mod words;
 
 use policywright_doc::docx::{self, TrackedBy};
 use policywright_doc::{Align, Block, Change as Mark, Doc, Inline, Row, Side as View, Style, html, markdown};
-use policywright_i18n::{Locale, Message, Result, keys, msg};
+use policywright_i18n::{Error, Locale, Message, Result, keys, msg};
 use policywright_model::{Policy, Sanitized};
 use policywright_render::{Input, Templates, docx_options};
 use serde::Serialize;
@@ -57,15 +57,23 @@ pub struct Comparison {
 }
 
 pub fn compare(from: Side, to: Side, templates: &Templates) -> Result<Comparison> {
-    let old = policywright_render::tree(&from.policy, templates)?;
-    let new = policywright_render::tree(&to.policy, templates)?;
-    Ok(Comparison {
-        title: to.policy.document.title.clone(),
-        changes: structural(&from.policy, &to.policy),
-        document: tree::diff(&old, &new),
-        from,
-        to,
-    })
+    // Three pieces of work that need nothing of each other: the older
+    // version rendered, the structural changes, and the newer version
+    // rendered then merged with the older. On a large policy each takes a
+    // second, so they share the machine's cores.
+    let (changes, document) = std::thread::scope(|s| {
+        let old = s.spawn(|| policywright_render::tree(&from.policy, templates));
+        let changes = s.spawn(|| structural(&from.policy, &to.policy));
+        let new = policywright_render::tree(&to.policy, templates);
+        let lost = || Error::internal("a comparison thread stopped");
+        let old = old.join().map_err(|_| lost())?;
+        let document = match (old, new) {
+            (Ok(old), Ok(new)) => tree::diff(&old, &new),
+            (Err(e), _) | (_, Err(e)) => return Err(e),
+        };
+        Ok::<_, Error>((changes.join().map_err(|_| lost())?, document))
+    })?;
+    Ok(Comparison { title: to.policy.document.title.clone(), changes, document, from, to })
 }
 
 impl Comparison {
