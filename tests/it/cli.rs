@@ -4,18 +4,10 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::fixtures;
+use crate::{fixtures, stderr, stdout};
 
 fn policywright(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_policywright")).args(args).current_dir(dir).output().expect("the binary runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
 fn tempdir() -> tempfile::TempDir {

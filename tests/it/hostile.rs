@@ -5,22 +5,10 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use crate::{policywright_in, stderr, stdout};
+
 fn policywright(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_policywright"))
-        .args(args)
-        .current_dir(dir)
-        .env_remove("POLICYWRIGHT_DB")
-        .env("LANG", "C.UTF-8")
-        .output()
-        .expect("the binary runs")
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
+    policywright_in(dir).args(args).output().expect("the binary runs")
 }
 
 fn ok(dir: &Path, args: &[&str]) -> String {

@@ -11,7 +11,7 @@ use policywright_model::Locale;
 use policywright_sqlite::Sqlite;
 use policywright_store::{Bump, Damage, Label, Library, Status};
 
-use crate::preset;
+use crate::{policywright_in, preset, stderr, stdout};
 
 const NOW: &str = "2027-01-01T09:00:00Z";
 
@@ -24,22 +24,7 @@ fn raw(path: &Path) -> rusqlite::Connection {
 }
 
 fn cli(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_policywright"))
-        .args(["--db", "lib.sqlite"])
-        .args(args)
-        .current_dir(dir)
-        .env_remove("POLICYWRIGHT_DB")
-        .env("LANG", "C.UTF-8")
-        .output()
-        .expect("runs")
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-fn stderr(o: &Output) -> String {
-    String::from_utf8_lossy(&o.stderr).into_owned()
+    policywright_in(dir).args(["--db", "lib.sqlite"]).args(args).output().expect("runs")
 }
 
 /// A library with one policy and versions 1.0 and 1.1, 1.0 in review.

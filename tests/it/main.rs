@@ -19,6 +19,7 @@ mod templates;
 mod validation;
 
 use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
 
 use policywright_model::{self as model, Locale, Policy, Sanitized};
 
@@ -69,4 +70,20 @@ pub fn edited(locale: Locale, edits: &[(&str, serde_json::Value)]) -> Policy {
         set_path(&mut value, path, v.clone());
     }
     model::from_json(&value.to_string(), "edited").expect("edited policy still parses")
+}
+
+/// The binary, run in `dir` as a user runs it: in a plain UTF-8 locale,
+/// with no library chosen by the environment.
+pub fn policywright_in(dir: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_policywright"));
+    command.current_dir(dir).env_remove("POLICYWRIGHT_DB").env("LANG", "C.UTF-8");
+    command
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
 }

@@ -43,12 +43,19 @@ pub fn steps<T: Eq + Hash>(old: &[T], new: &[T]) -> Vec<Step> {
     let (a, b) = interned(old, new);
     let mut out = Vec::with_capacity(a.len().max(b.len()));
     // What is the same at both ends is the same, whatever the middle holds.
-    let head = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
-    let tail = a[head..].iter().rev().zip(b[head..].iter().rev()).take_while(|(x, y)| x == y).count();
+    let (head, tail) = common_ends(&a, &b);
     out.extend((0..head).map(|k| Step::Same(k, k)));
     middle(&a, &b, head, a.len() - tail, head, b.len() - tail, &mut out);
     out.extend((0..tail).map(|k| Step::Same(a.len() - tail + k, b.len() - tail + k)));
     out
+}
+
+/// How many elements the two sequences share at their start, and then at
+/// their end.
+fn common_ends(a: &[usize], b: &[usize]) -> (usize, usize) {
+    let head = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let tail = a[head..].iter().rev().zip(b[head..].iter().rev()).take_while(|(x, y)| x == y).count();
+    (head, tail)
 }
 
 /// Each element as a number, equal numbers for equal elements: the rest
@@ -142,8 +149,7 @@ fn stretch(a: &[usize], b: &[usize], xs: &[usize], ys: &[usize]) -> Vec<Step> {
     let va: Vec<usize> = xs.iter().map(|&x| a[x]).collect();
     let vb: Vec<usize> = ys.iter().map(|&y| b[y]).collect();
     if xs.len() + ys.len() > MYERS_LIMIT {
-        let head = va.iter().zip(&vb).take_while(|(x, y)| x == y).count();
-        let tail = va[head..].iter().rev().zip(vb[head..].iter().rev()).take_while(|(x, y)| x == y).count();
+        let (head, tail) = common_ends(&va, &vb);
         let mut out: Vec<Step> = (0..head).map(|k| Step::Same(xs[k], ys[k])).collect();
         let (gone, came) = (&xs[head..xs.len() - tail], &ys[head..ys.len() - tail]);
         out.extend(stretch_ends(gone, came));
