@@ -273,3 +273,25 @@ fn half_of_many_roles_reversed_are_moves() {
     // Each moved role's heading, summary and duty.
     assert!(count("moved-to") >= 3 * (ROLES / 2 - 1), "{} moved", count("moved-to"));
 }
+
+/// A version saved before validation refused repeated ids (or written by
+/// hand) can hold two roles with one id. Comparing it must not fail or lose
+/// a role: each id matches its first item, and the second copy shows as what
+/// it is.
+#[test]
+fn roles_that_share_an_id_compare_without_failing() {
+    let old = preset(Locale::En);
+    let mut new = old.clone();
+    let mut twin = new.duties.roles[0].clone();
+    twin.title = "Deputy Operations Manager".into();
+    new.duties.roles.insert(2, twin);
+    new.duties.roles.swap(0, 1);
+    let c = diff::compare(side("1.0", old), side("1.1", new), &Templates::builtin()).expect("compares");
+    let summaries: Vec<&str> = c.changes.iter().map(|ch| ch.summary.as_str()).collect();
+    assert!(summaries.iter().any(|s| s.contains("moved")), "{summaries:?}");
+    assert!(diff::to_markdown(&c).contains("Deputy Operations Manager"), "the second copy is in the report");
+    for (name, text) in [("md", diff::to_markdown(&c)), ("html", diff::to_html(&c)), ("json", diff::to_json(&c))] {
+        assert!(!text.is_empty(), "{name}");
+    }
+    assert!(!diff::to_docx(&c).expect("a redline").is_empty());
+}
