@@ -260,9 +260,12 @@ impl Library {
     /// record or a status change of it does not match the trail.
     pub fn history(&self, id: PolicyId) -> Result<Vec<VersionInfo>> {
         self.read(|tx| {
-            ensure_policy(tx, id)?;
-            let mut history = tx.history(id)?;
-            let damage = trail_damage(tx, id)?;
+            // The trail holds every field of the history, so it is read
+            // once, for both.
+            let head = tx.trail_head(id)?.ok_or_else(|| no_policy(id))?;
+            let links = tx.trail(id)?;
+            let damage = trail::verify(id, &head, &links);
+            let mut history = trail::versions(id, links);
             for v in &mut history {
                 v.damaged = damage.iter().any(|d| d.label() == Some(v.label));
             }

@@ -12,11 +12,9 @@
 //! a file. Someone who can write the file can always recompute the whole
 //! chain; on a shared server the database's roles are the answer to that.
 
+use crate::{Label, PolicyId, Status, VersionInfo};
 use policywright_i18n::{Message, keys, msg};
 use policywright_model::sha256_hex;
-use serde::Serialize;
-
-use crate::{Label, PolicyId, Status};
 
 /// One record of the trail, as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,35 +66,64 @@ pub struct Head {
 
 /// The chain hash of `entry` at place `seq` of policy `policy`, after `prev`.
 pub fn chain(prev: &str, policy: PolicyId, seq: u64, entry: &Entry) -> String {
-    // A JSON array: every field has its own place, so no choice of text in
-    // a note can make two different records hash alike.
-    #[derive(Serialize)]
-    #[serde(untagged)]
-    enum Field<'a> {
-        Text(&'a str),
-        Number(i64),
-    }
-    use Field::{Number as N, Text as T};
+    use std::io::Write as _;
+    // `prev` followed by a JSON array: every field has its own place, so no
+    // choice of text in a note can make two different records hash alike.
+    // Written into one buffer, since `history` chains every record of a
+    // policy each time it is shown. Writing into memory cannot fail.
+    let mut record = Vec::with_capacity(prev.len() + 256);
+    record.extend_from_slice(prev.as_bytes());
     let seq = i64::try_from(seq).unwrap_or(i64::MAX);
-    let label = entry.label().to_string();
-    let fields: Vec<Field<'_>> = match entry {
-        Entry::Version { author, note, created_at, effective_date, content_hash, .. } => vec![
-            T("version"),
-            N(policy),
-            N(seq),
-            T(&label),
-            T(author),
-            T(note),
-            T(created_at),
-            T(effective_date),
-            T(content_hash),
-        ],
-        Entry::Status { from, to, by, at, .. } => {
-            vec![T("status"), N(policy), N(seq), T(&label), T(from.code()), T(to.code()), T(by), T(at)]
-        }
+    let (kind, label) = match entry {
+        Entry::Version { label, .. } => ("version", label),
+        Entry::Status { label, .. } => ("status", label),
     };
-    let record = serde_json::to_string(&fields).unwrap_or_default();
-    sha256_hex(format!("{prev}{record}").as_bytes())
+    let _ = write!(record, "[\"{kind}\",{policy},{seq},\"{label}\"");
+    let fields: &[&str] = match entry {
+        Entry::Version { author, note, created_at, effective_date, content_hash, .. } => {
+            &[author, note, created_at, effective_date, content_hash]
+        }
+        Entry::Status { from, to, by, at, .. } => &[from.code(), to.code(), by, at],
+    };
+    for field in fields {
+        record.push(b',');
+        let _ = serde_json::to_writer(&mut record, field);
+    }
+    record.push(b']');
+    sha256_hex(&record)
+}
+
+/// The versions a trail records, in version order, each with the status
+/// its last status change gave it.
+pub fn versions(policy: PolicyId, links: Vec<Link>) -> Vec<VersionInfo> {
+    let mut versions = Vec::new();
+    let mut changes = Vec::new();
+    for link in links {
+        match link.entry {
+            Entry::Version { label, author, note, created_at, effective_date, content_hash } => {
+                versions.push(VersionInfo {
+                    policy,
+                    label,
+                    status: Status::Draft,
+                    author,
+                    note,
+                    created_at,
+                    effective_date,
+                    content_hash,
+                    damaged: false,
+                });
+            }
+            Entry::Status { label, to, .. } => changes.push((label, to)),
+        }
+    }
+    versions.sort_by_key(|v| v.label);
+    // In place order, so the last change of a version is the one that stays.
+    for (label, to) in changes {
+        if let Ok(i) = versions.binary_search_by_key(&label, |v| v.label) {
+            versions[i].status = to;
+        }
+    }
+    versions
 }
 
 /// Something wrong with a trail.
@@ -218,6 +245,54 @@ mod tests {
             by: "Legal".into(),
             at: "2027-01-02T09:00:00Z".into(),
         }
+    }
+
+    /// The hash every library written so far holds: `prev` and the record
+    /// as a serialised JSON array. Changing it would make every trail damaged.
+    #[test]
+    fn chain_hashes_the_same_bytes_as_the_first_libraries() {
+        #[derive(serde::Serialize)]
+        #[serde(untagged)]
+        enum Field<'a> {
+            Text(&'a str),
+            Number(i64),
+        }
+        use Field::{Number as N, Text as T};
+        let entry = Entry::Version {
+            label: Label::parse("2.13").expect("label"),
+            author: "人力资源部 \"HR\"".into(),
+            note: "line\nbreak\t\u{1b}]52;c2VjcmV0\u{7}\\ \u{202e}".into(),
+            created_at: "2027-01-01T09:00:00Z".into(),
+            effective_date: "2027-01-01".into(),
+            content_hash: "a".repeat(64),
+        };
+        let record = serde_json::to_string(&[
+            T("version"),
+            N(7),
+            N(12),
+            T("2.13"),
+            T("人力资源部 \"HR\""),
+            T("line\nbreak\t\u{1b}]52;c2VjcmV0\u{7}\\ \u{202e}"),
+            T("2027-01-01T09:00:00Z"),
+            T("2027-01-01"),
+            T(&"a".repeat(64)),
+        ])
+        .expect("json");
+        let prev = "b".repeat(64);
+        assert_eq!(chain(&prev, 7, 12, &entry), sha256_hex(format!("{prev}{record}").as_bytes()));
+        let status = review("2.13");
+        let record = serde_json::to_string(&[
+            T("status"),
+            N(7),
+            N(13),
+            T("2.13"),
+            T("draft"),
+            T("in-review"),
+            T("Legal"),
+            T("2027-01-02T09:00:00Z"),
+        ])
+        .expect("json");
+        assert_eq!(chain(&prev, 7, 13, &status), sha256_hex(format!("{prev}{record}").as_bytes()));
     }
 
     #[test]
