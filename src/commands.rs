@@ -165,23 +165,28 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
                 .iter()
                 .map(|v| {
                     let status = match statuses.iter().find(|(s, _)| *s == v.status) {
-                        Some((_, word)) => word.clone(),
+                        Some((_, word)) => word,
                         None => {
-                            let word = pad(&status_cell(out, v.status), 11);
-                            statuses.push((v.status, word.clone()));
-                            word
+                            statuses.push((v.status, status_cell(out, v.status)));
+                            &statuses[statuses.len() - 1].1
                         }
                     };
-                    let note = if v.damaged { format!("{}  [{mark}]", cell(&v.note)) } else { cell(&v.note) };
-                    let row = [
-                        pad(&v.label.to_string(), 6),
-                        status,
-                        pad(&v.created_at, 20),
-                        pad(&cell(&v.author), 16),
-                        v.content_hash[..12.min(v.content_hash.len())].to_string(),
-                        note,
-                    ];
-                    row.join("  ")
+                    // One buffer a line: a history of ten thousand versions
+                    // is printed each time it is asked for.
+                    let mut line = String::with_capacity(96 + v.note.len());
+                    push_padded(&mut line, &v.label.to_string(), 6);
+                    push_padded(&mut line, status, 11);
+                    push_padded(&mut line, &v.created_at, 20);
+                    push_padded(&mut line, &cell(&v.author), 16);
+                    line.push_str(&v.content_hash[..12.min(v.content_hash.len())]);
+                    line.push_str("  ");
+                    line.push_str(&cell(&v.note));
+                    if v.damaged {
+                        line.push_str("  [");
+                        line.push_str(&mark);
+                        line.push(']');
+                    }
+                    line
                 })
                 .collect();
             out.lines(&rows)?;
@@ -331,7 +336,7 @@ fn list(lib: &Library, archived: bool, out: &mut Out<'_>) -> Result<u8> {
     for p in policies {
         let version = p.latest.map(|l| l.to_string()).unwrap_or_else(|| "—".into());
         let status = p.status.map(|s| status_cell(out, s)).unwrap_or_else(|| "—".into());
-        let mut title = if p.archived { format!("{} {mark}", cell(&p.title)) } else { cell(&p.title) };
+        let mut title = if p.archived { format!("{} {mark}", cell(&p.title)) } else { cell(&p.title).into_owned() };
         if p.damaged {
             title = format!("{title}  [{}]", out.say(Message::new(keys::cli::DAMAGED_MARK), None));
         }
@@ -368,6 +373,12 @@ fn columns(text: &str) -> usize {
             _ => 1,
         })
         .sum()
+}
+
+/// `text` padded to `width` columns, then the two spaces between columns.
+fn push_padded(line: &mut String, text: &str, width: usize) {
+    line.push_str(text);
+    line.extend(std::iter::repeat_n(' ', width.saturating_sub(columns(text)) + 2));
 }
 
 fn pad(text: &str, width: usize) -> String {

@@ -110,8 +110,11 @@ pub fn shown(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// One field of a table line: its line breaks and tabs shown too, so that
 /// a note cannot start a line of its own.
-pub fn cell(text: &str) -> String {
-    shown(text).replace('\n', "\\n").replace('\t', "\\t")
+pub fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+    match shown(text) {
+        std::borrow::Cow::Borrowed(text) if !text.contains(['\n', '\t']) => std::borrow::Cow::Borrowed(text),
+        shown => std::borrow::Cow::Owned(shown.replace('\n', "\\n").replace('\t', "\\t")),
+    }
 }
 
 /// A finding as `validate` prints it: `error: path: message`, then its hint.
