@@ -62,7 +62,7 @@ fn compare(c: &mut Criterion) {
     group.sample_size(10);
     let (old_tree, new_tree) = (policywright_doc::markdown::parse(&old), policywright_doc::markdown::parse(&new));
     group.bench_function("tree diff of a ~370-page handbook", |b| {
-        b.iter(|| diff::diff_trees(black_box(&old_tree), black_box(&new_tree)))
+        b.iter(|| diff::diff_trees(black_box(&old_tree), black_box(new_tree.clone())))
     });
 
     let policy = presets::preset("operations", Locale::ZhCn, "2027-01-01").expect("preset");
@@ -78,7 +78,7 @@ fn compare(c: &mut Criterion) {
     group.bench_function("redline docx of the preset", |b| b.iter(|| diff::to_docx(black_box(&comparison))));
     // The handbook's tree diff, written as a redline.
     let mut handbook = comparison.clone();
-    handbook.document = diff::diff_trees(&old_tree, &new_tree);
+    handbook.document = diff::diff_trees(&old_tree, new_tree.clone());
     group.bench_function("redline docx of a ~370-page handbook", |b| b.iter(|| diff::to_docx(black_box(&handbook))));
     group.finish();
 }

@@ -231,7 +231,7 @@ proptest! {
     /// The same in a redline, whatever the two texts.
     #[test]
     fn any_two_texts_make_a_well_formed_redline(old in markdown(), new in markdown()) {
-        let merged = policywright_diff::diff_trees(&policywright_doc::markdown::parse(&old), &policywright_doc::markdown::parse(&new));
+        let merged = policywright_diff::diff_trees(&policywright_doc::markdown::parse(&old), policywright_doc::markdown::parse(&new));
         let mut opts = DocxOptions::plain(Locale::En);
         opts.revision = Some(TrackedBy { author: "A & <B>".into(), date: "2027-01-01T00:00:00Z".into() });
         let bytes = docx::write(&merged, &opts).map_err(|e| TestCaseError::fail(e.to_string()))?;

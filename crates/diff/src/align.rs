@@ -40,12 +40,12 @@ pub enum Step {
 
 /// The steps from `old` to `new`.
 pub fn steps<T: Eq + Hash>(old: &[T], new: &[T]) -> Vec<Step> {
-    let (a, b) = interned(old, new);
+    let (a, b, distinct) = interned(old, new);
     let mut out = Vec::with_capacity(a.len().max(b.len()));
     // What is the same at both ends is the same, whatever the middle holds.
     let (head, tail) = common_ends(&a, &b);
     out.extend((0..head).map(|k| Step::Same(k, k)));
-    middle(&a, &b, head, a.len() - tail, head, b.len() - tail, &mut out);
+    middle(&a, &b, distinct, (head, a.len() - tail), (head, b.len() - tail), &mut out);
     out.extend((0..tail).map(|k| Step::Same(a.len() - tail + k, b.len() - tail + k)));
     out
 }
@@ -58,36 +58,48 @@ fn common_ends(a: &[usize], b: &[usize]) -> (usize, usize) {
     (head, tail)
 }
 
-/// Each element as a number, equal numbers for equal elements: the rest
-/// compares numbers, and each element is hashed once.
-fn interned<T: Eq + Hash>(old: &[T], new: &[T]) -> (Vec<usize>, Vec<usize>) {
-    let mut ids: HashMap<&T, usize> = HashMap::with_capacity(old.len() + new.len());
+/// Each element as a number, equal numbers for equal elements, and how
+/// many numbers were given: the rest compares numbers, and each element is
+/// hashed once.
+fn interned<T: Eq + Hash>(old: &[T], new: &[T]) -> (Vec<usize>, Vec<usize>, usize) {
+    let mut ids: HashMap<&T, usize, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(old.len() + new.len(), foldhash::fast::RandomState::default());
     let mut id = |item| {
         let next = ids.len();
         *ids.entry(item).or_insert(next)
     };
     let a = old.iter().map(&mut id).collect();
     let b = new.iter().map(&mut id).collect();
-    (a, b)
+    (a, b, ids.len())
 }
 
-fn middle(a: &[usize], b: &[usize], a0: usize, a1: usize, b0: usize, b1: usize, out: &mut Vec<Step>) {
-    // How often each element occurs on each side, and where, when once.
-    let mut seen: HashMap<usize, (u32, u32, usize, usize)> = HashMap::new();
+/// Aligns `a[a0..a1]` with `b[b0..b1]`; the elements are numbers below
+/// `distinct`.
+fn middle(
+    a: &[usize],
+    b: &[usize],
+    distinct: usize,
+    (a0, a1): (usize, usize),
+    (b0, b1): (usize, usize),
+    out: &mut Vec<Step>,
+) {
+    // How often each element occurs on each side, and where on the old.
+    let mut seen: Vec<(u32, u32, usize)> = vec![(0, 0, 0); distinct];
     for (i, &x) in a.iter().enumerate().take(a1).skip(a0) {
-        let e = seen.entry(x).or_insert((0, 0, i, 0));
-        e.0 += 1;
+        let e = &mut seen[x];
+        e.0 = e.0.saturating_add(1);
+        e.2 = i;
     }
-    for (j, &y) in b.iter().enumerate().take(b1).skip(b0) {
-        if let Some(e) = seen.get_mut(&y) {
-            e.1 += 1;
-            e.3 = j;
-        }
+    for &y in &b[b0..b1] {
+        seen[y].1 = seen[y].1.saturating_add(1);
     }
     // Unique matches in the order of the new sequence, by old position.
-    let mut matches: Vec<(usize, usize)> =
-        seen.values().filter(|e| e.0 == 1 && e.1 == 1).map(|&(_, _, i, j)| (i, j)).collect();
-    matches.sort_unstable_by_key(|&(_, j)| j);
+    let matches: Vec<(usize, usize)> = (b0..b1)
+        .filter_map(|j| {
+            let (in_a, in_b, i) = seen[b[j]];
+            (in_a == 1 && in_b == 1).then_some((i, j))
+        })
+        .collect();
     let kept = increasing(&matches);
     let mut moved_old = vec![false; a1 - a0];
     let mut moved_new = vec![false; b1 - b0];

@@ -68,7 +68,7 @@ pub fn compare(from: Side, to: Side, templates: &Templates) -> Result<Comparison
         let lost = || Error::internal("a comparison thread stopped");
         let old = old.join().map_err(|_| lost())?;
         let document = match (old, new) {
-            (Ok(old), Ok(new)) => tree::diff(&old, &new),
+            (Ok(old), Ok(new)) => tree::diff(&old, new),
             (Err(e), _) | (_, Err(e)) => return Err(e),
         };
         Ok::<_, Error>((changes.join().map_err(|_| lost())?, document))

@@ -16,33 +16,43 @@ use crate::align::{self, Step};
 use crate::words;
 use policywright_doc::{Block, Change, Doc, Inline, Item, Row, block_text};
 
-/// The newer document with the older one's deletions and every change in it.
-pub fn diff(old: &Doc, new: &Doc) -> Doc {
-    let mut blocks = diff_blocks(&old.blocks, &new.blocks);
+/// The newer document with the older one's deletions and every change in
+/// it. The newer document is taken, not copied: most of it is the result.
+pub fn diff(old: &Doc, new: Doc) -> Doc {
+    let mut blocks = diff_blocks(&old.blocks, new.blocks);
     find_moves(&mut blocks);
     let mut footnotes = old.footnotes.clone();
-    footnotes.extend(new.footnotes.iter().map(|(k, v)| (k.clone(), v.clone())));
+    footnotes.extend(new.footnotes);
     Doc { blocks, footnotes }
 }
 
 /// Aligns two sequences of equal-able things, hands stretches that did not
-/// match exactly to `replace`, and marks the rest.
+/// match exactly to `replace`, and marks the rest. The new elements are
+/// moved into the result.
 fn align<T: Clone + Eq + std::hash::Hash>(
     old: &[T],
-    new: &[T],
+    new: Vec<T>,
     mut marked: impl FnMut(&T, Change) -> T,
-    mut replace: impl FnMut(&[T], &[T], &mut Vec<T>),
+    mark: impl Fn(&mut T, Change),
+    mut replace: impl FnMut(&[T], Vec<T>, &mut Vec<T>),
 ) -> Vec<T> {
+    let steps = align::steps(old, &new);
     let mut out = Vec::with_capacity(new.len());
-    for step in align::steps(old, new) {
+    // Each new element is taken once, by the one step that names it.
+    let mut new: Vec<Option<T>> = new.into_iter().map(Some).collect();
+    let mut take = |j: usize| new.get_mut(j).and_then(Option::take);
+    for step in steps {
         match step {
-            Step::Same(_, j) => out.push(new[j].clone()),
+            Step::Same(_, j) => out.extend(take(j)),
             Step::Gone(i) => out.push(marked(&old[i], Change::Deleted)),
-            Step::Came(j) => out.push(marked(&new[j], Change::Inserted)),
+            Step::Came(j) => out.extend(take(j).map(|mut item| {
+                mark(&mut item, Change::Inserted);
+                item
+            })),
             Step::Rewritten(xs, ys) => {
                 let gone: Vec<T> = xs.into_iter().map(|i| old[i].clone()).collect();
-                let came: Vec<T> = ys.into_iter().map(|j| new[j].clone()).collect();
-                replace(&gone, &came, &mut out);
+                let came: Vec<T> = ys.into_iter().filter_map(&mut take).collect();
+                replace(&gone, came, &mut out);
             }
         }
     }
@@ -89,29 +99,37 @@ fn pairing<T>(old: &[T], new: &[T], pairs_with: impl Fn(&T, &T) -> bool) -> Vec<
 
 /// Emits a replaced range: unpaired old elements deleted and new ones
 /// inserted, in reading order, and each pair merged by `merge`.
-fn emit_pairs<T: Clone>(
+fn emit_pairs<T>(
     old: &[T],
-    new: &[T],
+    new: Vec<T>,
     pairs: &[(usize, usize)],
     out: &mut Vec<T>,
-    marked: &mut impl FnMut(&T, Change) -> T,
-    merge: &mut impl FnMut(&T, &T, &mut Vec<T>),
+    marked: impl Fn(&T, Change) -> T,
+    mark: impl Fn(&mut T, Change),
+    mut merge: impl FnMut(&T, T, &mut Vec<T>),
 ) {
-    let (mut i, mut j) = (0, 0);
-    for &(pi, pj) in pairs.iter().chain(std::iter::once(&(old.len(), new.len()))) {
-        out.extend(old[i..pi].iter().map(|b| marked(b, Change::Deleted)));
-        out.extend(new[j..pj].iter().map(|b| marked(b, Change::Inserted)));
-        if pi < old.len() && pj < new.len() {
-            merge(&old[pi], &new[pj], out);
+    let inserted = |mut item: T| {
+        mark(&mut item, Change::Inserted);
+        item
+    };
+    let mut new = new.into_iter().enumerate().peekable();
+    let mut i = 0;
+    for &(pi, pj) in pairs.iter().chain(std::iter::once(&(old.len(), usize::MAX))) {
+        out.extend(old[i..pi.min(old.len())].iter().map(|b| marked(b, Change::Deleted)));
+        while let Some((_, item)) = new.next_if(|&(j, _)| j < pj) {
+            out.push(inserted(item));
         }
-        (i, j) = (pi + 1, pj + 1);
+        if let (Some(x), Some((_, y))) = (old.get(pi), new.next_if(|&(j, _)| j == pj)) {
+            merge(x, y, out);
+        }
+        i = pi + 1;
     }
 }
 
-fn diff_blocks(old: &[Block], new: &[Block]) -> Vec<Block> {
-    align(old, new, marked_block, |a, b, out| {
-        let pairs = pairing(a, b, pairable);
-        emit_pairs(a, b, &pairs, out, &mut marked_block, &mut merge_blocks);
+fn diff_blocks(old: &[Block], new: Vec<Block>) -> Vec<Block> {
+    align(old, new, marked_block, mark_block, |a, b, out| {
+        let pairs = pairing(a, &b, pairable);
+        emit_pairs(a, b, &pairs, out, marked_block, mark_block, merge_blocks);
     })
 }
 
@@ -136,44 +154,51 @@ fn similar_text(a: &Block, b: &Block) -> bool {
     words::merge(&[Inline::text(block_text(a))], &[Inline::text(block_text(b))]).is_some()
 }
 
-fn merge_blocks(a: &Block, b: &Block, out: &mut Vec<Block>) {
+fn merge_blocks(a: &Block, b: Block, out: &mut Vec<Block>) {
+    let replaced = |out: &mut Vec<Block>, mut b: Block| {
+        out.push(marked_block(a, Change::Deleted));
+        mark_block(&mut b, Change::Inserted);
+        out.push(b);
+    };
     match (a, b) {
-        (Block::Paragraph { inlines: x, .. }, Block::Paragraph { inlines: y, .. }) => match words::merge(x, y) {
+        (Block::Paragraph { inlines: x, .. }, Block::Paragraph { inlines: y, change }) => match words::merge(x, &y) {
             Some(inlines) => out.push(Block::Paragraph { inlines, change: None }),
-            None => out.extend([marked_block(a, Change::Deleted), marked_block(b, Change::Inserted)]),
+            None => replaced(out, Block::Paragraph { inlines: y, change }),
         },
-        (Block::Heading { inlines: x, .. }, Block::Heading { level, inlines: y, .. }) => match words::merge(x, y) {
-            Some(inlines) => out.push(Block::Heading { level: *level, inlines, change: None }),
-            None => out.extend([marked_block(a, Change::Deleted), marked_block(b, Change::Inserted)]),
-        },
+        (Block::Heading { inlines: x, .. }, Block::Heading { level, inlines: y, change }) => {
+            match words::merge(x, &y) {
+                Some(inlines) => out.push(Block::Heading { level, inlines, change: None }),
+                None => replaced(out, Block::Heading { level, inlines: y, change }),
+            }
+        }
         (Block::List { items: x, .. }, Block::List { start, items: y }) => {
-            out.push(Block::List { start: *start, items: diff_items(x, y) })
+            out.push(Block::List { start, items: diff_items(x, y) })
         }
         (Block::Table { head: h, rows: x, .. }, Block::Table { align, head: k, rows: y }) => {
-            let head = if h == k { k.clone() } else { merge_cells(h, k) };
-            out.push(Block::Table { align: align.clone(), head, rows: diff_rows(x, y) });
+            let head = if *h == k { k } else { merge_cells(h, &k) };
+            out.push(Block::Table { align, head, rows: diff_rows(x, y) });
         }
         (Block::Quote(x), Block::Quote(y)) => out.push(Block::Quote(diff_blocks(x, y))),
-        _ => out.extend([marked_block(a, Change::Deleted), marked_block(b, Change::Inserted)]),
+        (_, b) => replaced(out, b),
     }
 }
 
-fn diff_items(old: &[Item], new: &[Item]) -> Vec<Item> {
+fn diff_items(old: &[Item], new: Vec<Item>) -> Vec<Item> {
     let text = |i: &Item| Inline::text(i.blocks.iter().map(block_text).collect::<Vec<_>>().join(" "));
-    align(old, new, marked_item, |a, b, out| {
-        let pairs = pairing(a, b, |x, y| words::merge(&[text(x)], &[text(y)]).is_some());
-        emit_pairs(a, b, &pairs, out, &mut marked_item, &mut |x: &Item, y: &Item, out: &mut Vec<Item>| {
-            out.push(Item { blocks: diff_blocks(&x.blocks, &y.blocks) })
+    align(old, new, marked_item, mark_item, |a, b, out| {
+        let pairs = pairing(a, &b, |x, y| words::merge(&[text(x)], &[text(y)]).is_some());
+        emit_pairs(a, b, &pairs, out, marked_item, mark_item, |x: &Item, y: Item, out: &mut Vec<Item>| {
+            out.push(Item { blocks: diff_blocks(&x.blocks, y.blocks) })
         });
     })
 }
 
-fn diff_rows(old: &[Row], new: &[Row]) -> Vec<Row> {
+fn diff_rows(old: &[Row], new: Vec<Row>) -> Vec<Row> {
     let text =
         |r: &Row| Inline::text(r.cells.iter().map(|c| policywright_doc::plain_text(c)).collect::<Vec<_>>().join(" "));
-    align(old, new, marked_row, |a, b, out| {
-        let pairs = pairing(a, b, |x, y| words::merge(&[text(x)], &[text(y)]).is_some());
-        emit_pairs(a, b, &pairs, out, &mut marked_row, &mut |x: &Row, y: &Row, out: &mut Vec<Row>| {
+    align(old, new, marked_row, mark_row, |a, b, out| {
+        let pairs = pairing(a, &b, |x, y| words::merge(&[text(x)], &[text(y)]).is_some());
+        emit_pairs(a, b, &pairs, out, marked_row, mark_row, |x: &Row, y: Row, out: &mut Vec<Row>| {
             out.push(Row { cells: merge_cells(&x.cells, &y.cells), change: None })
         });
     })
@@ -228,8 +253,12 @@ fn mark_block(block: &mut Block, change: Change) {
 
 fn marked_item(item: &Item, change: Change) -> Item {
     let mut item = item.clone();
-    item.blocks.iter_mut().for_each(|b| mark_block(b, change));
+    mark_item(&mut item, change);
     item
+}
+
+fn mark_item(item: &mut Item, change: Change) {
+    item.blocks.iter_mut().for_each(|b| mark_block(b, change));
 }
 
 fn marked_row(row: &Row, change: Change) -> Row {
@@ -243,64 +272,112 @@ fn mark_row(row: &mut Row, change: Change) {
     row.cells.iter_mut().for_each(|c| words::mark(c, change));
 }
 
-/// A leaf that was deleted or inserted whole, by what it says.
-#[derive(PartialEq, Eq, Hash)]
-enum Key {
-    Block(Block),
-    Row(Vec<Vec<Inline>>),
+/// What a leaf says, whatever its marks: a deleted leaf and an inserted one
+/// that say the same are equal. It borrows the leaf, since every deleted
+/// and inserted leaf of a large comparison is looked up by it.
+#[derive(Clone, Copy)]
+enum Said<'a> {
+    Heading(u8, &'a [Inline]),
+    Paragraph(&'a [Inline]),
+    Code(&'a str),
+    Row(&'a [Vec<Inline>]),
 }
+
+impl std::hash::Hash for Said<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        fn hash_inlines<H: std::hash::Hasher>(inlines: &[Inline], state: &mut H) {
+            state.write_usize(inlines.len());
+            for inline in inlines {
+                match inline {
+                    Inline::Text { text, style, .. } => {
+                        state.write_u8(0);
+                        text.hash(state);
+                        style.hash(state);
+                    }
+                    Inline::Link { url, children } => {
+                        state.write_u8(1);
+                        url.hash(state);
+                        hash_inlines(children, state);
+                    }
+                    Inline::FootnoteRef { label, .. } => {
+                        state.write_u8(2);
+                        label.hash(state);
+                    }
+                    Inline::HardBreak { .. } => state.write_u8(3),
+                }
+            }
+        }
+        match *self {
+            Said::Heading(level, x) => {
+                state.write_u8(level);
+                hash_inlines(x, state);
+            }
+            Said::Paragraph(x) => {
+                state.write_u8(u8::MAX);
+                hash_inlines(x, state);
+            }
+            Said::Code(text) => text.hash(state),
+            Said::Row(cells) => {
+                state.write_usize(cells.len());
+                cells.iter().for_each(|c| hash_inlines(c, state));
+            }
+        }
+    }
+}
+
+impl PartialEq for Said<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        fn same(a: &[Inline], b: &[Inline]) -> bool {
+            a.len() == b.len()
+                && a.iter().zip(b).all(|pair| match pair {
+                    (Inline::Text { text: t, style: s, .. }, Inline::Text { text: u, style: v, .. }) => {
+                        t == u && s == v
+                    }
+                    (Inline::Link { url: u, children: c }, Inline::Link { url: v, children: d }) => {
+                        u == v && same(c, d)
+                    }
+                    (Inline::FootnoteRef { label: l, .. }, Inline::FootnoteRef { label: m, .. }) => l == m,
+                    (Inline::HardBreak { .. }, Inline::HardBreak { .. }) => true,
+                    _ => false,
+                })
+        }
+        match (*self, *other) {
+            (Said::Heading(l, x), Said::Heading(m, y)) => l == m && same(x, y),
+            (Said::Paragraph(x), Said::Paragraph(y)) => same(x, y),
+            (Said::Code(x), Said::Code(y)) => x == y,
+            (Said::Row(x), Said::Row(y)) => x.len() == y.len() && x.iter().zip(y).all(|(c, d)| same(c, d)),
+            _ => false,
+        }
+    }
+}
+
+impl Eq for Said<'_> {}
 
 /// Each leaf (paragraph, heading, code block, table row) in reading order,
 /// with its change when it was deleted or inserted whole.
-fn leaves(blocks: &[Block], out: &mut Vec<Option<(Change, Key)>>) {
+fn leaves<'a>(blocks: &'a [Block], out: &mut Vec<Option<(Change, Said<'a>)>>) {
+    let whole = |change: &Option<Change>| change.filter(|c| matches!(c, Change::Deleted | Change::Inserted));
     for block in blocks {
-        match block {
-            Block::Heading { change, .. } | Block::Paragraph { change, .. } | Block::Code { change, .. } => {
-                let key = change.filter(|c| matches!(c, Change::Deleted | Change::Inserted)).map(|c| {
-                    let mut plain = block.clone();
-                    unmark_block(&mut plain);
-                    (c, Key::Block(plain))
-                });
-                // Empty paragraphs say nothing, so they move nowhere.
-                out.push(key.filter(|_| !block_text(block).trim().is_empty()));
+        let (said, change) = match block {
+            Block::Heading { level, inlines, change } => (Said::Heading(*level, inlines), change),
+            Block::Paragraph { inlines, change } => (Said::Paragraph(inlines), change),
+            Block::Code { text, change } => (Said::Code(text), change),
+            Block::List { items, .. } => {
+                items.iter().for_each(|i| leaves(&i.blocks, out));
+                continue;
             }
-            Block::List { items, .. } => items.iter().for_each(|i| leaves(&i.blocks, out)),
             Block::Table { rows, .. } => {
-                for row in rows {
-                    let key = row.change.filter(|c| matches!(c, Change::Deleted | Change::Inserted)).map(|c| {
-                        let mut plain = row.clone();
-                        plain.change = None;
-                        plain.cells.iter_mut().for_each(|cell| unmark(cell));
-                        (c, Key::Row(plain.cells))
-                    });
-                    out.push(key);
-                }
+                out.extend(rows.iter().map(|row| whole(&row.change).map(|c| (c, Said::Row(&row.cells)))));
+                continue;
             }
-            Block::Quote(inner) => leaves(inner, out),
-            Block::Rule => {}
-        }
-    }
-}
-
-fn unmark(inlines: &mut [Inline]) {
-    for inline in inlines {
-        match inline {
-            Inline::Text { change, .. } | Inline::FootnoteRef { change, .. } | Inline::HardBreak { change } => {
-                *change = None
+            Block::Quote(inner) => {
+                leaves(inner, out);
+                continue;
             }
-            Inline::Link { children, .. } => unmark(children),
-        }
-    }
-}
-
-fn unmark_block(block: &mut Block) {
-    match block {
-        Block::Heading { inlines, change, .. } | Block::Paragraph { inlines, change } => {
-            *change = None;
-            unmark(inlines);
-        }
-        Block::Code { change, .. } => *change = None,
-        _ => {}
+            Block::Rule => continue,
+        };
+        // Empty paragraphs say nothing, so they move nowhere.
+        out.push(whole(change).map(|c| (c, said)).filter(|_| !block_text(block).trim().is_empty()));
     }
 }
 
@@ -309,44 +386,46 @@ fn unmark_block(block: &mut Block) {
 fn find_moves(blocks: &mut [Block]) {
     let mut found = Vec::new();
     leaves(blocks, &mut found);
-    let mut inserted: HashMap<&Key, Vec<usize>> = HashMap::new();
+    let mut inserted: HashMap<Said<'_>, Vec<usize>, foldhash::fast::RandomState> = HashMap::default();
     for (i, leaf) in found.iter().enumerate().rev() {
-        if let Some((Change::Inserted, key)) = leaf {
-            inserted.entry(key).or_default().push(i);
+        if let Some((Change::Inserted, said)) = leaf {
+            inserted.entry(*said).or_default().push(i);
         }
     }
-    let mut moves: HashMap<usize, Change> = HashMap::new();
+    let mut moves: Vec<Option<Change>> = vec![None; found.len()];
     let mut n = 0;
     for (i, leaf) in found.iter().enumerate() {
-        if let Some((Change::Deleted, key)) = leaf
-            && let Some(j) = inserted.get_mut(key).and_then(Vec::pop)
+        if let Some((Change::Deleted, said)) = leaf
+            && let Some(j) = inserted.get_mut(said).and_then(Vec::pop)
         {
             n += 1;
-            moves.insert(i, Change::MovedFrom(n));
-            moves.insert(j, Change::MovedTo(n));
+            moves[i] = Some(Change::MovedFrom(n));
+            moves[j] = Some(Change::MovedTo(n));
         }
     }
-    if !moves.is_empty() {
+    drop(inserted);
+    drop(found);
+    if n > 0 {
         let mut index = 0;
         apply_moves(blocks, &moves, &mut index);
     }
 }
 
 /// Walks the leaves in the same order as [`leaves`], marking the moved ones.
-fn apply_moves(blocks: &mut [Block], moves: &HashMap<usize, Change>, index: &mut usize) {
+fn apply_moves(blocks: &mut [Block], moves: &[Option<Change>], index: &mut usize) {
     for block in blocks {
         match block {
             Block::Heading { .. } | Block::Paragraph { .. } | Block::Code { .. } => {
-                if let Some(change) = moves.get(index) {
-                    mark_block(block, *change);
+                if let Some(change) = moves.get(*index).copied().flatten() {
+                    mark_block(block, change);
                 }
                 *index += 1;
             }
             Block::List { items, .. } => items.iter_mut().for_each(|i| apply_moves(&mut i.blocks, moves, index)),
             Block::Table { rows, .. } => {
                 for row in rows {
-                    if let Some(change) = moves.get(index) {
-                        mark_row(row, *change);
+                    if let Some(change) = moves.get(*index).copied().flatten() {
+                        mark_row(row, change);
                     }
                     *index += 1;
                 }
@@ -363,7 +442,7 @@ mod tests {
     use policywright_doc::markdown;
 
     fn merged(old: &str, new: &str) -> Doc {
-        diff(&markdown::parse(old), &markdown::parse(new))
+        diff(&markdown::parse(old), markdown::parse(new))
     }
 
     #[test]
