@@ -270,25 +270,26 @@ pub fn to_markdown(c: &Comparison) -> String {
 /// text is escaped by the tree's HTML writer; nothing from the policy can
 /// become markup.
 pub fn to_html_fragment(c: &Comparison) -> String {
+    let mut out = String::new();
+    html_fragment_into(&mut out, c);
+    out
+}
+
+fn html_fragment_into(out: &mut String, c: &Comparison) {
     let (away, here) = (c.say(Message::new(keys::diff::MOVED_AWAY)), c.say(Message::new(keys::diff::MOVED_HERE)));
     let titles = html::MoveTitles { moved_away: &away, moved_here: &here };
     let write = |doc: &Doc| html::write(doc, titles);
-    let escape = |text: &str| {
-        let mut out = String::new();
-        html::escape_into(&mut out, text);
-        out
-    };
-    let mut summary = String::from("<ul>");
-    for change in &c.changes {
-        let class = match change.kind {
-            ChangeKind::Added => "added",
-            ChangeKind::Removed => "removed",
-            ChangeKind::Changed => "changed",
-            ChangeKind::Moved => "moved",
-        };
-        summary.push_str(&format!("<li class=\"{class}\">{}</li>", escape(&change.summary)));
-    }
-    summary.push_str("</ul>");
+    // The three renderings of a large comparison are each a second's work,
+    // and need nothing of each other. A panic in one is passed on as it is.
+    let (inline, old, new) = std::thread::scope(|s| {
+        let old = s.spawn(|| write(&c.document.view(View::Old)));
+        let new = s.spawn(|| write(&c.document.view(View::New)));
+        let inline = write(&c.document);
+        let joined =
+            |t: std::thread::ScopedJoinHandle<'_, String>| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
+        (inline, joined(old), joined(new))
+    });
+    let text = |out: &mut String, text: &str| html::escape_into(out, text);
     let sides = c.say(msg!(
         keys::diff::SIDES,
         from = c.from.label.as_str(),
@@ -298,49 +299,69 @@ pub fn to_html_fragment(c: &Comparison) -> String {
         to_author = c.to.author.as_str(),
         to_date = c.to.date.as_str()
     ));
-    format!(
-        concat!(
-            "<h1>{title}</h1>\n<p>{sides}</p>\n",
-            "<h2>{l_summary} ({count})</h2>\n{summary}\n",
-            "<h2>{l_inline}</h2>\n<div class=\"inline\">{inline}</div>\n",
-            "<h2>{l_side}</h2>\n<table class=\"side\"><tr><th>v{from}</th><th>v{to}</th></tr>",
-            "<tr><td>{old}</td><td>{new}</td></tr></table>\n"
-        ),
-        title = escape(&c.heading()),
-        sides = escape(&sides),
-        from = escape(&c.from.label),
-        to = escape(&c.to.label),
-        count = c.changes.len(),
-        l_summary = escape(&c.say(Message::new(keys::diff::SUMMARY))),
-        l_inline = escape(&c.say(Message::new(keys::diff::INLINE))),
-        l_side = escape(&c.say(Message::new(keys::diff::SIDE_BY_SIDE))),
-        summary = summary,
-        inline = write(&c.document),
-        old = write(&c.document.view(View::Old)),
-        new = write(&c.document.view(View::New)),
-    )
+    out.reserve(inline.len() + old.len() + new.len() + 128 * c.changes.len() + 1024);
+    out.push_str("<h1>");
+    text(out, &c.heading());
+    out.push_str("</h1>\n<p>");
+    text(out, &sides);
+    out.push_str("</p>\n<h2>");
+    text(out, &c.say(Message::new(keys::diff::SUMMARY)));
+    out.push_str(&format!(" ({})</h2>\n<ul>", c.changes.len()));
+    for change in &c.changes {
+        let class = match change.kind {
+            ChangeKind::Added => "added",
+            ChangeKind::Removed => "removed",
+            ChangeKind::Changed => "changed",
+            ChangeKind::Moved => "moved",
+        };
+        out.push_str("<li class=\"");
+        out.push_str(class);
+        out.push_str("\">");
+        text(out, &change.summary);
+        out.push_str("</li>");
+    }
+    out.push_str("</ul>\n<h2>");
+    text(out, &c.say(Message::new(keys::diff::INLINE)));
+    out.push_str("</h2>\n<div class=\"inline\">");
+    out.push_str(&inline);
+    drop(inline);
+    out.push_str("</div>\n<h2>");
+    text(out, &c.say(Message::new(keys::diff::SIDE_BY_SIDE)));
+    out.push_str("</h2>\n<table class=\"side\"><tr><th>v");
+    text(out, &c.from.label);
+    out.push_str("</th><th>v");
+    text(out, &c.to.label);
+    out.push_str("</th></tr><tr><td>");
+    out.push_str(&old);
+    out.push_str("</td><td>");
+    out.push_str(&new);
+    out.push_str("</td></tr></table>\n");
 }
 
 /// A standalone HTML page of the comparison.
 pub fn to_html(c: &Comparison) -> String {
-    let mut title = String::new();
-    html::escape_into(&mut title, &c.heading());
-    format!(
-        concat!(
-            "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n",
-            "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n",
-            "<title>{title}</title>\n<style>\n",
-            "body{{font:15px/1.6 \"Noto Sans CJK SC\",\"Microsoft YaHei\",Arial,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1.5rem;color:#1f2328}}\n",
-            "ins{{background:#dafbe1;text-decoration:none}} del{{background:#ffebe9;text-decoration:line-through}}\n",
-            "ins.moved,del.moved{{background:#f3e8ff}}\n",
-            "table{{border-collapse:collapse;width:100%}} td,th{{border:1px solid #d0d7de;padding:.3rem .6rem;vertical-align:top}} th{{background:#eef1f4}} table.side>tbody>tr>td{{width:50%}}\n",
-            "li.added{{color:#1a7f37}} li.removed{{color:#cf222e}} li.moved{{color:#8250df}}\n",
-            "</style>\n</head>\n<body>\n{body}</body>\n</html>\n"
-        ),
-        lang = c.locale().code(),
-        title = title,
-        body = to_html_fragment(c),
-    )
+    let mut out = String::from("<!DOCTYPE html>\n<html lang=\"");
+    out.push_str(c.locale().code());
+    out.push_str("\">\n<head>\n<meta charset=\"utf-8\">\n");
+    out.push_str(concat!(
+        "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'unsafe-inline'\">\n",
+        "<title>"
+    ));
+    html::escape_into(&mut out, &c.heading());
+    out.push_str(concat!(
+        "</title>\n<style>\n",
+        "body{font:15px/1.6 \"Noto Sans CJK SC\",\"Microsoft YaHei\",Arial,sans-serif;margin:2rem auto;max-width:72rem;padding:0 1.5rem;color:#1f2328}\n",
+        "ins{background:#dafbe1;text-decoration:none} del{background:#ffebe9;text-decoration:line-through}\n",
+        "ins.moved,del.moved{background:#f3e8ff}\n",
+        "table{border-collapse:collapse;width:100%} td,th{border:1px solid #d0d7de;padding:.3rem .6rem;vertical-align:top} th{background:#eef1f4} table.side>tbody>tr>td{width:50%}\n",
+        "li.added{color:#1a7f37} li.removed{color:#cf222e} li.moved{color:#8250df}\n",
+        "</style>\n</head>\n<body>\n"
+    ));
+    // The body is written into the page, not into a string of its own
+    // that is then copied: a large comparison's is a hundred megabytes.
+    html_fragment_into(&mut out, c);
+    out.push_str("</body>\n</html>\n");
+    out
 }
 
 /// `2027-01-01` → `2027-01-01T00:00:00Z`; a full timestamp stays as it is.

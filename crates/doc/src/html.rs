@@ -5,6 +5,7 @@
 //! become `<ins>` and `<del>`.
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 
 use crate::tree::{Align, Block, Change, Doc, Inline, Row, Style};
 
@@ -23,15 +24,24 @@ impl Default for MoveTitles<'_> {
 
 /// An HTML fragment of the whole tree.
 pub fn write(doc: &Doc, titles: MoveTitles<'_>) -> String {
-    let mut w = Writer { doc, titles, out: String::with_capacity(4096), notes: HashMap::new(), order: Vec::new() };
+    // Each move's two ends carry their title, escaped once here rather than
+    // at every run of a moved paragraph.
+    let moved = [titles.moved_away, titles.moved_here].map(|title| {
+        let mut out = String::new();
+        escape_into(&mut out, title);
+        out
+    });
+    let mut w = Writer { doc, moved, out: String::with_capacity(4096), notes: HashMap::new(), order: Vec::new() };
     w.blocks(&doc.blocks);
     w.footnotes();
     w.out
 }
 
+// Writing into a `String` cannot fail, so the `write!` results are let go.
 struct Writer<'a> {
     doc: &'a Doc,
-    titles: MoveTitles<'a>,
+    /// The escaped titles of a move's old and new place.
+    moved: [String; 2],
     out: String,
     /// Footnote numbers by label, in order of first reference.
     notes: HashMap<String, usize>,
@@ -49,19 +59,23 @@ impl Writer<'_> {
         match block {
             Block::Heading { level, inlines, change } => {
                 let level = (*level).clamp(1, 6);
-                self.out.push_str(&format!("<h{level}{}>", class(*change)));
+                let _ = write!(self.out, "<h{level}{}>", class(*change));
                 self.inlines(inlines);
-                self.out.push_str(&format!("</h{level}>\n"));
+                let _ = writeln!(self.out, "</h{level}>");
             }
             Block::Paragraph { inlines, change } => {
-                self.out.push_str(&format!("<p{}>", class(*change)));
+                self.out.push_str("<p");
+                self.out.push_str(class(*change));
+                self.out.push('>');
                 self.inlines(inlines);
                 self.out.push_str("</p>\n");
             }
             Block::List { start, items } => {
                 match start {
                     Some(1) => self.out.push_str("<ol>\n"),
-                    Some(n) => self.out.push_str(&format!("<ol start=\"{n}\">\n")),
+                    Some(n) => {
+                        let _ = writeln!(self.out, "<ol start=\"{n}\">");
+                    }
                     None => self.out.push_str("<ul>\n"),
                 }
                 for item in items {
@@ -87,7 +101,7 @@ impl Writer<'_> {
                 self.out.push_str("</blockquote>\n");
             }
             Block::Code { text, change } => {
-                self.out.push_str(&format!("<pre{}><code>", class(*change)));
+                let _ = write!(self.out, "<pre{}><code>", class(*change));
                 escape_into(&mut self.out, text);
                 self.out.push_str("\n</code></pre>\n");
             }
@@ -105,7 +119,7 @@ impl Writer<'_> {
         };
         self.out.push_str("<table>\n<thead><tr>");
         for c in 0..columns {
-            self.out.push_str(&format!("<th{}>", style(c)));
+            let _ = write!(self.out, "<th{}>", style(c));
             if let Some(cell) = head.get(c) {
                 self.inlines(cell);
             }
@@ -113,9 +127,9 @@ impl Writer<'_> {
         }
         self.out.push_str("</tr></thead>\n<tbody>\n");
         for row in rows {
-            self.out.push_str(&format!("<tr{}>", class(row.change)));
+            let _ = write!(self.out, "<tr{}>", class(row.change));
             for c in 0..columns {
-                self.out.push_str(&format!("<td{}>", style(c)));
+                let _ = write!(self.out, "<td{}>", style(c));
                 if let Some(cell) = row.cells.get(c) {
                     self.inlines(cell);
                 }
@@ -130,8 +144,7 @@ impl Writer<'_> {
         for inline in inlines {
             match inline {
                 Inline::Text { text, style, change } => {
-                    let (open, close) = self.change_tags(*change);
-                    self.out.push_str(&open);
+                    let close = self.open_change(*change);
                     styled(&mut self.out, text, *style);
                     self.out.push_str(close);
                 }
@@ -153,9 +166,8 @@ impl Writer<'_> {
                     if n == next {
                         self.order.push(label.clone());
                     }
-                    let (open, close) = self.change_tags(*change);
-                    self.out.push_str(&open);
-                    self.out.push_str(&format!("<sup class=\"footnote-reference\"><a href=\"#fn-{n}\">{n}</a></sup>"));
+                    let close = self.open_change(*change);
+                    let _ = write!(self.out, "<sup class=\"footnote-reference\"><a href=\"#fn-{n}\">{n}</a></sup>");
                     self.out.push_str(close);
                 }
                 Inline::HardBreak { .. } => self.out.push_str("<br />\n"),
@@ -163,18 +175,21 @@ impl Writer<'_> {
         }
     }
 
-    fn change_tags(&self, change: Option<Change>) -> (String, &'static str) {
-        match change {
-            None => (String::new(), ""),
-            Some(Change::Inserted) => ("<ins>".into(), "</ins>"),
-            Some(Change::Deleted) => ("<del>".into(), "</del>"),
-            Some(Change::MovedFrom(_)) => {
-                (format!("<del class=\"moved\" title=\"{}\">", attr(self.titles.moved_away)), "</del>")
-            }
-            Some(Change::MovedTo(_)) => {
-                (format!("<ins class=\"moved\" title=\"{}\">", attr(self.titles.moved_here)), "</ins>")
-            }
+    /// Opens the tag of a change and gives the one that closes it.
+    fn open_change(&mut self, change: Option<Change>) -> &'static str {
+        let (open, title, close) = match change {
+            None => return "",
+            Some(Change::Inserted) => ("<ins>", None, "</ins>"),
+            Some(Change::Deleted) => ("<del>", None, "</del>"),
+            Some(Change::MovedFrom(_)) => ("<del class=\"moved\" title=\"", Some(0), "</del>"),
+            Some(Change::MovedTo(_)) => ("<ins class=\"moved\" title=\"", Some(1), "</ins>"),
+        };
+        self.out.push_str(open);
+        if let Some(k) = title {
+            self.out.push_str(&self.moved[k]);
+            self.out.push_str("\">");
         }
+        close
     }
 
     fn footnotes(&mut self) {
@@ -184,7 +199,7 @@ impl Writer<'_> {
         self.out.push_str("<section class=\"footnotes\">\n<ol>\n");
         let order = std::mem::take(&mut self.order);
         for (i, label) in order.iter().enumerate() {
-            self.out.push_str(&format!("<li id=\"fn-{}\">", i + 1));
+            let _ = write!(self.out, "<li id=\"fn-{}\">", i + 1);
             if let Some(blocks) = self.doc.footnotes.get(label) {
                 let blocks = blocks.clone();
                 self.blocks(&blocks);
@@ -206,37 +221,35 @@ fn class(change: Option<Change>) -> &'static str {
 }
 
 fn styled(out: &mut String, text: &str, style: Style) {
-    let tags: Vec<&str> = [(style.strike, "del"), (style.bold, "strong"), (style.italic, "em"), (style.code, "code")]
-        .into_iter()
-        .filter_map(|(on, tag)| on.then_some(tag))
-        .collect();
-    for tag in &tags {
-        out.push_str(&format!("<{tag}>"));
+    let tags = [(style.strike, "del"), (style.bold, "strong"), (style.italic, "em"), (style.code, "code")];
+    for (_, tag) in tags.iter().filter(|(on, _)| *on) {
+        let _ = write!(out, "<{tag}>");
     }
     escape_into(out, text);
-    for tag in tags.iter().rev() {
-        out.push_str(&format!("</{tag}>"));
+    for (_, tag) in tags.iter().rev().filter(|(on, _)| *on) {
+        let _ = write!(out, "</{tag}>");
     }
 }
 
 /// Escapes text for HTML text and attribute values.
 pub fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
+    // Runs without a special character are copied whole; they are nearly
+    // all of a document.
+    let mut plain = 0;
+    for (i, byte) in text.bytes().enumerate() {
+        let entity = match byte {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[plain..i]);
+        out.push_str(entity);
+        plain = i + 1;
     }
-}
-
-fn attr(text: &str) -> String {
-    let mut out = String::new();
-    escape_into(&mut out, text);
-    out
+    out.push_str(&text[plain..]);
 }
 
 #[cfg(test)]
