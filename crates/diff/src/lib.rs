@@ -14,7 +14,7 @@ use policywright_doc::docx::{self, TrackedBy};
 use policywright_doc::{Align, Block, Change as Mark, Doc, Inline, Row, Side as View, Style, html, markdown};
 use policywright_i18n::{Error, Locale, Message, Result, keys, msg};
 use policywright_model::{Policy, Sanitized};
-use policywright_render::{Input, Templates, docx_options};
+use policywright_render::{Templates, docx_options_of};
 use serde::Serialize;
 
 pub use structural::{Change, ChangeKind, structural};
@@ -369,9 +369,9 @@ fn w3c_date(date: &str) -> String {
     if date.len() == 10 { format!("{date}T00:00:00Z") } else { date.to_string() }
 }
 
-/// The redline's tree: the merged document with a summary table of the
-/// changes right after its title.
-fn redline_tree(c: &Comparison) -> Doc {
+/// What a redline puts right after the compared document's title: a
+/// summary table of the changes.
+fn redline_summary(c: &Comparison) -> Vec<Block> {
     let mut summary = vec![Block::paragraph(vec![bold(format!(
         "{} v{} → v{}",
         c.say(Message::new(keys::diff::SUMMARY)),
@@ -398,18 +398,14 @@ fn redline_tree(c: &Comparison) -> Doc {
         head: vec![vec![Inline::text("#")], vec![Inline::text(c.say(Message::new(keys::diff::CHANGE)))]],
         rows,
     });
-    let mut doc = c.document.clone();
-    let at = doc.blocks.iter().position(|b| matches!(b, Block::Heading { level: 1, .. })).map_or(0, |i| i + 1);
-    doc.blocks.splice(at..at, summary);
-    doc
+    summary
 }
 
 /// The newer version as a Word document in which every insertion is a
 /// tracked `w:ins` and every deletion a `w:del`, by the newer version's
 /// author on its date, so legal can accept or reject each in Word.
 pub fn to_docx(c: &Comparison) -> Result<Vec<u8>> {
-    let input = Input { policy: c.to.policy.clone(), content_hash: c.to.content_hash.clone() };
-    let mut opts = docx_options(&input);
+    let mut opts = docx_options_of(&c.to.policy, &c.to.content_hash);
     opts.toc = false;
     opts.revision = Some(TrackedBy { author: c.to.author.clone(), date: w3c_date(&c.to.date) });
     opts.meta.title = c.say(msg!(
@@ -428,5 +424,9 @@ pub fn to_docx(c: &Comparison) -> Result<Vec<u8>> {
         ("ToContentHash".to_string(), c.to.content_hash.clone()),
     ]);
     opts.meta.custom.retain(|(_, v)| !v.is_empty());
-    docx::write(&redline_tree(c), &opts)
+    let summary = redline_summary(c);
+    // The summary goes after the title; the document itself is not copied.
+    let blocks = &c.document.blocks;
+    let at = blocks.iter().position(|b| matches!(b, Block::Heading { level: 1, .. })).map_or(0, |i| i + 1);
+    docx::write_pieces(&[&blocks[..at], &summary, &blocks[at..]], &c.document.footnotes, &opts)
 }

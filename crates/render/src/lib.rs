@@ -15,7 +15,7 @@ mod policy;
 mod templates;
 
 pub use policy::{
-    Format, Input, Options, docx_options, export, header_text, html_page, markdown_text, numbered_tree, preview_html,
-    tree, version,
+    Format, Input, Options, docx_options, docx_options_of, export, header_text, html_page, markdown_text,
+    numbered_tree, preview_html, tree, version,
 };
 pub use templates::{Limits, Templates, escape_inline};

@@ -110,7 +110,12 @@ pub fn version(policy: &Policy) -> &str {
 
 /// The Word options of a policy's own export.
 pub fn docx_options(input: &Input) -> DocxOptions {
-    let policy = &input.policy;
+    docx_options_of(&input.policy, &input.content_hash)
+}
+
+/// [`docx_options`] for a policy and its content hash, without an
+/// [`Input`] that would own a copy of the policy.
+pub fn docx_options_of(policy: &Policy, content_hash: &str) -> DocxOptions {
     let doc = &policy.document;
     let locale = doc.locale;
     let version = version(policy).to_string();
@@ -120,7 +125,7 @@ pub fn docx_options(input: &Input) -> DocxOptions {
         ("PolicyNumber".to_string(), doc.number.clone()),
         ("PolicyVersion".to_string(), version.clone()),
         ("EffectiveDate".to_string(), doc.effective_date.clone()),
-        ("ContentHash".to_string(), input.content_hash.clone()),
+        ("ContentHash".to_string(), content_hash.to_string()),
     ];
     custom.retain(|(_, v)| !v.is_empty());
     DocxOptions {

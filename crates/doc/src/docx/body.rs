@@ -16,7 +16,7 @@ use super::DocxOptions;
 use super::frame::{page_size, side_margin};
 use super::styles::{self, BULLET_NUM, FIRST_ORDERED_NUM};
 use super::xml::escape_into;
-use crate::tree::{Align, Block, Change, Doc, Inline, Item, Row, Style, block_text, plain_text};
+use crate::tree::{Align, Block, Change, Inline, Item, Row, Style, block_text, plain_text};
 
 /// What the body needs from the rest of the package.
 #[derive(Debug, Default)]
@@ -73,11 +73,14 @@ impl<'s> Para<'s> {
 
 /// Writes the body's children after `start`, the start of `document.xml`,
 /// so the body (most of the package) is never copied into the document.
-pub fn write(doc: &Doc, opts: &DocxOptions, start: String) -> Body {
-    let headings = collect_headings(&doc.blocks, opts);
+/// The blocks are the pieces of `blocks` one after another, so that a
+/// caller can put blocks of its own into a document without copying it.
+pub fn write(blocks: &[&[Block]], footnotes: &BTreeMap<String, Vec<Block>>, opts: &DocxOptions, start: String) -> Body {
+    let all = || blocks.iter().flat_map(|piece| piece.iter());
+    let headings = if opts.toc { collect_headings(all(), opts) } else { Vec::new() };
     let mut w = Writer {
         opts,
-        notes_by_label: &doc.footnotes,
+        notes_by_label: footnotes,
         out: start,
         body: Body::default(),
         link_ids: HashMap::new(),
@@ -94,7 +97,7 @@ pub fn write(doc: &Doc, opts: &DocxOptions, start: String) -> Body {
         in_footnote: false,
         text_width: page_size(opts.page).0 - 2 * side_margin(opts.page),
     };
-    let mut blocks = doc.blocks.iter().peekable();
+    let mut blocks = all().peekable();
     while let Some(block) = blocks.next() {
         let next_is_table = matches!(blocks.peek(), Some(Block::Table { .. }));
         if let Block::Heading { level, .. } = block
@@ -710,10 +713,9 @@ fn push_para_id(out: &mut String, n: u32) {
 }
 
 /// Word heading levels and texts of every heading, for the TOC.
-pub fn collect_headings(blocks: &[Block], opts: &DocxOptions) -> Vec<TocEntry> {
+pub fn collect_headings<'b>(blocks: impl Iterator<Item = &'b Block>, opts: &DocxOptions) -> Vec<TocEntry> {
     let mut seen_title = false;
     blocks
-        .iter()
         .filter_map(|b| match b {
             Block::Heading { level, inlines, .. } => {
                 if opts.title_from_h1 && *level == 1 && !seen_title {

@@ -22,7 +22,9 @@ mod zip;
 use policywright_i18n::{Locale, NumberingScheme, Result};
 use serde::Serialize;
 
-use crate::tree::Doc;
+use std::collections::BTreeMap;
+
+use crate::tree::{Block, Doc};
 
 pub use reference::{MAX_STYLES_BYTES, ReferenceStyles, reference_styles};
 pub use xml::escaped;
@@ -100,7 +102,26 @@ impl DocxOptions {
 
 /// The document tree as a `.docx`.
 pub fn write(doc: &Doc, opts: &DocxOptions) -> Result<Vec<u8>> {
-    write_sized(doc, opts, 64 * 1024)
+    write_sized(&[&doc.blocks], &doc.footnotes, opts, size_hint(doc.blocks.len()))
+}
+
+/// A document of the pieces of `blocks` one after another, with the notes
+/// of `footnotes`, as a `.docx`: a redline puts its summary into the
+/// compared document this way, without copying the document.
+pub fn write_pieces(
+    blocks: &[&[Block]],
+    footnotes: &BTreeMap<String, Vec<Block>>,
+    opts: &DocxOptions,
+) -> Result<Vec<u8>> {
+    write_sized(blocks, footnotes, opts, size_hint(blocks.iter().map(|piece| piece.len()).sum()))
+}
+
+/// Room for the body XML of so many top-level blocks. Room not written
+/// to is never touched, so a generous guess costs nothing, while growing a
+/// body of hundreds of megabytes by doubling copies it again and again. The
+/// guess is capped: it must never be an allocation failure.
+fn size_hint(blocks: usize) -> usize {
+    blocks.saturating_mul(2048).clamp(64 << 10, 256 << 20)
 }
 
 /// Any CommonMark/GFM text as a `.docx`.
@@ -108,11 +129,16 @@ pub fn from_markdown(markdown: &str, opts: &DocxOptions) -> Result<Vec<u8>> {
     let doc = crate::markdown::parse(markdown);
     // The body XML runs to about four times its Markdown. The guess is
     // capped: it only saves copies, and must never be an allocation failure.
-    write_sized(&doc, opts, markdown.len().saturating_mul(4).min(256 << 20))
+    write_sized(&[&doc.blocks], &doc.footnotes, opts, markdown.len().saturating_mul(4).min(256 << 20))
 }
 
-fn write_sized(doc: &Doc, opts: &DocxOptions, size_hint: usize) -> Result<Vec<u8>> {
+fn write_sized(
+    blocks: &[&[Block]],
+    footnotes: &BTreeMap<String, Vec<Block>>,
+    opts: &DocxOptions,
+    size_hint: usize,
+) -> Result<Vec<u8>> {
     // Growing a multi-megabyte string by doubling copies it several times.
-    let body = body::write(doc, opts, frame::document_start(size_hint));
+    let body = body::write(blocks, footnotes, opts, frame::document_start(size_hint));
     package::package(body, opts)
 }
