@@ -16,7 +16,7 @@ use policywright_sqlite::Sqlite;
 use policywright_store::{Bump, Library};
 use serde_json::{Value, json};
 
-const RUNS: usize = 3;
+const RUNS: usize = 5;
 const NOW: &str = "2027-01-01T00:00:00Z";
 
 fn median(mut times: Vec<Duration>) -> Duration {
