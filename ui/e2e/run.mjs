@@ -2,7 +2,7 @@
 // WebKitWebDriver. Run under a display (`xvfb-run -a node e2e/run.mjs`) after
 // `tauri build --debug --no-bundle`. Screenshots go to target/e2e/.
 //
-// A user starts from the Chinese preset, sees it in the preview, breaks the
+// A user fills a blank policy's lists, then starts from the Chinese preset, sees it in the preview, breaks the
 // appraisal weights, sees the error next to the list and export disabled,
 // fixes it, renames the policy and sees the preview follow, follows a link
 // of the preview only to the browser, keeps versions and exports one.
@@ -108,6 +108,40 @@ try {
   };
   // The interface speaks Chinese from here on, whatever the system's language.
   await language("zh-CN");
+
+  // Regression: "+ Add" did nothing (DataCloneError) for every list whose
+  // items have defaults, so a blank policy could not get a single role.
+  await step("a blank policy gets a role, a stage, a rule group and a level through + Add", async () => {
+    await click('[data-preset="blank"][data-locale="zh-CN"]');
+    await until("the editor", () => find('[data-section="duties"]'));
+    const add = async (section, list) => {
+      await click(`[data-section="${section}"]`);
+      await until(`the ${section} form`, () => find(`fieldset.list[data-path="${list}"] > button.add`));
+      await click(`fieldset.list[data-path="${list}"] > button.add`);
+      return until(`a new item in ${list}`, () => find(`[data-path="${list}[0]"]`));
+    };
+    await add("duties", "duties.roles");
+    await type('[data-path="duties.roles[0].title"]', "客服专员");
+    await click('fieldset.list[data-path="duties.roles[0].duties"] > button.add');
+    await type('[data-path="duties.roles[0].duties[0]"]', "按时处理客户工单。");
+    await until("the role in the preview", async () => (await text(".page")).includes("客服专员"));
+    await until("the duty in the preview", async () => (await text(".page")).includes("按时处理客户工单"));
+    await add("workflow", "workflow.stages");
+    await type('[data-path="workflow.stages[0].name"]', "受理");
+    await add("discipline", "discipline.groups");
+    await type('[data-path="discipline.groups[0].name"]', "服务纪律");
+    await add("career", "career.levels");
+    await type('[data-path="career.levels[0].name"]', "初级客服");
+    await until("the stage, group and level in the preview", async () => {
+      const page = await text(".page");
+      return ["受理", "服务纪律", "初级客服"].every((word) => page.includes(word));
+    });
+    await shot("blank-added.png");
+    // Back to the start, dropping this draft, for the preset.
+    await click('[data-action="new"]');
+    await click('[data-action="discard"]');
+    await until("the start screen", () => find('[data-preset="operations"][data-locale="zh-CN"]'));
+  });
 
   await step("a preset opens in the editor with its live preview", async () => {
     await click('[data-preset="operations"][data-locale="zh-CN"]');

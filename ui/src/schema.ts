@@ -68,7 +68,7 @@ export function emptyValue(root: JsonSchema, node: JsonSchema, siblings: unknown
         const c = resolve(root, child);
         if (!required && c.nullable) continue;
         if (key === "id") out[key] = freshId(siblings);
-        else out[key] = child.default !== undefined ? structuredClone(child.default) : emptyValue(root, child);
+        else out[key] = child.default !== undefined ? copyJson(child.default) : emptyValue(root, child);
       }
       return out;
     }
@@ -83,6 +83,15 @@ export function emptyValue(root: JsonSchema, node: JsonSchema, siblings: unknown
     default:
       return "";
   }
+}
+
+/**
+ * A copy of a schema default. Defaults are JSON, and a JSON copy works on
+ * any object, where `structuredClone` throws on a proxy (reactive state is
+ * one).
+ */
+function copyJson<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
 }
 
 /** An id no sibling uses yet: `new-1`, `new-2`, … */

@@ -42,6 +42,35 @@ describe("reading the schema", () => {
     expect(item).toEqual({ id: "new-2", text: "", weight: 0 });
   });
 
+  // Regression: "+ Add" did nothing for roles, stages, rule groups and
+  // levels. The schema lived in reactive state, a proxy, and
+  // `structuredClone` of a proxied default threw DataCloneError.
+  it("makes new items from a schema held behind a proxy", () => {
+    const withDefault: JsonSchema = {
+      ...root,
+      $defs: {
+        ...root.$defs,
+        Stage: {
+          type: "object",
+          required: ["id", "steps"],
+          properties: { id: { type: "string" }, steps: { type: "array", items: { type: "string" }, default: ["first"] } },
+        },
+      },
+    };
+    const proxied = <T extends object>(value: T): T =>
+      new Proxy(value, {
+        get: (target, key) => {
+          const v = Reflect.get(target, key);
+          return v && typeof v === "object" ? proxied(v) : v;
+        },
+      });
+    const item = emptyValue(proxied(withDefault), { $ref: "#/$defs/Stage" }, []) as { id: string; steps: string[] };
+    expect(item).toEqual({ id: "new-1", steps: ["first"] });
+    // The default is a copy: changing the new item leaves the schema alone.
+    item.steps.push("second");
+    expect(withDefault.$defs!.Stage.properties!.steps.default).toEqual(["first"]);
+  });
+
   it("shows fields in the value's own order, then the rest", () => {
     const rule = root.$defs!.Rule;
     expect(fieldOrder(rule, { text: "x", id: "a" })).toEqual(["text", "id", "consequence", "weight"]);
