@@ -137,6 +137,23 @@ try {
       return ["受理", "服务纪律", "初级客服"].every((word) => page.includes(word));
     });
     await shot("blank-added.png");
+  });
+
+  await step("a problem reads in words, and clicking it focuses its field", async () => {
+    await click('[data-section="document"]');
+    const problem = '[data-problem="workflow.stages[0].steps"]';
+    const words = await until("the problem of the empty stage", () => text(problem));
+    if (words.includes("[0]") || words.includes("workflow")) throw new Error(`the problem reads ${words}`);
+    if (!words.includes("工作流程") || !words.includes("受理")) throw new Error(`the problem reads ${words}`);
+    await click(problem);
+    const focused = await until("the focus in the stage's steps", () =>
+      call("POST", `${s}/execute/sync`, {
+        script: 'return document.activeElement?.closest(\'[data-path="workflow.stages[0].steps"]\') ? 1 : 0;',
+        args: [],
+      }),
+    );
+    if (focused !== 1) throw new Error("the steps are not focused");
+    await shot("problem-focused.png");
     // Back to the start, dropping this draft, for the preset.
     await click('[data-action="new"]');
     await click('[data-action="discard"]');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { JsonSchema } from "../src/api";
-import { child, section, within } from "../src/paths";
+import { child, describe as place, prefix, section, segments, within } from "../src/paths";
 import { emptyValue, fieldOrder, freshId, resolve } from "../src/schema";
 
 const root: JsonSchema = {
@@ -87,5 +87,27 @@ describe("paths", () => {
       { severity: "error" as const, path: "appraisal.indicatorsX", message: "c", hint: "" },
     ];
     expect(within(diagnostics, "appraisal.indicators").map((d) => d.message)).toEqual(["a", "b"]);
+  });
+});
+
+describe("problems in words", () => {
+  const names = {
+    section: (k: string) => ({ discipline: "Work rules" })[k] ?? k,
+    field: (k: string) => ({ groups: "Rule group", rules: "Rules", steps: "Steps", consequence: "Consequence" })[k] ?? k,
+  };
+  const policy = { discipline: { groups: [{ name: "Attendance", rules: [{ text: "" }, { text: "Be on time." }] }] } };
+
+  it("name the chapter, the item by its name or number, and the field, never the path", () => {
+    expect(place("discipline.groups[0].rules", policy, names)).toBe("Work rules › Rule group “Attendance” › Rules");
+    expect(place("discipline.groups[0].rules[0].consequence", policy, names)).toBe(
+      "Work rules › Rule group “Attendance” › Rules 1 › Consequence",
+    );
+    expect(place("discipline.groups[0].rules[1]", policy, names)).toBe("Work rules › Rule group “Attendance” › Rules “Be on time.”");
+    expect(place("discipline.groups[3].rules", policy, names)).toBe("Work rules › Rule group 4 › Rules");
+  });
+
+  it("read paths the way the core writes them", () => {
+    expect(segments("appraisal.indicators[1].children[0].weight")).toEqual(["appraisal", "indicators", 1, "children", 0, "weight"]);
+    expect(prefix("appraisal.indicators[1].children[0].weight", 3)).toBe("appraisal.indicators[1]");
   });
 });
