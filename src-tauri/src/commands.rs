@@ -142,7 +142,8 @@ impl App {
 
     /// Every problem, in the UI's language.
     pub fn check(&self, value: &Value) -> Answer<ReportView> {
-        self.answer(self.policy(value).map(|p| policywright_api::check(&p).render(self.lang())))
+        let source = Message::new(keys::ui::EDITED_POLICY).render(self.lang());
+        self.answer(policywright_api::check_edited(value, &source).map(|r| r.render(self.lang())))
     }
 
     /// The preview of what the editor holds; a library policy shows the
@@ -351,13 +352,24 @@ mod tests {
         let (app, _) = app(dir.path());
         let mut policy = preset(&app, Locale::En);
         policy["appraisal"]["indicators"][0]["weight"] = "sixty".into();
-        let err = app.check(&policy).expect_err("malformed");
+        // The check names the field, in the UI's language.
+        let at_field = |app: &App| {
+            let report = app.check(&policy).expect("a report");
+            let [d] = &report.diagnostics[..] else { panic!("{report:?}") };
+            assert_eq!(d.path, "appraisal.indicators[0].weight");
+            d.message.clone()
+        };
+        assert_eq!(at_field(&app), "weight \"sixty\" is written as text; write the number without quotes");
+        app.set_language(Locale::ZhCn);
+        assert!(at_field(&app).contains("\"sixty\""), "{}", at_field(&app));
+        // The preview cannot show such a policy, and says why, in the UI's language.
+        let err = app.preview(&policy, None).expect_err("malformed");
         assert_eq!(err.code, ErrorKind::InvalidJson);
         assert_eq!(err.path.as_deref(), Some("appraisal.indicators[0].weight"));
-        assert_eq!(err.message, "the policy being edited does not have the shape of a policy");
-        app.set_language(Locale::ZhCn);
-        let err = app.check(&policy).expect_err("malformed");
         assert_eq!(err.message, "正在编辑的制度 的结构不符合制度文件格式");
+        app.set_language(Locale::En);
+        let err = app.preview(&policy, None).expect_err("malformed");
+        assert_eq!(err.message, "the policy being edited does not have the shape of a policy");
         // It reaches the UI as {code, message, path, hint, details}.
         let json = serde_json::to_value(&err).expect("serialises");
         assert_eq!(json["code"], "invalid_json");
@@ -373,6 +385,31 @@ mod tests {
         app.set_language(Locale::ZhCn);
         let report = app.check(&policy).expect("checks");
         assert!(report.diagnostics.iter().any(|d| d.message == "一级指标的权重合计为 90，不是 100"), "{report:?}");
+    }
+
+    /// Regression: a weight with three decimals failed the whole form with
+    /// a developer's message naming a line and column, while the footer said
+    /// there were no errors.
+    #[test]
+    fn a_weight_the_core_refuses_is_a_problem_at_its_field() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, _) = app(dir.path());
+        let mut policy = preset(&app, Locale::ZhCn);
+        policy["appraisal"]["indicators"][0]["weight"] = serde_json::json!(15.555);
+        app.set_language(Locale::En);
+        let report = app.check(&policy).expect("a report, not a failure");
+        let [d] = &report.diagnostics[..] else { panic!("{report:?}") };
+        assert_eq!(d.path, "appraisal.indicators[0].weight");
+        assert_eq!(d.severity, policywright_api::model::validate::Severity::Error);
+        assert_eq!(d.message, "weight 15.555 has more than two decimal places");
+        assert!(d.hint.contains("at most two decimals"), "{d:?}");
+        // A value of the wrong kind is one too, without the CLI's hint.
+        policy["appraisal"]["indicators"][0]["weight"] = serde_json::json!(60);
+        policy["career"]["levels"][0]["grade"] = serde_json::json!("one");
+        let report = app.check(&policy).expect("a report, not a failure");
+        let [d] = &report.diagnostics[..] else { panic!("{report:?}") };
+        assert_eq!(d.path, "career.levels[0].grade");
+        assert_eq!(d.hint, "");
     }
 
     #[test]

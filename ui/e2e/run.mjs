@@ -174,6 +174,19 @@ try {
     if (!message.includes("一级指标的权重合计为 90，不是 100")) throw new Error(`message reads ${message}`);
     if (await enabled('[data-action="export-docx"]')) throw new Error("export is enabled with an error");
     await shot("weight-error.png");
+    // Regression: three decimals failed the whole form with a developer's
+    // banner while the footer said 0 errors and export stayed enabled.
+    await type('[data-path="appraisal.indicators[0].weight"]', "15.555");
+    const decimals = await until("the decimals error at the field", () =>
+      text('[data-for="appraisal.indicators[0].weight"]'),
+    );
+    if (!decimals.includes("15.555")) throw new Error(`message reads ${decimals}`);
+    if ((await call("POST", `${s}/elements`, { using: "css selector", value: ".failure" })).length > 0) {
+      throw new Error("a banner took the place of the field's message");
+    }
+    if (await enabled('[data-action="export-docx"]')) throw new Error("export is enabled with an error");
+    if (!(await text("footer")).includes("1 个错误")) throw new Error(`the footer reads ${await text("footer")}`);
+    await shot("weight-decimals.png");
     await type('[data-path="appraisal.indicators[0].weight"]', "60");
     await until("the error to clear", async () => (await enabled('[data-action="export-docx"]')) === true);
   });

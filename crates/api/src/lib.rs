@@ -142,6 +142,29 @@ pub fn check(policy: &Policy) -> Report {
     validate(policy)
 }
 
+/// Every problem with what an editor holds. A value that is not what its
+/// field takes (a weight with three decimals, a number written as text) is
+/// a problem at that field like any other, not a failure of the whole form.
+pub fn check_edited(value: &serde_json::Value, source: &str) -> Result<Report> {
+    use policywright_model::validate::{Finding, Severity};
+    match parse_policy(value, source) {
+        Ok(policy) => Ok(validate(&policy)),
+        Err(Error { path: Some(path), at_field: Some(reason), hint, .. }) => Ok(Report {
+            findings: vec![Finding {
+                severity: Severity::Error,
+                path,
+                message: reason,
+                // The file's hint points to `policywright schema`; a form
+                // shows the field, which says enough.
+                hint: hint
+                    .filter(|h| h.key() != Some(keys::errors::BAD_SHAPE_HINT))
+                    .unwrap_or_else(|| Message::verbatim(String::new())),
+            }],
+        }),
+        Err(e) => Err(e),
+    }
+}
+
 /// The live preview: the policy as sanitised HTML.
 pub fn preview(policy: &Policy, templates: &Templates) -> Result<String> {
     policywright_render::preview_html(&policywright_model::Sanitized::new(policy)?, templates)

@@ -98,6 +98,9 @@ pub struct Error {
     pub message: Message,
     /// JSON path of the value at fault, e.g. `appraisal.indicators[0].weight`.
     pub path: Option<String>,
+    /// What is wrong with the value at `path`, on its own, for showing at
+    /// its field (the message names the file, which a form does not need).
+    pub at_field: Option<Message>,
     /// How to fix it.
     pub hint: Option<Message>,
     /// Further lines: where exactly, what else, an excerpt.
@@ -112,11 +115,18 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
     pub fn new(kind: ErrorKind, message: Message) -> Error {
-        Error { kind, message, path: None, hint: None, details: Vec::new(), locale: None, source: None }
+        Error { kind, message, path: None, at_field: None, hint: None, details: Vec::new(), locale: None, source: None }
     }
 
     pub fn at(mut self, path: impl Into<String>) -> Error {
         self.path = Some(path.into());
+        self
+    }
+
+    /// The value at `path` is at fault, for this reason.
+    pub fn at_field(mut self, path: impl Into<String>, reason: Message) -> Error {
+        self.path = Some(path.into());
+        self.at_field = Some(reason);
         self
     }
 

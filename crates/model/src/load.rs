@@ -48,15 +48,16 @@ pub fn from_json(text: &str, source: &str) -> Result<Policy> {
     serde_path_to_error::deserialize(&mut de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.inner();
+        let reason = strip_position(inner);
         let error = Error::new(ErrorKind::InvalidJson, msg!(keys::errors::BAD_SHAPE, source = source))
             .detail(msg!(
                 keys::errors::BAD_SHAPE_DETAIL,
-                reason = strip_position(inner),
+                reason = reason.clone(),
                 line = inner.line(),
                 column = inner.column().max(1)
             ))
             .hint(Message::new(keys::errors::BAD_SHAPE_HINT));
-        if path == "." { error } else { error.at(path) }
+        if path == "." { error } else { error.at_field(path, reason) }
     })
 }
 
@@ -74,7 +75,7 @@ fn check_weights(text: &str, source: &str) -> Result<()> {
             let line = before.matches('\n').count() + 1;
             let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
             return Err(Error::new(ErrorKind::InvalidJson, msg!(keys::errors::BAD_SHAPE, source = source))
-                .at(path)
+                .at_field(path, problem.clone())
                 .detail(msg!(keys::errors::BAD_SHAPE_DETAIL, reason = problem, line = line, column = column))
                 .hint(Message::new(keys::errors::weight::HINT)));
         }
