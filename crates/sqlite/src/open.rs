@@ -313,20 +313,19 @@ const EXPECTED_FINGERPRINT: &str = "a2b47364974ded713d50e4158bb96802dab9e18bb8be
 /// A hash of every object of a schema, each field with its length before
 /// it, so that no two schemas share one by moving text between fields.
 fn fingerprint(rows: &[SchemaRow]) -> String {
-    use sha2::{Digest, Sha256};
-    let mut hash = Sha256::new();
+    let mut bytes = Vec::new();
     for (kind, name, table, sql) in rows {
         for field in [Some(kind), Some(name), Some(table), sql.as_ref()] {
             match field {
                 Some(text) => {
-                    hash.update((text.len() as u64).to_le_bytes());
-                    hash.update(text.as_bytes());
+                    bytes.extend_from_slice(&(text.len() as u64).to_le_bytes());
+                    bytes.extend_from_slice(text.as_bytes());
                 }
-                None => hash.update(u64::MAX.to_le_bytes()),
+                None => bytes.extend_from_slice(&u64::MAX.to_le_bytes()),
             }
         }
     }
-    hash.finalize().iter().map(|b| format!("{b:02x}")).collect()
+    policywright_model::sha256_hex(&bytes)
 }
 
 /// Refuses a library whose tables, triggers, views or indexes are not the
