@@ -37,6 +37,14 @@ export function prefix(path: string, n: number): string {
     .reduce<string>((p, s) => child(p, s), "");
 }
 
+/** What a list item is called: its title, name, grade, text or version. */
+export function itemName(item: unknown): string | undefined {
+  if (!item || typeof item !== "object") return undefined;
+  const o = item as Record<string, unknown>;
+  const own = ["title", "name", "grade", "text", "version"].map((k) => o[k]).find((v) => typeof v === "string" && v.trim());
+  return own as string | undefined;
+}
+
 /**
  * Where a path points, in words: `discipline.groups[0].rules` →
  * "Work rules › Rule group “Attendance” › Rules". A list item is named by its
@@ -53,9 +61,8 @@ export function describe(
   for (const [i, s] of segments(path).entries()) {
     here = here && typeof here === "object" ? (here as Record<string | number, unknown>)[s] : undefined;
     if (typeof s === "number") {
-      const item = here && typeof here === "object" ? (here as Record<string, unknown>) : {};
-      const own = ["title", "name", "text"].map((k) => item[k]).find((v) => typeof v === "string" && v.trim());
-      const shown = typeof own === "string" ? `“${own.length > 24 ? own.slice(0, 23) + "…" : own}”` : String(s + 1);
+      const own = itemName(here);
+      const shown = own !== undefined ? `“${own.length > 24 ? own.slice(0, 23) + "…" : own}”` : String(s + 1);
       parts[parts.length - 1] = `${listName} ${shown}`;
     } else {
       listName = i === 0 ? names.section(s) : names.field(s);
