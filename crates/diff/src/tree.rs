@@ -115,7 +115,7 @@ fn emit_pairs<T>(
     let mut new = new.into_iter().enumerate().peekable();
     let mut i = 0;
     for &(pi, pj) in pairs.iter().chain(std::iter::once(&(old.len(), usize::MAX))) {
-        out.extend(old[i..pi.min(old.len())].iter().map(|b| marked(b, Change::Deleted)));
+        out.extend(old[i..pi].iter().map(|b| marked(b, Change::Deleted)));
         while let Some((_, item)) = new.next_if(|&(j, _)| j < pj) {
             out.push(inserted(item));
         }
@@ -403,6 +403,7 @@ fn find_moves(blocks: &mut [Block]) {
             moves[j] = Some(Change::MovedTo(n));
         }
     }
+    // Both borrow the blocks, which are marked next.
     drop(inserted);
     drop(found);
     if n > 0 {
