@@ -412,6 +412,33 @@ mod tests {
         assert_eq!(d.hint, "");
     }
 
+    /// What is no policy at all, or hostile text in a field, ends in a clear
+    /// answer, never a panic.
+    #[test]
+    fn the_editors_check_answers_hostile_values_clearly() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, _) = app(dir.path());
+        app.set_language(Locale::En);
+        let err = app.check(&serde_json::json!([1, 2])).expect_err("not a policy");
+        assert_eq!(err.code, ErrorKind::InvalidJson);
+        assert_eq!(err.message, "the policy being edited does not have the shape of a policy");
+        assert_eq!(err.details, ["expected a JSON object at the top level"]);
+        let mut policy = preset(&app, Locale::En);
+        policy["appraisal"]["indicators"][0]["weight"] = serde_json::json!("\u{1b}]52;c2VjcmV0\u{7}<script>");
+        let report = app.check(&policy).expect("a report");
+        let [d] = &report.diagnostics[..] else { panic!("{report:?}") };
+        assert_eq!(d.path, "appraisal.indicators[0].weight");
+        assert!(
+            d.message.starts_with("weight \"")
+                && d.message.ends_with("is written as text; write the number without quotes"),
+            "{d:?}"
+        );
+        policy["appraisal"]["indicators"][0]["weight"] = serde_json::json!(1e300);
+        let report = app.check(&policy).expect("a report");
+        let [d] = &report.diagnostics[..] else { panic!("{report:?}") };
+        assert_eq!(d.path, "appraisal.indicators[0].weight");
+    }
+
     #[test]
     fn saving_and_opening_round_trip_and_export_writes_a_docx() {
         let dir = tempfile::tempdir().expect("tmp");
