@@ -48,6 +48,9 @@ async function until(what, check, ms = 15000) {
   throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
 }
 
+// What a failing step leaves for whoever reads the CI log: the window's
+// screenshot and what it says (set once the session is up).
+let onFailure = async () => {};
 let failures = 0;
 let passes = 0;
 async function step(name, f) {
@@ -58,6 +61,7 @@ async function step(name, f) {
   } catch (e) {
     failures++;
     console.log(`FAIL ${name}: ${e.message}`);
+    await onFailure().catch((why) => console.log(`     (the window could not be read: ${why.message})`));
     throw e;
   }
 }
@@ -83,7 +87,14 @@ try {
   const s = `/session/${session.sessionId}`;
   const find = async (css) => (await call("POST", `${s}/element`, { using: "css selector", value: css }))[ELEMENT];
   const text = async (css) => call("GET", `${s}/element/${await find(css)}/text`);
-  const click = async (css) => call("POST", `${s}/element/${await find(css)}/click`, {});
+  // The problems and preview arrive a moment after each change and can move
+  // what is below them, so a click waits for them: aimed before they land it
+  // may hit whatever moved into the place.
+  const settled = () => until("the app to answer the last change", () => find('.app[data-settled="true"]'));
+  const click = async (css) => {
+    await settled();
+    return call("POST", `${s}/element/${await find(css)}/click`, {});
+  };
   const type = async (css, value) => {
     const id = await find(css);
     await call("POST", `${s}/element/${id}/clear`, {});
@@ -93,6 +104,21 @@ try {
   const shot = async (name) => {
     mkdirSync(shots, { recursive: true });
     writeFileSync(resolve(shots, name), Buffer.from(await call("GET", `${s}/screenshot`), "base64"));
+  };
+
+  onFailure = async () => {
+    await shot("failed.png");
+    const said = await call("POST", `${s}/execute/sync`, {
+      script: `const app = document.querySelector(".app");
+        return JSON.stringify({
+          settled: app?.dataset.settled,
+          failure: document.querySelector(".failure")?.innerText ?? null,
+          status: document.querySelector("footer")?.innerText ?? null,
+          form: document.querySelector(".form")?.innerText.slice(0, 600) ?? null,
+        });`,
+      args: [],
+    });
+    console.log(`     the window: ${said}`);
   };
 
   await step("the start screen lists the built-in policies", async () => {
@@ -108,6 +134,18 @@ try {
   };
   // The interface speaks Chinese from here on, whatever the system's language.
   await language("zh-CN");
+
+  await step("a fault in the window's own code is said in the window, in its language", async () => {
+    await call("POST", `${s}/execute/sync`, {
+      script: 'setTimeout(() => { throw new Error("a test fault"); }); setTimeout(() => Promise.reject(new Error("a lost promise")));',
+      args: [],
+    });
+    const said = await until("the fault on screen", async () => {
+      const words = await text(".failure");
+      return words.includes("a lost promise") ? words : null;
+    });
+    if (!said.startsWith("窗口出现意外错误")) throw new Error(`the window says ${said}`);
+  });
 
   // Regression: "+ Add" did nothing (DataCloneError) for every list whose
   // items have defaults, so a blank policy could not get a single role.
