@@ -100,6 +100,15 @@ try {
     await call("POST", `${s}/element/${id}/clear`, {});
     await call("POST", `${s}/element/${id}/value`, { text: value });
   };
+  // Keys pressed together, as a person presses a shortcut.
+  const press = async (...keys) => {
+    const down = keys.map((value) => ({ type: "keyDown", value }));
+    const up = keys.toReversed().map((value) => ({ type: "keyUp", value }));
+    await call("POST", `${s}/actions`, { actions: [{ type: "key", id: "keyboard", actions: [...down, ...up] }] });
+  };
+  const CTRL = "\uE009";
+  const SHIFT = "\uE008";
+  const count = async (css) => (await call("POST", `${s}/elements`, { using: "css selector", value: css })).length;
   const enabled = async (css) => call("GET", `${s}/element/${await find(css)}/enabled`);
   const shot = async (name) => {
     mkdirSync(shots, { recursive: true });
@@ -235,6 +244,35 @@ try {
     await until("the new title in the preview", async () => (await text(".page h1")).includes("客服人员岗位工作制度"));
   });
 
+  await step("undo and redo take back a list add and a text edit, from the keyboard", async () => {
+    await click('[data-section="duties"]');
+    const roles = 'fieldset.list[data-path="duties.roles"] > .item';
+    const before = await count(roles);
+    await click('fieldset.list[data-path="duties.roles"] > button.add');
+    await until("the new role", async () => (await count(roles)) === before + 1);
+    await settled();
+    await press(CTRL, "z");
+    await until("the role taken back", async () => (await count(roles)) === before);
+    if (!(await text("footer")).includes("已撤销")) throw new Error(`the footer reads ${await text("footer")}`);
+    await press(CTRL, "z");
+    await until("the old title in the preview", async () => (await text(".page h1")).includes("运营人员岗位工作制度"));
+    await until("the title's chapter", () => find('[data-path="document.title"]'));
+    await press(CTRL, SHIFT, "z");
+    await until("the new title again", async () => (await text(".page h1")).includes("客服人员岗位工作制度"));
+    await press(CTRL, SHIFT, "z");
+    await until("the role again", async () => (await count(roles)) === before + 1);
+    // The buttons do what the keys do.
+    await click('[data-action="undo"]');
+    await until("the role taken back by the button", async () => (await count(roles)) === before);
+    if (!(await enabled('[data-action="redo"]'))) throw new Error("redo is disabled with a step to redo");
+    await press(CTRL, "/");
+    const keys = await until("the shortcuts", () => text('[data-form="shortcuts"]'));
+    if (!keys.includes("Ctrl+Z") || !keys.includes("撤销") || !keys.includes("保存版本")) throw new Error(`the shortcuts read ${keys}`);
+    await shot("shortcuts.png");
+    await press("\uE00C");
+    await until("the shortcuts closed", async () => (await count('[data-form="shortcuts"]')) === 0);
+  });
+
   await step("a link in the preview asks before it opens, in the browser, and the window stays", async () => {
     await click('[data-section="general"]');
     const url = "https://example.com/standard";
@@ -273,8 +311,8 @@ try {
   await step("the library keeps versions, and two versions compare on screen", async () => {
     await click('[data-action="library-add"]');
     await until("the policy in the library", async () => (await text("footer")).includes("已加入制度库"));
-    const saveVersion = async (author, note) => {
-      await click('[data-action="save-version"]');
+    const saveVersion = async (author, note, open = () => click('[data-action="save-version"]')) => {
+      await open();
       await type('[data-form="save-version"] input[name="author"]', author);
       await type('[data-form="save-version"] input[name="note"]', note);
       await click('[data-action="confirm-save"]');
@@ -283,7 +321,12 @@ try {
     await until("version 1.0", async () => (await text("footer")).includes("1.0"));
     await click('[data-section="document"]');
     await type('[data-path="document.title"]', "客服人员岗位管理制度");
-    await saveVersion("法务部", "更名");
+    // Ctrl+S asks for the note, as the button does.
+    await saveVersion("法务部", "更名", async () => {
+      await settled();
+      await press(CTRL, "s");
+      await until("the save form", () => find('[data-form="save-version"]'));
+    });
     await until("version 1.1", async () => (await text("footer")).includes("1.1"));
     await click('[data-action="compare"]');
     const diff = await until("the comparison", () => text(".page.diff"));
