@@ -7,11 +7,13 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use policywright_api::diff::to_html_fragment;
 use policywright_api::i18n::{Error, ErrorKind, ErrorView, Locale, Message, io_reason, keys, msg};
 use policywright_api::library::{self, Saved};
 use policywright_api::model::validate::ReportView;
+use policywright_api::recovery::{self, Autosaved, Recovered};
 use policywright_api::store::{Bump, Library, PolicyId, PolicySummary, VersionInfo};
 use policywright_api::{Format, Policy, PresetInfo, Result, Templates, World};
 use policywright_host::System;
@@ -35,6 +37,8 @@ pub struct App {
     library: Mutex<Option<Library>>,
     lang: Mutex<Locale>,
     unsaved: Mutex<bool>,
+    /// When the page was last asked to keep its work and close the window.
+    close_asked: Mutex<Option<Instant>>,
     dialogs: Box<dyn Dialogs>,
     templates: Templates,
 }
@@ -69,6 +73,7 @@ impl App {
             library: Mutex::new(None),
             lang: Mutex::new(System.locale()),
             unsaved: Mutex::new(false),
+            close_asked: Mutex::new(None),
             dialogs,
             templates: Templates::builtin(),
         }
@@ -114,6 +119,21 @@ impl App {
 
     pub fn set_unsaved(&self, unsaved: bool) {
         *lock(&self.unsaved) = unsaved;
+        if !unsaved {
+            *lock(&self.close_asked) = None;
+        }
+    }
+
+    /// Whether a close request at `now` is the first of a row: the page
+    /// was asked to keep its work and close less than a few seconds ago,
+    /// and did not, then this one asks the user instead.
+    pub fn first_close_request(&self, now: Instant) -> bool {
+        let mut asked = lock(&self.close_asked);
+        let first = asked.is_none_or(|at| now.duration_since(at) > Duration::from_secs(5));
+        if first {
+            *asked = Some(now);
+        }
+        first
     }
 
     /// The question in the UI's language, or `None` when nothing would be lost.
@@ -215,6 +235,40 @@ impl App {
         self.with_library(|lib| library::import_policy(self.world.as_ref(), lib, &policy))
     }
 
+    /// The folder of recovered drafts, beside the library.
+    fn recovery_dir(&self) -> Result<PathBuf> {
+        let library = match &self.library_path {
+            Some(path) => path.clone(),
+            None => self.world.default_library()?,
+        };
+        Ok(recovery::folder(&library))
+    }
+
+    /// Keeps what the editor holds: a library policy's draft when the
+    /// library takes it, else a recovered draft. Work is never refused here.
+    pub fn autosave(&self, value: &Value, id: Option<PolicyId>, slot: &str) -> Answer<Autosaved> {
+        let dir = self.answer(self.recovery_dir())?;
+        let world = self.world.as_ref();
+        if id.is_some()
+            && let Ok(saved) = self.with_library(|lib| recovery::autosave(world, Some(lib), &dir, slot, id, value))
+        {
+            return Ok(saved);
+        }
+        self.answer(recovery::autosave(world, None, &dir, slot, id, value))
+    }
+
+    pub fn recovered_drafts(&self) -> Answer<Vec<Recovered>> {
+        self.answer(self.recovery_dir().and_then(|dir| recovery::list(self.world.as_ref(), &dir)))
+    }
+
+    pub fn open_recovered(&self, slot: &str) -> Answer<Value> {
+        self.answer(self.recovery_dir().and_then(|dir| recovery::open(self.world.as_ref(), &dir, slot)).map(|(v, _)| v))
+    }
+
+    pub fn discard_recovered(&self, slot: &str) -> Answer<()> {
+        self.answer(self.recovery_dir().and_then(|dir| recovery::discard(self.world.as_ref(), &dir, slot)))
+    }
+
     pub fn library_draft(&self, id: PolicyId) -> Answer<Policy> {
         self.with_library(|lib| lib.draft(id))
     }
@@ -314,6 +368,36 @@ mod tests {
 
     fn preset(app: &App, locale: Locale) -> Value {
         serde_json::to_value(app.new_policy("operations", locale).expect("preset")).expect("json")
+    }
+
+    /// The editor's autosave: a policy not in the library is offered on the
+    /// next start; once in the library, its draft holds the edits.
+    #[test]
+    fn autosave_keeps_work_beside_the_library_then_in_it() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, _) = app(dir.path());
+        let mut policy = preset(&app, Locale::En);
+        policy["document"]["title"] = "Typed before a crash".into();
+        let saved = app.autosave(&policy, None, "draft-1").expect("keeps");
+        assert_eq!(saved.to, recovery::SavedTo::Recovery);
+        assert!(dir.path().join("lib.recovery/draft-1.json").is_file());
+
+        // The next start: a new app on the same library.
+        let (app, _) = super::tests::app(dir.path());
+        let drafts = app.recovered_drafts().expect("lists");
+        assert_eq!(drafts.iter().map(|d| d.title.as_str()).collect::<Vec<_>>(), ["Typed before a crash"]);
+        assert_eq!(app.open_recovered("draft-1").expect("opens"), policy);
+
+        let id = app.library_add(&policy).expect("adds");
+        app.discard_recovered("draft-1").expect("drops");
+        policy["document"]["title"] = "Typed in the library".into();
+        let saved = app.autosave(&policy, Some(id), &format!("library-{id}")).expect("keeps");
+        assert_eq!(saved.to, recovery::SavedTo::Library);
+        assert_eq!(app.library_draft(id).expect("draft").document.title, "Typed in the library");
+        assert!(app.recovered_drafts().expect("lists").is_empty());
+
+        let err = app.open_recovered("../lib").expect_err("not a slot");
+        assert_eq!(err.message, "“../lib” is not the name of a recovered draft");
     }
 
     /// Runs the CLI in-process against the same library, as a user would in a terminal.

@@ -15,6 +15,7 @@ use commands::App;
 use policywright_api::i18n::{ErrorView, Locale};
 use policywright_api::library::Saved;
 use policywright_api::model::validate::ReportView;
+use policywright_api::recovery::{Autosaved, Recovered};
 use policywright_api::store::{Bump, PolicyId, PolicySummary, VersionInfo};
 use policywright_api::{Format, Policy, PresetInfo};
 use serde_json::Value;
@@ -108,6 +109,32 @@ fn library_add(app: State<'_, App>, policy: Value) -> Answer<PolicyId> {
 }
 
 #[tauri::command(async)]
+fn autosave(app: State<'_, App>, policy: Value, id: Option<PolicyId>, slot: String) -> Answer<Autosaved> {
+    app.autosave(&policy, id, &slot)
+}
+
+#[tauri::command(async)]
+fn recovered_drafts(app: State<'_, App>) -> Answer<Vec<Recovered>> {
+    app.recovered_drafts()
+}
+
+#[tauri::command(async)]
+fn open_recovered(app: State<'_, App>, slot: String) -> Answer<Value> {
+    app.open_recovered(&slot)
+}
+
+#[tauri::command(async)]
+fn discard_recovered(app: State<'_, App>, slot: String) -> Answer<()> {
+    app.discard_recovered(&slot)
+}
+
+/// The UI closes the window once it has kept its work (see `CloseRequested`).
+#[tauri::command(async)]
+fn close_window(window: tauri::Window) {
+    let _ = window.destroy();
+}
+
+#[tauri::command(async)]
 fn library_draft(app: State<'_, App>, id: PolicyId) -> Answer<Policy> {
     app.library_draft(id)
 }
@@ -166,12 +193,21 @@ fn main() {
             app.manage(App::new(dialogs::for_app(app.handle().clone()), None));
             Ok(())
         })
-        // Closing the window with unsaved changes asks first: work is never
-        // lost to a stray click.
+        // Closing the window with work not yet kept keeps it first: the UI
+        // autosaves, then closes the window. Should the page not answer (it
+        // is stuck), the next close asks instead: work is never lost to a
+        // stray click, and a window is never impossible to close.
         .on_window_event(|window, event| {
             let WindowEvent::CloseRequested { api, .. } = event else { return };
-            let Some(q) = window.state::<App>().leave_question() else { return };
+            let app = window.state::<App>();
+            let Some(q) = app.leave_question() else { return };
             api.prevent_close();
+            if app.first_close_request(std::time::Instant::now())
+                && let Some(page) = window.get_webview_window(window.label())
+                && page.eval("window.dispatchEvent(new Event('policywright:close'))").is_ok()
+            {
+                return;
+            }
             let window = window.clone();
             window
                 .dialog()
@@ -200,6 +236,11 @@ fn main() {
             library_notices,
             open_link,
             library_add,
+            autosave,
+            recovered_drafts,
+            open_recovered,
+            discard_recovered,
+            close_window,
             library_draft,
             library_save_version,
             library_history,

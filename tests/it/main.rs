@@ -13,6 +13,7 @@ mod injection;
 mod integrity;
 mod library;
 mod presets;
+mod recovery;
 mod render;
 mod store;
 mod templates;

@@ -11,8 +11,10 @@ import type { Bump } from "./bindings/Bump";
 import type { PolicySummary } from "./bindings/PolicySummary";
 import type { Saved } from "./bindings/Saved";
 import type { VersionInfo } from "./bindings/VersionInfo";
+import type { Autosaved } from "./bindings/Autosaved";
+import type { Recovered } from "./bindings/Recovered";
 
-export type { Bump, CoreError, Format, Locale, Policy, PolicySummary, PresetInfo, Report, Saved, VersionInfo };
+export type { Autosaved, Bump, CoreError, Format, Locale, Policy, PolicySummary, PresetInfo, Recovered, Report, Saved, VersionInfo };
 
 export const api = {
   setLanguage: (lang: Locale) => invoke<void>("set_language", { lang }),
@@ -33,6 +35,12 @@ export const api = {
   libraryNotices: () => invoke<CoreError[]>("library_notices"),
   openLink: (url: string) => invoke<null>("open_link", { url }),
   libraryAdd: (policy: Policy) => invoke<number>("library_add", { policy }),
+  /** Keeps what the editor holds: library policy `id`'s draft, or the recovered draft `slot`. */
+  autosave: (policy: Policy, id: number | null, slot: string) => invoke<Autosaved>("autosave", { policy, id, slot }),
+  recoveredDrafts: () => invoke<Recovered[]>("recovered_drafts"),
+  openRecovered: (slot: string) => invoke<Policy>("open_recovered", { slot }),
+  discardRecovered: (slot: string) => invoke<null>("discard_recovered", { slot }),
+  closeWindow: () => invoke<void>("close_window"),
   libraryDraft: (id: number) => invoke<Policy>("library_draft", { id }),
   librarySaveVersion: (id: number, policy: Policy, bump: Bump, author: string, note: string) =>
     invoke<Saved>("library_save_version", { id, policy, bump, author, note }),

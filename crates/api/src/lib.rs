@@ -9,6 +9,7 @@
 
 pub mod library;
 mod names;
+pub mod recovery;
 
 use std::path::{Path, PathBuf};
 
@@ -86,6 +87,12 @@ pub trait World {
     /// Writes several files into a folder, all or none; an existing file is
     /// refused unless `force`. Returns the paths written.
     fn write_folder(&self, dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<Vec<PathBuf>>;
+
+    /// Makes a folder of the app's own, and the folders it is in.
+    fn make_folder(&self, dir: &Path) -> Result<()>;
+
+    /// Removes a file; one that is not there is no error.
+    fn remove(&self, path: &Path) -> Result<()>;
 
     /// Whether something exists at `path`.
     fn exists(&self, path: &Path) -> bool;

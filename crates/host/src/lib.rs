@@ -209,6 +209,17 @@ impl World for System {
         path.exists()
     }
 
+    fn make_folder(&self, dir: &Path) -> Result<()> {
+        fs::create_dir_all(dir).map_err(|e| io_error(keys::errors::CREATE_FOLDER, dir, &e))
+    }
+
+    fn remove(&self, path: &Path) -> Result<()> {
+        match fs::remove_file(path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(io_error(keys::errors::REMOVE, path, &e)),
+            _ => Ok(()),
+        }
+    }
+
     fn default_library(&self) -> Result<PathBuf> {
         let path = library_location(Os::CURRENT, &|name| std::env::var_os(name))?;
         if let Some(dir) = path.parent() {
