@@ -133,3 +133,42 @@ fn each_chapter_has_one_name_in_the_document_the_summary_and_the_app() {
         assert_eq!(places, [names[3].as_str(), names[6].as_str()], "{}", locale.code());
     }
 }
+
+/// Regression: an item added in the editor and not filled in yet showed as
+/// `****:` or an empty numbered line in the preview and every export.
+#[test]
+fn items_added_and_left_empty_are_left_out_and_a_half_filled_one_reads_well() {
+    let empty_step = serde_json::json!({ "name": "", "description": "" });
+    let policy = edited(
+        Locale::ZhCn,
+        &[
+            ("general.principles[0].name", "".into()),
+            ("general.principles[1].name", "".into()),
+            ("general.principles[1].explanation", "".into()),
+            ("general.principles[2].explanation", "".into()),
+            ("workflow.emergency.steps[0]", empty_step.clone()),
+            ("career.promotion[0]", empty_step),
+            ("duties.roles[0].duties[0]", "  ".into()),
+            ("discipline.groups[0].rules[0].text", "".into()),
+            ("duties.roles[1].title", "".into()),
+        ],
+    );
+    let original = preset(Locale::ZhCn);
+    let md = markdown(&policy);
+    assert!(!md.contains("****"), "{md}");
+    assert!(!md.lines().any(|l| matches!(l.trim(), "-" | "1." | "- ：" | "1. ：")), "an empty item:\n{md}");
+    // A principle with only its explanation reads as a sentence, and one with
+    // only its name as a name, neither with a dangling colon.
+    let p = &original.general.principles;
+    assert!(md.contains(&format!("\n- {}\n", p[0].explanation)), "{md}");
+    assert!(md.contains(&format!("\n- **{}**\n", p[2].name)), "{md}");
+    // Numbered lists count only what is there.
+    let steps = &original.workflow.emergency.steps;
+    assert!(md.contains(&format!("1. **{}**", steps[1].name)), "{md}");
+    // A role that has duties but no title yet is shown, with a placeholder.
+    assert!(md.contains("### 第五条　（未填写）"), "{md}");
+    // Validation still sees what is missing.
+    let report = policywright_model::validate::validate(&policy);
+    let paths: Vec<&str> = report.findings.iter().map(|f| f.path.as_str()).collect();
+    assert!(paths.contains(&"discipline.groups[0].rules[0].text"), "{paths:?}");
+}

@@ -5,6 +5,7 @@
 //! position. Text fields hold inline Markdown only; block structure (headings,
 //! lists, tables) comes from the templates, never from user text.
 
+mod blank;
 mod canonical;
 mod literals;
 mod load;

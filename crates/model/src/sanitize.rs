@@ -34,14 +34,16 @@ impl Sanitized<Policy> {
         // costs no tree to make, shows whether any string could hold a
         // character to strip, and a clean policy is only copied.
         let json = serde_json::to_vec(policy).map_err(|e| Error::internal(format!("sanitising: {e}")))?;
-        if !maybe_illegal(&json) {
-            return Ok(Sanitized(policy.clone()));
-        }
-        // Through JSON, so that every string of every field is reached,
-        // including fields added later: nothing has to list them.
-        let mut value = serde_json::to_value(policy).map_err(|e| Error::internal(format!("sanitising: {e}")))?;
-        clean_strings(&mut value);
-        let clean: Policy = serde_json::from_value(value).map_err(|e| Error::internal(format!("sanitising: {e}")))?;
+        let mut clean = if maybe_illegal(&json) {
+            // Through JSON, so that every string of every field is reached,
+            // including fields added later: nothing has to list them.
+            let mut value = serde_json::to_value(policy).map_err(|e| Error::internal(format!("sanitising: {e}")))?;
+            clean_strings(&mut value);
+            serde_json::from_value(value).map_err(|e| Error::internal(format!("sanitising: {e}")))?
+        } else {
+            policy.clone()
+        };
+        crate::blank::leave_out_blank_items(&mut clean);
         Ok(Sanitized(clean))
     }
 

@@ -45,8 +45,15 @@ pub fn context(policy: &Sanitized<Policy>, strings: &Value) -> Context {
     let policy: &Policy = policy;
     let mut ctx = Context::new();
 
-    let role_title: BTreeMap<&str, &str> =
-        policy.duties.roles.iter().map(|r| (r.id.as_str(), r.title.as_str())).collect();
+    // A role not named yet is still referred to, by the placeholder its
+    // heading shows.
+    let not_set = text(strings, "not_set");
+    let role_title: BTreeMap<&str, &str> = policy
+        .duties
+        .roles
+        .iter()
+        .map(|r| (r.id.as_str(), if r.title.trim().is_empty() { not_set } else { r.title.as_str() }))
+        .collect();
     let scope_roles: Vec<&str> =
         policy.general.scope_roles.iter().map(|id| role_title.get(id.as_str()).copied().unwrap_or(id)).collect();
 
