@@ -253,6 +253,26 @@ try {
     await until("the new title in the preview", async () => (await text(".page h1")).includes("客服人员岗位工作制度"));
   });
 
+  await step("the preview shows the chapter being edited", async () => {
+    const headingTop = (name) =>
+      call("POST", `${s}/execute/sync`, {
+        script: `const pane = document.querySelector(".preview");
+          const h = [...pane.querySelectorAll(".page h2")].find((h) => h.textContent.includes(arguments[0]));
+          return h ? Math.round(h.getBoundingClientRect().top - pane.getBoundingClientRect().top) : null;`,
+        args: [name],
+      });
+    await click('[data-section="career"]');
+    await until("the career chapter at the top of the preview", async () => {
+      const top = await headingTop("职业发展");
+      return top !== null && top >= 0 && top < 60;
+    });
+    await shot("preview-follows.png");
+    await click('[data-section="document"]');
+    await until("the preview back at its start", async () =>
+      (await call("POST", `${s}/execute/sync`, { script: 'return document.querySelector(".preview").scrollTop;', args: [] })) === 0,
+    );
+  });
+
   await step("undo and redo take back a list add and a text edit, from the keyboard", async () => {
     await click('[data-section="duties"]');
     const roles = 'fieldset.list[data-path="duties.roles"] > .item';
