@@ -73,10 +73,15 @@ const library = resolve(work, "library.sqlite");
 const answers = resolve(work, "dialog-answers.txt");
 writeFileSync(answers, "");
 const cli = resolve(root, "target/debug/policywright");
+// The driver's own log is kept, and shown only when a step fails: it
+// prints a backtrace each time the app it drives goes away, which the
+// journeys that close or kill the app do on purpose.
+let driverLog = "";
 const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", "4445"], {
-  stdio: "inherit",
+  stdio: ["ignore", "pipe", "pipe"],
   env: { ...process.env, POLICYWRIGHT_DB: library, POLICYWRIGHT_DIALOG_ANSWERS: answers },
 });
+for (const stream of [driver.stdout, driver.stderr]) stream.on("data", (d) => (driverLog = (driverLog + d).slice(-20000)));
 let session;
 try {
   // The driver takes a moment to listen; a session asked for too early fails.
@@ -137,6 +142,7 @@ try {
       args: [],
     });
     console.log(`     the window: ${said}`);
+    console.log(`     tauri-driver said (last part):\n${driverLog.slice(-4000)}`);
   };
 
   await step("the start screen lists the built-in policies", async () => {
@@ -182,8 +188,16 @@ try {
     await type('[data-path="duties.roles[0].duties[0]"]', "按时处理客户工单。");
     await until("the role in the preview", async () => (await text(".page")).includes("客服专员"));
     await until("the duty in the preview", async () => (await text(".page")).includes("按时处理客户工单"));
+    // No id to type or see: the role's comes from its title, and the
+    // stage's owner is picked from the policy's roles by name.
+    if ((await count('[data-path="duties.roles[0].id"]')) > 0) throw new Error("the role's id is on screen");
     await add("workflow", "workflow.stages");
     await type('[data-path="workflow.stages[0].name"]', "受理");
+    await click('[data-path="workflow.stages[0].owner"] option[value="客服专员"]');
+    await until("the owner in the preview", async () => (await text(".page")).includes("负责岗位：客服专员"));
+    await click('[data-section="general"]');
+    await click('[data-path="general.scope_roles"] [data-role="客服专员"]');
+    await until("the scope in the preview", async () => (await text(".page")).includes("本制度适用的岗位如下"));
     await add("discipline", "discipline.groups");
     await type('[data-path="discipline.groups[0].name"]', "服务纪律");
     await add("career", "career.levels");
@@ -424,8 +438,12 @@ try {
     const title = await until("the title field", () => valueOf('[data-path="document.title"]'));
     if (title !== "Customer Care Handbook, typed before a crash") throw new Error(`the title reads ${title}`);
   });
-} catch {
-  // The failing step has said what failed.
+} catch (e) {
+  // A failing step has said what failed; anything else says it here.
+  if (failures === 0) {
+    failures++;
+    console.log(`FAIL outside a step: ${e.message}\n     tauri-driver said:\n${driverLog.slice(-4000)}`);
+  }
 } finally {
   if (session) await call("DELETE", `/session/${session.sessionId}`).catch(() => {});
   driver.kill();

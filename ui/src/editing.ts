@@ -12,7 +12,8 @@ export type Step =
   | { kind: "set"; path: string; before: unknown; after: unknown; at: number }
   | { kind: "insert"; path: string; index: number; value: unknown }
   | { kind: "remove"; path: string; index: number; value: unknown }
-  | { kind: "move"; path: string; from: number; to: number };
+  | { kind: "move"; path: string; from: number; to: number }
+  | { kind: "group"; path: string; steps: Step[] };
 
 export type Editing = {
   /** Puts `value` at `path`. */
@@ -24,6 +25,15 @@ export type Editing = {
   remove(path: string, index: number): void;
   /** Moves item `index` of the list `by` places; nothing past either end. */
   move(path: string, index: number, by: number): void;
+  /** Runs `f`, whose changes undo and redo as one step about `path`. */
+  group(path: string, f: () => void): void;
+  /** The policy being edited (reactive), to read what other parts hold. */
+  policy(): unknown;
+  /**
+   * Sets a value behind the user's back, as no step to undo: what the
+   * editor keeps by itself, such as an id made from a title.
+   */
+  quietly(path: string, value: unknown): void;
 };
 
 export type Options = {
@@ -57,6 +67,27 @@ export class Editor implements Editing {
     this.mergeWithin = options.mergeWithin ?? 1000;
     this.now = options.now ?? (() => Date.now());
     this.changed = options.changed ?? (() => {});
+  }
+
+  policy(): unknown {
+    return this.root();
+  }
+
+  quietly(path: string, value: unknown): void {
+    const [holder, key] = this.place(path);
+    holder[key] = copy(value);
+  }
+
+  group(path: string, f: () => void): void {
+    const outer = this.done;
+    this.done = [];
+    try {
+      f();
+    } finally {
+      const steps = this.done;
+      this.done = outer;
+      if (steps.length > 0) this.record({ kind: "group", path, steps });
+    }
   }
 
   get canUndo(): boolean {
@@ -163,6 +194,11 @@ export class Editor implements Editing {
 
   private apply(step: Step, backwards: boolean): void {
     switch (step.kind) {
+      case "group": {
+        const steps = backwards ? [...step.steps].reverse() : step.steps;
+        for (const s of steps) this.apply(s, backwards);
+        return;
+      }
       case "set": {
         const [holder, key] = this.place(step.path);
         holder[key] = copy(backwards ? step.before : step.after);

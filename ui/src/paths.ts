@@ -71,3 +71,13 @@ export function describe(
   }
   return parts.join(" › ");
 }
+
+/** The value at `path` in `root`, or undefined. */
+export function valueAt(root: unknown, path: string): unknown {
+  let here = root;
+  for (const k of segments(path)) {
+    if (!here || typeof here !== "object") return undefined;
+    here = (here as Record<string | number, unknown>)[k];
+  }
+  return here;
+}
