@@ -12,6 +12,7 @@ use std::time::{Duration, Instant};
 use policywright_api::diff::to_html_fragment;
 use policywright_api::i18n::{Error, ErrorKind, ErrorView, Locale, Message, io_reason, keys, msg};
 use policywright_api::library::{self, Saved};
+use policywright_api::model::Role;
 use policywright_api::model::validate::ReportView;
 use policywright_api::recovery::{self, Autosaved, Recovered};
 use policywright_api::store::{Bump, Library, PolicyId, PolicySummary, VersionInfo};
@@ -149,6 +150,11 @@ impl App {
 
     pub fn list_presets(&self) -> Answer<Vec<PresetInfo>> {
         self.answer(policywright_api::list_presets())
+    }
+
+    /// The built-in role library in one language.
+    pub fn list_roles(&self, locale: Locale) -> Answer<Vec<Role>> {
+        self.answer(policywright_api::list_roles(locale))
     }
 
     pub fn new_policy(&self, preset: &str, locale: Locale) -> Answer<Policy> {

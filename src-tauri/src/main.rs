@@ -14,6 +14,7 @@ mod dialogs;
 use commands::App;
 use policywright_api::i18n::{ErrorView, Locale};
 use policywright_api::library::Saved;
+use policywright_api::model::Role;
 use policywright_api::model::validate::ReportView;
 use policywright_api::recovery::{Autosaved, Recovered};
 use policywright_api::store::{Bump, PolicyId, PolicySummary, VersionInfo};
@@ -41,6 +42,11 @@ fn set_unsaved(app: State<'_, App>, unsaved: bool) {
 #[tauri::command(async)]
 fn list_presets(app: State<'_, App>) -> Answer<Vec<PresetInfo>> {
     app.list_presets()
+}
+
+#[tauri::command(async)]
+fn list_roles(app: State<'_, App>, locale: Locale) -> Answer<Vec<Role>> {
+    app.list_roles(locale)
 }
 
 #[tauri::command(async)]
@@ -224,6 +230,7 @@ fn main() {
             set_language,
             set_unsaved,
             list_presets,
+            list_roles,
             new_policy,
             schema,
             check,

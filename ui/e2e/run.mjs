@@ -109,7 +109,7 @@ try {
     return call("POST", `${s}/element/${id}/click`, {});
   };
   const type = async (css, value) => {
-    const id = await find(css);
+    const id = await until(css, () => find(css));
     await call("POST", `${s}/element/${id}/clear`, {});
     await call("POST", `${s}/element/${id}/value`, { text: value });
   };
@@ -188,6 +188,18 @@ try {
     await type('[data-path="duties.roles[0].duties[0]"]', "按时处理客户工单。");
     await until("the role in the preview", async () => (await text(".page")).includes("客服专员"));
     await until("the duty in the preview", async () => (await text(".page")).includes("按时处理客户工单"));
+    // Two more roles from the built-in library, with their duties.
+    await click('[data-action="role-library"]');
+    await click('[data-library-role="operations-manager"]');
+    await click('[data-library-role="data-analyst"]');
+    await until("two roles ticked", async () => (await text('[data-action="add-roles"]')).includes("2"));
+    await shot("role-library.png");
+    await click('[data-action="add-roles"]');
+    await until("three roles", async () => (await count('fieldset.list[data-path="duties.roles"] > .item')) === 3);
+    await until("the library roles in the preview", async () => {
+      const page = await text(".page");
+      return page.includes("运营经理") && page.includes("数据分析员");
+    });
     // No id to type or see: the role's comes from its title, and the
     // stage's owner is picked from the policy's roles by name.
     if ((await count('[data-path="duties.roles[0].id"]')) > 0) throw new Error("the role's id is on screen");

@@ -13,13 +13,16 @@ import type { Saved } from "./bindings/Saved";
 import type { VersionInfo } from "./bindings/VersionInfo";
 import type { Autosaved } from "./bindings/Autosaved";
 import type { Recovered } from "./bindings/Recovered";
+import type { Role } from "./bindings/Role";
 
-export type { Autosaved, Bump, CoreError, Format, Locale, Policy, PolicySummary, PresetInfo, Recovered, Report, Saved, VersionInfo };
+export type { Autosaved, Bump, CoreError, Format, Locale, Policy, PolicySummary, PresetInfo, Recovered, Report, Role, Saved, VersionInfo };
 
 export const api = {
   setLanguage: (lang: Locale) => invoke<void>("set_language", { lang }),
   setUnsaved: (unsaved: boolean) => invoke<void>("set_unsaved", { unsaved }),
   listPresets: () => invoke<PresetInfo[]>("list_presets"),
+  /** The built-in role library in one language. */
+  listRoles: (locale: Locale) => invoke<Role[]>("list_roles", { locale }),
   newPolicy: (preset: string, locale: Locale) => invoke<Policy>("new_policy", { preset, locale }),
   schema: async () => JSON.parse(await invoke<string>("schema")) as JsonSchema,
   check: (policy: Policy) => invoke<Report>("check", { policy }),
