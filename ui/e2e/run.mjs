@@ -14,7 +14,8 @@ import { fileURLToPath } from "node:url";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const app = process.env.POLICYWRIGHT_APP ?? resolve(root, "target/debug/policywright-app");
-const shots = resolve(root, "target/e2e");
+// Where screenshots go (`E2E_SHOTS`, e.g. a dark-theme run beside the light one).
+const shots = resolve(root, process.env.E2E_SHOTS ?? "target/e2e");
 const port = 4444;
 const base = `http://127.0.0.1:${port}`;
 const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
@@ -254,6 +255,11 @@ try {
     await type('[data-path="appraisal.indicators[0].weight"]', "50");
     const message = await until("the weight error", () => text('[data-for="appraisal.indicators"]'));
     if (!message.includes("一级指标的权重合计为 90，不是 100")) throw new Error(`message reads ${message}`);
+    // The table's running sum says it too, on the row of the level that is off.
+    const total = '[data-sum="appraisal.indicators"]';
+    if (!(await text(total)).includes("90 / 100")) throw new Error(`the total reads ${await text(total)}`);
+    if ((await count(`${total}.wrong`)) !== 1) throw new Error("the wrong total is not marked");
+    if ((await count('[data-sum="appraisal.indicators[1].children"].wrong')) !== 0) throw new Error("a right subtotal is marked");
     if (await enabled('[data-action="export-docx"]')) throw new Error("export is enabled with an error");
     await shot("weight-error.png");
     // Regression: three decimals failed the whole form with a developer's

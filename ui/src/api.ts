@@ -78,4 +78,5 @@ export type JsonSchema = {
   minimum?: number;
   maximum?: number;
   multipleOf?: number;
+  format?: string;
 };

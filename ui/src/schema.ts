@@ -5,6 +5,7 @@ export type Kind =
   | { kind: "object"; schema: JsonSchema }
   | { kind: "array"; item: JsonSchema }
   | { kind: "text" }
+  | { kind: "date" }
   | { kind: "number"; step: number; min?: number; max?: number }
   | { kind: "choice"; options: string[] }
   | { kind: "boolean" };
@@ -51,6 +52,7 @@ export function resolve(root: JsonSchema, node: JsonSchema): Resolved {
     case "boolean":
       return { kind: { kind: "boolean" }, nullable, description };
     default:
+      if (n.format === "date") return { kind: { kind: "date" }, nullable, description };
       return { kind: { kind: "text" }, nullable, description };
   }
 }

@@ -60,6 +60,7 @@ pub struct DocumentControl {
     pub locale: Locale,
     pub numbering: NumberingScheme,
     /// ISO date `YYYY-MM-DD`.
+    #[schemars(extend("format" = "date"))]
     pub effective_date: String,
     #[serde(default)]
     pub approvals: Approvals,
@@ -86,6 +87,7 @@ pub struct Approvals {
 pub struct Revision {
     pub version: String,
     /// ISO date `YYYY-MM-DD`.
+    #[schemars(extend("format" = "date"))]
     pub date: String,
     #[serde(default)]
     pub author: String,
