@@ -6,48 +6,17 @@
 // appraisal weights, sees the error next to the list and export disabled,
 // fixes it, renames the policy and sees the preview follow, follows a link
 // of the preview only to the browser, keeps versions and exports one.
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { CTRL, ESCAPE, SHIFT, commands, sleep, startDriver, until } from "./driver.mjs";
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const app = process.env.POLICYWRIGHT_APP ?? resolve(root, "target/debug/policywright-app");
 // Where screenshots go (`E2E_SHOTS`, e.g. a dark-theme run beside the light one).
 const shots = resolve(root, process.env.E2E_SHOTS ?? "target/e2e");
-const port = 4444;
-const base = `http://127.0.0.1:${port}`;
-const ELEMENT = "element-6066-11e4-a52e-4f735466cecf";
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-async function call(method, path, body) {
-  const res = await fetch(base + path, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const json = await res.json().catch(() => ({}));
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(json.value ?? json)}`);
-  return json.value;
-}
-
-/** Polls until `check` returns something truthy, or fails with `what`. */
-async function until(what, check, ms = 15000) {
-  const end = Date.now() + ms;
-  let last;
-  while (Date.now() < end) {
-    try {
-      const v = await check();
-      if (v) return v;
-    } catch (e) {
-      last = e;
-    }
-    await sleep(150);
-  }
-  throw new Error(`timed out waiting for ${what}${last ? `: ${last.message}` : ""}`);
-}
 
 // What a failing step leaves for whoever reads the CI log: the window's
 // screenshot and what it says (set once the session is up).
@@ -74,31 +43,19 @@ const library = resolve(work, "library.sqlite");
 const answers = resolve(work, "dialog-answers.txt");
 writeFileSync(answers, "");
 const cli = resolve(root, "target/debug/policywright");
-// The driver's own log is kept, and shown only when a step fails: it
-// prints a backtrace each time the app it drives goes away, which the
-// journeys that close or kill the app do on purpose.
-let driverLog = "";
-const driver = spawn("tauri-driver", ["--port", String(port), "--native-port", "4445"], {
-  stdio: ["ignore", "pipe", "pipe"],
-  env: { ...process.env, POLICYWRIGHT_DB: library, POLICYWRIGHT_DIALOG_ANSWERS: answers },
-});
-for (const stream of [driver.stdout, driver.stderr]) stream.on("data", (d) => (driverLog = (driverLog + d).slice(-20000)));
-let session;
+const driver = await startDriver({ POLICYWRIGHT_DB: library, POLICYWRIGHT_DIALOG_ANSWERS: answers });
+const { call } = driver;
+const driverLog = () => driver.log();
+let s;
 try {
-  // The driver takes a moment to listen; a session asked for too early fails.
-  await until("tauri-driver /status", async () => (await fetch(base + "/status")).ok);
+  const w = commands(call, () => s);
+  const { find, text, count, valueOf, enabled, press } = w;
   // A session starts the app; the journeys below start it again after it
   // closed or was killed, on the same library.
-  let s;
   const startApp = async () => {
-    session = await call("POST", "/session", {
-      capabilities: { alwaysMatch: { "tauri:options": { application: app } } },
-    });
-    s = `/session/${session.sessionId}`;
+    s = await w.start(app);
   };
   await startApp();
-  const find = async (css) => (await call("POST", `${s}/element`, { using: "css selector", value: css }))[ELEMENT];
-  const text = async (css) => call("GET", `${s}/element/${await find(css)}/text`);
   // The problems and preview arrive a moment after each change and can move
   // what is below them, so a click waits for them: aimed before they land it
   // may hit whatever moved into the place.
@@ -114,20 +71,9 @@ try {
     await call("POST", `${s}/element/${id}/clear`, {});
     await call("POST", `${s}/element/${id}/value`, { text: value });
   };
-  // Keys pressed together, as a person presses a shortcut.
-  const press = async (...keys) => {
-    const down = keys.map((value) => ({ type: "keyDown", value }));
-    const up = keys.toReversed().map((value) => ({ type: "keyUp", value }));
-    await call("POST", `${s}/actions`, { actions: [{ type: "key", id: "keyboard", actions: [...down, ...up] }] });
-  };
-  const CTRL = "\uE009";
-  const SHIFT = "\uE008";
-  const count = async (css) => (await call("POST", `${s}/elements`, { using: "css selector", value: css })).length;
-  const valueOf = async (css) => call("GET", `${s}/element/${await find(css)}/property/value`);
-  const enabled = async (css) => call("GET", `${s}/element/${await find(css)}/enabled`);
   const shot = async (name) => {
     mkdirSync(shots, { recursive: true });
-    writeFileSync(resolve(shots, name), Buffer.from(await call("GET", `${s}/screenshot`), "base64"));
+    await w.shot(resolve(shots, name));
   };
 
   onFailure = async () => {
@@ -143,12 +89,15 @@ try {
       args: [],
     });
     console.log(`     the window: ${said}`);
-    console.log(`     tauri-driver said (last part):\n${driverLog.slice(-4000)}`);
+    console.log(`     tauri-driver said (last part):\n${driverLog().slice(-4000)}`);
   };
 
   await step("the start screen lists the built-in policies", async () => {
     const title = await until("the zh-CN preset card", () => text('[data-preset="operations"][data-locale="zh-CN"]'));
     if (!title.includes("运营人员岗位工作制度")) throw new Error(`card reads ${title}`);
+    // An empty library leads with one obvious first step.
+    const first = await until("the first step", () => text('[data-action="start-preset"]'));
+    if (!/Start from the operations preset|从运营人员制度模板开始/.test(first)) throw new Error(`the first step reads ${first}`);
     await shot("start.png");
   });
 
@@ -330,7 +279,7 @@ try {
     const keys = await until("the shortcuts", () => text('[data-form="shortcuts"]'));
     if (!keys.includes("Ctrl+Z") || !keys.includes("撤销") || !keys.includes("保存版本")) throw new Error(`the shortcuts read ${keys}`);
     await shot("shortcuts.png");
-    await press("\uE00C");
+    await press(ESCAPE);
     await until("the shortcuts closed", async () => (await count('[data-form="shortcuts"]')) === 0);
   });
 
@@ -460,10 +409,10 @@ try {
   // A failing step has said what failed; anything else says it here.
   if (failures === 0) {
     failures++;
-    console.log(`FAIL outside a step: ${e.message}\n     tauri-driver said:\n${driverLog.slice(-4000)}`);
+    console.log(`FAIL outside a step: ${e.message}\n     tauri-driver said:\n${driverLog().slice(-4000)}`);
   }
 } finally {
-  if (session) await call("DELETE", `/session/${session.sessionId}`).catch(() => {});
+  if (s) await call("DELETE", s).catch(() => {});
   driver.kill();
 }
 console.log(`e2e: ${passes} passed, ${failures} failed`);
