@@ -39,15 +39,10 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
         Command::New { preset, locale, roles, output, force } => {
             let policy = policywright_api::new_policy(world, &preset, locale, &roles)?;
             let text = policywright_api::model::to_json(&policy);
-            match output {
-                Some(path) => {
-                    refuse_existing(world, &path, force, keys::errors::EXISTS_HINT)?;
-                    world.write(&path, text.as_bytes())?;
-                    wrote(out, &path)?;
-                }
-                None => out.bytes(text.as_bytes())?,
+            if let Some(path) = output.as_deref().filter(|p| !is_stream(p)) {
+                refuse_existing(world, path, force, keys::errors::EXISTS_HINT)?;
             }
-            Ok(0)
+            deliver(world, out, output.as_deref(), text.as_bytes())
         }
         Command::Validate { file, json } => {
             let policy = policywright_api::open_policy(world, &file)?;
@@ -412,6 +407,11 @@ fn refuse_existing(world: &dyn World, path: &Path, force: bool, hint: policywrig
 
 fn wrote(out: &mut Out<'_>, path: &Path) -> Result<()> {
     out.line(&out.say(msg!(keys::cli::WROTE, path = path.display().to_string()), None))
+}
+
+/// Whether `-o` names standard output or the null device rather than a file.
+fn is_stream(path: &Path) -> bool {
+    [Path::new("-"), Path::new("/dev/stdout"), Path::new("/dev/null")].contains(&path)
 }
 
 /// Writes `bytes` to `output` and says so, or prints them when no file was

@@ -173,6 +173,22 @@ fn dash_and_dev_stdout_are_standard_output() {
     }
 }
 
+/// Regression: `new -o -` still wrote a file named `-` (only the exports
+/// knew the stream names), and `new -o /dev/null` was refused as existing.
+#[test]
+fn new_takes_the_stream_names_as_the_exports_do() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    let printed = ok(d, &["new", "--locale", "en"]);
+    assert!(printed.starts_with("{\n  \"schema_version\": 1,"), "{printed}");
+    assert_eq!(ok(d, &["new", "--locale", "en", "-o", "-"]), printed);
+    assert!(!d.join("-").exists());
+    if cfg!(unix) {
+        assert_eq!(ok(d, &["new", "--locale", "en", "-o", "/dev/stdout"]), printed);
+        assert_eq!(ok(d, &["new", "--locale", "en", "-o", "/dev/null"]), "");
+    }
+}
+
 /// Regression: a second `diff --packet` into the same folder replaced the
 /// packet a lawyer had already sent; `templates --out` stopped halfway when
 /// one file could not be written.
