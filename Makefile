@@ -8,7 +8,7 @@ APP   := target/debug/policywright-app
 TAURI := ui/node_modules/.bin/tauri
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 
-.PHONY: run test bench setup build ui app bindings demo clean docx-pages
+.PHONY: run test bench setup build ui app bindings demo clean docx-pages screenshots
 
 setup:
 	@.ci/setup
@@ -72,6 +72,23 @@ test: setup ui
 	$(CARGO) clippy --locked --workspace --all-targets -- -D warnings
 	$(CARGO) fmt --all --check
 
+# docs/screenshots: each screen as the e2e suite sees it, in the light
+# theme and (a second run) the dark one.
+SHOTS := zh-CN/start.png:start-zh-CN.png en/start.png:start-en.png zh-CN/blank.png:blank-added.png zh-CN/editor.png:editor.png \
+	zh-CN/weights.png:weight-error.png zh-CN/problem.png:problem-focused.png zh-CN/role-library.png:role-library.png \
+	zh-CN/shortcuts.png:shortcuts.png zh-CN/preview-follows.png:preview-follows.png zh-CN/compare.png:compare.png \
+	en/editor.png:ui-en.png en/recovered.png:recovered.png
+screenshots: app
+	$(CARGO) build --locked --bin policywright
+	cd ui && xvfb-run -a -s "-screen 0 1280x800x24" node e2e/run.mjs
+	cd ui && GTK_THEME=Adwaita:dark E2E_SHOTS=target/e2e-dark xvfb-run -a -s "-screen 0 1280x800x24" node e2e/run.mjs
+	@for pair in $(SHOTS); do \
+		mkdir -p docs/screenshots/$$(dirname $${pair%%:*}) docs/screenshots/dark/$$(dirname $${pair%%:*}); \
+		cp target/e2e/$${pair#*:} docs/screenshots/$${pair%%:*}; \
+		cp target/e2e-dark/$${pair#*:} docs/screenshots/dark/$${pair%%:*}; \
+	done
+	@echo "docs/screenshots updated: look at them before committing"
+
 # Renders every test DOCX to PNG pages in out/docx-pages for a human to look at.
 docx-pages: setup ui
 	@.ci/docx-check/setup
@@ -80,14 +97,18 @@ docx-pages: setup ui
 	.ci/docx-check/.venv/bin/python .ci/docx-check/check.py $(DOCX_OUT) --png $(OUT)/docx-pages
 
 # Criterion benchmarks of each step, then a whole-process race with pandoc
-# on the same ~300-page handbook.
-bench: setup
+# on the same ~300-page handbook, then the app in the real window beside a
+# blank Tauri window (ui/bench/app.mjs).
+bench: setup ui
 	@.ci/docx-check/setup
 	$(CARGO) build --locked --release
 	$(CARGO) bench --locked --bench pipeline --bench docx --bench store
 	$(CARGO) bench --locked --bench vs_pandoc
 	$(CARGO) bench --locked --bench library_scale
 	$(CARGO) bench --locked --bench diff_scale
+	$(TAURI) build --no-bundle
+	$(CARGO) build --locked --release -p policywright-app --example blank_window --features tauri/custom-protocol
+	cd ui && xvfb-run -a -s "-screen 0 1280x800x24" node bench/app.mjs
 
 clean:
 	rm -rf $(OUT)
