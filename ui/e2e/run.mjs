@@ -43,7 +43,16 @@ const library = resolve(work, "library.sqlite");
 const answers = resolve(work, "dialog-answers.txt");
 writeFileSync(answers, "");
 const cli = resolve(root, "target/debug/policywright");
-const driver = await startDriver({ POLICYWRIGHT_DB: library, POLICYWRIGHT_DIALOG_ANSWERS: answers });
+// The web view keeps its local storage (the preview's width, the interface
+// language) under the XDG folders: a run of its own starts from none, so a
+// width one run left behind cannot pin the next at the widest.
+const driver = await startDriver({
+  POLICYWRIGHT_DB: library,
+  POLICYWRIGHT_DIALOG_ANSWERS: answers,
+  XDG_DATA_HOME: resolve(work, "data"),
+  XDG_CONFIG_HOME: resolve(work, "config"),
+  XDG_CACHE_HOME: resolve(work, "cache"),
+});
 const { call } = driver;
 const driverLog = () => driver.log();
 let s;
@@ -269,11 +278,24 @@ try {
     await click('[data-action="show-preview"]');
     await until("the preview back", async () => (await count(".preview:not([hidden])")) === 1);
     const width = () => w.exec('return document.querySelector(".preview").offsetWidth;');
+    await settled();
     const before = await width();
     const splitter = await find(".splitter");
     await call("POST", `${s}/element/${splitter}/click`, {});
+    // The key goes where the focus is: a click that landed a pixel beside the
+    // six-pixel splitter would send it to the form instead.
+    const focused = () => w.exec('return document.activeElement?.classList.contains("splitter") ?? false;');
+    if (!(await focused())) await w.exec('document.querySelector(".splitter").focus(); return null;');
     await press("\uE012");
-    await until("a wider preview", async () => (await width()) > before);
+    try {
+      await until("a wider preview", async () => (await width()) > before);
+    } catch (e) {
+      const layout = await w.exec(`return JSON.stringify({
+        before: arguments[0], now: document.querySelector(".preview").offsetWidth,
+        window: innerWidth, focus: document.activeElement?.className ?? null,
+        stored: localStorage.getItem("policywright.previewWidth") });`, [before]);
+      throw new Error(`${e.message}: ${layout}`);
+    }
   });
 
   await step("undo and redo take back a list add and a text edit, from the keyboard", async () => {
