@@ -256,7 +256,12 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
                 DiffFormatArg::Html => DiffFormat::Html,
                 DiffFormatArg::Docx => DiffFormat::Docx,
             };
-            deliver(world, out, output.as_deref(), &library::diff_bytes(&c, f)?)
+            let written = deliver(world, out, output.as_deref(), &library::diff_bytes(&c, f)?);
+            // Freeing a comparison of millions of nodes takes a while that
+            // the user need not wait for: it happens beside the exit, which
+            // takes the memory back at once if it comes first.
+            std::thread::spawn(move || drop(c));
+            written
         }
         Command::Handbook { sources, title, company, number, version, date, locale, numbering, format: f, output } => {
             let sources = sources.iter().map(|s| Source::parse(s)).collect::<Result<Vec<_>>>()?;

@@ -205,9 +205,15 @@ impl Walker {
         };
         let (in_a, in_b) = (first(&ids_a), first(&ids_b));
         for (i, item) in b.iter().enumerate() {
+            let old = in_a.get(&ids_b[i]).map(|&j| &a[j]);
+            // Most items of a long list are unchanged: they cost one
+            // comparison, not a name, a path and a place.
+            if old == Some(item) {
+                continue;
+            }
             let item_path = format!("{path}[{i}]");
             let name = item_name(item).unwrap_or_default();
-            match in_a.get(&ids_b[i]) {
+            match old {
                 None => self.push(
                     ChangeKind::Added,
                     place,
@@ -216,10 +222,10 @@ impl Walker {
                     Some(name.clone()),
                     self.words.added(&noun, &name),
                 ),
-                Some(&j) => {
+                Some(old) => {
                     let mut inner = place.to_vec();
-                    inner.push(if name.is_empty() { ids_b[i].clone() } else { name.clone() });
-                    self.value(key, &a[j], item, &inner, &item_path);
+                    inner.push(if name.is_empty() { ids_b[i].clone() } else { name });
+                    self.value(key, old, item, &inner, &item_path);
                 }
             }
         }
