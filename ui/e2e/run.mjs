@@ -132,7 +132,7 @@ try {
 
   // Regression: "+ Add" did nothing (DataCloneError) for every list whose
   // items have defaults, so a blank policy could not get a single role.
-  await step("a blank policy gets a role, a stage, a rule group and a level through + Add", async () => {
+  await step("a policy is built from blank through + Add and the role library, checks with 0 errors and exports", async () => {
     await click('[data-preset="blank"][data-locale="zh-CN"]');
     await until("the editor", () => find('[data-section="duties"]'));
     const add = async (section, list) => {
@@ -171,13 +171,56 @@ try {
     await until("the scope in the preview", async () => (await text(".page")).includes("本制度适用的岗位如下"));
     await add("discipline", "discipline.groups");
     await type('[data-path="discipline.groups[0].name"]', "服务纪律");
+    await click('fieldset.list[data-path="discipline.groups[0].rules"] > button.add');
+    await type('[data-path="discipline.groups[0].rules[0].text"]', "不得向他人透露客户的联系方式。");
+    await click('[data-path="discipline.groups[0].rules[0].consequence"] option[value="written-warning"]');
     await add("career", "career.levels");
     await type('[data-path="career.levels[0].name"]', "初级客服");
-    await until("the stage, group and level in the preview", async () => {
+    for (const [k, name] of [[1, "中级客服"], [2, "高级客服"]]) {
+      await click('fieldset.list[data-path="career.levels"] > button.add');
+      await type(`[data-path="career.levels[${k}].name"]`, name);
+    }
+    await until("the stage, group, rule and levels in the preview", async () => {
       const page = await text(".page");
-      return ["受理", "服务纪律", "初级客服"].every((word) => page.includes(word));
+      return ["受理", "服务纪律", "不得向他人透露客户的联系方式", "初级客服", "中级客服", "高级客服"].every((word) =>
+        page.includes(word),
+      );
     });
     await shot("blank-added.png");
+    // An indicator tree that sums to 100: two indicators, the second of
+    // them split in two.
+    await click('[data-section="appraisal"]');
+    await click('[data-action="add-indicator"]');
+    await click('[data-action="add-indicator"]');
+    await type('[data-path="appraisal.indicators[0].name"]', "服务质量");
+    await type('[data-path="appraisal.indicators[0].weight"]', "60");
+    await type('[data-path="appraisal.indicators[1].name"]', "工作效率");
+    await type('[data-path="appraisal.indicators[1].weight"]', "40");
+    await click('tr:has([data-path="appraisal.indicators[1].name"]) [data-action="add-child"]');
+    await click('tr:has([data-path="appraisal.indicators[1].name"]) [data-action="add-child"]');
+    for (const [k, name, weight] of [[0, "工单处理量", "25"], [1, "首次响应时长", "15"]]) {
+      await type(`[data-path="appraisal.indicators[1].children[${k}].name"]`, name);
+      await type(`[data-path="appraisal.indicators[1].children[${k}].weight"]`, weight);
+    }
+    await until("the sums right", async () => (await text('[data-sum="appraisal.indicators"]')).includes("100 / 100"));
+    if (!(await text('[data-sum="appraisal.indicators[1].children"]')).includes("40 / 40")) {
+      throw new Error(`the subtotal reads ${await text('[data-sum="appraisal.indicators[1].children"]')}`);
+    }
+    await until("0 errors", async () => (await text("footer")).includes("0 个错误"));
+    await until("the indicators in the preview", async () => (await text(".page")).includes("首次响应时长"));
+    // It exports, and the file holds what was built.
+    const exported = resolve(work, "built-from-blank.docx");
+    writeFileSync(answers, exported + "\n");
+    await click('[data-action="export-docx"]');
+    await until("the exported file", () => existsSync(exported) && statSync(exported).size > 0);
+    const body = execFileSync("python3", [
+      "-c",
+      "import sys, zipfile; sys.stdout.write(zipfile.ZipFile(sys.argv[1]).read('word/document.xml').decode())",
+      exported,
+    ]).toString();
+    for (const word of ["客服专员", "运营经理", "数据分析员", "服务纪律", "高级客服", "首次响应时长"]) {
+      if (!body.includes(word)) throw new Error(`the exported document lacks ${word}`);
+    }
   });
 
   await step("a problem reads in words, and clicking it focuses its field", async () => {

@@ -57,8 +57,11 @@ export function resolve(root: JsonSchema, node: JsonSchema): Resolved {
   }
 }
 
-/** A new value for a schema node: what "Add" puts in a list. */
-export function emptyValue(root: JsonSchema, node: JsonSchema, siblings: unknown[] = []): unknown {
+/**
+ * A new value for a schema node: what "Add" puts in a list. Its id is new
+ * to `taken` (the policy, or at least the list).
+ */
+export function emptyValue(root: JsonSchema, node: JsonSchema, taken: unknown = []): unknown {
   const r = resolve(root, node);
   if (r.nullable && r.kind.kind !== "object") return null;
   switch (r.kind.kind) {
@@ -69,7 +72,7 @@ export function emptyValue(root: JsonSchema, node: JsonSchema, siblings: unknown
         const required = r.kind.schema.required?.includes(key);
         const c = resolve(root, child);
         if (!required && c.nullable) continue;
-        if (key === "id") out[key] = freshId(siblings);
+        if (key === "id") out[key] = freshId(taken);
         else out[key] = child.default !== undefined ? copyJson(child.default) : emptyValue(root, child);
       }
       return out;
@@ -88,6 +91,20 @@ export function emptyValue(root: JsonSchema, node: JsonSchema, siblings: unknown
 }
 
 /**
+ * What "+ Add" appends to `list`: a new value whose id is new to `policy`,
+ * and, in a ladder, whose grade is one above the highest so far: the core
+ * wants grades to rise, and a new level goes on top.
+ */
+export function newItem(root: JsonSchema, node: JsonSchema, list: unknown[], policy: unknown): unknown {
+  const item = emptyValue(root, node, policy);
+  if (item && typeof item === "object" && "grade" in item) {
+    const grades = list.map((l) => Number((l as { grade?: unknown })?.grade)).filter(Number.isFinite);
+    (item as { grade: number }).grade = grades.length > 0 ? Math.max(...grades) + 1 : 1;
+  }
+  return item;
+}
+
+/**
  * A copy of a schema default. Defaults are JSON, and a JSON copy works on
  * any object, where `structuredClone` throws on a proxy (reactive state is
  * one).
@@ -96,14 +113,56 @@ function copyJson<T>(value: T): T {
   return JSON.parse(JSON.stringify(value)) as T;
 }
 
-/** An id no sibling uses yet: `new-1`, `new-2`, … */
-export function freshId(siblings: unknown[]): string {
-  const taken = new Set(
-    siblings.map((s) => (s && typeof s === "object" && "id" in s ? String((s as { id: unknown }).id) : "")),
-  );
-  let n = siblings.length + 1;
-  while (taken.has(`new-${n}`)) n++;
+/** Every `id` held anywhere in `value`, however deep. */
+export function idsIn(value: unknown, out: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) {
+    for (const v of value) idsIn(v, out);
+  } else if (value && typeof value === "object") {
+    for (const [key, v] of Object.entries(value)) {
+      if (key === "id" && typeof v === "string") out.add(v);
+      else idsIn(v, out);
+    }
+  }
+  return out;
+}
+
+/**
+ * An id nothing in `taken` uses yet: `new-1`, `new-2`, … `taken` is
+ * searched to any depth, so given the whole policy the id is unique in
+ * every scope the core checks: an indicator's among the whole tree, a
+ * rule's among every group's rules. Siblings alone are not enough: a
+ * sub-indicator numbered among its siblings took its parent's id.
+ */
+export function freshId(taken: unknown): string {
+  const ids = idsIn(taken);
+  let n = Array.isArray(taken) ? taken.length + 1 : 1;
+  while (ids.has(`new-${n}`)) n++;
   return `new-${n}`;
+}
+
+/**
+ * `item` with a fresh id for itself and everything in it, unique among
+ * `taken` and each other: what a duplicated item needs, since a copy of an
+ * indicator also copies its sub-indicators' ids.
+ */
+export function withFreshIds<T>(item: T, taken: unknown): T {
+  const ids = idsIn(taken);
+  let n = 1;
+  const renew = (value: unknown) => {
+    if (Array.isArray(value)) value.forEach(renew);
+    else if (value && typeof value === "object") {
+      const obj = value as Record<string, unknown>;
+      if (typeof obj.id === "string") {
+        while (ids.has(`new-${n}`)) n++;
+        const id = `new-${n}`;
+        obj.id = id;
+        ids.add(id);
+      }
+      for (const [key, v] of Object.entries(obj)) if (key !== "id") renew(v);
+    }
+  };
+  renew(item);
+  return item;
 }
 
 /** The order to show an object's fields in: the value's own (the struct's), then the rest. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { JsonSchema } from "../src/api";
 import { child, describe as place, prefix, section, segments, within } from "../src/paths";
-import { emptyValue, fieldOrder, freshId, resolve } from "../src/schema";
+import { emptyValue, fieldOrder, freshId, idsIn, newItem, resolve, withFreshIds } from "../src/schema";
 
 const root: JsonSchema = {
   type: "object",
@@ -40,6 +40,36 @@ describe("reading the schema", () => {
     expect(freshId(siblings)).toBe("new-3");
     const item = emptyValue(root, { $ref: "#/$defs/Rule" }, [{ id: "new-1" }]);
     expect(item).toEqual({ id: "new-2", text: "", weight: 0 });
+  });
+
+  // Regression: a sub-indicator's id was numbered among its siblings only,
+  // so the first took its parent's `new-1`, and a policy built from blank
+  // showed an id error the user could neither see nor fix.
+  it("a new sub-indicator's id is unique in the whole tree, not only among its siblings", () => {
+    const policy = { appraisal: { indicators: [{ id: "new-1", children: [] }, { id: "new-2", children: [] }] } };
+    expect(freshId(policy)).toBe("new-3");
+    const rules = { discipline: { groups: [{ id: "g", rules: [{ id: "new-1" }] }, { id: "h", rules: [] }] } };
+    expect(emptyValue(root, { $ref: "#/$defs/Rule" }, rules)).toMatchObject({ id: "new-2" });
+  });
+
+  // Regression: every level "+ Add" made had grade 0, so a ladder built
+  // from blank showed "grade 0 is not above the level before it" twice.
+  it("a new ladder level goes one grade above the highest", () => {
+    const level: JsonSchema = {
+      ...root,
+      $defs: { Level: { type: "object", required: ["id", "name", "grade"], properties: { id: { type: "string" }, name: { type: "string" }, grade: { type: "integer" } } } },
+    };
+    const node = { $ref: "#/$defs/Level" };
+    expect(newItem(level, node, [], {})).toMatchObject({ grade: 1 });
+    expect(newItem(level, node, [{ id: "a", grade: 1 }, { id: "b", grade: 3 }], {})).toMatchObject({ grade: 4, id: "new-1" });
+  });
+
+  it("a duplicated item gets fresh ids for itself and everything in it", () => {
+    const policy = { indicators: [{ id: "new-1", children: [{ id: "new-2" }, { id: "quality" }] }] };
+    const copy = withFreshIds(structuredClone(policy.indicators[0]), policy);
+    const ids = [copy.id, ...copy.children.map((c) => c.id)];
+    expect(ids).toEqual(["new-3", "new-4", "new-5"]);
+    expect(idsIn(policy)).toEqual(new Set(["new-1", "new-2", "quality"]));
   });
 
   // Regression: "+ Add" did nothing for roles, stages, rule groups and
