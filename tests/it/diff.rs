@@ -295,3 +295,21 @@ fn roles_that_share_an_id_compare_without_failing() {
     }
     assert!(!diff::to_docx(&c).expect("a redline").is_empty());
 }
+
+// Regression: the comparison's header showed a version's stored timestamp
+// (`2026-12-02T16:24:31Z`) as it is.
+#[test]
+fn a_version_time_reads_as_a_date_and_a_time_in_either_language() {
+    for (locale, said) in [(Locale::En, "v1.0: HR, 2026-12-02, 16:24 UTC."), (Locale::ZhCn, "2026-12-02 16:24（UTC）")]
+    {
+        let at = |label: &str| {
+            let policy = preset(locale);
+            Side::new(label, "HR", "2026-12-02T16:24:31Z", &policy, &model::content_hash(&policy)).expect("side")
+        };
+        let c = diff::compare(at("1.0"), at("1.1"), &Templates::builtin()).expect("compares");
+        let html = diff::to_html_fragment(&c);
+        assert!(html.contains(said), "{locale:?}: {}", &html[..html.len().min(400)]);
+        assert!(!html.contains("T16:24:31Z"), "{locale:?}");
+        assert!(diff::to_markdown(&c).contains(said.trim_start_matches("v1.0: HR, ").trim_end_matches('.')));
+    }
+}

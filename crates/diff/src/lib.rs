@@ -89,6 +89,18 @@ impl Comparison {
         message.render(self.locale())
     }
 
+    /// A version's time as a reader writes it: `2026-12-02T16:24:31Z` is
+    /// `2026-12-02, 16:24 UTC`. Anything else (a bare date) stays as it is.
+    fn moment(&self, stamp: &str) -> String {
+        let b = stamp.as_bytes();
+        match (stamp.get(..10), stamp.get(11..16)) {
+            (Some(date), Some(time)) if b.len() >= 17 && b[10] == b'T' && stamp.ends_with('Z') => {
+                self.say(msg!(keys::diff::MOMENT, date = date, time = time))
+            }
+            _ => stamp.to_string(),
+        }
+    }
+
     fn heading(&self) -> String {
         self.say(msg!(
             keys::diff::TITLE,
@@ -233,7 +245,7 @@ fn summary_tree(c: &Comparison) -> Vec<Block> {
             head: vec![vec![], vec![Inline::text(from)], vec![Inline::text(to)]],
             rows: vec![
                 row(keys::diff::AUTHOR, &c.from.author, &c.to.author),
-                row(keys::diff::DATE, &c.from.date, &c.to.date),
+                row(keys::diff::DATE, &c.moment(&c.from.date), &c.moment(&c.to.date)),
             ],
         },
         Block::heading(
@@ -297,10 +309,10 @@ fn html_fragment_into(out: &mut String, c: &Comparison) {
         keys::diff::SIDES,
         from = c.from.label.as_str(),
         from_author = c.from.author.as_str(),
-        from_date = c.from.date.as_str(),
+        from_date = c.moment(&c.from.date),
         to = c.to.label.as_str(),
         to_author = c.to.author.as_str(),
-        to_date = c.to.date.as_str()
+        to_date = c.moment(&c.to.date)
     ));
     out.reserve(inline.len() + old.len() + new.len() + 128 * c.changes.len() + 1024);
     out.push_str("<h1>");
