@@ -267,7 +267,7 @@ impl App {
         self.answer(self.recovery_dir().and_then(|dir| recovery::list(self.world.as_ref(), &dir)))
     }
 
-    pub fn open_recovered(&self, slot: &str) -> Answer<Value> {
+    pub fn open_recovered(&self, slot: &str) -> Answer<recovery::Draft> {
         self.answer(self.recovery_dir().and_then(|dir| recovery::open(self.world.as_ref(), &dir, slot)).map(|(v, _)| v))
     }
 
@@ -392,7 +392,7 @@ mod tests {
         let (app, _) = super::tests::app(dir.path());
         let drafts = app.recovered_drafts().expect("lists");
         assert_eq!(drafts.iter().map(|d| d.title.as_str()).collect::<Vec<_>>(), ["Typed before a crash"]);
-        assert_eq!(app.open_recovered("draft-1").expect("opens"), policy);
+        assert_eq!(app.open_recovered("draft-1").expect("opens").to_value(), policy);
 
         let id = app.library_add(&policy).expect("adds");
         app.discard_recovered("draft-1").expect("drops");

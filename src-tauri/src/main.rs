@@ -125,7 +125,7 @@ fn recovered_drafts(app: State<'_, App>) -> Answer<Vec<Recovered>> {
 }
 
 #[tauri::command(async)]
-fn open_recovered(app: State<'_, App>, slot: String) -> Answer<Value> {
+fn open_recovered(app: State<'_, App>, slot: String) -> Answer<policywright_api::recovery::Draft> {
     app.open_recovered(&slot)
 }
 

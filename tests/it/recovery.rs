@@ -30,8 +30,15 @@ fn a_policy_not_in_the_library_is_kept_for_recovery_and_offered_again() {
     assert_eq!(drafts.len(), 1);
     assert_eq!((drafts[0].slot.as_str(), drafts[0].title.as_str()), ("draft-a", "Customer Care Policy"));
     assert_eq!(drafts[0].library, None);
-    let (value, library) = recovery::open(&System, &dir, "draft-a").expect("opens");
-    assert_eq!((value, library), (edited("Customer Care Policy"), None));
+    let (draft, library) = recovery::open(&System, &dir, "draft-a").expect("opens");
+    assert_eq!((draft.to_value(), library), (edited("Customer Care Policy"), None));
+    // Regression: a recovered draft's form was laid out alphabetically
+    // (approvals first, the title nowhere near the top): what is sent to
+    // the editor keeps the model's order.
+    let sent = serde_json::to_string(&draft).expect("json");
+    let keys = |at: &str| sent.find(at).unwrap_or_else(|| panic!("{at} in {sent}"));
+    assert!(keys("\"title\"") < keys("\"company\"") && keys("\"company\"") < keys("\"approvals\""), "{sent}");
+    assert!(keys("\"document\"") < keys("\"general\"") && keys("\"duties\"") < keys("\"appraisal\""), "{sent}");
 
     recovery::discard(&System, &dir, "draft-a").expect("drops");
     assert!(recovery::list(&System, &dir).expect("lists").is_empty());

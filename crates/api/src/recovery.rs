@@ -140,10 +140,37 @@ pub fn list(world: &dyn World, dir: &Path) -> Result<Vec<Recovered>> {
     Ok(out)
 }
 
+/// A recovered draft as the editor is given it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Draft {
+    /// It reads as a policy: sent as one, its fields in the order the model
+    /// declares them. The kept JSON went through a map that sorts its keys,
+    /// and the editor lays a form out in its value's order.
+    Policy(Box<policywright_model::Policy>),
+    /// It does not (typing was caught half-way): sent as it was kept, for
+    /// the editor to show with its problems.
+    Kept(Value),
+}
+
+impl Draft {
+    /// The draft as JSON, whichever it is.
+    pub fn to_value(&self) -> Value {
+        match self {
+            Draft::Policy(p) => serde_json::to_value(p).unwrap_or(Value::Null),
+            Draft::Kept(v) => v.clone(),
+        }
+    }
+}
+
 /// The editor's value kept in `slot`, and the library policy it belongs to.
-pub fn open(world: &dyn World, dir: &Path, slot: &str) -> Result<(Value, Option<PolicyId>)> {
+pub fn open(world: &dyn World, dir: &Path, slot: &str) -> Result<(Draft, Option<PolicyId>)> {
     let kept = read(world, &file(dir, slot)?)?;
-    Ok((kept.policy, kept.library))
+    let draft = match serde_json::from_value::<policywright_model::Policy>(kept.policy.clone()) {
+        Ok(policy) => Draft::Policy(Box::new(policy)),
+        Err(_) => Draft::Kept(kept.policy),
+    };
+    Ok((draft, kept.library))
 }
 
 /// Drops the recovered draft `slot`: it was saved elsewhere or let go.
