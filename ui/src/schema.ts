@@ -169,5 +169,11 @@ export function withFreshIds<T>(item: T, taken: unknown): T {
 export function fieldOrder(schema: JsonSchema, value: Record<string, unknown> | null | undefined): string[] {
   const props = Object.keys(schema.properties ?? {});
   const own = value ? Object.keys(value).filter((k) => props.includes(k)) : [];
-  return [...own, ...props.filter((p) => !own.includes(p))];
+  const ordered = [...own, ...props.filter((p) => !own.includes(p))];
+  // What an item is called comes first, then what it says: a new item's
+  // keys come in the schema's alphabetical order, which put a role's title
+  // below its duties and skill levels.
+  return [...LEADING.filter((k) => ordered.includes(k)), ...ordered.filter((k) => !LEADING.includes(k))];
 }
+
+const LEADING = ["title", "name", "text", "summary", "description"];

@@ -105,6 +105,17 @@ describe("reading the schema", () => {
     const rule = root.$defs!.Rule;
     expect(fieldOrder(rule, { text: "x", id: "a" })).toEqual(["text", "id", "consequence", "weight"]);
   });
+
+  // Regression: a role made by "+ Add" showed its title last, below its
+  // duties, requirements and skill levels (its keys came alphabetically).
+  it("shows what an item is called first, whatever order its keys came in", () => {
+    const role: JsonSchema = {
+      type: "object",
+      properties: { duties: {}, id: {}, reports_to: {}, summary: {}, title: {} },
+    };
+    const made = { duties: [], id: "new-1", reports_to: null, summary: "", title: "" };
+    expect(fieldOrder(role, made)).toEqual(["title", "summary", "duties", "id", "reports_to"]);
+  });
 });
 
 describe("paths", () => {
