@@ -77,7 +77,9 @@ test: setup ui
 SHOTS := zh-CN/start.png:start-zh-CN.png en/start.png:start-en.png zh-CN/blank.png:blank-added.png zh-CN/editor.png:editor.png \
 	zh-CN/weights.png:weight-error.png zh-CN/problem.png:problem-focused.png zh-CN/role-library.png:role-library.png \
 	zh-CN/shortcuts.png:shortcuts.png zh-CN/preview-follows.png:preview-follows.png zh-CN/compare.png:compare.png \
-	en/editor.png:ui-en.png en/recovered.png:recovered.png
+	en/editor.png:editor-en.png en/recovered.png:recovered.png en/blank.png:blank-en.png en/weights.png:weights-en.png \
+	en/problem.png:problem-en.png en/role-library.png:role-library-en.png en/shortcuts.png:shortcuts-en.png \
+	en/preview-follows.png:preview-follows-en.png en/compare.png:compare-en.png en/library.png:start-library-en.png
 screenshots: app
 	$(CARGO) build --locked --bin policywright
 	cd ui && xvfb-run -a -s "-screen 0 1280x800x24" node e2e/run.mjs

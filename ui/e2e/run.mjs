@@ -492,6 +492,75 @@ try {
     const title = await until("the title field", () => valueOf('[data-path="document.title"]'));
     if (title !== "Customer Care Handbook, typed before a crash") throw new Error(`the title reads ${title}`);
   });
+
+  // The screens the Chinese journeys above showed, in English, for
+  // docs/screenshots; each is checked for what it must say first.
+  await step("every screen reads in English", async () => {
+    // "New" asks first about a draft nothing keeps, and not about one the
+    // library keeps.
+    const startOver = async () => {
+      await click('[data-action="new"]');
+      await until("the start screen or the question", async () => (await count('[data-action="discard"], .start')) > 0);
+      if ((await count('[data-action="discard"]')) > 0) await click('[data-action="discard"]');
+      await until("the start screen", () => find(".start"));
+    };
+    const english = async (css, words) => {
+      const said = await until(css, () => text(css));
+      for (const word of words) if (!said.includes(word)) throw new Error(`${css} reads ${said.slice(0, 300)}`);
+    };
+    await english(".page h1", ["Customer Care Handbook"]);
+    await shot("editor-en.png");
+    await click('[data-section="appraisal"]');
+    await type('[data-path="appraisal.indicators[0].weight"]', "50");
+    await english('[data-for="appraisal.indicators"]', ["90", "100"]);
+    await shot("weights-en.png");
+    await click('[data-problem="appraisal.indicators"]');
+    await shot("problem-en.png");
+    await type('[data-path="appraisal.indicators[0].weight"]', "60");
+    await until("the error to clear", async () => (await enabled('[data-action="export-docx"]')) === true);
+    await click('[data-section="duties"]');
+    await click('[data-action="role-library"]');
+    await english('[data-action="add-roles"]', ["Add"]);
+    await shot("role-library-en.png");
+    await click('[data-action="close-role-library"]');
+    await until("the role library closed", async () => (await count('[data-action="add-roles"]')) === 0);
+    await settled();
+    await press(CTRL, "/");
+    await english('[data-form="shortcuts"]', ["Ctrl+Z", "Undo"]);
+    await shot("shortcuts-en.png");
+    await click('[data-action="close-shortcuts"]');
+    await click('[data-section="career"]');
+    await until("the career chapter in the preview", async () => (await text(".page")).includes("Career"));
+    await shot("preview-follows-en.png");
+    // A policy of the library with two versions, made through the CLI as
+    // a colleague on the same library would, for the start screen and a
+    // comparison.
+    const file = resolve(work, "en.policy.json");
+    const pw = (...args) => execFileSync(cli, ["--db", library, ...args]).toString().trim();
+    pw("new", "--preset", "operations", "--locale", "en", "--force", "-o", file);
+    const id = pw("import", file).match(/\d+/)[0];
+    pw("save", id, "--author", "HR", "--note", "First issue");
+    const changed = JSON.parse(readFileSync(file, "utf8"));
+    changed.document.title = "Operations Staff Handbook";
+    writeFileSync(file, JSON.stringify(changed));
+    pw("save", id, "--from", file, "--author", "Legal", "--note", "Renamed");
+    await startOver();
+    await english(".start", ["Operations Staff Handbook"]);
+    await shot("start-library-en.png");
+    await click(`[data-library="${id}"]`);
+    await until("the versions", () => find('[data-action="compare"]'));
+    await click('[data-action="compare"]');
+    await english(".page.diff ins", ["Handbook"]);
+    await shot("compare-en.png");
+    await click('[data-action="back-to-preview"]');
+    await startOver();
+    await click('[data-preset="blank"][data-locale="en"]');
+    await click('[data-section="duties"]');
+    await click('fieldset.list[data-path="duties.roles"] > button.add');
+    await type('[data-path="duties.roles[0].title"]', "Customer Care Specialist");
+    await until("the role in the preview", async () => (await text(".page")).includes("Customer Care Specialist"));
+    await shot("blank-en.png");
+  });
 } catch (e) {
   // A failing step has said what failed; anything else says it here.
   if (failures === 0) {
