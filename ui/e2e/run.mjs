@@ -416,6 +416,8 @@ try {
     };
     await saveVersion("人力资源部", "首次发布");
     await until("version 1.0", async () => (await text("footer")).includes("1.0"));
+    const saved = await until("the version's date", () => text('[data-version="1.0"] time'));
+    if (!/^\d{4}年\d{1,2}月\d{1,2}日$/.test(saved)) throw new Error(`version 1.0 is dated ${saved}`);
     await click('[data-section="document"]');
     await type('[data-path="document.title"]', "客服人员岗位管理制度");
     // Ctrl+S asks for the note, as the button does.
@@ -468,6 +470,10 @@ try {
     await until("the app to close", () => !appRunning());
     await call("DELETE", s).catch(() => {});
     await startApp();
+    // Regression: the interface's language was not remembered across a
+    // restart (the system's is English here; Chinese was chosen).
+    const spoken = await until("the language select", () => valueOf('[data-action="ui-language"]'));
+    if (spoken !== "zh-CN") throw new Error(`the interface speaks ${spoken} after a restart`);
     await click('[data-library="1"]');
     const title = await until("the title field", () => valueOf('[data-path="document.title"]'));
     if (title !== "客服人员岗位工作制度") throw new Error(`the title reads ${title}`);

@@ -87,3 +87,16 @@ export const sections = [
   "career",
   "supplementary",
 ] as const;
+
+/**
+ * A stored time (`2026-12-02T16:24:31Z`) as a reader of `lang` writes a
+ * date (`Dec 2, 2026`, `2026年12月2日`), and in full for a tooltip. A text
+ * that is not a time is given back as it is.
+ */
+export function when(stamp: string, lang: UiLang): { date: string; full: string } {
+  const at = new Date(stamp);
+  if (Number.isNaN(at.getTime())) return { date: stamp, full: stamp };
+  const date = new Intl.DateTimeFormat(lang, { year: "numeric", month: "short", day: "numeric" }).format(at);
+  const full = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short" }).format(at);
+  return { date, full };
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { choice, label, lookup, sectionName, t } from "../src/i18n";
+import { choice, label, lookup, sectionName, t, when } from "../src/i18n";
 
 describe("the catalogue the UI speaks from", () => {
   it("fills arguments and picks plural forms in each language", () => {
@@ -23,5 +23,14 @@ describe("the catalogue the UI speaks from", () => {
       "version 1.1 of policy 1 cannot go from draft to approved",
     );
     expect(t("en", "cli.not_builtin", { path: "x.md" })).toContain("{% include %}");
+  });
+
+  // Regression: the version list showed no dates at all.
+  it("writes a version's time as a date of the interface's language", () => {
+    // Midday, so the date is the same in any time zone the test runs in.
+    expect(when("2026-12-02T12:00:00Z", "en").date).toBe("Dec 2, 2026");
+    expect(when("2026-12-02T12:00:00Z", "zh-CN").date).toBe("2026年12月2日");
+    expect(when("2026-12-02T12:00:00Z", "en").full).toContain("December 2, 2026");
+    expect(when("not a time", "en")).toEqual({ date: "not a time", full: "not a time" });
   });
 });
