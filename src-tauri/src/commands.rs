@@ -304,14 +304,9 @@ impl App {
     }
 
     pub fn library_export_redline(&self, id: PolicyId, from: &str, to: &str) -> Answer<Option<String>> {
-        let (name, bytes) = self.with_library(|lib| {
-            let c = library::compare(lib, id, from, to, &self.templates)?;
-            let name =
-                policywright_api::file_name(&c.title, &format!("v{}-v{}_redline", c.from.label, c.to.label), "docx");
-            Ok((name, policywright_api::diff::to_docx(&c)?))
-        })?;
-        let path = self.dialogs.save(&self.format_filter(Format::Docx), &["docx"], &name);
-        self.chosen(path, |p| self.world.write(p, &bytes))
+        let redline = self.with_library(|lib| library::redline(lib, id, from, to, &self.templates))?;
+        let path = self.dialogs.save(&self.format_filter(Format::Docx), &["docx"], &redline.file_name);
+        self.chosen(path, |p| self.world.write(p, &redline.bytes))
     }
 
     fn filter(&self, key: policywright_api::i18n::Key) -> String {
@@ -629,7 +624,14 @@ mod tests {
         let out = dir.path().join("redline.docx");
         chooser.answer(Some(out.clone()));
         app.library_export_redline(id, "1.0", "1.1").expect("redline");
-        assert!(std::fs::read(&out).expect("written").starts_with(b"PK"));
+        // Regression: the default name was `TITLE_v1.0.v1.0-v2.0.redline.docx`.
+        // The file is the one the api (and so `diff --format docx`) makes.
+        assert_eq!(
+            chooser.offered().last().map(String::as_str),
+            Some("Operations Staff Policy, revised_v1.0-v1.1_redline.docx")
+        );
+        let made = app.with_library(|lib| library::redline(lib, id, "1.0", "1.1", &app.templates)).expect("redline");
+        assert_eq!(std::fs::read(&out).expect("written"), made.bytes);
         // A policy with errors still becomes the draft, but not a version.
         policy["appraisal"]["indicators"][0]["weight"] = 10.into();
         let err = app.library_save_version(id, &policy, Bump::Minor, "HR", "Broken").expect_err("refused");

@@ -235,6 +235,18 @@ pub fn diff_bytes(c: &Comparison, format: DiffFormat) -> Result<Vec<u8>> {
     })
 }
 
+/// The redline of two saved versions as a Word file with tracked changes,
+/// named `TITLE_v1.0-v1.1_redline.docx`; `label` is the range, `v1.0-v1.1`.
+pub fn redline(library: &Library, id: PolicyId, from: &str, to: &str, templates: &Templates) -> Result<Exported> {
+    let c = compare(library, id, from, to, templates)?;
+    let label = format!("v{}-v{}", c.from.label, c.to.label);
+    Ok(Exported {
+        file_name: file_name(&c.title, &format!("{label}_redline"), "docx"),
+        bytes: policywright_diff::to_docx(&c)?,
+        label,
+    })
+}
+
 /// Everything legal needs to sign off a change: both versions as Word
 /// files, the redline and the change summary, by file name.
 pub fn packet(
