@@ -134,8 +134,12 @@ export function idsIn(value: unknown, out: Set<string> = new Set()): Set<string>
  * sub-indicator numbered among its siblings took its parent's id.
  */
 export function freshId(taken: unknown): string {
-  const ids = idsIn(taken);
-  let n = Array.isArray(taken) ? taken.length + 1 : 1;
+  return unused(idsIn(taken), Array.isArray(taken) ? taken.length + 1 : 1);
+}
+
+/** The first placeholder id from `new-${from}` on that `ids` does not hold. */
+function unused(ids: Set<string>, from = 1): string {
+  let n = from;
   while (ids.has(`new-${n}`)) n++;
   return `new-${n}`;
 }
@@ -147,14 +151,12 @@ export function freshId(taken: unknown): string {
  */
 export function withFreshIds<T>(item: T, taken: unknown): T {
   const ids = idsIn(taken);
-  let n = 1;
   const renew = (value: unknown) => {
     if (Array.isArray(value)) value.forEach(renew);
     else if (value && typeof value === "object") {
       const obj = value as Record<string, unknown>;
       if (typeof obj.id === "string") {
-        while (ids.has(`new-${n}`)) n++;
-        const id = `new-${n}`;
+        const id = unused(ids);
         obj.id = id;
         ids.add(id);
       }

@@ -239,12 +239,21 @@ pub fn diff_bytes(c: &Comparison, format: DiffFormat) -> Result<Vec<u8>> {
 /// named `TITLE_v1.0-v1.1_redline.docx`; `label` is the range, `v1.0-v1.1`.
 pub fn redline(library: &Library, id: PolicyId, from: &str, to: &str, templates: &Templates) -> Result<Exported> {
     let c = compare(library, id, from, to, templates)?;
-    let label = format!("v{}-v{}", c.from.label, c.to.label);
     Ok(Exported {
-        file_name: file_name(&c.title, &format!("{label}_redline"), "docx"),
+        file_name: report_name(&c, "redline", "docx"),
         bytes: policywright_diff::to_docx(&c)?,
-        label,
+        label: range(&c),
     })
+}
+
+/// `v1.0-v1.1`: the versions a comparison is between, as its files name them.
+fn range(c: &Comparison) -> String {
+    format!("v{}-v{}", c.from.label, c.to.label)
+}
+
+/// `TITLE_v1.0-v1.1_redline.docx`: one of a comparison's reports, by kind.
+fn report_name(c: &Comparison, kind: &str, extension: &str) -> String {
+    file_name(&c.title, &format!("{}_{kind}", range(c)), extension)
 }
 
 /// Everything legal needs to sign off a change: both versions as Word
@@ -257,15 +266,13 @@ pub fn packet(
     templates: &Templates,
 ) -> Result<Vec<(String, Vec<u8>)>> {
     let c = compare(library, id, from, to, templates)?;
-    let title = c.title.clone();
     let old = export_version(library, id, Some(from), Format::Docx, templates)?;
     let new = export_version(library, id, Some(to), Format::Docx, templates)?;
-    let range = format!("v{}-v{}", c.from.label, c.to.label);
     Ok(vec![
         (old.file_name, old.bytes),
         (new.file_name, new.bytes),
-        (file_name(&title, &format!("{range}_redline"), "docx"), policywright_diff::to_docx(&c)?),
-        (file_name(&title, &format!("{range}_changes"), "md"), policywright_diff::to_markdown(&c).into_bytes()),
+        (report_name(&c, "redline", "docx"), policywright_diff::to_docx(&c)?),
+        (report_name(&c, "changes", "md"), policywright_diff::to_markdown(&c).into_bytes()),
     ])
 }
 
