@@ -313,3 +313,18 @@ fn a_version_time_reads_as_a_date_and_a_time_in_either_language() {
         assert!(diff::to_markdown(&c).contains(said.trim_start_matches("v1.0: HR, ").trim_end_matches('.')));
     }
 }
+
+// What is not a stored UTC time (a bare date, a time without its `Z`, text
+// with wide characters where the digits would be) is shown as it is.
+#[test]
+fn a_version_time_that_is_not_a_utc_stamp_is_shown_as_it_is() {
+    for stamp in ["2027-01-01", "2026-12-02T16:24:31", "２０２６-12-02T16:24:31Z", "T", ""] {
+        let at = |label: &str| {
+            let policy = preset(Locale::En);
+            Side::new(label, "HR", stamp, &policy, &model::content_hash(&policy)).expect("side")
+        };
+        let c = diff::compare(at("1.0"), at("1.1"), &Templates::builtin()).expect("compares");
+        let html = diff::to_html_fragment(&c);
+        assert!(html.contains(&format!("v1.0: HR, {stamp}.")), "{stamp:?}: {}", &html[..html.len().min(300)]);
+    }
+}

@@ -98,3 +98,19 @@ fn an_unreadable_recovered_draft_is_left_alone_and_the_rest_are_offered_newest_f
     let err = recovery::open(&System, &dir, "draft-broken").expect_err("unreadable");
     assert!(err.to_string().starts_with("the recovered draft "), "{err}");
 }
+
+// A draft caught half-way through typing (a weight as text, an unknown
+// field, a control character) is not a policy yet: it opens as it was kept,
+// for the editor to show with its problems, never refused or reshaped.
+#[test]
+fn a_recovered_draft_that_is_not_a_policy_yet_opens_as_it_was_kept() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let dir = tmp.path().join("library.recovery");
+    let mut half = edited("Half typed\u{1b}]52;c;aGk=\u{7}");
+    half["appraisal"]["indicators"][0]["weight"] = "6".into();
+    half["document"]["not_a_field"] = json!([1, 2]);
+    recovery::keep(&System, &dir, "draft-half", None, &half).expect("keeps");
+    let (draft, library) = recovery::open(&System, &dir, "draft-half").expect("opens");
+    assert!(matches!(draft, recovery::Draft::Kept(_)), "{draft:?}");
+    assert_eq!((draft.to_value(), library), (half, None));
+}
