@@ -15,7 +15,7 @@ use policywright_api::library::{self, Saved};
 use policywright_api::model::Role;
 use policywright_api::model::validate::ReportView;
 use policywright_api::recovery::{self, Autosaved, Recovered};
-use policywright_api::store::{Bump, Library, PolicyId, PolicySummary, VersionInfo};
+use policywright_api::store::{Bump, Library, PolicyId, PolicySummary, Status, VersionInfo};
 use policywright_api::{Format, Policy, PresetInfo, Result, Templates, World};
 use policywright_host::System;
 use serde_json::Value;
@@ -296,6 +296,12 @@ impl App {
 
     pub fn library_history(&self, id: PolicyId) -> Answer<Vec<VersionInfo>> {
         self.with_library(|lib| lib.history(id))
+    }
+
+    /// Moves a saved version through the sign-off workflow, as
+    /// `policywright status` does, in the name of `by`.
+    pub fn library_set_status(&self, id: PolicyId, version: &str, to: Status, by: &str) -> Answer<()> {
+        self.with_library(|lib| library::set_status(self.world.as_ref(), lib, id, version, to, by))
     }
 
     /// Two versions side by side and inline, as sanitised HTML.
@@ -638,6 +644,64 @@ mod tests {
         assert_eq!(err.code, ErrorKind::InvalidPolicy);
         assert_eq!(app.library_draft(id).expect("draft").appraisal.indicators[0].weight.to_string(), "10");
         assert_eq!(app.library_history(id).expect("history").len(), 2);
+    }
+
+    /// A version taken through sign-off in the app has the trail the CLI
+    /// prints, and a step the workflow does not allow, an unknown version
+    /// or a missing name is refused in the UI's language.
+    #[test]
+    fn sign_off_in_the_app_is_the_clis_sign_off() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, _) = app(dir.path());
+        let policy = preset(&app, Locale::En);
+        let id = app.library_add(&policy).expect("adds");
+        app.library_save_version(id, &policy, Bump::Minor, "Ana Ruiz", "First issue").expect("saves");
+        for (to, by) in
+            [(Status::InReview, "Ana Ruiz"), (Status::Approved, " Lee\u{7}  Chen "), (Status::Published, "Lee Chen")]
+        {
+            app.library_set_status(id, "1.0", to, by).expect("moves");
+        }
+        let history = app.library_history(id).expect("history");
+        let steps: Vec<(Status, Status, &str)> =
+            history[0].steps.iter().map(|s| (s.from, s.to, s.by.as_str())).collect();
+        assert_eq!(
+            steps,
+            [
+                (Status::Draft, Status::InReview, "Ana Ruiz"),
+                (Status::InReview, Status::Approved, "Lee Chen"),
+                (Status::Approved, Status::Published, "Lee Chen")
+            ]
+        );
+        assert_eq!(history[0].status, Status::Published);
+        // The same steps through the CLI on a second version end the same way.
+        let mut policy = policy;
+        policy["document"]["title"] = "Operations Staff Policy, revised".into();
+        app.library_save_version(id, &policy, Bump::Major, "Ana Ruiz", "Retitled").expect("saves");
+        for status in ["in-review", "approved", "published"] {
+            let (code, _, err) = cli(dir.path(), &["status", &id.to_string(), "2.0", status, "--by", "Lee Chen"]);
+            assert_eq!(code, 0, "{err}");
+        }
+        let history = app.library_history(id).expect("history");
+        assert_eq!(history.iter().map(|v| v.status).collect::<Vec<_>>(), [Status::Superseded, Status::Published]);
+        assert_eq!(history[0].steps.last().map(|s| (s.to, s.by.as_str())), Some((Status::Superseded, "Lee Chen")));
+        let (_, printed, _) = cli(dir.path(), &["history", &id.to_string()]);
+        assert!(printed.lines().next().is_some_and(|l| l.contains("superseded")), "{printed}");
+
+        app.set_language(Locale::ZhCn);
+        let err = app.library_set_status(id, "2.0", Status::Draft, "Lee Chen").expect_err("published is not sent back");
+        assert_eq!(err.code, ErrorKind::InvalidTransition);
+        assert_eq!(err.message, "制度 1 的版本 2.0 不能从“已发布”变为“草稿”");
+        app.set_language(Locale::En);
+        let err = app.library_set_status(id, "3.0", Status::InReview, "Lee Chen").expect_err("no 3.0");
+        assert_eq!(err.code, ErrorKind::NotFound);
+        let err = app.library_set_status(id, "2.0", Status::Superseded, " \t ").expect_err("nobody");
+        assert_eq!(err.code, ErrorKind::InvalidArgument);
+        assert_eq!(err.message, "a status change needs the name of who makes it, and none was given");
+        let err = app.library_set_status(99, "1.0", Status::InReview, "Lee Chen").expect_err("no policy");
+        assert_eq!(err.code, ErrorKind::NotFound);
+        let err = app.library_save_version(id, &policy, Bump::Minor, "", "Nobody").expect_err("nobody");
+        assert_eq!(err.message, "a version needs the name of who saves it, and none was given");
+        assert_eq!(app.library_history(id).expect("history").len(), 2, "nothing was saved");
     }
 
     #[test]

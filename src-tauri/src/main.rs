@@ -17,7 +17,7 @@ use policywright_api::library::Saved;
 use policywright_api::model::Role;
 use policywright_api::model::validate::ReportView;
 use policywright_api::recovery::{Autosaved, Recovered};
-use policywright_api::store::{Bump, PolicyId, PolicySummary, VersionInfo};
+use policywright_api::store::{Bump, PolicyId, PolicySummary, Status, VersionInfo};
 use policywright_api::{Format, Policy, PresetInfo};
 use serde_json::Value;
 use tauri::{Manager, State, WindowEvent};
@@ -163,6 +163,11 @@ fn library_history(app: State<'_, App>, id: PolicyId) -> Answer<Vec<VersionInfo>
 }
 
 #[tauri::command(async)]
+fn library_set_status(app: State<'_, App>, id: PolicyId, version: String, status: Status, by: String) -> Answer<()> {
+    app.library_set_status(id, &version, status, &by)
+}
+
+#[tauri::command(async)]
 fn library_compare(app: State<'_, App>, id: PolicyId, from: String, to: String) -> Answer<String> {
     app.library_compare(id, &from, &to)
 }
@@ -251,6 +256,7 @@ fn main() {
             library_draft,
             library_save_version,
             library_history,
+            library_set_status,
             library_compare,
             library_export_redline
         ])

@@ -244,3 +244,32 @@ fn a_chinese_terminal_gets_status_words_and_straight_columns() {
         "没有可显示的制度：有 1 个已归档；`policywright list --archived` 可显示\n"
     );
 }
+
+/// Regression: `save --author ""` and `status --by ""` were accepted, and
+/// the trail then named nobody for a version or an approval.
+#[test]
+fn a_sign_off_without_a_name_is_refused() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    ok(d, &["new", "--locale", "en", "-o", "p.policy.json"]);
+    ok(d, &["import", "p.policy.json"]);
+    let out = run(d, &["save", "1", "--note", "First issue", "--author", " \t"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: a version needs the name of who saves it, and none was given\n  hint: give your name: in the app under Settings, on the command line with --author or --by\n"
+    );
+    assert_eq!(ok(d, &["history", "1"]), "", "nothing was saved");
+    ok(d, &["save", "1", "--note", "First issue", "--author", "Ana\u{7} Ruiz"]);
+    let out = run(d, &["status", "1", "1.0", "in-review", "--by", ""]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr)
+            .starts_with("error: a status change needs the name of who makes it, and none was given\n"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A control character in a name is dropped, not kept in the trail.
+    let history = ok(d, &["history", "1"]);
+    assert!(history.contains("draft") && history.contains("Ana Ruiz"), "{history}");
+}

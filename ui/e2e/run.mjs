@@ -439,6 +439,58 @@ try {
     await until("v1.1 in the preview", async () => (await text(".page")).includes("1.1"));
   });
 
+  await step("a version goes through sign-off in its history, with the trail shown", async () => {
+    // The name for the trail is set once, in Settings.
+    await click('[data-action="settings"]');
+    await type('[data-form="settings"] input[name="author"]', "王芳");
+    await click('[data-action="close-settings"]');
+    await click('[data-action="open-history"]');
+    const row = (label) => `[data-history-version="${label}"]`;
+    const stepTo = async (label, to, question) => {
+      await click(`${row(label)} [data-action="status-${to}"]`);
+      const name = await until("the name to confirm", () => valueOf('[data-form="status-step"] input[name="by"]'));
+      if (name !== "王芳") throw new Error(`the step is to be recorded as ${name}`);
+      const asked = await text('[data-form="status-step"] .question');
+      if (!asked.includes(question)) throw new Error(`the question reads ${asked}`);
+      await click('[data-action="confirm-status"]');
+      await until(`${label} ${to}`, () => find(`${row(label)}[data-status="${to}"]`));
+    };
+    await stepTo("1.1", "in-review", "提交审核");
+    await stepTo("1.1", "approved", "批准版本 1.1");
+    await stepTo("1.1", "published", "发布版本 1.1");
+    const badge = await text(`${row("1.1")} .status-badge`);
+    if (badge !== "已发布") throw new Error(`1.1 reads ${badge}`);
+    const trail = await text('[data-trail="1.1"]');
+    for (const said of ["法务部 保存", "王芳 提交审核", "王芳 批准", "王芳 发布"]) {
+      if (!trail.includes(said)) throw new Error(`the trail reads ${trail}`);
+    }
+    // A colleague moved 1.0 on the same library meanwhile: the step the
+    // screen still offers is refused in that row, in the UI's language,
+    // and the row then shows where 1.0 stands.
+    execFileSync(cli, ["--db", library, "status", "1", "1.0", "in-review", "--by", "李雷"]);
+    await click(`${row("1.0")} [data-action="status-in-review"]`);
+    await click('[data-action="confirm-status"]');
+    const refused = await until("the refusal in the row", () => text(`[data-trail="1.0"] .row-error`));
+    if (!refused.includes("不能从“审核中”变为“审核中”")) throw new Error(`the row says ${refused}`);
+    await until("1.0 in review", () => find(`${row("1.0")}[data-status="in-review"]`));
+    // What the CLI prints is what the screen shows.
+    const printed = execFileSync(cli, ["--db", library, "history", "1"], { env: { ...process.env, LC_ALL: "C", LANG: "C" } }).toString();
+    if (!/^1\.0\s+in review/im.test(printed) || !/^1\.1\s+published/m.test(printed)) throw new Error(`the CLI prints ${printed}`);
+    // Any stored version exports from its row: the file the CLI writes.
+    const fromApp = resolve(work, "app-1.0.html");
+    writeFileSync(answers, fromApp + "\n");
+    await click(`${row("1.0")} [data-action="export-version-html"]`);
+    await until("the exported version", () => existsSync(fromApp) && statSync(fromApp).size > 0);
+    const fromCli = resolve(work, "cli-1.0.html");
+    execFileSync(cli, ["--db", library, "export", "1", "--version", "1.0", "--format", "html", "-o", fromCli]);
+    if (!readFileSync(fromApp).equals(readFileSync(fromCli))) throw new Error("the app and the CLI exported 1.0 differently");
+    await click(`${row("1.1")} [data-action="copy-hash"]`);
+    await until("the hash copied", async () => (await text(`${row("1.1")} [data-action="copy-hash"]`)) === "已复制");
+    await shot("history.png");
+    await click('[data-action="back-to-editor"]');
+    await until("the editor", () => find('[data-section="document"]'));
+  });
+
   await step("exporting a saved version writes the very file the CLI writes", async () => {
     const fromApp = resolve(work, "app-export.docx");
     writeFileSync(answers, fromApp + "\n");
@@ -474,6 +526,12 @@ try {
     // restart (the system's is English here; Chinese was chosen).
     const spoken = await until("the language select", () => valueOf('[data-action="ui-language"]'));
     if (spoken !== "zh-CN") throw new Error(`the interface speaks ${spoken} after a restart`);
+    // So is the name in Settings.
+    await click('[data-action="settings"]');
+    const author = await until("the name in Settings", () => valueOf('[data-form="settings"] input[name="author"]'));
+    if (author !== "王芳") throw new Error(`Settings hold the name ${author} after a restart`);
+    await shot("settings.png");
+    await click('[data-action="close-settings"]');
     await click('[data-library="1"]');
     const title = await until("the title field", () => valueOf('[data-path="document.title"]'));
     if (title !== "客服人员岗位工作制度") throw new Error(`the title reads ${title}`);
@@ -559,6 +617,15 @@ try {
     await english(".page.diff ins", ["Handbook"]);
     await shot("compare-en.png");
     await click('[data-action="back-to-preview"]');
+    pw("status", id, "1.0", "in-review", "--by", "Dana Brooks");
+    pw("status", id, "1.0", "approved", "--by", "Sam Ortiz");
+    pw("status", id, "1.0", "published", "--by", "Sam Ortiz");
+    pw("status", id, "1.1", "in-review", "--by", "Dana Brooks");
+    await click('[data-action="open-history"]');
+    await english('[data-history-version="1.1"]', ["In review", "Approve", "Return to draft", "Legal"]);
+    await english('[data-trail="1.0"]', ["Published by Sam Ortiz", "Submitted for review by Dana Brooks"]);
+    await shot("history-en.png");
+    await click('[data-action="back-to-editor"]');
     await startOver();
     await click('[data-preset="blank"][data-locale="en"]');
     await click('[data-section="duties"]');

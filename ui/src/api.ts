@@ -14,8 +14,10 @@ import type { VersionInfo } from "./bindings/VersionInfo";
 import type { Autosaved } from "./bindings/Autosaved";
 import type { Recovered } from "./bindings/Recovered";
 import type { Role } from "./bindings/Role";
+import type { Status } from "./bindings/Status";
+import type { StatusStep } from "./bindings/StatusStep";
 
-export type { Autosaved, Bump, CoreError, Format, Locale, Policy, PolicySummary, PresetInfo, Recovered, Report, Role, Saved, VersionInfo };
+export type { Autosaved, Bump, CoreError, Format, Locale, Policy, PolicySummary, PresetInfo, Recovered, Report, Role, Saved, Status, StatusStep, VersionInfo };
 
 export const api = {
   setLanguage: (lang: Locale) => invoke<void>("set_language", { lang }),
@@ -48,6 +50,9 @@ export const api = {
   librarySaveVersion: (id: number, policy: Policy, bump: Bump, author: string, note: string) =>
     invoke<Saved>("library_save_version", { id, policy, bump, author, note }),
   libraryHistory: (id: number) => invoke<VersionInfo[]>("library_history", { id }),
+  /** Moves a saved version through sign-off in `by`'s name, as `policywright status` does. */
+  librarySetStatus: (id: number, version: string, status: Status, by: string) =>
+    invoke<null>("library_set_status", { id, version, status, by }),
   libraryCompare: (id: number, from: string, to: string) => invoke<string>("library_compare", { id, from, to }),
   libraryExportRedline: (id: number, from: string, to: string) =>
     invoke<string | null>("library_export_redline", { id, from, to }),

@@ -156,6 +156,7 @@ fn version_info(row: &Row<'_>) -> rusqlite::Result<VersionInfo> {
         effective_date: row.get(7)?,
         content_hash: row.get(8)?,
         damaged: false,
+        steps: Vec::new(),
     })
 }
 

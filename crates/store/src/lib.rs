@@ -19,10 +19,12 @@ mod types;
 
 use policywright_i18n::{Error, ErrorKind, Message, Result, keys, msg};
 use policywright_model::validate::{Report, validate};
-use policywright_model::{Policy, Revision, canonical_json, sha256_hex};
+use policywright_model::{Policy, Revision, Sanitized, canonical_json, sha256_hex};
 
 pub use trail::{Damage, Entry, Head, Link};
-pub use types::{Bump, Label, NewStatusEvent, NewVersion, PolicyId, PolicySummary, SaveOutcome, Status, VersionInfo};
+pub use types::{
+    Bump, Label, NewStatusEvent, NewVersion, PolicyId, PolicySummary, SaveOutcome, Status, StatusStep, VersionInfo,
+};
 
 /// Reading, in one transaction: every read of an action sees one snapshot.
 pub trait Read {
@@ -178,6 +180,8 @@ impl Library {
         note: &str,
         now: &str,
     ) -> Result<SaveOutcome> {
+        let author = person(author, keys::errors::AUTHOR_EMPTY)?;
+        let author = author.as_str();
         self.write(|tx| {
             let policy = read_draft(tx, id)?;
             freeze(tx, id, &policy, bump, author, note, now)
@@ -196,6 +200,8 @@ impl Library {
         note: &str,
         now: &str,
     ) -> Result<SaveOutcome> {
+        let author = person(author, keys::errors::AUTHOR_EMPTY)?;
+        let author = author.as_str();
         self.write(|tx| {
             let current = tx.draft_revision(id)?.ok_or_else(|| no_policy(id))?;
             if current != revision {
@@ -222,6 +228,8 @@ impl Library {
         note: &str,
         now: &str,
     ) -> Result<SaveOutcome> {
+        let author = person(author, keys::errors::AUTHOR_EMPTY)?;
+        let author = author.as_str();
         let draft = draft_json(policy)?;
         self.write(|tx| {
             replace_draft(tx, id, policy, &draft, now)?;
@@ -238,6 +246,8 @@ impl Library {
     /// Publishing a version supersedes the policy's other published version.
     pub fn set_status(&mut self, id: PolicyId, label: &str, to: Status, by: &str, now: &str) -> Result<()> {
         let label = parse_label(label)?;
+        let by = person(by, keys::errors::BY_EMPTY)?;
+        let by = by.as_str();
         self.write(|tx| {
             ensure_policy(tx, id)?;
             let history = tx.history(id)?;
@@ -486,6 +496,7 @@ fn freeze(
         effective_date: effective_date.to_string(),
         content_hash: hash,
         damaged: false,
+        steps: Vec::new(),
     };
     Ok(SaveOutcome { version, unchanged: false, warnings })
 }
@@ -536,6 +547,18 @@ fn checked_version(tx: &dyn Read, id: PolicyId, label: Option<Label>) -> Result<
 }
 
 /// Reads `MAJOR.MINOR`, or says how to write it.
+/// The name of who saves a version or changes a status, as the trail keeps
+/// it: one line, without control characters, and never empty, since a
+/// sign-off nobody can be named for is worth nothing.
+fn person(name: &str, empty: policywright_i18n::Key) -> Result<String> {
+    let name = Sanitized::text(name).as_str().split_whitespace().collect::<Vec<_>>().join(" ");
+    if name.is_empty() {
+        return Err(Error::new(ErrorKind::InvalidArgument, Message::new(empty))
+            .hint(Message::new(keys::errors::NAME_EMPTY_HINT)));
+    }
+    Ok(name)
+}
+
 pub fn parse_label(text: &str) -> Result<Label> {
     Label::parse(text).ok_or_else(|| {
         Error::new(ErrorKind::InvalidVersionLabel, msg!(keys::errors::NOT_A_LABEL, text = text))

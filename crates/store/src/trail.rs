@@ -12,7 +12,7 @@
 //! a file. Someone who can write the file can always recompute the whole
 //! chain; on a shared server the database's roles are the answer to that.
 
-use crate::{Label, PolicyId, Status, VersionInfo};
+use crate::{Label, PolicyId, Status, StatusStep, VersionInfo};
 use policywright_i18n::{Message, keys, msg};
 use policywright_model::sha256_hex;
 
@@ -111,16 +111,18 @@ pub fn versions(policy: PolicyId, links: Vec<Link>) -> Vec<VersionInfo> {
                     effective_date,
                     content_hash,
                     damaged: false,
+                    steps: Vec::new(),
                 });
             }
-            Entry::Status { label, to, .. } => changes.push((label, to)),
+            Entry::Status { label, from, to, by, at } => changes.push((label, StatusStep { from, to, by, at })),
         }
     }
     versions.sort_by_key(|v| v.label);
     // In place order, so the last change of a version is the one that stays.
-    for (label, to) in changes {
+    for (label, step) in changes {
         if let Ok(i) = versions.binary_search_by_key(&label, |v| v.label) {
-            versions[i].status = to;
+            versions[i].status = step.to;
+            versions[i].steps.push(step);
         }
     }
     versions

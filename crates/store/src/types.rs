@@ -139,6 +139,21 @@ pub struct VersionInfo {
     /// The version's record, or one of its status changes, no longer
     /// matches the library's trail (see [`crate::trail`]).
     pub damaged: bool,
+    /// How it came to its status, oldest first: each step, who took it
+    /// and when. [`crate::Library::history`] fills it in; a single version
+    /// read on its own leaves it empty.
+    pub steps: Vec<StatusStep>,
+}
+
+/// One step of a version through the sign-off workflow.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct StatusStep {
+    pub from: Status,
+    pub to: Status,
+    pub by: String,
+    /// When, as passed in by the caller.
+    pub at: String,
 }
 
 /// One line of the library's list of policies.
