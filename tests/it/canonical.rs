@@ -17,7 +17,8 @@ fn fixture() -> model::Policy {
 /// version, and must be a deliberate, migrated change. Anyone can check it
 /// without Policywright: it is the sha256 of Python's
 /// `json.dumps(policy, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`
-/// of the policy without `document.revisions`.
+/// of the policy without `document.revisions` (and without
+/// `document.review_months` when it is 12).
 #[test]
 fn the_hash_of_a_fixture_is_pinned() {
     assert_eq!(content_hash(&fixture()), "b5b56f88eda5993b726c8f107e7c39ee497bef9392f490699b3d2f74c4dd2cc8");
@@ -82,4 +83,18 @@ fn an_exported_version_carries_the_librarys_hash() {
     assert!(custom.contains(&format!("name=\"ContentHash\"><vt:lpwstr>{stored}</vt:lpwstr>")), "{custom}");
     // And the same hash for the same content as a plain file.
     assert_eq!(content_hash(&fixture()), stored);
+}
+
+/// The review cycle came after versions were stored: a policy with the
+/// default cycle keeps the identity it had before, and another cycle is
+/// other content.
+#[test]
+fn the_default_review_cycle_keeps_a_versions_identity() {
+    let policy = fixture();
+    assert_eq!(policy.document.review_months, 12);
+    assert!(!canonical_json(&policy).contains("review_months"));
+    let mut other = policy.clone();
+    other.document.review_months = 24;
+    assert!(canonical_json(&other).contains("\"review_months\":24"));
+    assert_ne!(content_hash(&other), content_hash(&policy));
 }

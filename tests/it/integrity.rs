@@ -457,3 +457,63 @@ fn a_first_schema_library_is_migrated_after_a_backup() {
     store.set_status(1, "1.0", Status::Approved, "Legal", NOW).expect("the workflow goes on");
     assert_eq!(store.save_version(1, Bump::Major, "HR", "n", NOW).expect("saves").version.label.to_string(), "2.0");
 }
+
+/// A library from before the list showed document numbers and review dates
+/// gets both in the migration: the number from each draft, and for a
+/// policy still published, a review a year after it was published.
+#[test]
+fn an_older_library_gets_its_numbers_and_review_dates() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let path = tmp.path().join("lib.sqlite");
+    let conn = raw(&path);
+    conn.execute_batch(include_str!("../../crates/sqlite/src/migrations/0001_init.sql")).expect("schema 1");
+    conn.pragma_update(None, "user_version", 1).expect("version");
+    let mut policy = preset(Locale::En);
+    policy.document.number = "HR-CS-007".into();
+    for title in ["Published", "Withdrawn", "Never published"] {
+        policy.document.title = title.into();
+        let draft = serde_json::to_string(&policy).expect("json");
+        conn.execute(
+            "INSERT INTO policies (title, draft, created_at, updated_at) VALUES (?1, ?2, 't0', 't0')",
+            [title, draft.as_str()],
+        )
+        .expect("policy");
+        let content = policywright_model::canonical_json(&policy);
+        let hash = policywright_model::sha256_hex(content.as_bytes());
+        conn.execute(
+            "INSERT INTO versions (policy_id, major, minor, author, note, created_at, effective_date, content_hash, content)
+             VALUES ((SELECT max(id) FROM policies), 1, 0, 'HR', 'First', '2026-01-05T09:00:00Z', '2027-01-01', ?1, ?2)",
+            [hash, content],
+        )
+        .expect("version");
+    }
+    let steps: &[(i64, &str, &str, &str)] = &[
+        (1, "draft", "in-review", "2026-02-01T09:00:00Z"),
+        (1, "in-review", "approved", "2026-02-02T09:00:00Z"),
+        (1, "approved", "published", "2024-02-29T09:00:00Z"),
+        (2, "draft", "in-review", "2026-02-01T09:00:00Z"),
+        (2, "in-review", "approved", "2026-02-02T09:00:00Z"),
+        (2, "approved", "published", "2026-02-03T09:00:00Z"),
+        (2, "published", "superseded", "2026-06-01T09:00:00Z"),
+    ];
+    for (version, from, to, at) in steps {
+        conn.execute(
+            "INSERT INTO status_events (version_id, from_status, to_status, changed_by, changed_at)
+             VALUES (?1, ?2, ?3, 'Legal', ?4)",
+            rusqlite::params![version, from, to, at],
+        )
+        .expect("event");
+    }
+    drop(conn);
+    let store = open(&path);
+    let listed: Vec<(String, String, Option<String>)> =
+        store.list(false).expect("lists").into_iter().map(|p| (p.title, p.number, p.next_review)).collect();
+    assert_eq!(
+        listed,
+        [
+            ("Published".to_string(), "HR-CS-007".to_string(), Some("2025-02-28".to_string())),
+            ("Withdrawn".to_string(), "HR-CS-007".to_string(), None),
+            ("Never published".to_string(), "HR-CS-007".to_string(), None),
+        ]
+    );
+}

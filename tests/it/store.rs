@@ -486,9 +486,12 @@ fn archive_hides_and_restore_shows_a_policy() {
     assert_eq!(
         json,
         json!([
-            {"id": 1, "title": "A", "archived": false, "latest": "1.0", "status": "draft", "updated_at": "t4", "damaged": false},
-            {"id": 2, "title": "B2", "archived": false, "latest": null, "status": null, "updated_at": "t5", "damaged": false},
-            {"id": 3, "title": "C", "archived": false, "latest": null, "status": null, "updated_at": "t3", "damaged": false},
+            {"id": 1, "title": "A", "number": "HR-OPS-001", "archived": false, "latest": "1.0", "status": "draft",
+             "effective_date": "2027-01-01", "next_review": null, "updated_at": "t4", "damaged": false},
+            {"id": 2, "title": "B2", "number": "HR-OPS-001", "archived": false, "latest": null, "status": null,
+             "effective_date": null, "next_review": null, "updated_at": "t5", "damaged": false},
+            {"id": 3, "title": "C", "number": "HR-OPS-001", "archived": false, "latest": null, "status": null,
+             "effective_date": null, "next_review": null, "updated_at": "t3", "damaged": false},
         ])
     );
 }
@@ -1088,4 +1091,42 @@ fn a_read_only_folder_gives_an_io_error() {
         read_only_checks(&folder);
     }
     std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o755)).expect("chmod back for cleanup");
+}
+
+/// Publishing sets when the policy is next due for review, from the
+/// published version's own cycle; withdrawing it clears the date, and a
+/// policy without a fixed cycle has none.
+#[test]
+fn publishing_sets_the_next_review_and_withdrawing_clears_it() {
+    let mut store = in_memory().expect("opens");
+    let mut policy = titled("Reviewed");
+    let id = store.import(&policy, NOW).expect("imports");
+    store.save_version(id, Bump::Minor, "HR", "First", NOW).expect("saves");
+    let review = |store: &Store| store.list(false).expect("list")[0].next_review.clone();
+    let publish = |store: &mut Store, label: &str, at: &str| {
+        for to in [Status::InReview, Status::Approved, Status::Published] {
+            store.set_status(id, label, to, "Legal", at).expect("moves");
+        }
+    };
+    assert_eq!(review(&store), None);
+    publish(&mut store, "1.0", "2026-12-02T16:24:31Z");
+    assert_eq!(review(&store).as_deref(), Some("2027-12-02"));
+    // The next version's cycle counts from its own publication.
+    policy.document.review_months = 6;
+    store.set_draft(id, &policy, NOW).expect("draft");
+    store.save_version(id, Bump::Minor, "HR", "Half-yearly", NOW).expect("saves");
+    publish(&mut store, "1.1", "2027-01-31T08:00:00Z");
+    assert_eq!(review(&store).as_deref(), Some("2027-07-31"));
+    store.set_status(id, "1.1", Status::Superseded, "Legal", "2027-03-01T08:00:00Z").expect("withdraws");
+    assert_eq!(review(&store), None, "nothing published, nothing to review");
+    policy.document.review_months = 0;
+    store.set_draft(id, &policy, NOW).expect("draft");
+    store.save_version(id, Bump::Minor, "HR", "No cycle", NOW).expect("saves");
+    publish(&mut store, "1.2", "2027-04-01T08:00:00Z");
+    assert_eq!(review(&store), None, "no fixed cycle");
+    // A cycle longer than ten years is a problem at its field.
+    policy.document.review_months = 121;
+    let report = policywright_model::validate::validate(&policy);
+    let problem = report.findings.iter().find(|d| d.path == "document.review_months").expect("flagged");
+    assert_eq!(problem.message.render(Lang::En), "a review every 121 months is too far apart; at most 120 months");
 }

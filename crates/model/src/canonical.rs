@@ -8,7 +8,10 @@
 //!   (not by whatever order a JSON map type happens to keep);
 //! - no whitespace; strings escaped as JSON requires and nothing more;
 //! - the revision history left out: it is made from the library's record
-//!   of versions when a version is read, so it is not part of the content.
+//!   of versions when a version is read, so it is not part of the content;
+//! - `document.review_months` left out when it is the default, 12: the
+//!   field came after versions were stored, and a policy that says nothing
+//!   of its review cycle is the same content as one that says the default.
 
 use serde_json::Value;
 
@@ -20,6 +23,9 @@ pub fn canonical_json(policy: &Policy) -> String {
     let mut value = serde_json::to_value(policy).unwrap_or(Value::Null);
     if let Some(document) = value.get_mut("document").and_then(Value::as_object_mut) {
         document.remove("revisions");
+        if document.get("review_months").and_then(Value::as_u64) == Some(u64::from(crate::DEFAULT_REVIEW_MONTHS)) {
+            document.remove("review_months");
+        }
     }
     let mut out = String::with_capacity(16 * 1024);
     write(&value, &mut out);

@@ -7,6 +7,7 @@
 
 mod blank;
 mod canonical;
+pub mod dates;
 mod literals;
 mod load;
 pub mod presets;
@@ -62,10 +63,22 @@ pub struct DocumentControl {
     /// ISO date `YYYY-MM-DD`.
     #[schemars(extend("format" = "date"))]
     pub effective_date: String,
+    /// Months from publishing to the next review; 0 when the policy has no
+    /// fixed review cycle.
+    #[serde(default = "twelve_months")]
+    #[schemars(range(max = 120))]
+    pub review_months: u32,
     #[serde(default)]
     pub approvals: Approvals,
     #[serde(default)]
     pub revisions: Vec<Revision>,
+}
+
+/// A policy is reviewed once a year unless it says otherwise.
+pub const DEFAULT_REVIEW_MONTHS: u32 = 12;
+
+fn twelve_months() -> u32 {
+    DEFAULT_REVIEW_MONTHS
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -161,6 +161,7 @@ pub fn blank(locale: Locale, today: &str) -> Policy {
             locale,
             numbering,
             effective_date: today.to_string(),
+            review_months: model::DEFAULT_REVIEW_MONTHS,
             approvals: model::Approvals::default(),
             revisions: Vec::new(),
         },

@@ -161,6 +161,9 @@ fn check_text(policy: &Policy, report: &mut Report) {
     });
 }
 
+/// Ten years: a policy not looked at for longer is not being kept up.
+const MAX_REVIEW_MONTHS: u32 = 120;
+
 fn check_document(policy: &Policy, report: &mut Report) {
     let doc = &policy.document;
     if blank(&doc.title) {
@@ -171,6 +174,13 @@ fn check_document(policy: &Policy, report: &mut Report) {
     }
     if !is_iso_date(&doc.effective_date) {
         report.error("document.effective_date", not_a_date(&doc.effective_date), v::DATE_HINT);
+    }
+    if doc.review_months > MAX_REVIEW_MONTHS {
+        report.error(
+            "document.review_months",
+            msg!(v::REVIEW_TOO_LONG, months = doc.review_months, max = MAX_REVIEW_MONTHS),
+            v::REVIEW_HINT,
+        );
     }
     for (i, rev) in doc.revisions.iter().enumerate() {
         if !is_iso_date(&rev.date) {
@@ -188,25 +198,7 @@ fn not_a_date(text: &str) -> Message {
 
 /// `YYYY-MM-DD` naming a real calendar day.
 pub fn is_iso_date(text: &str) -> bool {
-    let bytes = text.as_bytes();
-    if bytes.len() != 10 || bytes[4] != b'-' || bytes[7] != b'-' {
-        return false;
-    }
-    let num = |r: std::ops::Range<usize>| {
-        text.get(r).filter(|s| s.bytes().all(|b| b.is_ascii_digit())).and_then(|s| s.parse::<u32>().ok())
-    };
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    y >= 1900 && (1..=days).contains(&d)
+    text.len() == 10 && crate::dates::Day::parse(text).is_some()
 }
 
 /// Every id list must be free of blanks and duplicates, since later tools match

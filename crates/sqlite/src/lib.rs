@@ -24,8 +24,8 @@ use std::time::Duration;
 
 use policywright_i18n::{Message, Result, keys};
 use policywright_store::{
-    Backend, Entry, Head, Label, Link, NewStatusEvent, NewVersion, PolicyId, PolicySummary, Read, Status, VersionInfo,
-    Write,
+    Backend, Entry, Head, Label, Link, Listing, NewStatusEvent, NewVersion, PolicyId, PolicySummary, Read, Status,
+    VersionInfo, Write,
 };
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
@@ -198,7 +198,8 @@ impl Read for Tx<'_> {
         let mut stmt = self
             .conn
             .prepare(
-                "SELECT p.id, p.title, p.archived, p.updated_at, l.major, l.minor, l.status
+                "SELECT p.id, p.title, p.archived, p.updated_at, l.major, l.minor, l.status,
+                     p.number, l.effective_date, p.next_review
                  FROM policies p
                  LEFT JOIN version_list l ON l.id = (
                      SELECT v.id FROM versions v WHERE v.policy_id = p.id
@@ -222,6 +223,9 @@ impl Read for Tx<'_> {
                 latest: major.zip(minor).map(|(major, minor)| Label { major, minor }),
                 status,
                 damaged: false,
+                number: row.get(7)?,
+                effective_date: row.get(8)?,
+                next_review: Some(row.get::<_, String>(9)?).filter(|d| !d.is_empty()),
             })
         });
         rows.and_then(Iterator::collect).db(self.at)
@@ -380,22 +384,23 @@ impl Tx<'_> {
 }
 
 impl Write for Tx<'_> {
-    fn insert_policy(&mut self, title: &str, draft: &str, now: &str) -> Result<PolicyId> {
+    fn insert_policy(&mut self, listing: &Listing<'_>, draft: &str, now: &str) -> Result<PolicyId> {
         self.conn
             .execute(
-                "INSERT INTO policies (title, draft, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
-                params![title, draft, now],
+                "INSERT INTO policies (title, number, draft, created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?4)",
+                params![listing.title, listing.number, draft, now],
             )
             .db(self.at)?;
         Ok(self.conn.last_insert_rowid())
     }
 
-    fn update_draft(&mut self, id: PolicyId, title: &str, draft: &str, now: &str) -> Result<Option<u64>> {
+    fn update_draft(&mut self, id: PolicyId, listing: &Listing<'_>, draft: &str, now: &str) -> Result<Option<u64>> {
         self.conn
             .query_row(
-                "UPDATE policies SET title = ?2, draft = ?3, updated_at = ?4, draft_revision = draft_revision + 1
+                "UPDATE policies SET title = ?2, number = ?3, draft = ?4, updated_at = ?5,
+                     draft_revision = draft_revision + 1
                  WHERE id = ?1 RETURNING draft_revision",
-                params![id, title, draft, now],
+                params![id, listing.title, listing.number, draft, now],
                 |row| row.get(0),
             )
             .optional()
@@ -406,6 +411,11 @@ impl Write for Tx<'_> {
         let changed =
             self.conn.execute("UPDATE policies SET archived = ?2 WHERE id = ?1", params![id, archived]).db(self.at)?;
         Ok(changed > 0)
+    }
+
+    fn set_next_review(&mut self, id: PolicyId, date: &str) -> Result<()> {
+        self.conn.execute("UPDATE policies SET next_review = ?2 WHERE id = ?1", params![id, date]).db(self.at)?;
+        Ok(())
     }
 
     fn touch(&mut self, id: PolicyId, now: &str) -> Result<()> {

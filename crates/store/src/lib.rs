@@ -18,6 +18,7 @@ pub mod trail;
 mod types;
 
 use policywright_i18n::{Error, ErrorKind, Message, Result, keys, msg};
+use policywright_model::dates::Day;
 use policywright_model::validate::{Report, validate};
 use policywright_model::{Policy, Revision, Sanitized, canonical_json, sha256_hex};
 
@@ -25,6 +26,20 @@ pub use trail::{Damage, Entry, Head, Link};
 pub use types::{
     Bump, Label, NewStatusEvent, NewVersion, PolicyId, PolicySummary, SaveOutcome, Status, StatusStep, VersionInfo,
 };
+
+/// What the list of policies shows of a draft, copied out of it at each
+/// save so that listing reads no drafts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listing<'a> {
+    pub title: &'a str,
+    pub number: &'a str,
+}
+
+impl<'a> Listing<'a> {
+    pub fn of(policy: &'a Policy) -> Listing<'a> {
+        Listing { title: &policy.document.title, number: &policy.document.number }
+    }
+}
 
 /// Reading, in one transaction: every read of an action sees one snapshot.
 pub trait Read {
@@ -52,11 +67,13 @@ pub trait Read {
 
 /// Writing, in one transaction that commits only when the action succeeds.
 pub trait Write: Read {
-    fn insert_policy(&mut self, title: &str, draft: &str, now: &str) -> Result<PolicyId>;
+    fn insert_policy(&mut self, listing: &Listing<'_>, draft: &str, now: &str) -> Result<PolicyId>;
     /// The draft's new revision; `None` when there is no such policy.
-    fn update_draft(&mut self, id: PolicyId, title: &str, draft: &str, now: &str) -> Result<Option<u64>>;
+    fn update_draft(&mut self, id: PolicyId, listing: &Listing<'_>, draft: &str, now: &str) -> Result<Option<u64>>;
     /// `false` when there is no such policy.
     fn set_archived(&mut self, id: PolicyId, archived: bool) -> Result<bool>;
+    /// The date (`YYYY-MM-DD`) the policy is next due for review; "" for none.
+    fn set_next_review(&mut self, id: PolicyId, date: &str) -> Result<()>;
     fn touch(&mut self, id: PolicyId, now: &str) -> Result<()>;
     fn insert_version(&mut self, version: &NewVersion<'_>) -> Result<()>;
     fn insert_status_event(&mut self, event: &NewStatusEvent<'_>) -> Result<()>;
@@ -119,7 +136,7 @@ impl Library {
     /// Adds a policy to the library; its content becomes the draft.
     pub fn import(&mut self, policy: &Policy, now: &str) -> Result<PolicyId> {
         let draft = draft_json(policy)?;
-        self.write(|tx| tx.insert_policy(&policy.document.title, &draft, now))
+        self.write(|tx| tx.insert_policy(&Listing::of(policy), &draft, now))
     }
 
     /// Replaces the draft and returns its new revision. Never refused for
@@ -262,6 +279,15 @@ impl Library {
                 }
             }
             record_status(tx, id, label, from, to, by, now)?;
+            match (from, to) {
+                (_, Status::Published) => {
+                    let (_, policy) = checked_version(tx, id, Some(label))?.ok_or_else(|| no_version(tx, id, label))?;
+                    tx.set_next_review(id, &next_review(now, policy.document.review_months))?;
+                }
+                // Withdrawn with nothing published in its place.
+                (Status::Published, Status::Superseded) => tx.set_next_review(id, "")?,
+                _ => {}
+            }
             tx.touch(id, now)
         })
     }
@@ -395,7 +421,7 @@ pub fn revisions(history: &[VersionInfo], upto: Label) -> Vec<Revision> {
 }
 
 fn replace_draft(tx: &mut dyn Write, id: PolicyId, policy: &Policy, draft: &str, now: &str) -> Result<u64> {
-    tx.update_draft(id, &policy.document.title, draft, now)?.ok_or_else(|| no_policy(id))
+    tx.update_draft(id, &Listing::of(policy), draft, now)?.ok_or_else(|| no_policy(id))
 }
 
 fn trail_damage(tx: &dyn Read, id: PolicyId) -> Result<Vec<Damage>> {
@@ -547,6 +573,15 @@ fn checked_version(tx: &dyn Read, id: PolicyId, label: Option<Label>) -> Result<
 }
 
 /// Reads `MAJOR.MINOR`, or says how to write it.
+/// The day a version published at `now` is due for review: its review
+/// interval later, or none for a policy without a fixed cycle.
+fn next_review(now: &str, months: u32) -> String {
+    match Day::parse(now) {
+        Some(day) if months > 0 => day.add_months(months).to_string(),
+        _ => String::new(),
+    }
+}
+
 /// The name of who saves a version or changes a status, as the trail keeps
 /// it: one line, without control characters, and never empty, since a
 /// sign-off nobody can be named for is worth nothing.

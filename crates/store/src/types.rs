@@ -174,6 +174,13 @@ pub struct PolicySummary {
     /// Something in the policy's trail of versions and status changes does
     /// not match; `library check` says what.
     pub damaged: bool,
+    /// The document number of the draft, e.g. `HR-OPS-001`.
+    pub number: String,
+    /// The effective date of the newest version.
+    pub effective_date: Option<String>,
+    /// When the published version is due for review (`YYYY-MM-DD`); none
+    /// while no version is published.
+    pub next_review: Option<String>,
 }
 
 /// What `save_version` did.

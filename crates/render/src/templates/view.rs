@@ -98,6 +98,7 @@ pub fn context(policy: &Sanitized<Policy>, strings: &Value) -> Context {
 
     ctx.insert("t", strings);
     ctx.insert("version", &version);
+    ctx.insert("review_cycle", &review_cycle(policy.document.review_months, strings));
     ctx.insert("role_title", &role_title);
     ctx.insert("scope_roles", &scope_roles);
     ctx.insert("indicator_rows", &indicator_rows);
@@ -107,6 +108,15 @@ pub fn context(policy: &Sanitized<Policy>, strings: &Value) -> Context {
     ctx.insert("level_requirements", &level_requirements);
     ctx.insert("p", policy);
     ctx
+}
+
+/// "Every 12 months after publication", for the document-control table.
+fn review_cycle(months: u32, strings: &Value) -> String {
+    match months {
+        0 => text(strings, "control.review_none").to_string(),
+        1 => text(strings, "control.review_monthly").to_string(),
+        n => text(strings, "control.review_every").replace("{months}", &n.to_string()),
+    }
 }
 
 fn text<'a>(strings: &'a Value, path: &str) -> &'a str {
