@@ -116,6 +116,14 @@ pub enum Command {
     Archive { id: String },
     /// Bring an archived policy back
     Restore { id: String },
+    /// Start a new policy as a copy of another's draft (without its versions); prints its id
+    Duplicate { id: String },
+    /// List the published policies due for review, overdue ones first
+    Due {
+        /// Include those due within this many days
+        #[arg(long, default_value_t = 30)]
+        within: u32,
+    },
     /// Look after the library file
     Library {
         #[command(subcommand)]

@@ -231,6 +231,14 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             out.line(&out.say(msg!(keys::cli::RESTORED, id = id), None))?;
             Ok(0)
         }
+        Command::Duplicate { id } => {
+            let from = parse_id(&id)?;
+            let id = library::duplicate(world, &mut library(out)?, from)?;
+            out.note(&out.say(msg!(keys::cli::DUPLICATED, id = id, from = from), None));
+            out.line(&id.to_string())?;
+            Ok(0)
+        }
+        Command::Due { within } => due(world, &library(out)?, within, out),
         Command::Export { id, version, format: f, output } => {
             let id = parse_id(&id)?;
             let exported =
@@ -341,6 +349,36 @@ fn list(lib: &Library, archived: bool, out: &mut Out<'_>) -> Result<u8> {
             title = format!("{title}  [{}]", out.say(Message::new(keys::cli::DAMAGED_MARK), None));
         }
         let row = [pad_left(&p.id.to_string(), 4), pad(&version, 8), pad(&status, 11), pad(&p.updated_at, 20), title];
+        out.line(&row.join("  "))?;
+    }
+    Ok(0)
+}
+
+/// The policies due for review: the most pressing first, each with its
+/// review date and how far off it is.
+fn due(world: &dyn World, lib: &Library, within: u32, out: &mut Out<'_>) -> Result<u8> {
+    let due = library::due(world, lib, i64::from(within))?;
+    if due.is_empty() {
+        out.note(&out.say(msg!(keys::cli::DUE_NONE, days = within), None));
+        return Ok(0);
+    }
+    use keys::cli::list_header as h;
+    let header = |key| out.say(Message::new(key), None);
+    let line = [pad_left(&header(h::ID), 4), pad(&header(h::REVIEW), 12), pad(&header(h::DUE), 16), header(h::TITLE)];
+    out.line(&line.join("  "))?;
+    for d in due {
+        let when = match d.days {
+            0 => Message::new(keys::cli::DUE_TODAY),
+            n if n < 0 => msg!(keys::cli::DUE_OVERDUE, count = n.unsigned_abs()),
+            n => msg!(keys::cli::DUE_IN, count = n),
+        };
+        let date = d.policy.next_review.unwrap_or_default();
+        let row = [
+            pad_left(&d.policy.id.to_string(), 4),
+            pad(&date, 12),
+            pad(&out.say(when, None), 16),
+            cell(&d.policy.title).into_owned(),
+        ];
         out.line(&row.join("  "))?;
     }
     Ok(0)

@@ -273,3 +273,37 @@ fn a_sign_off_without_a_name_is_refused() {
     let history = ok(d, &["history", "1"]);
     assert!(history.contains("draft") && history.contains("Ana Ruiz"), "{history}");
 }
+
+/// `due` lists what is published and due for review, the most pressing
+/// first; `duplicate` starts a new policy from another's draft.
+#[test]
+fn due_lists_reviews_and_duplicate_copies_a_draft() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    ok(d, &["new", "--locale", "en", "-o", "p.policy.json"]);
+    ok(d, &["import", "p.policy.json"]);
+    ok(d, &["save", "1", "--note", "First issue", "--author", "HR"]);
+    assert_eq!(ok(d, &["due"]), "", "nothing is published yet");
+    for status in ["in-review", "approved", "published"] {
+        ok(d, &["status", "1", "1.0", status, "--by", "Legal"]);
+    }
+    // Published today with the default cycle: due in a year, which is
+    // more than 30 days away, and within 400.
+    let out = run(d, &["due"]);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "");
+    assert_eq!(String::from_utf8_lossy(&out.stderr), "no policy is due for review within 30 days\n");
+    let listed = ok(d, &["due", "--within", "400"]);
+    let row = listed.lines().nth(1).expect("one policy");
+    assert!(row.starts_with("   1  20") && row.contains("Operations Staff Policy"), "{listed}");
+    assert!(row.contains(" days ") && row.contains("due in 36"), "{listed}");
+
+    let copied = run(d, &["duplicate", "1"]);
+    assert_eq!(String::from_utf8_lossy(&copied.stdout), "2\n");
+    assert_eq!(String::from_utf8_lossy(&copied.stderr), "policy 2 is a copy of policy 1, without its versions\n");
+    let list = ok(d, &["list"]);
+    assert!(list.contains("   2  —         —") && list.contains("Operations Staff Policy (copy)"), "{list}");
+    assert_eq!(ok(d, &["history", "2"]), "");
+    let missing = run(d, &["duplicate", "9"]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).starts_with("error: there is no policy 9 in the library\n"));
+}

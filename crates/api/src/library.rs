@@ -5,11 +5,12 @@ use std::path::{Path, PathBuf};
 
 use policywright_diff::{Comparison, Side};
 use policywright_i18n::{Error, ErrorKind, Locale, Message, Result, keys, msg};
+use policywright_model::dates::Day;
 use policywright_model::validate::Diagnostic;
 use policywright_render::handbook::{self, Handbook};
 use policywright_render::{Format, Input, Options, Templates};
 use policywright_sqlite::Sqlite;
-use policywright_store::{Bump, Library, PolicyId, SaveOutcome, Status, VersionInfo, revisions};
+use policywright_store::{Bump, Library, PolicyId, PolicySummary, SaveOutcome, Status, VersionInfo, revisions};
 use serde::Serialize;
 
 use crate::{Policy, World, file_name, open_policy};
@@ -56,6 +57,46 @@ pub fn import(world: &dyn World, library: &mut Library, path: &Path) -> Result<P
 
 pub fn import_policy(world: &dyn World, library: &mut Library, policy: &Policy) -> Result<PolicyId> {
     library.import(policy, &world.now())
+}
+
+/// A new policy from another's draft, titled as its copy, with no versions
+/// and no document number: the start of a policy like one the library has.
+pub fn duplicate(world: &dyn World, library: &mut Library, id: PolicyId) -> Result<PolicyId> {
+    let mut policy = library.draft(id)?;
+    let locale = policy.document.locale;
+    policy.document.title = msg!(keys::document::COPY_TITLE, title = policy.document.title.as_str()).render(locale);
+    policy.document.revisions.clear();
+    // Two policies under one document number would be one too many: the
+    // copy gets its own when the user gives it one.
+    policy.document.number.clear();
+    library.import(&policy, &world.now())
+}
+
+/// A published policy whose review is due: how many days are left until
+/// its review date (negative once it has passed).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Due {
+    pub policy: PolicySummary,
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub days: i64,
+}
+
+/// The policies (archived ones aside) due for review within `within_days`
+/// of today, overdue ones included, the most pressing first.
+pub fn due(world: &dyn World, library: &Library, within_days: i64) -> Result<Vec<Due>> {
+    let now = world.now();
+    let today = Day::parse(&now).ok_or_else(|| Error::internal("the clock gave no date"))?;
+    let mut due: Vec<Due> = library
+        .list(false)?
+        .into_iter()
+        .filter_map(|policy| {
+            let days = today.days_until(Day::parse(policy.next_review.as_deref()?)?);
+            (days <= within_days).then_some(Due { policy, days })
+        })
+        .collect();
+    due.sort_by_key(|d| (d.days, d.policy.id));
+    Ok(due)
 }
 
 /// Replaces the draft; returns its new revision.
