@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use policywright_api::diff::to_html_fragment;
 use policywright_api::i18n::{Error, ErrorKind, ErrorView, Locale, Message, io_reason, keys, msg};
-use policywright_api::library::{self, Saved};
+use policywright_api::library::{self, Due, Saved};
 use policywright_api::model::Role;
 use policywright_api::model::validate::ReportView;
 use policywright_api::recovery::{self, Autosaved, Recovered};
@@ -225,8 +225,28 @@ impl App {
         })
     }
 
+    /// Every policy, archived ones too: the library screen shows those on
+    /// request, and says they are there.
     pub fn library_list(&self) -> Answer<Vec<PolicySummary>> {
-        self.with_library(|lib| lib.list(false))
+        self.with_library(|lib| lib.list(true))
+    }
+
+    /// What `policywright due --within DAYS` lists.
+    pub fn library_due(&self, within_days: u32) -> Answer<Vec<Due>> {
+        self.with_library(|lib| library::due(self.world.as_ref(), lib, i64::from(within_days)))
+    }
+
+    pub fn library_archive(&self, id: PolicyId) -> Answer<()> {
+        self.with_library(|lib| lib.archive(id))
+    }
+
+    pub fn library_restore(&self, id: PolicyId) -> Answer<()> {
+        self.with_library(|lib| lib.restore(id))
+    }
+
+    /// A new policy from another's draft, as `policywright duplicate` makes it.
+    pub fn library_duplicate(&self, id: PolicyId) -> Answer<PolicyId> {
+        self.with_library(|lib| library::duplicate(self.world.as_ref(), lib, id))
     }
 
     /// What opening the library found that the user should know (a log set
@@ -702,6 +722,58 @@ mod tests {
         let err = app.library_save_version(id, &policy, Bump::Minor, "", "Nobody").expect_err("nobody");
         assert_eq!(err.message, "a version needs the name of who saves it, and none was given");
         assert_eq!(app.library_history(id).expect("history").len(), 2, "nothing was saved");
+    }
+
+    /// Regression: a policy archived with the CLI disappeared from the app,
+    /// whose start screen then said the library was empty. The app lists it
+    /// as archived, restores it, and archives, duplicates and lists what is
+    /// due as the CLI does.
+    #[test]
+    fn archive_restore_duplicate_and_due_are_the_clis() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, _) = app(dir.path());
+        let mut policy = preset(&app, Locale::En);
+        policy["document"]["number"] = "HR-CS-007".into();
+        let id = app.library_add(&policy).expect("adds");
+        app.library_save_version(id, &policy, Bump::Minor, "HR", "First issue").expect("saves");
+        let (code, _, err) = cli(dir.path(), &["archive", &id.to_string()]);
+        assert_eq!(code, 0, "{err}");
+        let listed = app.library_list().expect("lists");
+        assert_eq!(listed.iter().map(|p| (p.id, p.archived)).collect::<Vec<_>>(), [(id, true)]);
+        assert_eq!(listed[0].number, "HR-CS-007");
+        assert_eq!(listed[0].effective_date.as_deref(), Some("2027-01-01"));
+        app.library_restore(id).expect("restores");
+        let (_, printed, _) = cli(dir.path(), &["list"]);
+        assert!(printed.contains("Operations Staff Policy") && !printed.contains("archived"), "{printed}");
+        app.library_archive(id).expect("archives");
+        let (_, printed, err) = cli(dir.path(), &["list"]);
+        assert_eq!(printed, "");
+        assert!(err.contains("1 is archived"), "{err}");
+        app.library_restore(id).expect("restores");
+
+        let copy = app.library_duplicate(id).expect("duplicates");
+        let listed = app.library_list().expect("lists");
+        assert_eq!(listed[1].id, copy);
+        assert_eq!(listed[1].title, "Operations Staff Policy (copy)");
+        assert_eq!(listed[1].latest, None, "a copy starts without versions");
+        assert_eq!(listed[1].number, "", "a copy does not take the original's number");
+
+        for to in [Status::InReview, Status::Approved, Status::Published] {
+            app.library_set_status(id, "1.0", to, "Legal").expect("moves");
+        }
+        assert_eq!(app.library_due(30).expect("due"), []);
+        let due = app.library_due(400).expect("due");
+        assert_eq!(due.iter().map(|d| d.policy.id).collect::<Vec<_>>(), [id]);
+        assert!((365..=366).contains(&due[0].days), "{due:?}");
+        let (_, printed, _) = cli(dir.path(), &["due", "--within", "400"]);
+        let date = due[0].policy.next_review.as_deref().expect("a review date");
+        assert!(printed.contains(date), "{printed}");
+
+        app.set_language(Locale::ZhCn);
+        let err = app.library_duplicate(99).expect_err("no such policy");
+        assert_eq!(err.code, ErrorKind::NotFound);
+        assert_eq!(err.message, "制度库中没有编号为 99 的制度");
+        assert_eq!(app.library_archive(99).expect_err("no such policy").code, ErrorKind::NotFound);
     }
 
     #[test]

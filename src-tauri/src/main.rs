@@ -13,7 +13,7 @@ mod dialogs;
 
 use commands::App;
 use policywright_api::i18n::{ErrorView, Locale};
-use policywright_api::library::Saved;
+use policywright_api::library::{Due, Saved};
 use policywright_api::model::Role;
 use policywright_api::model::validate::ReportView;
 use policywright_api::recovery::{Autosaved, Recovered};
@@ -163,6 +163,26 @@ fn library_history(app: State<'_, App>, id: PolicyId) -> Answer<Vec<VersionInfo>
 }
 
 #[tauri::command(async)]
+fn library_due(app: State<'_, App>, within_days: u32) -> Answer<Vec<Due>> {
+    app.library_due(within_days)
+}
+
+#[tauri::command(async)]
+fn library_archive(app: State<'_, App>, id: PolicyId) -> Answer<()> {
+    app.library_archive(id)
+}
+
+#[tauri::command(async)]
+fn library_restore(app: State<'_, App>, id: PolicyId) -> Answer<()> {
+    app.library_restore(id)
+}
+
+#[tauri::command(async)]
+fn library_duplicate(app: State<'_, App>, id: PolicyId) -> Answer<PolicyId> {
+    app.library_duplicate(id)
+}
+
+#[tauri::command(async)]
 fn library_set_status(app: State<'_, App>, id: PolicyId, version: String, status: Status, by: String) -> Answer<()> {
     app.library_set_status(id, &version, status, &by)
 }
@@ -256,6 +276,10 @@ fn main() {
             library_draft,
             library_save_version,
             library_history,
+            library_due,
+            library_archive,
+            library_restore,
+            library_duplicate,
             library_set_status,
             library_compare,
             library_export_redline

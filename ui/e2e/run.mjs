@@ -537,6 +537,45 @@ try {
     if (title !== "客服人员岗位工作制度") throw new Error(`the title reads ${title}`);
   });
 
+  await step("the library lists, searches, archives, restores and duplicates", async () => {
+    await click('[data-action="new"]');
+    await until("the library", () => find('[data-policy-row="1"]'));
+    const row = await text('[data-policy-row="1"]');
+    for (const said of ["客服人员岗位工作制度", "1.1", "已发布"]) if (!row.includes(said)) throw new Error(`the row reads ${row}`);
+    // Published today: reviewed a year from now.
+    const review = await call("POST", `${s}/execute/sync`, {
+      script: `return document.querySelector('[data-policy-row="1"] [data-review]').dataset.review;`,
+      args: [],
+    });
+    const inAYear = new Date();
+    inAYear.setUTCFullYear(inAYear.getUTCFullYear() + 1);
+    if (review.slice(0, 4) !== String(inAYear.getUTCFullYear())) throw new Error(`the next review is ${review}`);
+    await type('[data-action="library-search"]', "没有这个制度");
+    await until("no match", async () => (await text(".library")).includes("没有符合搜索条件的制度"));
+    await type('[data-action="library-search"]', "客服");
+    await until("the match", () => find('[data-policy-row="1"]'));
+    // Archived, it is not gone: the screen says where it is.
+    await click('[data-policy-row="1"] [data-action="archive"]');
+    await until("the archived note", () => find("[data-only-archived]"));
+    if (!(await text("footer")).includes("已归档")) throw new Error(`the footer reads ${await text("footer")}`);
+    await click('[data-action="show-archived"]');
+    await until("the archived row", () => find('[data-policy-row="1"] [data-archived]'));
+    await shot("library-archived.png");
+    await click('[data-policy-row="1"] [data-action="restore"]');
+    await until("restored", async () => (await count('[data-policy-row="1"] [data-archived]')) === 0);
+    const listed = execFileSync(cli, ["--db", library, "list"]).toString();
+    if (!listed.includes("客服人员岗位工作制度") || listed.includes("（已归档）")) throw new Error(`the CLI lists ${listed}`);
+    await click('[data-policy-row="1"] [data-action="duplicate"]');
+    const copy = await until("the copy", async () => {
+      const rows = await text(".library-table tbody");
+      return rows.includes("客服人员岗位工作制度（副本）") ? rows : null;
+    });
+    if (!copy.includes("尚无版本")) throw new Error(`the copy reads ${copy}`);
+    await shot("library.png");
+    await click('[data-library="1"]');
+    await until("the editor", () => find('[data-section="document"]'));
+  });
+
   await step("typed work survives kill -9, and the next start offers it", async () => {
     await language("en");
     await click('[data-action="new"]');

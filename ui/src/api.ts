@@ -15,9 +15,10 @@ import type { Autosaved } from "./bindings/Autosaved";
 import type { Recovered } from "./bindings/Recovered";
 import type { Role } from "./bindings/Role";
 import type { Status } from "./bindings/Status";
+import type { Due } from "./bindings/Due";
 import type { StatusStep } from "./bindings/StatusStep";
 
-export type { Autosaved, Bump, CoreError, Format, Locale, Policy, PolicySummary, PresetInfo, Recovered, Report, Role, Saved, Status, StatusStep, VersionInfo };
+export type { Autosaved, Bump, Due, CoreError, Format, Locale, Policy, PolicySummary, PresetInfo, Recovered, Report, Role, Saved, Status, StatusStep, VersionInfo };
 
 export const api = {
   setLanguage: (lang: Locale) => invoke<void>("set_language", { lang }),
@@ -36,7 +37,13 @@ export const api = {
     invoke<string | null>("export_policy", { policy, format, name }),
   libraryExport: (id: number, version: string | null, format: Format) =>
     invoke<string | null>("library_export", { id, version, format }),
+  /** Every policy, archived ones too. */
   libraryList: () => invoke<PolicySummary[]>("library_list"),
+  /** The published policies due for review within `withinDays`, overdue ones first. */
+  libraryDue: (withinDays: number) => invoke<Due[]>("library_due", { withinDays }),
+  libraryArchive: (id: number) => invoke<null>("library_archive", { id }),
+  libraryRestore: (id: number) => invoke<null>("library_restore", { id }),
+  libraryDuplicate: (id: number) => invoke<number>("library_duplicate", { id }),
   libraryNotices: () => invoke<CoreError[]>("library_notices"),
   openLink: (url: string) => invoke<null>("open_link", { url }),
   libraryAdd: (policy: Policy) => invoke<number>("library_add", { policy }),

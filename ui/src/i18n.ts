@@ -100,3 +100,14 @@ export function when(stamp: string, lang: UiLang): { date: string; full: string 
   const full = new Intl.DateTimeFormat(lang, { dateStyle: "long", timeStyle: "short" }).format(at);
   return { date, full };
 }
+
+/**
+ * A calendar day (`2027-01-01`) as a reader of `lang` writes it. The day is
+ * the same everywhere: it is not a moment, so no time zone moves it.
+ */
+export function day(date: string, lang: UiLang): string {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(date)) return date;
+  const at = new Date(`${date}T00:00:00Z`);
+  if (Number.isNaN(at.getTime())) return date;
+  return new Intl.DateTimeFormat(lang, { year: "numeric", month: "short", day: "numeric", timeZone: "UTC" }).format(at);
+}

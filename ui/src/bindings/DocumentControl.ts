@@ -19,4 +19,9 @@ number: string, owner_department: string, locale: Locale, numbering: NumberingSc
 /**
  * ISO date `YYYY-MM-DD`.
  */
-effective_date: string, approvals: Approvals, revisions: Array<Revision>, };
+effective_date: string, 
+/**
+ * Months from publishing to the next review; 0 when the policy has no
+ * fixed review cycle.
+ */
+review_months: number, approvals: Approvals, revisions: Array<Revision>, };

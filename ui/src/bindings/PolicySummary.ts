@@ -21,4 +21,17 @@ status: Status | null, updated_at: string,
  * Something in the policy's trail of versions and status changes does
  * not match; `library check` says what.
  */
-damaged: boolean, };
+damaged: boolean, 
+/**
+ * The document number of the draft, e.g. `HR-OPS-001`.
+ */
+number: string, 
+/**
+ * The effective date of the newest version.
+ */
+effective_date: string | null, 
+/**
+ * When the published version is due for review (`YYYY-MM-DD`); none
+ * while no version is published.
+ */
+next_review: string | null, };
