@@ -80,7 +80,8 @@ SHOTS := zh-CN/start.png:start-zh-CN.png en/start.png:start-en.png zh-CN/blank.p
 	en/editor.png:editor-en.png en/recovered.png:recovered.png en/blank.png:blank-en.png en/weights.png:weights-en.png \
 	en/problem.png:problem-en.png en/role-library.png:role-library-en.png en/shortcuts.png:shortcuts-en.png \
 	en/preview-follows.png:preview-follows-en.png en/compare.png:compare-en.png en/library.png:start-library-en.png \
-	zh-CN/history.png:history.png en/history.png:history-en.png zh-CN/settings.png:settings.png
+	zh-CN/history.png:history.png en/history.png:history-en.png zh-CN/settings.png:settings.png \
+	zh-CN/policies.png:library.png zh-CN/policies-archived.png:library-archived.png
 screenshots: app
 	$(CARGO) build --locked --bin policywright
 	cd ui && xvfb-run -a -s "-screen 0 1280x800x24" node e2e/run.mjs

@@ -332,23 +332,39 @@ fn list(lib: &Library, archived: bool, out: &mut Out<'_>) -> Result<u8> {
     }
     use keys::cli::list_header as h;
     let header = |key| out.say(Message::new(key), None);
+    // The number column is as wide as the longest number, so a library
+    // without numbers does not carry an empty column's worth of spaces.
+    let numbers: Vec<String> = policies.iter().map(|p| cell(&p.number).into_owned()).collect();
+    let number_width = numbers.iter().map(|n| columns(n)).chain([columns(&header(h::NUMBER))]).max().unwrap_or(0);
     let line = [
         pad_left(&header(h::ID), 4),
+        pad(&header(h::NUMBER), number_width),
         pad(&header(h::VERSION), 8),
         pad(&header(h::STATUS), 11),
+        pad(&header(h::REVIEW), 12),
         pad(&header(h::UPDATED), 20),
         header(h::TITLE),
     ];
     out.line(&line.join("  "))?;
     let mark = out.say(Message::new(keys::cli::ARCHIVED_MARK), None);
-    for p in policies {
+    for (p, number) in policies.into_iter().zip(numbers) {
         let version = p.latest.map(|l| l.to_string()).unwrap_or_else(|| "—".into());
         let status = p.status.map(|s| status_cell(out, s)).unwrap_or_else(|| "—".into());
+        let number = if number.is_empty() { "—".to_owned() } else { number };
+        let review = p.next_review.clone().unwrap_or_else(|| "—".into());
         let mut title = if p.archived { format!("{} {mark}", cell(&p.title)) } else { cell(&p.title).into_owned() };
         if p.damaged {
             title = format!("{title}  [{}]", out.say(Message::new(keys::cli::DAMAGED_MARK), None));
         }
-        let row = [pad_left(&p.id.to_string(), 4), pad(&version, 8), pad(&status, 11), pad(&p.updated_at, 20), title];
+        let row = [
+            pad_left(&p.id.to_string(), 4),
+            pad(&number, number_width),
+            pad(&version, 8),
+            pad(&status, 11),
+            pad(&review, 12),
+            pad(&p.updated_at, 20),
+            title,
+        ];
         out.line(&row.join("  "))?;
     }
     Ok(0)

@@ -53,7 +53,8 @@ fn the_documented_library_workflow() {
     assert_eq!(ok(d, &["save", "1", "--major", "--note", "again", "--author", "Legal"]), "1.1\n");
 
     let list = ok(d, &["list"]);
-    assert!(list.contains("   1  1.1       draft"), "{list}");
+    // A policy never published has a number but no review date yet.
+    assert!(list.contains("   1  HR-OPS-001  1.1       draft        —   "), "{list}");
     assert!(list.contains("Operations Staff Policy"), "{list}");
     let history = ok(d, &["history", "1"]);
     let lines: Vec<&str> = history.lines().collect();
@@ -301,7 +302,10 @@ fn due_lists_reviews_and_duplicate_copies_a_draft() {
     assert_eq!(String::from_utf8_lossy(&copied.stdout), "2\n");
     assert_eq!(String::from_utf8_lossy(&copied.stderr), "policy 2 is a copy of policy 1, without its versions\n");
     let list = ok(d, &["list"]);
-    assert!(list.contains("   2  —         —") && list.contains("Operations Staff Policy (copy)"), "{list}");
+    let review = &row[6..16];
+    assert!(list.contains(&format!("   1  HR-OPS-001  1.0       published    {review}  ")), "{list}");
+    assert!(list.contains("   2  —           —         —            —   "), "{list}");
+    assert!(list.contains("Operations Staff Policy (copy)"), "{list}");
     assert_eq!(ok(d, &["history", "2"]), "");
     let missing = run(d, &["duplicate", "9"]);
     assert_eq!(missing.status.code(), Some(2));
