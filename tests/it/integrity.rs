@@ -95,7 +95,7 @@ fn a_log_of_another_database_is_set_aside_not_replayed() {
             "lib.sqlite"
         )
     );
-    assert!(stdout(&out).contains("   1  1.1       draft"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("   1  HR-OPS-001  1.1       draft"), "{}", stdout(&out));
     assert_eq!(
         std::fs::read(d.join("lib.sqlite-wal.set-aside")).expect("kept"),
         std::fs::read(wal(&other)).expect("log")

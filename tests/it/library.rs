@@ -281,7 +281,9 @@ fn a_sign_off_without_a_name_is_refused() {
 fn due_lists_reviews_and_duplicate_copies_a_draft() {
     let tmp = tempfile::tempdir().expect("tmp");
     let d = tmp.path();
-    ok(d, &["new", "--locale", "en", "-o", "p.policy.json"]);
+    ok(d, &["new", "--locale", "en", "-o", "new.policy.json"]);
+    // In effect long before it is published: its cycle runs from publication.
+    edit(d, "new.policy.json", "p.policy.json", |v| v["document"]["effective_date"] = "2020-01-01".into());
     ok(d, &["import", "p.policy.json"]);
     ok(d, &["save", "1", "--note", "First issue", "--author", "HR"]);
     assert_eq!(ok(d, &["due"]), "", "nothing is published yet");

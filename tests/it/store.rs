@@ -1100,6 +1100,8 @@ fn a_read_only_folder_gives_an_io_error() {
 fn publishing_sets_the_next_review_and_withdrawing_clears_it() {
     let mut store = in_memory().expect("opens");
     let mut policy = titled("Reviewed");
+    // In effect before it is published: each cycle runs from publication.
+    policy.document.effective_date = "2026-01-01".into();
     let id = store.import(&policy, NOW).expect("imports");
     store.save_version(id, Bump::Minor, "HR", "First", NOW).expect("saves");
     let review = |store: &Store| store.list(false).expect("list")[0].next_review.clone();
@@ -1124,6 +1126,13 @@ fn publishing_sets_the_next_review_and_withdrawing_clears_it() {
     store.save_version(id, Bump::Minor, "HR", "No cycle", NOW).expect("saves");
     publish(&mut store, "1.2", "2027-04-01T08:00:00Z");
     assert_eq!(review(&store), None, "no fixed cycle");
+    // Published ahead of taking effect: the cycle runs from the effective date.
+    policy.document.review_months = 12;
+    policy.document.effective_date = "2027-09-01".into();
+    store.set_draft(id, &policy, NOW).expect("draft");
+    store.save_version(id, Bump::Minor, "HR", "Takes effect in September", NOW).expect("saves");
+    publish(&mut store, "1.3", "2027-05-01T08:00:00Z");
+    assert_eq!(review(&store).as_deref(), Some("2028-09-01"));
     // A cycle longer than ten years is a problem at its field.
     policy.document.review_months = 121;
     let report = policywright_model::validate::validate(&policy);

@@ -282,7 +282,7 @@ impl Library {
             match (from, to) {
                 (_, Status::Published) => {
                     let (_, policy) = checked_version(tx, id, Some(label))?.ok_or_else(|| no_version(tx, id, label))?;
-                    tx.set_next_review(id, &next_review(now, policy.document.review_months))?;
+                    tx.set_next_review(id, &next_review(now, &policy.document))?;
                 }
                 // Withdrawn with nothing published in its place.
                 (Status::Published, Status::Superseded) => tx.set_next_review(id, "")?,
@@ -575,11 +575,17 @@ fn checked_version(tx: &dyn Read, id: PolicyId, label: Option<Label>) -> Result<
 /// Reads `MAJOR.MINOR`, or says how to write it.
 /// The day a version published at `now` is due for review: its review
 /// interval later, or none for a policy without a fixed cycle.
-fn next_review(now: &str, months: u32) -> String {
-    match Day::parse(now) {
-        Some(day) if months > 0 => day.add_months(months).to_string(),
-        _ => String::new(),
+/// A published policy is next reviewed one review cycle after it takes
+/// effect: from the day it is published, or from its effective date when
+/// that is later, so a policy published in December to take effect in
+/// January is not due before it has run a full cycle.
+fn next_review(now: &str, document: &policywright_model::DocumentControl) -> String {
+    let Some(published) = Day::parse(now) else { return String::new() };
+    if document.review_months == 0 {
+        return String::new();
     }
+    let start = Day::parse(&document.effective_date).map_or(published, |effective| effective.max(published));
+    start.add_months(document.review_months).to_string()
 }
 
 /// The name of who saves a version or changes a status, as the trail keeps
