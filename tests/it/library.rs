@@ -282,23 +282,27 @@ fn due_lists_reviews_and_duplicate_copies_a_draft() {
     let tmp = tempfile::tempdir().expect("tmp");
     let d = tmp.path();
     ok(d, &["new", "--locale", "en", "-o", "new.policy.json"]);
-    // In effect long before it is published: its cycle runs from publication.
-    edit(d, "new.policy.json", "p.policy.json", |v| v["document"]["effective_date"] = "2020-01-01".into());
+    // The cycle runs from the effective date, whenever it is published.
+    edit(d, "new.policy.json", "p.policy.json", |v| v["document"]["effective_date"] = "2030-06-15".into());
     ok(d, &["import", "p.policy.json"]);
     ok(d, &["save", "1", "--note", "First issue", "--author", "HR"]);
     assert_eq!(ok(d, &["due"]), "", "nothing is published yet");
     for status in ["in-review", "approved", "published"] {
         ok(d, &["status", "1", "1.0", status, "--by", "Legal"]);
     }
-    // Published today with the default cycle: due in a year, which is
-    // more than 30 days away, and within 400.
+    // The default cycle: due a year after it takes effect, which is more
+    // than 30 days away, and within 5000.
     let out = run(d, &["due"]);
     assert_eq!(String::from_utf8_lossy(&out.stdout), "");
     assert_eq!(String::from_utf8_lossy(&out.stderr), "no policy is due for review within 30 days\n");
-    let listed = ok(d, &["due", "--within", "400"]);
+    let listed = ok(d, &["due", "--within", "5000"]);
     let row = listed.lines().nth(1).expect("one policy");
-    assert!(row.starts_with("   1  20") && row.contains("Operations Staff Policy"), "{listed}");
-    assert!(row.contains(" days ") && row.contains("due in 36"), "{listed}");
+    assert!(
+        row.starts_with("   1  2031-06-15    due in ")
+            && row.contains(" days  ")
+            && row.ends_with("  Operations Staff Policy"),
+        "{listed}"
+    );
 
     let copied = run(d, &["duplicate", "1"]);
     assert_eq!(String::from_utf8_lossy(&copied.stdout), "2\n");

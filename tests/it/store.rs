@@ -1100,8 +1100,7 @@ fn a_read_only_folder_gives_an_io_error() {
 fn publishing_sets_the_next_review_and_withdrawing_clears_it() {
     let mut store = in_memory().expect("opens");
     let mut policy = titled("Reviewed");
-    // In effect before it is published: each cycle runs from publication.
-    policy.document.effective_date = "2026-01-01".into();
+    policy.document.effective_date = "2026-12-02".into();
     let id = store.import(&policy, NOW).expect("imports");
     store.save_version(id, Bump::Minor, "HR", "First", NOW).expect("saves");
     let review = |store: &Store| store.list(false).expect("list")[0].next_review.clone();
@@ -1113,8 +1112,9 @@ fn publishing_sets_the_next_review_and_withdrawing_clears_it() {
     assert_eq!(review(&store), None);
     publish(&mut store, "1.0", "2026-12-02T16:24:31Z");
     assert_eq!(review(&store).as_deref(), Some("2027-12-02"));
-    // The next version's cycle counts from its own publication.
+    // The next version's cycle counts from its own effective date.
     policy.document.review_months = 6;
+    policy.document.effective_date = "2027-01-31".into();
     store.set_draft(id, &policy, NOW).expect("draft");
     store.save_version(id, Bump::Minor, "HR", "Half-yearly", NOW).expect("saves");
     publish(&mut store, "1.1", "2027-01-31T08:00:00Z");
@@ -1126,13 +1126,19 @@ fn publishing_sets_the_next_review_and_withdrawing_clears_it() {
     store.save_version(id, Bump::Minor, "HR", "No cycle", NOW).expect("saves");
     publish(&mut store, "1.2", "2027-04-01T08:00:00Z");
     assert_eq!(review(&store), None, "no fixed cycle");
-    // Published ahead of taking effect: the cycle runs from the effective date.
+    // Published months before it takes effect, or years after: the cycle
+    // runs from the effective date, the date the document states.
     policy.document.review_months = 12;
     policy.document.effective_date = "2027-09-01".into();
     store.set_draft(id, &policy, NOW).expect("draft");
     store.save_version(id, Bump::Minor, "HR", "Takes effect in September", NOW).expect("saves");
     publish(&mut store, "1.3", "2027-05-01T08:00:00Z");
     assert_eq!(review(&store).as_deref(), Some("2028-09-01"));
+    policy.document.effective_date = "2020-03-01".into();
+    store.set_draft(id, &policy, NOW).expect("draft");
+    store.save_version(id, Bump::Minor, "HR", "Backdated", NOW).expect("saves");
+    publish(&mut store, "1.4", "2027-06-01T08:00:00Z");
+    assert_eq!(review(&store).as_deref(), Some("2021-03-01"), "overdue the day it is published");
     // A cycle longer than ten years is a problem at its field.
     policy.document.review_months = 121;
     let report = policywright_model::validate::validate(&policy);

@@ -63,8 +63,8 @@ pub struct DocumentControl {
     /// ISO date `YYYY-MM-DD`.
     #[schemars(extend("format" = "date"))]
     pub effective_date: String,
-    /// Months from publishing to the next review; 0 when the policy has no
-    /// fixed review cycle.
+    /// Months from taking effect to the next review; 0 when the policy has
+    /// no fixed review cycle.
     #[serde(default = "twelve_months")]
     #[schemars(range(max = 120))]
     pub review_months: u32,
@@ -72,6 +72,19 @@ pub struct DocumentControl {
     pub approvals: Approvals,
     #[serde(default)]
     pub revisions: Vec<Revision>,
+}
+
+impl DocumentControl {
+    /// When the policy is next due for review: one cycle after it takes
+    /// effect. The effective date rules when there is one, so the date the
+    /// document states and the date the library keeps are the same; the day
+    /// of publishing stands in for a policy without one.
+    pub fn review_due(&self, published: Option<dates::Day>) -> Option<dates::Day> {
+        if self.review_months == 0 {
+            return None;
+        }
+        dates::Day::parse(&self.effective_date).or(published).map(|from| from.add_months(self.review_months))
+    }
 }
 
 /// A policy is reviewed once a year unless it says otherwise.

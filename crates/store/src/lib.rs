@@ -575,17 +575,11 @@ fn checked_version(tx: &dyn Read, id: PolicyId, label: Option<Label>) -> Result<
 /// Reads `MAJOR.MINOR`, or says how to write it.
 /// The day a version published at `now` is due for review: its review
 /// interval later, or none for a policy without a fixed cycle.
-/// A published policy is next reviewed one review cycle after it takes
-/// effect: from the day it is published, or from its effective date when
-/// that is later, so a policy published in December to take effect in
-/// January is not due before it has run a full cycle.
+/// The library keeps the review date the published document states (see
+/// `DocumentControl::review_due`), counted from the day of publishing only
+/// when the policy has no effective date.
 fn next_review(now: &str, document: &policywright_model::DocumentControl) -> String {
-    let Some(published) = Day::parse(now) else { return String::new() };
-    if document.review_months == 0 {
-        return String::new();
-    }
-    let start = Day::parse(&document.effective_date).map_or(published, |effective| effective.max(published));
-    start.add_months(document.review_months).to_string()
+    document.review_due(Day::parse(now)).map(|day| day.to_string()).unwrap_or_default()
 }
 
 /// The name of who saves a version or changes a status, as the trail keeps

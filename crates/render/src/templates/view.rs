@@ -99,6 +99,7 @@ pub fn context(policy: &Sanitized<Policy>, strings: &Value) -> Context {
     ctx.insert("t", strings);
     ctx.insert("version", &version);
     ctx.insert("review_cycle", &review_cycle(policy.document.review_months, strings));
+    ctx.insert("next_review", &policy.document.review_due(None).map(|day| day.to_string()).unwrap_or_default());
     ctx.insert("role_title", &role_title);
     ctx.insert("scope_roles", &scope_roles);
     ctx.insert("indicator_rows", &indicator_rows);
@@ -110,7 +111,7 @@ pub fn context(policy: &Sanitized<Policy>, strings: &Value) -> Context {
     ctx
 }
 
-/// "Every 12 months after publication", for the document-control table.
+/// "Every 12 months from the effective date", for the document-control table.
 fn review_cycle(months: u32, strings: &Value) -> String {
     match months {
         0 => text(strings, "control.review_none").to_string(),

@@ -12,7 +12,9 @@ WHERE json_valid(draft) AND json_type(draft, '$.document.number') = 'text';
 
 -- A policy published before review intervals existed is due a year after
 -- the version still published was published, the interval a new policy
--- starts with. `floor`: a year after 29 February is 28 February, as the
+-- starts with. (A publication from now on counts from the version's
+-- effective date, which SQL cannot read here: version content is deflated.
+-- The next publication sets the date the document states.) `floor`: a year after 29 February is 28 February, as the
 -- store counts it (`model::dates`).
 UPDATE policies SET next_review = coalesce((
     SELECT date(e.changed_at, '+12 months', 'floor') FROM status_events e
