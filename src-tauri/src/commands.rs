@@ -25,8 +25,22 @@ use serde_json::Value;
 /// a link they chose to follow.
 pub trait Dialogs: Send + Sync {
     fn open(&self, filter: &str, extensions: &[&str]) -> Option<PathBuf>;
-    fn save(&self, filter: &str, extensions: &[&str], name: &str) -> Option<PathBuf>;
+    /// Asks where to write `name`, starting in `folder` (the last one the
+    /// user chose), or in the user's documents when there is none yet.
+    fn save(&self, filter: &str, extensions: &[&str], name: &str, folder: Option<&Path>) -> Option<PathBuf>;
     fn browse(&self, url: &str) -> std::io::Result<()>;
+    /// Opens a file the app wrote in the system's app for it.
+    fn open_file(&self, path: &Path) -> std::io::Result<()>;
+    /// Shows a file the app wrote in the system's file manager.
+    fn show_in_folder(&self, path: &Path) -> std::io::Result<()>;
+}
+
+/// What to do with a file the app has just written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Reveal {
+    Open,
+    Folder,
 }
 
 /// The app's state: the world, the library (opened on first use), the UI's
@@ -42,6 +56,11 @@ pub struct App {
     close_asked: Mutex<Option<Instant>>,
     dialogs: Box<dyn Dialogs>,
     templates: Templates,
+    /// The files written this session: only these may be opened or shown,
+    /// so the page cannot ask the desktop to open anything else.
+    written: Mutex<Vec<PathBuf>>,
+    /// Where the last file was written, for the next save dialog to start.
+    last_folder: Mutex<Option<PathBuf>>,
 }
 
 /// What to ask before the window closes on unsaved changes.
@@ -77,6 +96,8 @@ impl App {
             close_asked: Mutex::new(None),
             dialogs,
             templates: Templates::builtin(),
+            written: Mutex::new(Vec::new()),
+            last_folder: Mutex::new(None),
         }
     }
 
@@ -111,7 +132,38 @@ impl App {
 
     fn chosen(&self, path: Option<PathBuf>, write: impl FnOnce(&Path) -> Result<()>) -> Answer<Option<String>> {
         let Some(path) = path else { return Ok(None) };
-        self.answer(write(&path).map(|()| Some(path.display().to_string())))
+        self.answer(write(&path))?;
+        *lock(&self.last_folder) = path.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf);
+        let shown = path.display().to_string();
+        lock(&self.written).push(path);
+        Ok(Some(shown))
+    }
+
+    /// The save dialog, starting where the user last wrote a file.
+    fn ask_save(&self, filter: &str, extensions: &[&str], name: &str) -> Option<PathBuf> {
+        let folder = lock(&self.last_folder).clone();
+        self.dialogs.save(filter, extensions, name, folder.as_deref())
+    }
+
+    /// Opens a file the app wrote this session, or shows it in its folder.
+    /// Any other path is refused: the page names only what it was told.
+    pub fn reveal(&self, path: &str, how: Reveal) -> Answer<()> {
+        let known = lock(&self.written).iter().rev().find(|p| p.display().to_string() == path).cloned();
+        let Some(file) = known else {
+            return Err(
+                self.view(Error::new(ErrorKind::InvalidArgument, msg!(keys::errors::NOT_WRITTEN_HERE, path = path)))
+            );
+        };
+        let done = match how {
+            Reveal::Open => self.dialogs.open_file(&file),
+            Reveal::Folder => self.dialogs.show_in_folder(&file),
+        };
+        done.map_err(|e| {
+            self.view(
+                Error::new(ErrorKind::Io, msg!(keys::errors::REVEAL_FAILED, path = path, reason = io_reason(&e)))
+                    .hint(Message::new(keys::errors::REVEAL_HINT)),
+            )
+        })
     }
 
     pub fn set_language(&self, lang: Locale) {
@@ -190,7 +242,7 @@ impl App {
 
     pub fn save_policy(&self, value: &Value, name: &str) -> Answer<Option<String>> {
         let policy = self.answer(self.policy(value))?;
-        let path = self.dialogs.save(&self.filter(keys::ui::FILTER_POLICY), &["json"], name);
+        let path = self.ask_save(&self.filter(keys::ui::FILTER_POLICY), &["json"], name);
         self.chosen(path, |p| policywright_api::save_policy(self.world.as_ref(), &policy, p))
     }
 
@@ -200,7 +252,7 @@ impl App {
         // Refused before the dialog opens: nobody should choose a place for
         // a file that will not be written.
         let bytes = self.answer(policywright_api::export(&policy, format, &self.templates))?;
-        let path = self.dialogs.save(&self.format_filter(format), &[format.extension()], name);
+        let path = self.ask_save(&self.format_filter(format), &[format.extension()], name);
         self.chosen(path, |p| self.world.write(p, &bytes))
     }
 
@@ -208,7 +260,7 @@ impl App {
     /// file `policywright export` writes.
     pub fn library_export(&self, id: PolicyId, version: Option<&str>, format: Format) -> Answer<Option<String>> {
         let exported = self.with_library(|lib| library::export_version(lib, id, version, format, &self.templates))?;
-        let path = self.dialogs.save(&self.format_filter(format), &[format.extension()], &exported.file_name);
+        let path = self.ask_save(&self.format_filter(format), &[format.extension()], &exported.file_name);
         self.chosen(path, |p| self.world.write(p, &exported.bytes))
     }
 
@@ -331,7 +383,7 @@ impl App {
 
     pub fn library_export_redline(&self, id: PolicyId, from: &str, to: &str) -> Answer<Option<String>> {
         let redline = self.with_library(|lib| library::redline(lib, id, from, to, &self.templates))?;
-        let path = self.dialogs.save(&self.format_filter(Format::Docx), &["docx"], &redline.file_name);
+        let path = self.ask_save(&self.format_filter(Format::Docx), &["docx"], &redline.file_name);
         self.chosen(path, |p| self.world.write(p, &redline.bytes))
     }
 
@@ -375,15 +427,59 @@ mod tests {
         fn open(&self, _: &str, _: &[&str]) -> Option<PathBuf> {
             lock(&self.0).0.clone()
         }
-        fn save(&self, _: &str, _: &[&str], name: &str) -> Option<PathBuf> {
+        fn save(&self, _: &str, _: &[&str], name: &str, folder: Option<&Path>) -> Option<PathBuf> {
             let mut state = lock(&self.0);
+            // The folder it starts in first, so the name offered stays last.
+            if let Some(folder) = folder {
+                state.1.push(format!("in {}", folder.display()));
+            }
             state.1.push(name.to_string());
             state.0.clone()
+        }
+        fn open_file(&self, path: &Path) -> std::io::Result<()> {
+            lock(&self.0).1.push(format!("open {}", path.display()));
+            Ok(())
+        }
+        fn show_in_folder(&self, path: &Path) -> std::io::Result<()> {
+            lock(&self.0).1.push(format!("show {}", path.display()));
+            Ok(())
         }
         fn browse(&self, url: &str) -> std::io::Result<()> {
             lock(&self.0).1.push(format!("browse {url}"));
             Ok(())
         }
+    }
+
+    /// Regression: the export dialog opened in the process's working
+    /// folder, and nothing offered to open what was written.
+    #[test]
+    fn an_export_can_be_opened_or_shown_and_the_next_dialog_starts_beside_it() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, chooser) = app(dir.path());
+        let policy = preset(&app, Locale::En);
+        let out = dir.path().join("out").join("policy.docx");
+        std::fs::create_dir(dir.path().join("out")).expect("folder");
+        chooser.answer(Some(out.clone()));
+        let written = app.export_policy(&policy, Format::Docx, "policy.docx").expect("exports").expect("a path");
+        assert_eq!(chooser.offered(), ["policy.docx"], "the first dialog starts in the system's default place");
+        app.export_policy(&policy, Format::Md, "policy.md").expect("exports");
+        assert_eq!(
+            chooser.offered()[1..],
+            [format!("in {}", out.parent().expect("folder").display()), "policy.md".into()]
+        );
+
+        app.reveal(&written, Reveal::Open).expect("opens");
+        app.reveal(&written, Reveal::Folder).expect("shows");
+        assert_eq!(chooser.offered()[3..], [format!("open {}", out.display()), format!("show {}", out.display())]);
+        // Only a file the app wrote: the page cannot have the desktop open
+        // anything else.
+        let err = app.reveal("/etc/passwd", Reveal::Open).expect_err("refused");
+        assert_eq!(err.code, ErrorKind::InvalidArgument);
+        assert_eq!(
+            err.message,
+            "/etc/passwd was not written by Policywright in this session, so it is not opened from here"
+        );
+        assert_eq!(chooser.offered().len(), 5, "nothing was opened");
     }
 
     fn app(dir: &Path) -> (App, Chooser) {
@@ -762,12 +858,15 @@ mod tests {
             app.library_set_status(id, "1.0", to, "Legal").expect("moves");
         }
         assert_eq!(app.library_due(30).expect("due"), []);
-        let due = app.library_due(400).expect("due");
+        let due = app.library_due(5000).expect("due");
         assert_eq!(due.iter().map(|d| d.policy.id).collect::<Vec<_>>(), [id]);
-        assert!((365..=366).contains(&due[0].days), "{due:?}");
-        let (_, printed, _) = cli(dir.path(), &["due", "--within", "400"]);
+        // A year after the preset's effective date, the date its document states.
+        let effective = due[0].policy.effective_date.as_deref().expect("an effective date");
+        let year: u32 = effective[..4].parse().expect("a year");
         let date = due[0].policy.next_review.as_deref().expect("a review date");
-        assert!(printed.contains(date), "{printed}");
+        assert_eq!(date, format!("{}{}", year + 1, &effective[4..]));
+        let (_, printed, _) = cli(dir.path(), &["due", "--within", "5000"]);
+        assert!(printed.contains(date) && printed.contains(&format!("due in {} days", due[0].days)), "{printed}");
 
         app.set_language(Locale::ZhCn);
         let err = app.library_duplicate(99).expect_err("no such policy");

@@ -105,6 +105,11 @@ fn open_link(app: State<'_, App>, url: String) -> Answer<()> {
 }
 
 #[tauri::command(async)]
+fn reveal(app: State<'_, App>, path: String, how: commands::Reveal) -> Answer<()> {
+    app.reveal(&path, how)
+}
+
+#[tauri::command(async)]
 fn library_notices(app: State<'_, App>) -> Answer<Vec<ErrorView>> {
     app.library_notices()
 }
@@ -267,6 +272,7 @@ fn main() {
             library_list,
             library_notices,
             open_link,
+            reveal,
             library_add,
             autosave,
             recovered_drafts,

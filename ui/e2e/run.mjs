@@ -501,6 +501,13 @@ try {
     const fromCli = resolve(work, "cli-export.docx");
     execFileSync(cli, ["--db", library, "export", "1", "--format", "docx", "-o", fromCli]);
     if (!readFileSync(fromApp).equals(readFileSync(fromCli))) throw new Error("the app and the CLI wrote different files");
+    // The footer offers to open what was written, and to show it in its folder.
+    await click('[data-action="open-exported"]');
+    await click('[data-action="show-exported"]');
+    const opened = `${answers}.opened`;
+    await until("the file opened and shown", () => existsSync(opened) && readFileSync(opened, "utf8").split("\n").filter(Boolean).length === 2);
+    if (readFileSync(opened, "utf8") !== `open ${fromApp}\nshow ${fromApp}\n`) throw new Error(`opened: ${readFileSync(opened, "utf8")}`);
+    await shot("exported.png");
     // An unsaved change for the next step.
     await type('[data-path="document.title"]', "客服人员岗位工作制度");
   });
@@ -542,14 +549,15 @@ try {
     await until("the library", () => find('[data-policy-row="1"]'));
     const row = await text('[data-policy-row="1"]');
     for (const said of ["客服人员岗位工作制度", "1.1", "已发布"]) if (!row.includes(said)) throw new Error(`the row reads ${row}`);
-    // Published today: reviewed a year from now.
-    const review = await call("POST", `${s}/execute/sync`, {
-      script: `return document.querySelector('[data-policy-row="1"] [data-review]').dataset.review;`,
+    // Published: reviewed a year after it takes effect, as its document
+    // states and the CLI lists.
+    const [effective, review] = await call("POST", `${s}/execute/sync`, {
+      script: `const r = document.querySelector('[data-policy-row="1"]'); return [r.querySelector('[data-effective]').dataset.effective, r.querySelector('[data-review]').dataset.review];`,
       args: [],
     });
-    const inAYear = new Date();
-    inAYear.setUTCFullYear(inAYear.getUTCFullYear() + 1);
-    if (review.slice(0, 4) !== String(inAYear.getUTCFullYear())) throw new Error(`the next review is ${review}`);
+    if (review !== `${Number(effective.slice(0, 4)) + 1}${effective.slice(4)}`) throw new Error(`effective ${effective}, next review ${review}`);
+    const inCli = execFileSync(cli, ["--db", library, "list"], { env: { ...process.env, LC_ALL: "C", LANG: "C" } }).toString();
+    if (!inCli.includes(`published    ${review}`)) throw new Error(`the CLI lists ${inCli}`);
     await type('[data-action="library-search"]', "没有这个制度");
     await until("no match", async () => (await text(".library")).includes("没有符合搜索条件的制度"));
     await type('[data-action="library-search"]', "客服");

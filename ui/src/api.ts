@@ -37,6 +37,8 @@ export const api = {
     invoke<string | null>("export_policy", { policy, format, name }),
   libraryExport: (id: number, version: string | null, format: Format) =>
     invoke<string | null>("library_export", { id, version, format }),
+  /** Opens a file the app wrote this session ("open"), or shows it in its folder ("folder"). */
+  reveal: (path: string, how: "open" | "folder") => invoke<void>("reveal", { path, how }),
   /** Every policy, archived ones too. */
   libraryList: () => invoke<PolicySummary[]>("library_list"),
   /** The published policies due for review within `withinDays`, overdue ones first. */

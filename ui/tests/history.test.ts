@@ -45,6 +45,7 @@ beforeEach(() => {
   mockIPC((cmd, args) => {
     calls.push({ cmd, args: args as Record<string, unknown> });
     if (cmd === "library_set_status" && refuse) throw { code: "invalid-transition", message: refuse };
+    if (cmd === "library_export") return "/home/ana/Documents/policy_v1.0.docx";
     return null;
   });
   view = mount(History, {
@@ -58,6 +59,7 @@ beforeEach(() => {
       oncompare: () => {},
       onback: () => {},
       onstatus: (text: string) => void said.push(text),
+      onexported: (path: string) => void said.push(`exported ${path}`),
     },
   });
   flushSync();
@@ -110,4 +112,11 @@ it("says a refusal in the row where the user acted, and reads the history again"
   expect(changed).toBe(1);
   // The name typed with none in Settings was not kept: the step failed.
   expect(localStorage.getItem("policywright.author")).toBeNull();
+});
+
+it("exports the version of its row, and hands the written file on to be offered", async () => {
+  row("1.0").querySelector<HTMLButtonElement>('[data-action="export-version-docx"]')!.click();
+  await settle();
+  expect(calls).toContainEqual({ cmd: "library_export", args: { id: 1, version: "1.0", format: "docx" } });
+  expect(said).toEqual(["exported /home/ana/Documents/policy_v1.0.docx"]);
 });
