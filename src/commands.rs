@@ -251,8 +251,8 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             let lib = library(out)?;
             let templates = Templates::builtin();
             if let Some(dir) = packet {
-                let files = library::packet(&lib, id, &from, &to, &templates)?;
-                for path in world.write_folder(&dir, &files, force)? {
+                let packet = library::packet(&lib, id, &from, &to, &templates)?;
+                for path in world.write_folder(&dir, &packet.files, force)? {
                     wrote(out, &path)?;
                 }
                 return Ok(0);

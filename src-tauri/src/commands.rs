@@ -28,6 +28,8 @@ pub trait Dialogs: Send + Sync {
     /// Asks where to write `name`, starting in `folder` (the last one the
     /// user chose), or in the user's documents when there is none yet.
     fn save(&self, filter: &str, extensions: &[&str], name: &str, folder: Option<&Path>) -> Option<PathBuf>;
+    /// Asks for a folder to write several files into, starting as `save` does.
+    fn pick_folder(&self, folder: Option<&Path>) -> Option<PathBuf>;
     fn browse(&self, url: &str) -> std::io::Result<()>;
     /// Opens a file the app wrote in the system's app for it.
     fn open_file(&self, path: &Path) -> std::io::Result<()>;
@@ -387,6 +389,22 @@ impl App {
         self.chosen(path, |p| self.world.write(p, &redline.bytes))
     }
 
+    /// The legal packet of two versions (both as Word files, the redline and
+    /// the change summary), in a folder `TITLE_v1.0-v1.1_packet` made in the
+    /// folder the user picks: what `diff --packet` writes. Returns the
+    /// packet's folder, which can then be opened.
+    pub fn library_export_packet(&self, id: PolicyId, from: &str, to: &str) -> Answer<Option<String>> {
+        let packet = self.with_library(|lib| library::packet(lib, id, from, to, &self.templates))?;
+        let folder = lock(&self.last_folder).clone();
+        let Some(parent) = self.dialogs.pick_folder(folder.as_deref()) else { return Ok(None) };
+        let dir = parent.join(&packet.folder_name);
+        self.answer(self.world.write_folder(&dir, &packet.files, false))?;
+        *lock(&self.last_folder) = Some(parent);
+        let shown = dir.display().to_string();
+        lock(&self.written).push(dir);
+        Ok(Some(shown))
+    }
+
     fn filter(&self, key: policywright_api::i18n::Key) -> String {
         Message::new(key).render(self.lang())
     }
@@ -436,6 +454,11 @@ mod tests {
             state.1.push(name.to_string());
             state.0.clone()
         }
+        fn pick_folder(&self, folder: Option<&Path>) -> Option<PathBuf> {
+            let mut state = lock(&self.0);
+            state.1.push(format!("folder in {}", folder.map(|f| f.display().to_string()).unwrap_or_default()));
+            state.0.clone()
+        }
         fn open_file(&self, path: &Path) -> std::io::Result<()> {
             lock(&self.0).1.push(format!("open {}", path.display()));
             Ok(())
@@ -448,6 +471,57 @@ mod tests {
             lock(&self.0).1.push(format!("browse {url}"));
             Ok(())
         }
+    }
+
+    #[test]
+    fn the_legal_packet_is_the_clis_packet_in_a_folder_of_its_own() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, chooser) = app(dir.path());
+        let mut policy = preset(&app, Locale::En);
+        let id = app.library_add(&policy).expect("adds");
+        app.library_save_version(id, &policy, Bump::Minor, "HR", "First issue").expect("saves");
+        policy["document"]["title"] = "Operations Staff Policy, revised".into();
+        app.library_save_version(id, &policy, Bump::Minor, "Legal", "Retitled").expect("saves");
+        let legal = dir.path().join("legal");
+        std::fs::create_dir(&legal).expect("folder");
+        chooser.answer(Some(legal.clone()));
+        let written = app.library_export_packet(id, "1.0", "1.1").expect("writes").expect("a folder");
+        let packet = legal.join("Operations Staff Policy, revised_v1.0-v1.1_packet");
+        assert_eq!(written, packet.display().to_string());
+        let from_cli = dir.path().join("from-cli");
+        let (code, _, err) = cli(dir.path(), &["diff", "1", "1.0", "1.1", "--packet", &from_cli.display().to_string()]);
+        assert_eq!(code, 0, "{err}");
+        let files = |folder: &Path| {
+            let mut names: Vec<_> =
+                std::fs::read_dir(folder).expect("a folder").map(|e| e.expect("entry").file_name()).collect();
+            names.sort();
+            names
+                .into_iter()
+                .map(|n| (n.to_string_lossy().into_owned(), std::fs::read(folder.join(&n)).expect("read")))
+                .collect::<Vec<_>>()
+        };
+        let (ours, theirs): (Vec<_>, Vec<_>) = (files(&packet), files(&from_cli));
+        assert_eq!(
+            ours.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+            [
+                "Operations Staff Policy, revised_v1.0-v1.1_changes.md",
+                "Operations Staff Policy, revised_v1.0-v1.1_redline.docx",
+                "Operations Staff Policy, revised_v1.1.docx",
+                "Operations Staff Policy_v1.0.docx",
+            ]
+        );
+        assert!(ours == theirs, "the app and the CLI wrote different packets");
+        app.reveal(&written, Reveal::Folder).expect("shows");
+
+        // Again into the same folder: refused, and what is there is kept.
+        let err = app.library_export_packet(id, "1.0", "1.1").expect_err("refused");
+        assert!(err.message.contains("already exists"), "{}", err.message);
+        assert!(files(&packet) == ours);
+        // Versions that are not there: said before any dialog opens.
+        let asked = chooser.offered().len();
+        assert_eq!(app.library_export_packet(id, "1.0", "7.0").expect_err("no such version").code, ErrorKind::NotFound);
+        assert_eq!(app.library_export_packet(9, "1.0", "1.1").expect_err("no such policy").code, ErrorKind::NotFound);
+        assert_eq!(chooser.offered().len(), asked, "no dialog opened");
     }
 
     /// Regression: the export dialog opened in the process's working

@@ -36,6 +36,15 @@ impl Dialogs for Native {
         dialog.blocking_save_file()?.into_path().ok()
     }
 
+    fn pick_folder(&self, folder: Option<&Path>) -> Option<PathBuf> {
+        let folder = folder.map(Path::to_path_buf).or_else(|| self.0.path().document_dir().ok());
+        let mut dialog = self.0.dialog().file();
+        if let Some(folder) = folder.filter(|f| f.is_dir()) {
+            dialog = dialog.set_directory(folder);
+        }
+        dialog.blocking_pick_folder()?.into_path().ok()
+    }
+
     fn browse(&self, url: &str) -> std::io::Result<()> {
         open::that_detached(url)
     }
@@ -98,6 +107,10 @@ impl Dialogs for Answers {
     }
 
     fn save(&self, _filter: &str, _extensions: &[&str], _name: &str, _folder: Option<&Path>) -> Option<PathBuf> {
+        self.next()
+    }
+
+    fn pick_folder(&self, _folder: Option<&Path>) -> Option<PathBuf> {
         self.next()
     }
 

@@ -105,6 +105,11 @@ fn open_link(app: State<'_, App>, url: String) -> Answer<()> {
 }
 
 #[tauri::command(async)]
+fn library_export_packet(app: State<'_, App>, id: PolicyId, from: String, to: String) -> Answer<Option<String>> {
+    app.library_export_packet(id, &from, &to)
+}
+
+#[tauri::command(async)]
 fn reveal(app: State<'_, App>, path: String, how: commands::Reveal) -> Answer<()> {
     app.reveal(&path, how)
 }
@@ -288,7 +293,8 @@ fn main() {
             library_duplicate,
             library_set_status,
             library_compare,
-            library_export_redline
+            library_export_redline,
+            library_export_packet
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

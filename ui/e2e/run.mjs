@@ -7,7 +7,7 @@
 // fixes it, renames the policy and sees the preview follow, follows a link
 // of the preview only to the browser, keeps versions and exports one.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -433,6 +433,22 @@ try {
     const ins = await until("a marked insertion", () => text(".page.diff ins"));
     if (!ins.includes("管理")) throw new Error(`insertion reads ${ins}`);
     await shot("compare.png");
+    // The legal packet goes into a folder of its own in the one picked,
+    // holding exactly what `diff --packet` writes.
+    const picked = resolve(work, "legal");
+    mkdirSync(picked, { recursive: true });
+    writeFileSync(answers, picked + "\n");
+    await click('[data-action="export-packet"]');
+    const packet = resolve(picked, "客服人员岗位管理制度_v1.0-v1.1_packet");
+    await until("the packet", () => existsSync(packet) && readdirSync(packet).length === 4);
+    const fromCli = resolve(work, "cli-packet");
+    execFileSync(cli, ["--db", library, "diff", "1", "1.0", "1.1", "--packet", fromCli]);
+    const names = readdirSync(packet).sort();
+    if (names.join(",") !== readdirSync(fromCli).sort().join(",")) throw new Error(`the packet holds ${names}`);
+    for (const name of names) {
+      if (!readFileSync(resolve(packet, name)).equals(readFileSync(resolve(fromCli, name)))) throw new Error(`${name} differs from the CLI's`);
+    }
+    if (!(await text("footer")).includes(packet)) throw new Error(`the footer reads ${await text("footer")}`);
     await click('[data-action="back-to-preview"]');
     await until("the preview again", async () => (await text(".page h1")).includes("客服人员岗位管理制度"));
     // The preview names the version just saved, as the export will.

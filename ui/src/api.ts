@@ -65,6 +65,9 @@ export const api = {
   libraryCompare: (id: number, from: string, to: string) => invoke<string>("library_compare", { id, from, to }),
   libraryExportRedline: (id: number, from: string, to: string) =>
     invoke<string | null>("library_export_redline", { id, from, to }),
+  /** Both versions, the redline and the summary, in a new folder inside the one the user picks. */
+  libraryExportPacket: (id: number, from: string, to: string) =>
+    invoke<string | null>("library_export_packet", { id, from, to }),
 };
 
 /** What a failed call rejects with: the core's `{code, message, path, hint, details}`, in the UI's language. */

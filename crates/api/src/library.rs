@@ -298,23 +298,28 @@ fn report_name(c: &Comparison, kind: &str, extension: &str) -> String {
 }
 
 /// Everything legal needs to sign off a change: both versions as Word
-/// files, the redline and the change summary, by file name.
-pub fn packet(
-    library: &Library,
-    id: PolicyId,
-    from: &str,
-    to: &str,
-    templates: &Templates,
-) -> Result<Vec<(String, Vec<u8>)>> {
+/// files, the redline and the change summary.
+#[derive(Debug)]
+pub struct Packet {
+    /// `TITLE_v1.0-v1.1_packet`: the folder the app makes for it.
+    pub folder_name: String,
+    /// Each file's name and bytes.
+    pub files: Vec<(String, Vec<u8>)>,
+}
+
+pub fn packet(library: &Library, id: PolicyId, from: &str, to: &str, templates: &Templates) -> Result<Packet> {
     let c = compare(library, id, from, to, templates)?;
     let old = export_version(library, id, Some(from), Format::Docx, templates)?;
     let new = export_version(library, id, Some(to), Format::Docx, templates)?;
-    Ok(vec![
-        (old.file_name, old.bytes),
-        (new.file_name, new.bytes),
-        (report_name(&c, "redline", "docx"), policywright_diff::to_docx(&c)?),
-        (report_name(&c, "changes", "md"), policywright_diff::to_markdown(&c).into_bytes()),
-    ])
+    Ok(Packet {
+        folder_name: crate::names::folder_name(&c.title, &format!("{}_packet", range(&c))),
+        files: vec![
+            (old.file_name, old.bytes),
+            (new.file_name, new.bytes),
+            (report_name(&c, "redline", "docx"), policywright_diff::to_docx(&c)?),
+            (report_name(&c, "changes", "md"), policywright_diff::to_markdown(&c).into_bytes()),
+        ],
+    })
 }
 
 /// Where a handbook takes a policy from.
