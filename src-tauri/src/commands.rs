@@ -477,11 +477,7 @@ mod tests {
     fn the_legal_packet_is_the_clis_packet_in_a_folder_of_its_own() {
         let dir = tempfile::tempdir().expect("tmp");
         let (app, chooser) = app(dir.path());
-        let mut policy = preset(&app, Locale::En);
-        let id = app.library_add(&policy).expect("adds");
-        app.library_save_version(id, &policy, Bump::Minor, "HR", "First issue").expect("saves");
-        policy["document"]["title"] = "Operations Staff Policy, revised".into();
-        app.library_save_version(id, &policy, Bump::Minor, "Legal", "Retitled").expect("saves");
+        let (id, _) = retitled(&app);
         let legal = dir.path().join("legal");
         std::fs::create_dir(&legal).expect("folder");
         chooser.answer(Some(legal.clone()));
@@ -561,6 +557,16 @@ mod tests {
         let app = App::new(Box::new(chooser.clone()), Some(dir.join("lib.sqlite")));
         app.set_language(Locale::En);
         (app, chooser)
+    }
+
+    /// A library policy with two versions: 1.0, then 1.1 with a new title.
+    fn retitled(app: &App) -> (PolicyId, Value) {
+        let mut policy = preset(app, Locale::En);
+        let id = app.library_add(&policy).expect("adds");
+        app.library_save_version(id, &policy, Bump::Minor, "HR", "First issue").expect("saves");
+        policy["document"]["title"] = "Operations Staff Policy, revised".into();
+        app.library_save_version(id, &policy, Bump::Minor, "Legal", "Retitled").expect("saves");
+        (id, policy)
     }
 
     fn preset(app: &App, locale: Locale) -> Value {
@@ -807,11 +813,7 @@ mod tests {
     fn the_library_saves_versions_and_compares_them() {
         let dir = tempfile::tempdir().expect("tmp");
         let (app, chooser) = app(dir.path());
-        let mut policy = preset(&app, Locale::En);
-        let id = app.library_add(&policy).expect("adds");
-        app.library_save_version(id, &policy, Bump::Minor, "HR", "First issue").expect("saves");
-        policy["document"]["title"] = "Operations Staff Policy, revised".into();
-        app.library_save_version(id, &policy, Bump::Minor, "Legal", "Retitled").expect("saves");
+        let (id, mut policy) = retitled(&app);
         let history = app.library_history(id).expect("history");
         assert_eq!(history.iter().map(|v| v.note.as_str()).collect::<Vec<_>>(), ["First issue", "Retitled"]);
         assert_eq!(app.library_list().expect("list")[0].title, "Operations Staff Policy, revised");
