@@ -21,7 +21,7 @@ number: string, owner_department: string, locale: Locale, numbering: NumberingSc
  */
 effective_date: string, 
 /**
- * Months from publishing to the next review; 0 when the policy has no
- * fixed review cycle.
+ * Months from taking effect to the next review; 0 when the policy has
+ * no fixed review cycle.
  */
 review_months: number, approvals: Approvals, revisions: Array<Revision>, };
