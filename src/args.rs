@@ -31,6 +31,10 @@ pub enum Command {
         /// Take these roles from the role library instead of the preset's (comma-separated ids)
         #[arg(long, value_delimiter = ',')]
         roles: Vec<String>,
+        /// How headings are numbered: zh-chapter (第一章/第一条), zh-outline (一、/（一）) or decimal (1/1.1);
+        /// the language's usual one when omitted
+        #[arg(long, value_parser = parse_numbering)]
+        numbering: Option<NumberingScheme>,
         /// Where to write the policy; prints it when omitted
         #[arg(short, long)]
         output: Option<PathBuf>,

@@ -36,8 +36,8 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
     };
     match cli.command {
         Command::Presets => presets(out),
-        Command::New { preset, locale, roles, output, force } => {
-            let policy = policywright_api::new_policy(world, &preset, locale, &roles)?;
+        Command::New { preset, locale, roles, numbering, output, force } => {
+            let policy = policywright_api::new_policy(world, &preset, locale, &roles, numbering)?;
             let text = policywright_api::model::to_json(&policy);
             if let Some(path) = output.as_deref().filter(|p| !is_stream(p)) {
                 refuse_existing(world, path, force, keys::errors::EXISTS_HINT)?;

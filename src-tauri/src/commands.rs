@@ -6,7 +6,7 @@
 //! UI's language.
 
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use policywright_api::diff::to_html_fragment;
@@ -15,8 +15,9 @@ use policywright_api::library::{self, Due, Saved};
 use policywright_api::model::Role;
 use policywright_api::model::validate::ReportView;
 use policywright_api::recovery::{self, Autosaved, Recovered};
+use policywright_api::settings::{self, AppSettings, ShellSettings};
 use policywright_api::store::{Bump, Library, PolicyId, PolicySummary, Status, VersionInfo};
-use policywright_api::{Format, Policy, PresetInfo, Result, Templates, World};
+use policywright_api::{Format, NumberingScheme, Policy, PresetInfo, Result, Templates, World};
 use policywright_host::System;
 use serde_json::Value;
 
@@ -49,20 +50,32 @@ pub enum Reveal {
 /// language and the file dialogs.
 pub struct App {
     world: Box<dyn World + Send + Sync>,
-    /// A library named by the user; `None` for the default place.
-    library_path: Option<PathBuf>,
+    /// The library in use, when the user chose one; `None` for the default place.
+    library_path: Mutex<Option<PathBuf>>,
     library: Mutex<Option<Library>>,
+    /// Whether the library in use must be there already: one remembered
+    /// from an earlier run is never silently made anew (a share that is not
+    /// mounted would otherwise start an empty library in its place).
+    library_must_exist: Mutex<bool>,
+    /// Where the paths the user chose are remembered across restarts; `None`
+    /// keeps them for this run only.
+    settings_file: Option<PathBuf>,
+    settings: Mutex<AppSettings>,
+    /// What went wrong reading or writing the settings file, shown in
+    /// Settings until a choice is kept.
+    settings_problem: Mutex<Option<Error>>,
+    /// Why the remembered template folder is not in use.
+    templates_problem: Mutex<Option<Error>>,
     lang: Mutex<Locale>,
     unsaved: Mutex<bool>,
     /// When the page was last asked to keep its work and close the window.
     close_asked: Mutex<Option<Instant>>,
     dialogs: Box<dyn Dialogs>,
-    templates: Templates,
+    /// The built-in templates, or a folder of the user's laid over them.
+    templates: Mutex<Arc<Templates>>,
     /// The files written this session: only these may be opened or shown,
     /// so the page cannot ask the desktop to open anything else.
     written: Mutex<Vec<PathBuf>>,
-    /// Where the last file was written, for the next save dialog to start.
-    last_folder: Mutex<Option<PathBuf>>,
 }
 
 /// What to ask before the window closes on unsaved changes.
@@ -91,16 +104,67 @@ impl App {
     ) -> App {
         App {
             world,
-            library_path,
+            library_path: Mutex::new(library_path),
             library: Mutex::new(None),
+            library_must_exist: Mutex::new(false),
+            settings_file: None,
+            settings: Mutex::new(AppSettings::default()),
+            settings_problem: Mutex::new(None),
+            templates_problem: Mutex::new(None),
             lang: Mutex::new(System.locale()),
             unsaved: Mutex::new(false),
             close_asked: Mutex::new(None),
             dialogs,
-            templates: Templates::builtin(),
+            templates: Mutex::new(Arc::new(Templates::builtin())),
             written: Mutex::new(Vec::new()),
-            last_folder: Mutex::new(None),
         }
+    }
+
+    /// Remembers the user's choices in `file` from now on, and takes up
+    /// those it holds: the library chosen last (unless one was named when
+    /// the app started), the last export folder and the template folder.
+    /// A settings file or template folder that cannot be used is said in
+    /// Settings, never a reason not to start.
+    pub fn remembering(mut self, file: PathBuf) -> App {
+        let (kept, problem) = settings::load(self.world.as_ref(), &file);
+        *lock(&self.settings_problem) = problem;
+        let path = self.library_path.get_mut().unwrap_or_else(PoisonError::into_inner);
+        if path.is_none() && kept.library.is_some() {
+            path.clone_from(&kept.library);
+            *lock(&self.library_must_exist) = true;
+        }
+        if let Some(dir) = &kept.templates {
+            match self.load_templates(dir) {
+                Ok(templates) => *lock(&self.templates) = Arc::new(templates),
+                Err(e) => *lock(&self.templates_problem) = Some(e),
+            }
+        }
+        *lock(&self.settings) = kept;
+        self.settings_file = Some(file);
+        self
+    }
+
+    /// Keeps a changed choice in the settings file. A file that cannot be
+    /// written does not undo the choice, which holds for this run; Settings
+    /// says why it will not be remembered.
+    fn remember(&self, change: impl FnOnce(&mut AppSettings)) {
+        let mut kept = lock(&self.settings);
+        change(&mut kept);
+        let Some(file) = &self.settings_file else { return };
+        *lock(&self.settings_problem) = settings::save(self.world.as_ref(), file, &kept).err();
+    }
+
+    fn templates(&self) -> Arc<Templates> {
+        Arc::clone(&lock(&self.templates))
+    }
+
+    /// The built-in templates with `dir` laid over them, tried on the
+    /// built-in policies in every format so that a broken template is found
+    /// when the folder is chosen, not at the next export.
+    fn load_templates(&self, dir: &Path) -> Result<Templates> {
+        let (templates, _) = policywright_api::load_templates(self.world.as_ref(), dir)?;
+        policywright_api::try_templates(self.world.as_ref(), &templates)?;
+        Ok(templates)
     }
 
     fn lang(&self) -> Locale {
@@ -119,7 +183,11 @@ impl App {
     fn with_library<T>(&self, f: impl FnOnce(&mut Library) -> Result<T>) -> Answer<T> {
         let mut slot = lock(&self.library);
         if slot.is_none() {
-            *slot = Some(self.answer(library::open_library(self.world.as_ref(), self.library_path.as_deref()))?);
+            let path = lock(&self.library_path).clone();
+            if let Some(path) = path.as_deref().filter(|p| *lock(&self.library_must_exist) && !self.world.exists(p)) {
+                return Err(self.view(self.missing_library(path)));
+            }
+            *slot = Some(self.answer(library::open_library(self.world.as_ref(), path.as_deref()))?);
         }
         let result = match slot.as_mut() {
             Some(lib) => f(lib),
@@ -135,7 +203,8 @@ impl App {
     fn chosen(&self, path: Option<PathBuf>, write: impl FnOnce(&Path) -> Result<()>) -> Answer<Option<String>> {
         let Some(path) = path else { return Ok(None) };
         self.answer(write(&path))?;
-        *lock(&self.last_folder) = path.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf);
+        let folder = path.parent().filter(|p| !p.as_os_str().is_empty()).map(Path::to_path_buf);
+        self.remember(|s| s.export_folder = folder);
         let shown = path.display().to_string();
         lock(&self.written).push(path);
         Ok(Some(shown))
@@ -143,7 +212,7 @@ impl App {
 
     /// The save dialog, starting where the user last wrote a file.
     fn ask_save(&self, filter: &str, extensions: &[&str], name: &str) -> Option<PathBuf> {
-        let folder = lock(&self.last_folder).clone();
+        let folder = lock(&self.settings).export_folder.clone();
         self.dialogs.save(filter, extensions, name, folder.as_deref())
     }
 
@@ -211,8 +280,9 @@ impl App {
         self.answer(policywright_api::list_roles(locale))
     }
 
-    pub fn new_policy(&self, preset: &str, locale: Locale) -> Answer<Policy> {
-        self.answer(policywright_api::new_policy(self.world.as_ref(), preset, locale, &[]))
+    /// A new policy, as `policywright new --preset P --locale L [--numbering N]` writes it.
+    pub fn new_policy(&self, preset: &str, locale: Locale, numbering: Option<NumberingScheme>) -> Answer<Policy> {
+        self.answer(policywright_api::new_policy(self.world.as_ref(), preset, locale, &[], numbering))
     }
 
     /// The JSON Schema the editor builds its forms from.
@@ -234,7 +304,7 @@ impl App {
             Some(id) => self.with_library(|lib| library::draft_with_history(lib, id, &policy))?,
             None => policy,
         };
-        self.answer(policywright_api::preview(&policy, &self.templates))
+        self.answer(policywright_api::preview(&policy, &self.templates()))
     }
 
     pub fn open_policy(&self) -> Answer<Option<Policy>> {
@@ -253,7 +323,7 @@ impl App {
         let policy = self.answer(self.policy(value))?;
         // Refused before the dialog opens: nobody should choose a place for
         // a file that will not be written.
-        let bytes = self.answer(policywright_api::export(&policy, format, &self.templates))?;
+        let bytes = self.answer(policywright_api::export(&policy, format, &self.templates()))?;
         let path = self.ask_save(&self.format_filter(format), &[format.extension()], name);
         self.chosen(path, |p| self.world.write(p, &bytes))
     }
@@ -261,7 +331,7 @@ impl App {
     /// A saved version of a library policy (the newest with `None`): the same
     /// file `policywright export` writes.
     pub fn library_export(&self, id: PolicyId, version: Option<&str>, format: Format) -> Answer<Option<String>> {
-        let exported = self.with_library(|lib| library::export_version(lib, id, version, format, &self.templates))?;
+        let exported = self.with_library(|lib| library::export_version(lib, id, version, format, &self.templates()))?;
         let path = self.ask_save(&self.format_filter(format), &[format.extension()], &exported.file_name);
         self.chosen(path, |p| self.world.write(p, &exported.bytes))
     }
@@ -315,13 +385,123 @@ impl App {
         self.with_library(|lib| library::import_policy(self.world.as_ref(), lib, &policy))
     }
 
+    /// The library file in use.
+    fn library_file(&self) -> Result<PathBuf> {
+        match lock(&self.library_path).clone() {
+            Some(path) => Ok(path),
+            None => self.world.default_library(),
+        }
+    }
+
     /// The folder of recovered drafts, beside the library.
     fn recovery_dir(&self) -> Result<PathBuf> {
-        let library = match &self.library_path {
+        Ok(recovery::folder(&self.library_file()?))
+    }
+
+    /// The choices of Settings the shell keeps, and what went wrong with them.
+    pub fn shell_settings(&self) -> Answer<ShellSettings> {
+        let lang = self.lang();
+        let library = self.answer(self.library_file())?;
+        Ok(ShellSettings {
+            library: library.display().to_string(),
+            library_is_default: lock(&self.library_path).is_none(),
+            templates: lock(&self.settings).templates.as_ref().map(|p| p.display().to_string()),
+            problems: [&self.settings_problem, &self.templates_problem]
+                .into_iter()
+                .filter_map(|p| lock(p).as_ref().map(|e| e.view(lang)))
+                .collect(),
+        })
+    }
+
+    /// Uses the library at `path` from now on, once it opened; until then
+    /// (and when it cannot be opened) the one in use stays.
+    fn use_library(&self, path: Option<PathBuf>) -> Answer<String> {
+        let file = match &path {
             Some(path) => path.clone(),
-            None => self.world.default_library()?,
+            None => self.answer(self.world.default_library())?,
         };
-        Ok(recovery::folder(&library))
+        let opened = self.answer(library::open_library(self.world.as_ref(), Some(&file)))?;
+        *lock(&self.library) = Some(opened);
+        *lock(&self.library_path) = path.clone();
+        *lock(&self.library_must_exist) = false;
+        self.remember(|s| s.library = path);
+        Ok(file.display().to_string())
+    }
+
+    /// Another library file the user picks (`None` when they cancelled).
+    pub fn library_open_other(&self) -> Answer<Option<String>> {
+        let Some(path) = self.dialogs.open(&self.filter(keys::ui::FILTER_LIBRARY), &["sqlite", "db"]) else {
+            return Ok(None);
+        };
+        // Opening a file that is not there would make a new library, which
+        // is not what "open" asks for.
+        if !self.world.exists(&path) {
+            return Err(self.view(self.missing_library(&path)));
+        }
+        self.use_library(Some(path)).map(Some)
+    }
+
+    /// A new, empty library where the user chooses; never over another file.
+    pub fn library_create(&self) -> Answer<Option<String>> {
+        let documents = lock(&self.settings).export_folder.clone();
+        let name = Message::new(keys::ui::NEW_LIBRARY_NAME).render(self.lang());
+        let filter = self.filter(keys::ui::FILTER_LIBRARY);
+        let Some(path) = self.dialogs.save(&filter, &["sqlite"], &name, documents.as_deref()) else {
+            return Ok(None);
+        };
+        if self.world.exists(&path) {
+            return Err(self.view(
+                Error::new(ErrorKind::InvalidArgument, msg!(keys::errors::LIBRARY_EXISTS, path = path.display().to_string()))
+                    .hint(Message::new(keys::errors::LIBRARY_EXISTS_HINT)),
+            ));
+        }
+        self.use_library(Some(path)).map(Some)
+    }
+
+    fn missing_library(&self, path: &Path) -> Error {
+        Error::new(ErrorKind::NotFound, msg!(keys::errors::LIBRARY_MISSING, path = path.display().to_string()))
+            .hint(Message::new(keys::errors::LIBRARY_MISSING_HINT))
+    }
+
+    /// Back to the default library of this computer.
+    pub fn library_use_default(&self) -> Answer<String> {
+        self.use_library(None)
+    }
+
+    /// Shows the library file in use in the file manager: it is the app's
+    /// own, so the page may ask for it without naming it.
+    pub fn library_show_file(&self) -> Answer<()> {
+        let file = self.answer(self.library_file())?;
+        self.dialogs.show_in_folder(&file).map_err(|e| {
+            self.view(
+                Error::new(
+                    ErrorKind::Io,
+                    msg!(keys::errors::REVEAL_FAILED, path = file.display().to_string(), reason = io_reason(&e)),
+                )
+                .hint(Message::new(keys::errors::REVEAL_HINT)),
+            )
+        })
+    }
+
+    /// A template folder the user picks, used once every template in it
+    /// renders the built-in policies; a broken one is refused with where
+    /// and why, and the templates in use stay.
+    pub fn templates_choose(&self) -> Answer<Option<String>> {
+        let current = lock(&self.settings).templates.clone();
+        let Some(dir) = self.dialogs.pick_folder(current.as_deref()) else { return Ok(None) };
+        let templates = self.answer(self.load_templates(&dir))?;
+        *lock(&self.templates) = Arc::new(templates);
+        *lock(&self.templates_problem) = None;
+        let shown = dir.display().to_string();
+        self.remember(|s| s.templates = Some(dir));
+        Ok(Some(shown))
+    }
+
+    /// Back to the built-in templates.
+    pub fn templates_clear(&self) {
+        *lock(&self.templates) = Arc::new(Templates::builtin());
+        *lock(&self.templates_problem) = None;
+        self.remember(|s| s.templates = None);
     }
 
     /// Keeps what the editor holds: a library policy's draft when the
@@ -380,11 +560,11 @@ impl App {
 
     /// Two versions side by side and inline, as sanitised HTML.
     pub fn library_compare(&self, id: PolicyId, from: &str, to: &str) -> Answer<String> {
-        self.with_library(|lib| library::compare(lib, id, from, to, &self.templates).map(|c| to_html_fragment(&c)))
+        self.with_library(|lib| library::compare(lib, id, from, to, &self.templates()).map(|c| to_html_fragment(&c)))
     }
 
     pub fn library_export_redline(&self, id: PolicyId, from: &str, to: &str) -> Answer<Option<String>> {
-        let redline = self.with_library(|lib| library::redline(lib, id, from, to, &self.templates))?;
+        let redline = self.with_library(|lib| library::redline(lib, id, from, to, &self.templates()))?;
         let path = self.ask_save(&self.format_filter(Format::Docx), &["docx"], &redline.file_name);
         self.chosen(path, |p| self.world.write(p, &redline.bytes))
     }
@@ -394,12 +574,12 @@ impl App {
     /// folder the user picks: what `diff --packet` writes. Returns the
     /// packet's folder, which can then be opened.
     pub fn library_export_packet(&self, id: PolicyId, from: &str, to: &str) -> Answer<Option<String>> {
-        let packet = self.with_library(|lib| library::packet(lib, id, from, to, &self.templates))?;
-        let folder = lock(&self.last_folder).clone();
+        let packet = self.with_library(|lib| library::packet(lib, id, from, to, &self.templates()))?;
+        let folder = lock(&self.settings).export_folder.clone();
         let Some(parent) = self.dialogs.pick_folder(folder.as_deref()) else { return Ok(None) };
         let dir = parent.join(&packet.folder_name);
         self.answer(self.world.write_folder(&dir, &packet.files, false))?;
-        *lock(&self.last_folder) = Some(parent);
+        self.remember(|s| s.export_folder = Some(parent));
         let shown = dir.display().to_string();
         lock(&self.written).push(dir);
         Ok(Some(shown))
@@ -552,6 +732,210 @@ mod tests {
         assert_eq!(chooser.offered().len(), 5, "nothing was opened");
     }
 
+    /// The app as the shell starts it: the default library named by the
+    /// world (here `default.sqlite` in `dir`) and choices remembered in
+    /// `dir/config/settings.json`.
+    fn started(dir: &Path) -> (App, Chooser) {
+        let chooser = Chooser::default();
+        let world = Box::new(Elsewhere(dir.join("default.sqlite")));
+        let app = App::with_world(world, Box::new(chooser.clone()), None)
+            .remembering(dir.join("config").join("settings.json"));
+        app.set_language(Locale::En);
+        (app, chooser)
+    }
+
+    /// The system, with the default library somewhere of the test's own.
+    struct Elsewhere(PathBuf);
+
+    impl World for Elsewhere {
+        fn now(&self) -> String {
+            System.now()
+        }
+        fn read(&self, path: &Path, kind: policywright_api::FileKind) -> Result<Vec<u8>> {
+            System.read(path, kind)
+        }
+        fn list_dir(&self, dir: &Path) -> Result<Vec<(String, PathBuf)>> {
+            System.list_dir(dir)
+        }
+        fn write(&self, path: &Path, bytes: &[u8]) -> Result<()> {
+            System.write(path, bytes)
+        }
+        fn write_folder(&self, dir: &Path, files: &[(String, Vec<u8>)], force: bool) -> Result<Vec<PathBuf>> {
+            System.write_folder(dir, files, force)
+        }
+        fn make_folder(&self, dir: &Path) -> Result<()> {
+            System.make_folder(dir)
+        }
+        fn remove(&self, path: &Path) -> Result<()> {
+            System.remove(path)
+        }
+        fn exists(&self, path: &Path) -> bool {
+            System.exists(path)
+        }
+        fn default_library(&self) -> Result<PathBuf> {
+            Ok(self.0.clone())
+        }
+    }
+
+    #[test]
+    fn a_new_policy_is_what_policywright_new_writes_numbered_as_settings_say() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, _) = app(dir.path());
+        for (preset, locale, numbering) in
+            [("blank", Locale::En, "zh-outline"), ("operations", Locale::ZhCn, "decimal"), ("operations", Locale::En, "")]
+        {
+            let scheme = NumberingScheme::parse(numbering);
+            let ours = app.new_policy(preset, locale, scheme).expect("new");
+            let mut args = vec!["new", "--preset", preset, "--locale", locale.code()];
+            if !numbering.is_empty() {
+                args.extend(["--numbering", numbering]);
+            }
+            let (code, theirs, err) = cli(dir.path(), &args);
+            assert_eq!(code, 0, "{err}");
+            assert!(policywright_api::model::to_json(&ours) == theirs, "{args:?} differ");
+            if let Some(scheme) = scheme {
+                assert_eq!(ours.document.numbering, scheme);
+            }
+        }
+    }
+
+    /// Regression: on a corrupt library the app showed a banner in English,
+    /// said the library was empty, and offered no way to another library.
+    #[test]
+    fn a_corrupt_library_is_left_alone_and_a_new_one_is_created_and_remembered() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let corrupt = dir.path().join("default.sqlite");
+        let garbage = b"this is not a library, but somebody's notes".repeat(100);
+        std::fs::write(&corrupt, &garbage).expect("write");
+        let (app, chooser) = started(dir.path());
+        let err = app.library_list().expect_err("not a library");
+        assert_eq!(err.code, ErrorKind::InvalidLibrary);
+        assert_eq!(err.message, format!("{} is not a Policywright library", corrupt.display()));
+        app.set_language(Locale::ZhCn);
+        assert_eq!(app.library_list().expect_err("still").message, format!("{} 不是 Policywright 制度库", corrupt.display()));
+        app.set_language(Locale::En);
+
+        app.library_show_file().expect("shows");
+        assert_eq!(chooser.offered().last().map(String::as_str), Some(format!("show {}", corrupt.display()).as_str()));
+        // A new library is never made over another file, the bad one least.
+        chooser.answer(Some(corrupt.clone()));
+        let err = app.library_create().expect_err("refused");
+        assert_eq!(
+            err.message,
+            format!("{} already exists, and a new library is never made over another file", corrupt.display())
+        );
+        let made = dir.path().join("mine").join("Policies.sqlite");
+        std::fs::create_dir(dir.path().join("mine")).expect("folder");
+        chooser.answer(Some(made.clone()));
+        assert_eq!(app.library_create().expect("creates"), Some(made.display().to_string()));
+        assert!(chooser.offered().contains(&"Policies.sqlite".to_string()), "{:?}", chooser.offered());
+        assert!(app.library_list().expect("opens").is_empty());
+        let id = app.library_add(&preset(&app, Locale::En)).expect("adds");
+        assert_eq!(std::fs::read(&corrupt).expect("read"), garbage, "the bad file is untouched");
+
+        // The next start opens the library chosen, and Settings says which.
+        drop(app);
+        let (app, _) = started(dir.path());
+        assert_eq!(app.library_list().expect("opens").iter().map(|p| p.id).collect::<Vec<_>>(), [id]);
+        let shown = app.shell_settings().expect("settings");
+        assert_eq!((shown.library.as_str(), shown.library_is_default), (made.display().to_string().as_str(), false));
+        assert!(shown.problems.is_empty(), "{:?}", shown.problems);
+        // And back to the default one, which is still the bad file.
+        assert!(app.library_use_default().is_err());
+        assert!(!app.shell_settings().expect("settings").library_is_default, "a library that cannot open is not taken");
+        assert_eq!(app.library_list().expect("still the chosen one").len(), 1);
+    }
+
+    #[test]
+    fn a_remembered_library_that_is_gone_is_said_not_made_anew() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, chooser) = started(dir.path());
+        let other = dir.path().join("share.sqlite");
+        chooser.answer(Some(other.clone()));
+        app.library_create().expect("creates");
+        drop(app);
+        std::fs::remove_file(&other).expect("gone");
+        let (app, chooser) = started(dir.path());
+        let err = app.library_list().expect_err("gone");
+        assert_eq!(err.code, ErrorKind::NotFound);
+        assert_eq!(err.message, format!("there is no library at {}", other.display()));
+        assert!(!other.exists(), "no empty library in its place");
+        // Opening a file that is not there is refused the same way.
+        chooser.answer(Some(dir.path().join("nothing.sqlite")));
+        assert_eq!(app.library_open_other().expect_err("missing").code, ErrorKind::NotFound);
+        assert!(!dir.path().join("nothing.sqlite").exists());
+        chooser.answer(None);
+        assert_eq!(app.library_open_other().expect("cancelled"), None);
+        assert_eq!(app.library_use_default().expect("default"), dir.path().join("default.sqlite").display().to_string());
+        assert!(app.library_list().expect("opens").is_empty());
+    }
+
+    #[test]
+    fn a_broken_template_folder_is_refused_with_its_file_and_a_good_one_is_remembered() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, chooser) = started(dir.path());
+        let policy = preset(&app, Locale::En);
+        let broken = dir.path().join("broken");
+        std::fs::create_dir_all(broken.join("sections")).expect("folder");
+        std::fs::write(broken.join("sections/training.md"), "{% if %}\n").expect("write");
+        chooser.answer(Some(broken.clone()));
+        let err = app.templates_choose().expect_err("broken");
+        assert_eq!(err.code, ErrorKind::Template);
+        assert!(err.message.starts_with(&format!("template error in {}", broken.join("sections/training.md").display())), "{}", err.message);
+        assert!(app.preview(&policy, None).is_ok(), "the templates in use stay");
+        assert_eq!(app.shell_settings().expect("settings").templates, None);
+
+        let good = dir.path().join("good");
+        std::fs::create_dir_all(good.join("sections")).expect("folder");
+        let training = policywright_api::Templates::builtin_text("sections/training.md").expect("builtin");
+        std::fs::write(good.join("sections/training.md"), format!("Our own words on training.\n\n{training}")).expect("write");
+        chooser.answer(Some(good.clone()));
+        assert_eq!(app.templates_choose().expect("chosen"), Some(good.display().to_string()));
+        assert!(app.preview(&policy, None).expect("previews").contains("Our own words on training."));
+        // An export writes where the user chose; the next start remembers
+        // that folder and the templates.
+        let out = dir.path().join("out");
+        std::fs::create_dir(&out).expect("folder");
+        chooser.answer(Some(out.join("p.md")));
+        app.export_policy(&policy, Format::Md, "p.md").expect("exports");
+        drop(app);
+        let (app, chooser) = started(dir.path());
+        assert_eq!(app.shell_settings().expect("settings").templates, Some(good.display().to_string()));
+        assert!(app.preview(&policy, None).expect("previews").contains("Our own words on training."));
+        chooser.answer(None);
+        app.export_policy(&policy, Format::Md, "p.md").expect("cancelled");
+        assert_eq!(chooser.offered(), [format!("in {}", out.display()), "p.md".into()]);
+
+        // The folder broke meanwhile: the built-in templates, and Settings says why.
+        std::fs::write(good.join("sections/training.md"), "{{ nothing(").expect("write");
+        drop(app);
+        let (app, _) = started(dir.path());
+        assert!(!app.preview(&policy, None).expect("previews").contains("Our own words"));
+        let problems = app.shell_settings().expect("settings").problems;
+        assert!(problems.len() == 1 && problems[0].code == ErrorKind::Template, "{problems:?}");
+        app.templates_clear();
+        assert!(app.shell_settings().expect("settings").problems.is_empty());
+    }
+
+    #[test]
+    fn a_settings_file_that_cannot_be_read_is_said_and_replaced_by_the_next_choice() {
+        let dir = tempfile::tempdir().expect("tmp");
+        std::fs::create_dir(dir.path().join("config")).expect("folder");
+        let file = dir.path().join("config/settings.json");
+        std::fs::write(&file, "{ \"library\": ").expect("write");
+        let (app, chooser) = started(dir.path());
+        let problems = app.shell_settings().expect("settings").problems;
+        let [p] = &problems[..] else { panic!("{problems:?}") };
+        assert!(p.message.starts_with(&format!("the app's settings in {} could not be read: ", file.display())), "{}", p.message);
+        assert_eq!(p.hint.as_deref(), Some("the app started with its defaults; choose the library and folders again in Settings, which replaces the file"));
+        assert!(app.library_list().expect("the default library").is_empty());
+        chooser.answer(Some(dir.path().join("new.sqlite")));
+        app.library_create().expect("creates");
+        assert!(app.shell_settings().expect("settings").problems.is_empty());
+        let kept: Value = serde_json::from_slice(&std::fs::read(&file).expect("read")).expect("json");
+        assert_eq!(kept["library"], dir.path().join("new.sqlite").display().to_string());
+    }
+
     fn app(dir: &Path) -> (App, Chooser) {
         let chooser = Chooser::default();
         let app = App::new(Box::new(chooser.clone()), Some(dir.join("lib.sqlite")));
@@ -570,7 +954,7 @@ mod tests {
     }
 
     fn preset(app: &App, locale: Locale) -> Value {
-        serde_json::to_value(app.new_policy("operations", locale).expect("preset")).expect("json")
+        serde_json::to_value(app.new_policy("operations", locale, None).expect("preset")).expect("json")
     }
 
     /// The editor's autosave: a policy not in the library is offered on the
@@ -828,7 +1212,7 @@ mod tests {
             chooser.offered().last().map(String::as_str),
             Some("Operations Staff Policy, revised_v1.0-v1.1_redline.docx")
         );
-        let made = app.with_library(|lib| library::redline(lib, id, "1.0", "1.1", &app.templates)).expect("redline");
+        let made = app.with_library(|lib| library::redline(lib, id, "1.0", "1.1", &app.templates())).expect("redline");
         assert_eq!(std::fs::read(&out).expect("written"), made.bytes);
         // A policy with errors still becomes the draft, but not a version.
         policy["appraisal"]["indicators"][0]["weight"] = 10.into();

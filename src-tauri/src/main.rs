@@ -17,8 +17,10 @@ use policywright_api::library::{Due, Saved};
 use policywright_api::model::Role;
 use policywright_api::model::validate::ReportView;
 use policywright_api::recovery::{Autosaved, Recovered};
+use policywright_api::settings::ShellSettings;
 use policywright_api::store::{Bump, PolicyId, PolicySummary, Status, VersionInfo};
-use policywright_api::{Format, Policy, PresetInfo};
+use policywright_api::{Format, NumberingScheme, Policy, PresetInfo};
+use policywright_host::Os;
 use serde_json::Value;
 use tauri::{Manager, State, WindowEvent};
 use tauri_plugin_dialog::{DialogExt, MessageDialogButtons, MessageDialogKind};
@@ -50,8 +52,43 @@ fn list_roles(app: State<'_, App>, locale: Locale) -> Answer<Vec<Role>> {
 }
 
 #[tauri::command(async)]
-fn new_policy(app: State<'_, App>, preset: String, locale: Locale) -> Answer<Policy> {
-    app.new_policy(&preset, locale)
+fn new_policy(app: State<'_, App>, preset: String, locale: Locale, numbering: Option<NumberingScheme>) -> Answer<Policy> {
+    app.new_policy(&preset, locale, numbering)
+}
+
+#[tauri::command(async)]
+fn shell_settings(app: State<'_, App>) -> Answer<ShellSettings> {
+    app.shell_settings()
+}
+
+#[tauri::command(async)]
+fn library_open_other(app: State<'_, App>) -> Answer<Option<String>> {
+    app.library_open_other()
+}
+
+#[tauri::command(async)]
+fn library_create(app: State<'_, App>) -> Answer<Option<String>> {
+    app.library_create()
+}
+
+#[tauri::command(async)]
+fn library_use_default(app: State<'_, App>) -> Answer<String> {
+    app.library_use_default()
+}
+
+#[tauri::command(async)]
+fn library_show_file(app: State<'_, App>) -> Answer<()> {
+    app.library_show_file()
+}
+
+#[tauri::command(async)]
+fn templates_choose(app: State<'_, App>) -> Answer<Option<String>> {
+    app.templates_choose()
+}
+
+#[tauri::command(async)]
+fn templates_clear(app: State<'_, App>) {
+    app.templates_clear()
 }
 
 #[tauri::command(async)]
@@ -231,7 +268,14 @@ fn main() {
             tauri::plugin::Builder::<tauri::Wry>::new("navigation-guard").on_navigation(|_, url| own_page(url)).build(),
         )
         .setup(|app| {
-            app.manage(App::new(dialogs::for_app(app.handle().clone()), None));
+            let shell = App::new(dialogs::for_app(app.handle().clone()), None);
+            // The user's choices are remembered where their system keeps an
+            // app's settings; without such a place they hold for this run.
+            let shell = match policywright_host::settings_location(Os::CURRENT, &|name| std::env::var_os(name)) {
+                Ok(file) => shell.remembering(file),
+                Err(_) => shell,
+            };
+            app.manage(shell);
             Ok(())
         })
         // Closing the window with work not yet kept keeps it first: the UI
@@ -294,7 +338,14 @@ fn main() {
             library_set_status,
             library_compare,
             library_export_redline,
-            library_export_packet
+            library_export_packet,
+            shell_settings,
+            library_open_other,
+            library_create,
+            library_use_default,
+            library_show_file,
+            templates_choose,
+            templates_clear
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

@@ -140,6 +140,21 @@ fn new_with_roles_from_the_library_validates() {
 }
 
 #[test]
+fn new_numbers_headings_as_asked_else_as_its_language_does() {
+    let dir = tempdir();
+    let d = dir.path();
+    let out = policywright(d, &["new", "--locale", "zh-CN", "--numbering", "zh-outline", "-o", "p.policy.json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let md = stdout(&policywright(d, &["render", "p.policy.json", "--format", "md"]));
+    assert!(md.contains("## 一、总则\n") && !md.contains("第一章"), "{md}");
+    let md = stdout(&policywright(d, &["new", "--locale", "zh-CN"]));
+    assert!(md.contains("\"numbering\": \"zh-chapter\""), "{md}");
+    let out = policywright(d, &["new", "--numbering", "roman"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown numbering \"roman\"; use zh-chapter, zh-outline or decimal"), "{}", stderr(&out));
+}
+
+#[test]
 fn blank_policy_is_valid_and_dated_today() {
     let dir = tempdir();
     let out = policywright(dir.path(), &["new", "--preset", "blank", "--locale", "en"]);

@@ -7,7 +7,7 @@
 // fixes it, renames the policy and sees the preview follow, follows a link
 // of the preview only to the browser, keeps versions and exports one.
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -696,6 +696,74 @@ try {
     await type('[data-path="duties.roles[0].title"]', "Customer Care Specialist");
     await until("the role in the preview", async () => (await text(".page")).includes("Customer Care Specialist"));
     await shot("blank-en.png");
+  });
+
+  // Last, since it damages the run's library on purpose.
+  await step("a corrupt library followed by \"create a new one\", and Settings kept across a restart", async () => {
+    await call("DELETE", s).catch(() => {});
+    await until("the app to stop", () => !appRunning());
+    const garbage = Buffer.from("these are somebody's notes, not a library\n".repeat(200));
+    for (const side of ["-wal", "-shm"]) if (existsSync(library + side)) rmSync(library + side);
+    writeFileSync(library, garbage);
+    await startApp();
+    const said = await until("the library problem", () => text("[data-library-problem]"));
+    for (const words of ["The library could not be opened", `${library} is not a Policywright library`, "left the file exactly as it was"]) {
+      if (!said.includes(words)) throw new Error(`the problem screen reads ${said.slice(0, 400)}`);
+    }
+    // Neither an empty library nor a banner.
+    if ((await count(".first-start, .library, .failure")) > 0) throw new Error("the start screen also says the library is empty");
+    await shot("library-problem-en.png");
+    await language("zh-CN");
+    await until("the problem in Chinese", async () => (await text("[data-library-problem]")).includes("无法打开制度库"));
+    await until("the message in Chinese", async () => (await text("[data-library-problem]")).includes("不是 Policywright 制度库"));
+    await click('[data-action="library-show-file"]');
+    await until("the file shown", () => existsSync(`${answers}.opened`) && readFileSync(`${answers}.opened`, "utf8").includes(`show ${library}\n`));
+    // A new library is never made over another file.
+    writeFileSync(answers, library + "\n");
+    await click('[data-action="library-create"]');
+    const refused = await until("the refusal beside the buttons", () => text("[data-library-action-error]"));
+    if (!refused.includes("已存在")) throw new Error(`the refusal reads ${refused}`);
+    await shot("library-problem.png");
+    const made = resolve(work, "mine", "制度库.sqlite");
+    mkdirSync(dirname(made), { recursive: true });
+    writeFileSync(answers, made + "\n");
+    await click('[data-action="library-create"]');
+    await until("the first start of the new library", () => find(".first-start"));
+    const switched = await text("[data-footer-status]");
+    if (!switched.includes(made)) throw new Error(`the footer reads ${switched}`);
+    if (!readFileSync(library).equals(garbage)) throw new Error("the damaged file was changed");
+    // Settings: new policies in Chinese with decimal numbering.
+    await click('[data-action="settings"]');
+    const shown = await until("the library in Settings", () => text("[data-library-path]"));
+    if (shown !== made) throw new Error(`Settings name the library ${shown}`);
+    await call("POST", `${s}/element/${await find('[data-action="settings-document-language"]')}/click`, {});
+    await click('[data-action="settings-document-language"] option[value="zh-CN"]');
+    await call("POST", `${s}/element/${await find('[data-action="settings-numbering"]')}/click`, {});
+    await click('[data-action="settings-numbering"] option[value="decimal"]');
+    await click('[data-action="close-settings"]');
+
+    // The next start: the new library, and every choice as it was left.
+    await call("DELETE", s).catch(() => {});
+    await until("the app to stop", () => !appRunning());
+    await startApp();
+    await until("the new library's first start", () => find(".first-start"));
+    await click('[data-action="settings"]');
+    const kept = {
+      library: await until("the library in Settings", () => text("[data-library-path]")),
+      author: await valueOf('[data-form="settings"] input[name="author"]'),
+      language: await valueOf('[data-action="settings-language"]'),
+      documents: await valueOf('[data-action="settings-document-language"]'),
+      numbering: await valueOf('[data-action="settings-numbering"]'),
+    };
+    const expected = { library: made, author: "王芳", language: "zh-CN", documents: "zh-CN", numbering: "decimal" };
+    if (JSON.stringify(kept) !== JSON.stringify(expected)) throw new Error(`after a restart Settings hold ${JSON.stringify(kept)}`);
+    await shot("settings-files.png");
+    await click('[data-action="close-settings"]');
+    await click('[data-action="start-preset"]');
+    await until("the decimal headings", async () => {
+      const page = await text(".page");
+      return page.includes("1 总则") && !page.includes("第一章");
+    });
   });
 } catch (e) {
   // A failing step has said what failed; anything else says it here.

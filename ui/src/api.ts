@@ -17,8 +17,29 @@ import type { Role } from "./bindings/Role";
 import type { Status } from "./bindings/Status";
 import type { Due } from "./bindings/Due";
 import type { StatusStep } from "./bindings/StatusStep";
+import type { NumberingScheme } from "./bindings/NumberingScheme";
+import type { ShellSettings } from "./bindings/ShellSettings";
 
-export type { Autosaved, Bump, Due, CoreError, Format, Locale, Policy, PolicySummary, PresetInfo, Recovered, Report, Role, Saved, Status, StatusStep, VersionInfo };
+export type {
+  Autosaved,
+  Bump,
+  Due,
+  CoreError,
+  Format,
+  Locale,
+  NumberingScheme,
+  Policy,
+  PolicySummary,
+  PresetInfo,
+  Recovered,
+  Report,
+  Role,
+  Saved,
+  ShellSettings,
+  Status,
+  StatusStep,
+  VersionInfo,
+};
 
 export const api = {
   setLanguage: (lang: Locale) => invoke<void>("set_language", { lang }),
@@ -26,7 +47,20 @@ export const api = {
   listPresets: () => invoke<PresetInfo[]>("list_presets"),
   /** The built-in role library in one language. */
   listRoles: (locale: Locale) => invoke<Role[]>("list_roles", { locale }),
-  newPolicy: (preset: string, locale: Locale) => invoke<Policy>("new_policy", { preset, locale }),
+  /** `numbering`: as Settings say, or `null` for the language's usual one. */
+  newPolicy: (preset: string, locale: Locale, numbering: NumberingScheme | null = null) =>
+    invoke<Policy>("new_policy", { preset, locale, numbering }),
+  /** The library in use, the template folder, and what went wrong with them. */
+  shellSettings: () => invoke<ShellSettings>("shell_settings"),
+  /** Each returns the library now in use, or `null` when the dialog was cancelled. */
+  libraryOpenOther: () => invoke<string | null>("library_open_other"),
+  libraryCreate: () => invoke<string | null>("library_create"),
+  libraryUseDefault: () => invoke<string>("library_use_default"),
+  /** Shows the library file in use in the file manager. */
+  libraryShowFile: () => invoke<null>("library_show_file"),
+  /** The template folder now in use, or `null` when the dialog was cancelled. */
+  templatesChoose: () => invoke<string | null>("templates_choose"),
+  templatesClear: () => invoke<null>("templates_clear"),
   schema: async () => JSON.parse(await invoke<string>("schema")) as JsonSchema,
   check: (policy: Policy) => invoke<Report>("check", { policy }),
   /** `id`: the library policy being edited, whose history the preview shows. */

@@ -35,6 +35,8 @@ const preset = {
 };
 
 let calls: { cmd: string; args: Record<string, unknown> }[] = [];
+// Whether the library file is one that cannot be opened, until a new one is made.
+let libraryBroken = false;
 let history: Record<string, unknown>[] = [];
 let app: ReturnType<typeof mount> | undefined;
 
@@ -55,6 +57,7 @@ async function settle() {
 }
 
 beforeEach(() => {
+  localStorage.clear();
   calls = [];
   history = [];
   mockIPC((cmd, args) => {
@@ -80,7 +83,17 @@ beforeEach(() => {
       case "set_language":
         return null;
       case "library_list":
+      case "library_due":
+        if (libraryBroken) throw { code: "invalid_library", message: "/home/wang/library.sqlite is not a Policywright library", hint: "check the path", details: [] };
         return [];
+      case "library_notices":
+      case "recovered_drafts":
+        return [];
+      case "library_create":
+        libraryBroken = false;
+        return "/home/wang/Documents/Policies.sqlite";
+      case "shell_settings":
+        return { library: "/home/wang/Documents/Policies.sqlite", library_is_default: false, templates: null, problems: [] };
       case "library_add":
         return 7;
       case "library_history":
@@ -116,7 +129,7 @@ describe("the editor", () => {
     expect(card?.textContent).toContain("Operations Staff Policy");
     card!.click();
     await settle();
-    expect(calls.find((c) => c.cmd === "new_policy")?.args).toEqual({ preset: "operations", locale: "en" });
+    expect(calls.find((c) => c.cmd === "new_policy")?.args).toEqual({ preset: "operations", locale: "en", numbering: null });
     expect(document.querySelector(".page")?.innerHTML).toContain("<h1>Operations Staff Policy</h1>");
     // Fixed choices read as words, not codes.
     const option = document.querySelector('[data-path="document.locale"] option[value="zh-CN"]');
@@ -213,5 +226,45 @@ describe("the editor", () => {
     await settle();
     expect(calls.map((c) => c.cmd).filter((c) => c !== "set_unsaved" && c !== "set_language")).toEqual(["open_policy"]);
     expect(document.querySelector(".failure")?.textContent).toBe("no command open_policy");
+  });
+
+  it("explains a library that cannot be opened and creates a new one in its place", async () => {
+    if (app) unmount(app);
+    libraryBroken = true;
+    document.body.innerHTML = "";
+    app = mount(App, { target: document.body });
+    await settle();
+    const problem = document.querySelector("[data-library-problem]");
+    expect(problem?.querySelector("h2")?.textContent).toBe("The library could not be opened");
+    expect(problem?.querySelector(".problem-message")?.textContent).toBe("/home/wang/library.sqlite is not a Policywright library");
+    // Not an empty library, and no banner that a preset would hide.
+    expect(document.querySelector(".first-start")).toBeNull();
+    expect(document.querySelector(".library")).toBeNull();
+    expect(document.querySelector(".failure")).toBeNull();
+    click('[data-action="library-create"]');
+    await settle();
+    expect(calls.some((c) => c.cmd === "library_create")).toBe(true);
+    expect(document.querySelector("[data-library-problem]")).toBeNull();
+    expect(document.querySelector(".first-start")).not.toBeNull();
+    expect(document.querySelector("[data-footer-status]")?.textContent).toBe("Now using the library /home/wang/Documents/Policies.sqlite");
+  });
+
+  it("starts new policies in the language and numbering Settings say", async () => {
+    await settle();
+    click('[data-action="settings"]');
+    await settle();
+    expect(document.querySelector("[data-library-path]")?.textContent).toBe("/home/wang/Documents/Policies.sqlite");
+    const pick = (css: string, value: string) => {
+      const select = document.querySelector<HTMLSelectElement>(css)!;
+      select.value = value;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+    };
+    pick('[data-action="settings-document-language"]', "zh-CN");
+    pick('[data-action="settings-numbering"]', "decimal");
+    document.querySelector<HTMLFormElement>('[data-form="settings"]')!.requestSubmit();
+    await settle();
+    click('[data-action="start-preset"]');
+    await settle();
+    expect(calls.find((c) => c.cmd === "new_policy")?.args).toEqual({ preset: "operations", locale: "zh-CN", numbering: "decimal" });
   });
 });

@@ -10,6 +10,7 @@
 pub mod library;
 mod names;
 pub mod recovery;
+pub mod settings;
 
 use std::path::{Path, PathBuf};
 
@@ -39,6 +40,8 @@ pub enum FileKind {
     Markdown,
     Template,
     Reference,
+    /// The desktop app's own settings file.
+    Settings,
 }
 
 impl FileKind {
@@ -46,6 +49,7 @@ impl FileKind {
     pub fn limit(self) -> usize {
         match self {
             FileKind::Reference => 64 << 20,
+            FileKind::Settings => 1 << 20,
             _ => MAX_INPUT_BYTES,
         }
     }
@@ -57,6 +61,7 @@ impl FileKind {
             FileKind::Markdown => keys::errors::what::MARKDOWN,
             FileKind::Template => keys::errors::what::TEMPLATE,
             FileKind::Reference => keys::errors::what::REFERENCE,
+            FileKind::Settings => keys::errors::what::SETTINGS,
         })
     }
 }
@@ -123,9 +128,19 @@ pub fn list_roles(locale: Locale) -> Result<Vec<policywright_model::Role>> {
 }
 
 /// A new policy from a preset, dated today when blank, with the named roles
-/// from the library instead of the preset's when any are given.
-pub fn new_policy(world: &dyn World, preset: &str, locale: Locale, roles: &[String]) -> Result<Policy> {
-    let policy = presets::preset(preset, locale, &world.today())?;
+/// from the library instead of the preset's when any are given, and its
+/// headings numbered as asked (else as is usual in its language).
+pub fn new_policy(
+    world: &dyn World,
+    preset: &str,
+    locale: Locale,
+    roles: &[String],
+    numbering: Option<NumberingScheme>,
+) -> Result<Policy> {
+    let mut policy = presets::preset(preset, locale, &world.today())?;
+    if let Some(numbering) = numbering {
+        policy.document.numbering = numbering;
+    }
     if roles.is_empty() { Ok(policy) } else { presets::with_roles(policy, roles) }
 }
 
@@ -209,6 +224,20 @@ pub fn load_templates(world: &dyn World, dir: &Path) -> Result<(Templates, Vec<P
         templates.overlay(&name, text, path);
     }
     Ok((templates, extra))
+}
+
+/// Renders the built-in policies through `templates` in every language and
+/// format, so that a broken template is reported, with its file and line,
+/// when its folder is chosen rather than at the next export.
+pub fn try_templates(world: &dyn World, templates: &Templates) -> Result<()> {
+    for locale in Locale::ALL {
+        let policy = presets::preset("operations", locale, &world.today())?;
+        preview(&policy, templates)?;
+        for format in [Format::Md, Format::Html, Format::Docx] {
+            export(&policy, format, templates)?;
+        }
+    }
+    Ok(())
 }
 
 /// Any CommonMark/GFM file as a `.docx`, with a reference document's styles.

@@ -326,27 +326,54 @@ impl Os {
 /// - others: `$XDG_DATA_HOME/policywright/library.sqlite` (or
 ///   `~/.local/share/…`).
 pub fn library_location(os: Os, env: &dyn Fn(&str) -> Option<OsString>) -> Result<PathBuf> {
-    let var = |name: &str| env(name).filter(|v| !v.is_empty());
-    if let Some(path) = var("POLICYWRIGHT_DB") {
+    if let Some(path) = env("POLICYWRIGHT_DB").filter(|v| !v.is_empty()) {
         return Ok(PathBuf::from(path));
     }
+    Ok(app_folder(os, env, Kept::Data)?.join("library.sqlite"))
+}
+
+/// Where the desktop app keeps what the user chose once (the library in
+/// use, the last export folder, a template folder): `settings.json` in the
+/// configuration folder of the user on `os`:
+///
+/// - Windows: `%APPDATA%\Policywright\settings.json`;
+/// - macOS: `~/Library/Application Support/Policywright/settings.json`;
+/// - others: `$XDG_CONFIG_HOME/policywright/settings.json` (or
+///   `~/.config/…`).
+pub fn settings_location(os: Os, env: &dyn Fn(&str) -> Option<OsString>) -> Result<PathBuf> {
+    Ok(app_folder(os, env, Kept::Config)?.join("settings.json"))
+}
+
+/// What a folder of the app's own holds: data (the library) or settings.
+/// Only the XDG base directories tell them apart.
+#[derive(Clone, Copy)]
+enum Kept {
+    Data,
+    Config,
+}
+
+fn app_folder(os: Os, env: &dyn Fn(&str) -> Option<OsString>, kept: Kept) -> Result<PathBuf> {
+    let var = |name: &str| env(name).filter(|v| !v.is_empty());
     let missing = |variable: &str| {
         Error::new(ErrorKind::Io, msg!(keys::errors::NO_DATA_FOLDER, variable = variable))
             .hint(Message::new(keys::errors::NO_DATA_FOLDER_HINT))
     };
-    let folder = match os {
+    let (xdg, under_home) = match kept {
+        Kept::Data => ("XDG_DATA_HOME", ".local/share"),
+        Kept::Config => ("XDG_CONFIG_HOME", ".config"),
+    };
+    Ok(match os {
         Os::Windows => PathBuf::from(var("APPDATA").ok_or_else(|| missing("APPDATA"))?).join("Policywright"),
         Os::MacOs => {
             PathBuf::from(var("HOME").ok_or_else(|| missing("HOME"))?).join("Library/Application Support/Policywright")
         }
-        Os::Unix => var("XDG_DATA_HOME")
+        Os::Unix => var(xdg)
             .map(PathBuf::from)
             .filter(|p| p.is_absolute())
-            .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(".local/share")))
+            .or_else(|| var("HOME").map(|h| PathBuf::from(h).join(under_home)))
             .ok_or_else(|| missing("HOME"))?
             .join("policywright"),
-    };
-    Ok(folder.join("library.sqlite"))
+    })
 }
 
 /// Seconds since 1970 as `YYYY-MM-DDTHH:MM:SSZ`.
@@ -402,6 +429,20 @@ mod tests {
         assert_eq!(xdg.expect("xdg"), PathBuf::from("/data/policywright/library.sqlite"));
         let home = library_location(Os::Unix, &env(&[("XDG_DATA_HOME", "relative"), ("HOME", "/home/wang")]));
         assert_eq!(home.expect("home"), PathBuf::from("/home/wang/.local/share/policywright/library.sqlite"));
+    }
+
+    #[test]
+    fn the_apps_settings_live_in_each_systems_configuration_folder() {
+        let windows = settings_location(Os::Windows, &env(&[("APPDATA", r"C:\Users\wang\AppData\Roaming")]));
+        assert_eq!(
+            windows.expect("windows"),
+            PathBuf::from(r"C:\Users\wang\AppData\Roaming").join("Policywright").join("settings.json")
+        );
+        let xdg = settings_location(Os::Unix, &env(&[("XDG_CONFIG_HOME", "/cfg"), ("XDG_DATA_HOME", "/data")]));
+        assert_eq!(xdg.expect("xdg"), PathBuf::from("/cfg/policywright/settings.json"));
+        // The library's variable names the library, never the settings.
+        let home = settings_location(Os::Unix, &env(&[("POLICYWRIGHT_DB", "/x.sqlite"), ("HOME", "/home/wang")]));
+        assert_eq!(home.expect("home"), PathBuf::from("/home/wang/.config/policywright/settings.json"));
     }
 
     #[test]
