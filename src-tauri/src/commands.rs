@@ -9,9 +9,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
-use policywright_api::diff::to_html_fragment;
 use policywright_api::i18n::{Error, ErrorKind, ErrorView, Locale, Message, io_reason, keys, msg};
-use policywright_api::library::{self, Due, Saved};
+use policywright_api::library::{self, ComparisonView, Due, Saved};
 use policywright_api::model::Role;
 use policywright_api::model::validate::ReportView;
 use policywright_api::recovery::{self, Autosaved, Recovered};
@@ -451,8 +450,11 @@ impl App {
         };
         if self.world.exists(&path) {
             return Err(self.view(
-                Error::new(ErrorKind::InvalidArgument, msg!(keys::errors::LIBRARY_EXISTS, path = path.display().to_string()))
-                    .hint(Message::new(keys::errors::LIBRARY_EXISTS_HINT)),
+                Error::new(
+                    ErrorKind::InvalidArgument,
+                    msg!(keys::errors::LIBRARY_EXISTS, path = path.display().to_string()),
+                )
+                .hint(Message::new(keys::errors::LIBRARY_EXISTS_HINT)),
             ));
         }
         self.use_library(Some(path)).map(Some)
@@ -558,9 +560,12 @@ impl App {
         self.with_library(|lib| library::set_status(self.world.as_ref(), lib, id, version, to, by))
     }
 
-    /// Two versions side by side and inline, as sanitised HTML.
-    pub fn library_compare(&self, id: PolicyId, from: &str, to: &str) -> Answer<String> {
-        self.with_library(|lib| library::compare(lib, id, from, to, &self.templates()).map(|c| to_html_fragment(&c)))
+    /// Two versions compared: the change summary, and the views inline and
+    /// side by side as sanitised HTML.
+    pub fn library_compare(&self, id: PolicyId, from: &str, to: &str) -> Answer<ComparisonView> {
+        self.with_library(|lib| {
+            library::compare(lib, id, from, to, &self.templates()).map(|c| library::comparison_view(&c))
+        })
     }
 
     pub fn library_export_redline(&self, id: PolicyId, from: &str, to: &str) -> Answer<Option<String>> {
@@ -781,9 +786,11 @@ mod tests {
     fn a_new_policy_is_what_policywright_new_writes_numbered_as_settings_say() {
         let dir = tempfile::tempdir().expect("tmp");
         let (app, _) = app(dir.path());
-        for (preset, locale, numbering) in
-            [("blank", Locale::En, "zh-outline"), ("operations", Locale::ZhCn, "decimal"), ("operations", Locale::En, "")]
-        {
+        for (preset, locale, numbering) in [
+            ("blank", Locale::En, "zh-outline"),
+            ("operations", Locale::ZhCn, "decimal"),
+            ("operations", Locale::En, ""),
+        ] {
             let scheme = NumberingScheme::parse(numbering);
             let ours = app.new_policy(preset, locale, scheme).expect("new");
             let mut args = vec!["new", "--preset", preset, "--locale", locale.code()];
@@ -812,7 +819,10 @@ mod tests {
         assert_eq!(err.code, ErrorKind::InvalidLibrary);
         assert_eq!(err.message, format!("{} is not a Policywright library", corrupt.display()));
         app.set_language(Locale::ZhCn);
-        assert_eq!(app.library_list().expect_err("still").message, format!("{} 不是 Policywright 制度库", corrupt.display()));
+        assert_eq!(
+            app.library_list().expect_err("still").message,
+            format!("{} 不是 Policywright 制度库", corrupt.display())
+        );
         app.set_language(Locale::En);
 
         app.library_show_file().expect("shows");
@@ -866,7 +876,10 @@ mod tests {
         assert!(!dir.path().join("nothing.sqlite").exists());
         chooser.answer(None);
         assert_eq!(app.library_open_other().expect("cancelled"), None);
-        assert_eq!(app.library_use_default().expect("default"), dir.path().join("default.sqlite").display().to_string());
+        assert_eq!(
+            app.library_use_default().expect("default"),
+            dir.path().join("default.sqlite").display().to_string()
+        );
         assert!(app.library_list().expect("opens").is_empty());
     }
 
@@ -881,14 +894,19 @@ mod tests {
         chooser.answer(Some(broken.clone()));
         let err = app.templates_choose().expect_err("broken");
         assert_eq!(err.code, ErrorKind::Template);
-        assert!(err.message.starts_with(&format!("template error in {}", broken.join("sections/training.md").display())), "{}", err.message);
+        assert!(
+            err.message.starts_with(&format!("template error in {}", broken.join("sections/training.md").display())),
+            "{}",
+            err.message
+        );
         assert!(app.preview(&policy, None).is_ok(), "the templates in use stay");
         assert_eq!(app.shell_settings().expect("settings").templates, None);
 
         let good = dir.path().join("good");
         std::fs::create_dir_all(good.join("sections")).expect("folder");
         let training = policywright_api::Templates::builtin_text("sections/training.md").expect("builtin");
-        std::fs::write(good.join("sections/training.md"), format!("Our own words on training.\n\n{training}")).expect("write");
+        std::fs::write(good.join("sections/training.md"), format!("Our own words on training.\n\n{training}"))
+            .expect("write");
         chooser.answer(Some(good.clone()));
         assert_eq!(app.templates_choose().expect("chosen"), Some(good.display().to_string()));
         assert!(app.preview(&policy, None).expect("previews").contains("Our own words on training."));
@@ -926,8 +944,17 @@ mod tests {
         let (app, chooser) = started(dir.path());
         let problems = app.shell_settings().expect("settings").problems;
         let [p] = &problems[..] else { panic!("{problems:?}") };
-        assert!(p.message.starts_with(&format!("the app's settings in {} could not be read: ", file.display())), "{}", p.message);
-        assert_eq!(p.hint.as_deref(), Some("the app started with its defaults; choose the library and folders again in Settings, which replaces the file"));
+        assert!(
+            p.message.starts_with(&format!("the app's settings in {} could not be read: ", file.display())),
+            "{}",
+            p.message
+        );
+        assert_eq!(
+            p.hint.as_deref(),
+            Some(
+                "the app started with its defaults; choose the library and folders again in Settings, which replaces the file"
+            )
+        );
         assert!(app.library_list().expect("the default library").is_empty());
         chooser.answer(Some(dir.path().join("new.sqlite")));
         app.library_create().expect("creates");
@@ -1201,8 +1228,17 @@ mod tests {
         let history = app.library_history(id).expect("history");
         assert_eq!(history.iter().map(|v| v.note.as_str()).collect::<Vec<_>>(), ["First issue", "Retitled"]);
         assert_eq!(app.library_list().expect("list")[0].title, "Operations Staff Policy, revised");
-        let html = app.library_compare(id, "1.0", "1.1").expect("compares");
-        assert!(html.contains("<ins>") && html.contains("revised"), "{html}");
+        let shown = app.library_compare(id, "1.0", "1.1").expect("compares");
+        assert_eq!(shown.heading, "Operations Staff Policy, revised: v1.0 → v1.1");
+        // The summary is data: each change with where it is, for the window
+        // to lead to it.
+        let [change] = &shown.changes[..] else { panic!("{:?}", shown.changes) };
+        assert_eq!((change.kind, change.place.clone()), ("changed", vec!["Document control".to_string()]));
+        assert_eq!(
+            (change.before.as_deref(), change.after.as_deref()),
+            (Some("Operations Staff Policy"), Some("Operations Staff Policy, revised"))
+        );
+        assert!(shown.inline.contains("<ins>") && shown.new.contains("revised") && !shown.old.contains("revised"));
         let out = dir.path().join("redline.docx");
         chooser.answer(Some(out.clone()));
         app.library_export_redline(id, "1.0", "1.1").expect("redline");

@@ -13,7 +13,7 @@ mod dialogs;
 
 use commands::App;
 use policywright_api::i18n::{ErrorView, Locale};
-use policywright_api::library::{Due, Saved};
+use policywright_api::library::{ComparisonView, Due, Saved};
 use policywright_api::model::Role;
 use policywright_api::model::validate::ReportView;
 use policywright_api::recovery::{Autosaved, Recovered};
@@ -52,7 +52,12 @@ fn list_roles(app: State<'_, App>, locale: Locale) -> Answer<Vec<Role>> {
 }
 
 #[tauri::command(async)]
-fn new_policy(app: State<'_, App>, preset: String, locale: Locale, numbering: Option<NumberingScheme>) -> Answer<Policy> {
+fn new_policy(
+    app: State<'_, App>,
+    preset: String,
+    locale: Locale,
+    numbering: Option<NumberingScheme>,
+) -> Answer<Policy> {
     app.new_policy(&preset, locale, numbering)
 }
 
@@ -235,7 +240,7 @@ fn library_set_status(app: State<'_, App>, id: PolicyId, version: String, status
 }
 
 #[tauri::command(async)]
-fn library_compare(app: State<'_, App>, id: PolicyId, from: String, to: String) -> Answer<String> {
+fn library_compare(app: State<'_, App>, id: PolicyId, from: String, to: String) -> Answer<ComparisonView> {
     app.library_compare(id, &from, &to)
 }
 

@@ -151,7 +151,11 @@ fn new_numbers_headings_as_asked_else_as_its_language_does() {
     assert!(md.contains("\"numbering\": \"zh-chapter\""), "{md}");
     let out = policywright(d, &["new", "--numbering", "roman"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("unknown numbering \"roman\"; use zh-chapter, zh-outline or decimal"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("unknown numbering \"roman\"; use zh-chapter, zh-outline or decimal"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -282,6 +282,12 @@ proptest! {
         assert_inert("diff md", Format::Md, policywright_diff::to_markdown(&c).as_bytes())?;
         assert_inert("diff html", Format::Html, policywright_diff::to_html(&c).as_bytes())?;
         assert_inert_html("diff fragment", &policywright_diff::to_html_fragment(&c))?;
+        // What the app's comparison shows: three renderings, and the summary
+        // as text the window escapes itself.
+        let views = policywright_diff::html_views(&c);
+        for (name, html) in [("inline view", &views.inline), ("older view", &views.old), ("newer view", &views.new)] {
+            assert_inert_html(name, html)?;
+        }
         // JSON is data, not a document: it must only carry no illegal character.
         no_illegal_characters("diff json", &policywright_diff::to_json(&c))?;
         let redline = policywright_diff::to_docx(&c).map_err(|e| TestCaseError::fail(e.to_string()))?;

@@ -669,6 +669,9 @@ try {
     pw("save", id, "--author", "HR", "--note", "First issue");
     const changed = JSON.parse(readFileSync(file, "utf8"));
     changed.document.title = "Operations Staff Handbook";
+    // And a duty far down the document, for a change that has to be scrolled to.
+    const lastRole = changed.duties.roles.at(-1);
+    lastRole.duties[0] = `${lastRole.duties[0].replace(/\.$/, "")}, and reports on it every Friday.`;
     writeFileSync(file, JSON.stringify(changed));
     pw("save", id, "--from", file, "--author", "Legal", "--note", "Renamed");
     await startOver();
@@ -679,6 +682,37 @@ try {
     await click('[data-action="compare"]');
     await english(".page.diff ins", ["Handbook"]);
     await shot("compare-en.png");
+    // Across the whole window, side by side: a change of the summary far
+    // down the document is brought on screen in both versions.
+    await click('[data-action="compare-wide"]');
+    await until("the full-width comparison", () => find(".compare-screen .comparison.wide"));
+    await click('[data-action="compare-side"]');
+    await until("both versions", () => find('[data-view="new"]'));
+    const summary = await text(".change-list ol");
+    if (!summary.includes(lastRole.title)) throw new Error(`the summary reads ${summary}`);
+    const last = (await count(".change-list [data-change]")) - 1;
+    await click(`[data-change="${last}"]`);
+    const placed = await until("the change on screen in both versions", async () => {
+      const at = await call("POST", `${s}/execute/sync`, {
+        script: `return ["old", "new"].map((side) => {
+          const pane = document.querySelector('[data-view="' + side + '"]');
+          const found = pane.querySelector(".located");
+          if (!found) return null;
+          const [p, f] = [pane.getBoundingClientRect(), found.getBoundingClientRect()];
+          return { scrolled: pane.scrollTop, inside: f.top >= p.top && f.bottom <= p.bottom, text: found.textContent, tag: found.tagName };
+        });`,
+        args: [],
+      });
+      return at.every((a) => a && a.scrolled > 0 && a.inside) ? at : null;
+    });
+    // The duty itself on both sides, not its role's heading.
+    if (!placed[1].text.includes("every Friday") || placed[0].text.includes("every Friday") || placed.some((p) => /^H\d$/.test(p.tag))) {
+      throw new Error(`the change found reads ${JSON.stringify(placed)}`);
+    }
+    await shot("compare-wide-en.png");
+    await click('[data-action="compare-wide"]');
+    await until("the comparison beside the form", () => find(".editor .comparison"));
+    await click('[data-action="compare-inline"]');
     await click('[data-action="back-to-preview"]');
     pw("status", id, "1.0", "in-review", "--by", "Dana Brooks");
     pw("status", id, "1.0", "approved", "--by", "Sam Ortiz");

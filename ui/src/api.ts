@@ -19,11 +19,13 @@ import type { Due } from "./bindings/Due";
 import type { StatusStep } from "./bindings/StatusStep";
 import type { NumberingScheme } from "./bindings/NumberingScheme";
 import type { ShellSettings } from "./bindings/ShellSettings";
+import type { ComparisonView } from "./bindings/ComparisonView";
 
 export type {
   Autosaved,
   Bump,
   Due,
+  ComparisonView,
   CoreError,
   Format,
   Locale,
@@ -96,7 +98,8 @@ export const api = {
   /** Moves a saved version through sign-off in `by`'s name, as `policywright status` does. */
   librarySetStatus: (id: number, version: string, status: Status, by: string) =>
     invoke<null>("library_set_status", { id, version, status, by }),
-  libraryCompare: (id: number, from: string, to: string) => invoke<string>("library_compare", { id, from, to }),
+  libraryCompare: (id: number, from: string, to: string) =>
+    invoke<ComparisonView>("library_compare", { id, from, to }),
   libraryExportRedline: (id: number, from: string, to: string) =>
     invoke<string | null>("library_export_redline", { id, from, to }),
   /** Both versions, the redline and the summary, in a new folder inside the one the user picks. */

@@ -106,7 +106,15 @@ beforeEach(() => {
         return { version, unchanged: false, warnings: [], draft: (args as { policy: unknown }).policy };
       }
       case "library_compare":
-        return "<h1>Changes</h1><ins>revised</ins>";
+        return {
+          heading: "Operations Staff Policy: v1.0 → v1.1",
+          sides: "v1.0 (HR) → v1.1 (HR)",
+          locale: "en",
+          changes: [{ kind: "changed", summary: "Title changed", place: ["Document control"], before: "Operations Staff Policy", after: "Operations Staff Policy, revised" }],
+          inline: "<h2>Document control</h2><p>Operations Staff Policy<ins>, revised</ins></p>",
+          old: "<h2>Document control</h2><p>Operations Staff Policy</p>",
+          new: "<h2>Document control</h2><p>Operations Staff Policy<ins>, revised</ins></p>",
+        };
       case "preview":
         return `<h1>${(args as { policy: typeof preset }).policy.document.title}</h1>`;
       default:
@@ -211,7 +219,23 @@ describe("the editor", () => {
     click('[data-action="compare"]');
     await settle();
     expect(calls.find((c) => c.cmd === "library_compare")?.args).toEqual({ id: 7, from: "1.0", to: "1.1" });
-    expect(document.querySelector(".page.diff")?.innerHTML).toContain("<ins>revised</ins>");
+    expect(document.querySelector('.page.diff[data-view="inline"]')?.innerHTML).toContain("<ins>, revised</ins>");
+    // A change of the summary leads to its text, in each view on screen.
+    click('[data-change="0"]');
+    await settle();
+    expect(document.querySelector('[data-view="inline"] p')?.classList.contains("located")).toBe(true);
+    click('[data-action="compare-side"]');
+    await settle();
+    expect(document.querySelector('[data-view="old"] p')?.classList.contains("located")).toBe(true);
+    expect(document.querySelector('[data-view="new"] p')?.classList.contains("located")).toBe(true);
+    // Across the whole window, and back beside the form.
+    click('[data-action="compare-wide"]');
+    await settle();
+    expect(document.querySelector(".compare-screen .comparison.wide")).not.toBeNull();
+    expect(document.querySelector(".editor")).toBeNull();
+    click('[data-action="compare-wide"]');
+    await settle();
+    expect(document.querySelector(".editor .comparison")).not.toBeNull();
     click('[data-action="back-to-preview"]');
     await settle();
     expect(document.querySelector(".page.diff")).toBeNull();

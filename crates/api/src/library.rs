@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use policywright_diff::{Comparison, Side};
+use policywright_diff::{ChangeKind, Comparison, Side};
 use policywright_i18n::{Error, ErrorKind, Locale, Message, Result, keys, msg};
 use policywright_model::dates::Day;
 use policywright_model::validate::Diagnostic;
@@ -257,6 +257,68 @@ fn side(library: &Library, id: PolicyId, label: &str) -> Result<Side> {
 /// Two saved versions compared, each with the revision history as of it.
 pub fn compare(library: &Library, id: PolicyId, from: &str, to: &str, templates: &Templates) -> Result<Comparison> {
     policywright_diff::compare(side(library, id, from)?, side(library, id, to)?, templates)
+}
+
+/// A comparison as the app shows it: the change summary as data, so that
+/// the window can lead from each change to its place, and the three
+/// renderings as sanitised HTML.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ComparisonView {
+    /// "TITLE: v1.0 → v1.1"
+    pub heading: String,
+    /// Who made each version, and when.
+    pub sides: String,
+    /// The language of the texts: the newer version's.
+    pub locale: Locale,
+    pub changes: Vec<ChangeView>,
+    /// The newer version with the older one's deletions, changes marked.
+    pub inline: String,
+    pub old: String,
+    pub new: String,
+}
+
+/// One change of the summary, and what the window needs to find it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct ChangeView {
+    #[cfg_attr(feature = "ts", ts(type = "\"added\" | \"removed\" | \"changed\" | \"moved\""))]
+    pub kind: &'static str,
+    /// The change in one line of plain words.
+    pub summary: String,
+    /// Where, from the chapter down, as the document names its headings.
+    pub place: Vec<String>,
+    pub before: Option<String>,
+    pub after: Option<String>,
+}
+
+pub fn comparison_view(c: &Comparison) -> ComparisonView {
+    let views = policywright_diff::html_views(c);
+    let changes = c
+        .changes
+        .iter()
+        .map(|change| ChangeView {
+            kind: match change.kind {
+                ChangeKind::Added => "added",
+                ChangeKind::Removed => "removed",
+                ChangeKind::Changed => "changed",
+                ChangeKind::Moved => "moved",
+            },
+            summary: change.summary.clone(),
+            place: change.place.clone(),
+            before: change.before.clone(),
+            after: change.after.clone(),
+        })
+        .collect();
+    ComparisonView {
+        heading: c.heading(),
+        sides: c.sides(),
+        locale: c.locale(),
+        changes,
+        inline: views.inline,
+        old: views.old,
+        new: views.new,
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

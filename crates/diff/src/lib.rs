@@ -101,7 +101,8 @@ impl Comparison {
         }
     }
 
-    fn heading(&self) -> String {
+    /// "Changes to TITLE: v1.0 → v1.1", in the newer version's language.
+    pub fn heading(&self) -> String {
         self.say(msg!(
             keys::diff::TITLE,
             title = self.title.as_str(),
@@ -290,30 +291,50 @@ pub fn to_html_fragment(c: &Comparison) -> String {
     out
 }
 
-fn html_fragment_into(out: &mut String, c: &Comparison) {
+/// The comparison's three renderings as sanitised HTML: the merged
+/// document with its changes marked, the older version alone (its
+/// deletions marked) and the newer alone (its insertions marked).
+pub struct HtmlViews {
+    pub inline: String,
+    pub old: String,
+    pub new: String,
+}
+
+pub fn html_views(c: &Comparison) -> HtmlViews {
     let (away, here) = (c.say(Message::new(keys::diff::MOVED_AWAY)), c.say(Message::new(keys::diff::MOVED_HERE)));
     let titles = html::MoveTitles { moved_away: &away, moved_here: &here };
     let write = |doc: &Doc| html::write(doc, titles);
     // The three renderings of a large comparison are each a second's work,
     // and need nothing of each other. A panic in one is passed on as it is.
-    let (inline, old, new) = std::thread::scope(|s| {
+    std::thread::scope(|s| {
         let old = s.spawn(|| write(&c.document.view(View::Old)));
         let new = s.spawn(|| write(&c.document.view(View::New)));
         let inline = write(&c.document);
         let joined =
             |t: std::thread::ScopedJoinHandle<'_, String>| t.join().unwrap_or_else(|e| std::panic::resume_unwind(e));
-        (inline, joined(old), joined(new))
-    });
+        HtmlViews { inline, old: joined(old), new: joined(new) }
+    })
+}
+
+impl Comparison {
+    /// "v1.0 (HR, 2026-12-02, 16:24 UTC) → v1.1 (…)": who made each side, and when.
+    pub fn sides(&self) -> String {
+        self.say(msg!(
+            keys::diff::SIDES,
+            from = self.from.label.as_str(),
+            from_author = self.from.author.as_str(),
+            from_date = self.moment(&self.from.date),
+            to = self.to.label.as_str(),
+            to_author = self.to.author.as_str(),
+            to_date = self.moment(&self.to.date)
+        ))
+    }
+}
+
+fn html_fragment_into(out: &mut String, c: &Comparison) {
+    let HtmlViews { inline, old, new } = html_views(c);
     let text = |out: &mut String, text: &str| html::escape_into(out, text);
-    let sides = c.say(msg!(
-        keys::diff::SIDES,
-        from = c.from.label.as_str(),
-        from_author = c.from.author.as_str(),
-        from_date = c.moment(&c.from.date),
-        to = c.to.label.as_str(),
-        to_author = c.to.author.as_str(),
-        to_date = c.moment(&c.to.date)
-    ));
+    let sides = c.sides();
     out.reserve(inline.len() + old.len() + new.len() + 128 * c.changes.len() + 1024);
     out.push_str("<h1>");
     text(out, &c.heading());
