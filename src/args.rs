@@ -163,7 +163,8 @@ pub enum Command {
     /// Bind several policies into one handbook
     ///
     /// Each source is a policy file, or `@ID` (the latest saved version of a
-    /// library policy) or `@ID:VERSION`. They are bound in the order given.
+    /// library policy), `@ID:VERSION`, or `@ID:released` (the newest approved
+    /// or published version). They are bound in the order given.
     Handbook {
         #[arg(required = true)]
         sources: Vec<String>,
@@ -189,6 +190,20 @@ pub enum Command {
         format: FormatArg,
         #[arg(short, long)]
         output: PathBuf,
+        /// Also save the handbook in the library (every source an `@ID`), to build it again with `rebuild`
+        #[arg(long)]
+        save: bool,
+    },
+    /// List the handbooks saved in the library, and what changed in each since its last export
+    Handbooks,
+    /// Build a saved handbook again, with the versions its definition names today
+    Rebuild {
+        id: String,
+        #[arg(long, value_enum)]
+        format: FormatArg,
+        /// Where to write it; the handbook's title and version when omitted
+        #[arg(short, long)]
+        output: Option<PathBuf>,
     },
     /// Copy the built-in templates into a folder, as a starting point for `--templates`
     Templates {

@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use policywright_api::handbook::Handbook;
+use policywright_api::handbooks;
 use policywright_api::i18n::{Error, ErrorKind, Locale, Message, keys, msg};
 use policywright_api::library::{self, DiffFormat, SaveWhat};
 use policywright_api::model::validate::Report;
@@ -271,13 +272,25 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             std::thread::spawn(move || drop(c));
             written
         }
-        Command::Handbook { sources, title, company, number, version, date, locale, numbering, format: f, output } => {
+        Command::Handbook {
+            sources,
+            title,
+            company,
+            number,
+            version,
+            date,
+            locale,
+            numbering,
+            format: f,
+            output,
+            save,
+        } => {
             let sources = sources.iter().map(|s| Source::parse(s)).collect::<Result<Vec<_>>>()?;
             // The handbook's language and numbering default to the first
             // policy's, which is read again when it is bound.
             let first = match sources.first() {
                 Some(Source::File(path)) => Some(policywright_api::open_policy(world, path)?),
-                Some(Source::Library(r)) => Some(library(out)?.version_with_history(r.id, r.version.as_deref())?.1),
+                Some(Source::Library(r)) => Some(handbooks::resolve(&library(out)?, &r.part())?.1),
                 None => None,
             };
             let first = first.map(|p| (p.document.locale, p.document.numbering));
@@ -290,6 +303,29 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
                 locale: locale.or(first.map(|f| f.0)).unwrap_or(Locale::ZhCn),
                 numbering: numbering.or(first.map(|f| f.1)).unwrap_or(NumberingScheme::ZhChapter),
             };
+            if save {
+                // Saved first, so that a handbook that cannot be saved (a
+                // file among its sources) writes nothing.
+                let parts = sources
+                    .iter()
+                    .map(|s| match s {
+                        Source::Library(r) => Ok(r.part()),
+                        Source::File(path) => Err(Error::new(
+                            ErrorKind::InvalidArgument,
+                            msg!(keys::errors::HANDBOOK_SAVE_FILE, path = path.display().to_string()),
+                        )
+                        .hint(Message::new(keys::errors::HANDBOOK_SAVE_FILE_HINT))),
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                let definition = handbooks::Definition { cover: book, parts };
+                let mut lib = library(out)?;
+                let built = handbooks::build(&lib, &definition, format(f), &Templates::builtin())?;
+                let id = handbooks::save(world, &mut lib, None, &definition)?;
+                deliver(world, out, Some(&output), &built.bytes)?;
+                handbooks::record_build(world, &mut lib, id, &built.bound)?;
+                out.note(&out.say(msg!(keys::cli::HANDBOOK_SAVED, id = id), None));
+                return Ok(0);
+            }
             let bytes = library::bind_handbook(
                 world,
                 &mut || open_library(world, db),
@@ -300,7 +336,64 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             )?;
             deliver(world, out, Some(&output), &bytes)
         }
+        Command::Handbooks => {
+            let lib = library(out)?;
+            let rows = handbooks::list(&lib)?;
+            if rows.is_empty() {
+                out.note(&out.say(Message::new(keys::cli::HANDBOOKS_EMPTY), None));
+                return Ok(0);
+            }
+            for row in rows {
+                let saved = handbooks::open(&lib, row.id)?;
+                let changed = changes_since_build(&saved.plan).len();
+                let built = match &row.built_at {
+                    None => out.say(Message::new(keys::cli::NEVER_EXPORTED), None),
+                    Some(at) => {
+                        out.say(msg!(keys::cli::LAST_EXPORTED, at = at.get(..10).unwrap_or(at), count = changed), None)
+                    }
+                };
+                let parts = out.say(msg!(keys::cli::HANDBOOK_PARTS, count = saved.plan.parts.len()), None);
+                out.line(&format!("{:>3}  {}  ({parts}; {built})", row.id, row.title))?;
+            }
+            Ok(0)
+        }
+        Command::Rebuild { id, format: f, output } => {
+            let id = parse_id(&id)?;
+            let mut lib = library(out)?;
+            let saved = handbooks::open(&lib, id)?;
+            for line in changes_since_build(&saved.plan) {
+                out.note(&out.say(line, None));
+            }
+            let built = handbooks::build(&lib, &saved.definition, format(f), &Templates::builtin())?;
+            let path = output.unwrap_or_else(|| built.file_name.clone().into());
+            deliver(world, out, Some(&path), &built.bytes)?;
+            handbooks::record_build(world, &mut lib, id, &built.bound)?;
+            Ok(0)
+        }
     }
+}
+
+/// What changed in a saved handbook's parts since its last export, one line each.
+fn changes_since_build(plan: &handbooks::Plan) -> Vec<Message> {
+    use handbooks::SinceBuild;
+    let mut lines: Vec<Message> = plan
+        .parts
+        .iter()
+        .filter_map(|p| match &p.since_build {
+            SinceBuild::Changed { label } => Some(msg!(
+                keys::cli::PART_CHANGED,
+                title = p.title.as_str(),
+                from = label.as_str(),
+                to = p.label.as_str()
+            )),
+            SinceBuild::Added => Some(msg!(keys::cli::PART_ADDED, title = p.title.as_str(), label = p.label.as_str())),
+            SinceBuild::NeverBuilt | SinceBuild::Unchanged => None,
+        })
+        .collect();
+    lines.extend(
+        plan.dropped.iter().map(|b| msg!(keys::cli::PART_DROPPED, title = b.title.as_str(), label = b.label.as_str())),
+    );
+    lines
 }
 
 fn presets(out: &mut Out<'_>) -> Result<u8> {

@@ -264,3 +264,93 @@ fn the_cli_binds_files_and_library_versions() {
     assert_eq!(out.status.code(), Some(2));
     assert!(!d.join("missing.docx").exists());
 }
+
+#[test]
+fn a_saved_handbook_is_rebuilt_with_the_versions_it_names_and_says_what_changed() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_policywright"))
+            .args(["--db", "lib.sqlite"])
+            .args(args)
+            .current_dir(d)
+            .env_remove("POLICYWRIGHT_DB")
+            .env("LC_ALL", "C")
+            .output()
+            .expect("runs");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let [ops, cs] = <[Policy; 2]>::try_from(two(Locale::En)).expect("two");
+    for (file, policy) in [("ops.json", &ops), ("cs.json", &cs)] {
+        std::fs::write(d.join(file), policywright_model::to_json(policy)).expect("write");
+        assert_eq!(run(&["import", file]).0, Some(0));
+    }
+    for id in ["1", "2"] {
+        assert_eq!(run(&["save", id, "--note", "First issue", "--author", "HR"]).0, Some(0));
+    }
+    // Nothing approved yet: `released` says so, and nothing is written.
+    let bind = ["handbook", "@1:released", "@2", "--title", "Operations Handbook", "--handbook-version", "1.0"];
+    let (code, _, err) =
+        run(&[&bind[..], &["--date", "2027-03-01", "--format", "md", "-o", "hb.md", "--save"]].concat());
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        "error: \u{201c}Operations Staff Policy\u{201d} has no approved or published version to bind\n  hint: approve a version of it first, or bind a chosen version instead\n"
+    );
+    assert!(!d.join("hb.md").exists());
+    assert_eq!(run(&["handbooks"]).1, "");
+    run(&["status", "1", "1.0", "in-review", "--by", "Legal"]);
+    run(&["status", "1", "1.0", "approved", "--by", "Legal"]);
+    let (code, out, err) =
+        run(&[&bind[..], &["--date", "2027-03-01", "--format", "md", "-o", "hb.md", "--save"]].concat());
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out, "wrote hb.md\n");
+    assert!(
+        err.ends_with(
+            "saved as handbook 1; `policywright rebuild 1 --format docx` builds it again with the versions it names\n"
+        ),
+        "{err}"
+    );
+    let (_, listed, _) = run(&["handbooks"]);
+    assert!(listed.starts_with("  1  Operations Handbook  (2 policies; last exported 20"), "{listed}");
+    assert!(listed.ends_with(", 0 parts changed since)\n"), "{listed}");
+
+    // A new version of the first is approved: the next build binds it, and says so.
+    let mut renamed = ops.clone();
+    renamed.document.title = "Operations Staff Policy, revised".into();
+    std::fs::write(d.join("ops.json"), policywright_model::to_json(&renamed)).expect("write");
+    run(&["draft", "1", "--from", "ops.json"]);
+    run(&["save", "1", "--note", "Renamed", "--author", "HR"]);
+    run(&["status", "1", "1.1", "in-review", "--by", "Legal"]);
+    run(&["status", "1", "1.1", "approved", "--by", "Legal"]);
+    assert!(run(&["handbooks"]).1.ends_with(", 1 part changed since)\n"));
+    let (code, out, err) = run(&["rebuild", "1", "--format", "md"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out, "wrote Operations Handbook_v1.0.md\n");
+    assert_eq!(err, "changed since the last export: Operations Staff Policy, revised v1.0 → v1.1\n");
+    let md = std::fs::read_to_string(d.join("Operations Handbook_v1.0.md")).expect("written");
+    let parts: Vec<&str> = md.lines().filter(|l| l.starts_with("## ")).collect();
+    assert_eq!(parts, ["## Operations Staff Policy, revised", "## Customer Service Staff Policy"]);
+    assert!(run(&["handbooks"]).1.ends_with(", 0 parts changed since)\n"));
+
+    // Files cannot be saved in a handbook; unknown handbooks are said.
+    let (code, _, err) = run(&["handbook", "cs.json", "--title", "T", "--format", "md", "-o", "t.md", "--save"]);
+    assert_eq!(code, Some(2));
+    assert!(
+        err.starts_with("error: cs.json is a file, and a saved handbook binds only policies of the library\n"),
+        "{err}"
+    );
+    assert!(!d.join("t.md").exists());
+    let (code, _, err) = run(&["rebuild", "7", "--format", "md"]);
+    assert_eq!(
+        (code, err.as_str()),
+        (
+            Some(2),
+            "error: there is no handbook 7 in the library\n  hint: list the saved handbooks to see their numbers\n"
+        )
+    );
+}

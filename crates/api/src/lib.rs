@@ -7,6 +7,7 @@
 //! which each shell implements for the real machine (`policywright-host`)
 //! and tests implement with a fixed clock.
 
+pub mod handbooks;
 pub mod library;
 mod names;
 pub mod recovery;

@@ -13,6 +13,7 @@ use policywright_sqlite::Sqlite;
 use policywright_store::{Bump, Library, PolicyId, PolicySummary, SaveOutcome, Status, VersionInfo, revisions};
 use serde::Serialize;
 
+use crate::handbooks::{Part, Pick};
 use crate::{Policy, World, file_name, open_policy};
 
 /// Opens the library the user named, or the one in the default place.
@@ -391,11 +392,18 @@ pub enum Source {
     Library(LibraryRef),
 }
 
-/// `@ID` (the newest version) or `@ID:VERSION`.
+/// `@ID` (the newest version), `@ID:VERSION`, or `@ID:released` (the
+/// newest approved or published one).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LibraryRef {
     pub id: PolicyId,
-    pub version: Option<String>,
+    pub pick: Pick,
+}
+
+impl LibraryRef {
+    pub fn part(&self) -> Part {
+        Part { policy: self.id, pick: self.pick.clone() }
+    }
 }
 
 impl Source {
@@ -404,11 +412,12 @@ impl Source {
         let Some(reference) = text.strip_prefix('@') else {
             return Ok(Source::File(PathBuf::from(text)));
         };
-        let (id, version) = match reference.split_once(':') {
-            Some((id, version)) => (id, Some(version.to_string())),
-            None => (reference, None),
+        let (id, pick) = match reference.split_once(':') {
+            Some((id, "released")) => (id, Pick::Released),
+            Some((id, version)) => (id, Pick::Version { label: version.to_string() }),
+            None => (reference, Pick::Newest),
         };
-        Ok(Source::Library(LibraryRef { id: parse_id(id)?, version }))
+        Ok(Source::Library(LibraryRef { id: parse_id(id)?, pick }))
     }
 }
 
@@ -432,7 +441,7 @@ pub fn bind_handbook(
                     opened = Some(library()?);
                 }
                 let lib = opened.as_ref().ok_or_else(|| Error::internal("the library did not open"))?;
-                let (info, policy) = lib.version_with_history(reference.id, reference.version.as_deref())?;
+                let (info, policy) = crate::handbooks::resolve(lib, &reference.part())?;
                 Input::stored(&policy, &info.content_hash)?
             }
         });

@@ -17,6 +17,7 @@ use crate::templates::Templates;
 
 /// What the handbook says about itself; the policies come separately.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 #[serde(deny_unknown_fields)]
 pub struct Handbook {
     pub title: String,
@@ -150,6 +151,13 @@ fn tree(handbook: &Handbook, policies: &[Sanitized<Policy>], templates: &Templat
 pub fn markdown_text(handbook: &Handbook, policies: &[Input], templates: &Templates) -> Result<String> {
     let (handbook, policies) = bind(handbook, policies)?;
     Ok(markdown::write(&tree(&handbook, &policies, templates, true)?))
+}
+
+/// The handbook's body as sanitised HTML without a page around it, for the
+/// app's preview: what [`html_page`] puts inside its page.
+pub fn preview_html(handbook: &Handbook, policies: &[Input], templates: &Templates) -> Result<String> {
+    let (handbook, policies) = bind(handbook, policies)?;
+    Ok(html::write(&tree(&handbook, &policies, templates, true)?, html::MoveTitles::default()))
 }
 
 /// A standalone, sanitised HTML page.

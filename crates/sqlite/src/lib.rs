@@ -24,8 +24,8 @@ use std::time::Duration;
 
 use policywright_i18n::{Message, Result, keys};
 use policywright_store::{
-    Backend, Entry, Head, Label, Link, Listing, NewStatusEvent, NewVersion, PolicyId, PolicySummary, Read, Status,
-    VersionInfo, Write,
+    Backend, Entry, HandbookId, HandbookRow, Head, Label, Link, Listing, NewStatusEvent, NewVersion, PolicyId,
+    PolicySummary, Read, Status, StoredHandbook, VersionInfo, Write,
 };
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
@@ -367,6 +367,26 @@ impl Read for Tx<'_> {
         }
         Ok(merged)
     }
+
+    fn handbooks(&self) -> Result<Vec<HandbookRow>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT id, title, created_at, updated_at, built_at FROM handbooks ORDER BY id")
+            .db(self.at)?;
+        let rows = stmt.query_map([], handbook_row).db(self.at)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().db(self.at)
+    }
+
+    fn handbook(&self, id: HandbookId) -> Result<Option<StoredHandbook>> {
+        self.conn
+            .query_row(
+                "SELECT id, title, created_at, updated_at, built_at, definition, last_build FROM handbooks WHERE id = ?1",
+                [id],
+                |row| Ok(StoredHandbook { row: handbook_row(row)?, definition: row.get(5)?, last_build: row.get(6)? }),
+            )
+            .optional()
+            .db(self.at)
+    }
 }
 
 impl Tx<'_> {
@@ -464,4 +484,47 @@ impl Write for Tx<'_> {
             .db(self.at)?;
         Ok(())
     }
+
+    fn insert_handbook(&mut self, title: &str, definition: &str, now: &str) -> Result<HandbookId> {
+        self.conn
+            .execute(
+                "INSERT INTO handbooks (title, definition, created_at, updated_at) VALUES (?1, ?2, ?3, ?3)",
+                params![title, definition, now],
+            )
+            .db(self.at)?;
+        Ok(self.conn.last_insert_rowid())
+    }
+
+    fn update_handbook(&mut self, id: HandbookId, title: &str, definition: &str, now: &str) -> Result<bool> {
+        let changed = self
+            .conn
+            .execute(
+                "UPDATE handbooks SET title = ?2, definition = ?3, updated_at = ?4 WHERE id = ?1",
+                params![id, title, definition, now],
+            )
+            .db(self.at)?;
+        Ok(changed > 0)
+    }
+
+    fn record_handbook_build(&mut self, id: HandbookId, build: &str, now: &str) -> Result<bool> {
+        let changed = self
+            .conn
+            .execute("UPDATE handbooks SET last_build = ?2, built_at = ?3 WHERE id = ?1", params![id, build, now])
+            .db(self.at)?;
+        Ok(changed > 0)
+    }
+
+    fn delete_handbook(&mut self, id: HandbookId) -> Result<bool> {
+        Ok(self.conn.execute("DELETE FROM handbooks WHERE id = ?1", [id]).db(self.at)? > 0)
+    }
+}
+
+fn handbook_row(row: &Row<'_>) -> rusqlite::Result<HandbookRow> {
+    Ok(HandbookRow {
+        id: row.get(0)?,
+        title: row.get(1)?,
+        created_at: row.get(2)?,
+        updated_at: row.get(3)?,
+        built_at: row.get(4)?,
+    })
 }

@@ -24,7 +24,8 @@ use policywright_model::{Policy, Revision, Sanitized, canonical_json, sha256_hex
 
 pub use trail::{Damage, Entry, Head, Link};
 pub use types::{
-    Bump, Label, NewStatusEvent, NewVersion, PolicyId, PolicySummary, SaveOutcome, Status, StatusStep, VersionInfo,
+    Bump, HandbookId, HandbookRow, Label, NewStatusEvent, NewVersion, PolicyId, PolicySummary, SaveOutcome, Status,
+    StatusStep, StoredHandbook, VersionInfo,
 };
 
 /// What the list of policies shows of a draft, copied out of it at each
@@ -63,6 +64,9 @@ pub trait Read {
     fn trail_head(&self, id: PolicyId) -> Result<Option<Head>>;
     /// Every record of the policy's trail, in place order.
     fn trail(&self, id: PolicyId) -> Result<Vec<Link>>;
+    /// The saved handbooks by number.
+    fn handbooks(&self) -> Result<Vec<HandbookRow>>;
+    fn handbook(&self, id: HandbookId) -> Result<Option<StoredHandbook>>;
 }
 
 /// Writing, in one transaction that commits only when the action succeeds.
@@ -77,6 +81,12 @@ pub trait Write: Read {
     fn touch(&mut self, id: PolicyId, now: &str) -> Result<()>;
     fn insert_version(&mut self, version: &NewVersion<'_>) -> Result<()>;
     fn insert_status_event(&mut self, event: &NewStatusEvent<'_>) -> Result<()>;
+    fn insert_handbook(&mut self, title: &str, definition: &str, now: &str) -> Result<HandbookId>;
+    /// `false` when there is no such handbook.
+    fn update_handbook(&mut self, id: HandbookId, title: &str, definition: &str, now: &str) -> Result<bool>;
+    /// What an export bound, kept to say later which parts changed since.
+    fn record_handbook_build(&mut self, id: HandbookId, build: &str, now: &str) -> Result<bool>;
+    fn delete_handbook(&mut self, id: HandbookId) -> Result<bool>;
 }
 
 /// Where a library's rows live. Each call of `read` or `write` is one
@@ -170,6 +180,40 @@ impl Library {
 
     fn set_archived(&mut self, id: PolicyId, archived: bool) -> Result<()> {
         self.write(|tx| if tx.set_archived(id, archived)? { Ok(()) } else { Err(no_policy(id)) })
+    }
+
+    /// The saved handbooks by number.
+    pub fn handbooks(&self) -> Result<Vec<HandbookRow>> {
+        self.read(|tx| tx.handbooks())
+    }
+
+    pub fn handbook(&self, id: HandbookId) -> Result<StoredHandbook> {
+        self.read(|tx| tx.handbook(id)?.ok_or_else(|| no_handbook(id)))
+    }
+
+    /// Saves a handbook's definition: a new one with `None`, else over the
+    /// one numbered `id`. Its title is what the list shows.
+    pub fn save_handbook(
+        &mut self,
+        id: Option<HandbookId>,
+        title: &str,
+        definition: &str,
+        now: &str,
+    ) -> Result<HandbookId> {
+        self.write(|tx| match id {
+            None => tx.insert_handbook(title, definition, now),
+            Some(id) if tx.update_handbook(id, title, definition, now)? => Ok(id),
+            Some(id) => Err(no_handbook(id)),
+        })
+    }
+
+    pub fn record_handbook_build(&mut self, id: HandbookId, build: &str, now: &str) -> Result<()> {
+        self.write(|tx| if tx.record_handbook_build(id, build, now)? { Ok(()) } else { Err(no_handbook(id)) })
+    }
+
+    /// Deletes a handbook's definition; the policies in it stay as they are.
+    pub fn delete_handbook(&mut self, id: HandbookId) -> Result<()> {
+        self.write(|tx| if tx.delete_handbook(id)? { Ok(()) } else { Err(no_handbook(id)) })
     }
 
     /// The policies in the library by number, with their newest version,
@@ -599,6 +643,11 @@ pub fn parse_label(text: &str) -> Result<Label> {
         Error::new(ErrorKind::InvalidVersionLabel, msg!(keys::errors::NOT_A_LABEL, text = text))
             .hint(Message::new(keys::errors::NOT_A_LABEL_HINT))
     })
+}
+
+fn no_handbook(id: HandbookId) -> Error {
+    Error::new(ErrorKind::NotFound, msg!(keys::errors::NO_HANDBOOK, id = id))
+        .hint(Message::new(keys::errors::NO_HANDBOOK_HINT))
 }
 
 fn no_policy(id: PolicyId) -> Error {

@@ -8,6 +8,31 @@ use serde::{Deserialize, Serialize, Serializer};
 /// A policy's number in the library, shown to users as a plain number (`1`).
 pub type PolicyId = i64;
 
+/// A saved handbook's number in the library.
+pub type HandbookId = i64;
+
+/// One saved handbook of the library's list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct HandbookRow {
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub id: HandbookId,
+    pub title: String,
+    pub created_at: String,
+    pub updated_at: String,
+    /// When it was last exported; `None` before the first time.
+    pub built_at: Option<String>,
+}
+
+/// A saved handbook as stored: its definition, and what its last export
+/// bound, both as JSON the api reads (the store keeps them as they came).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredHandbook {
+    pub row: HandbookRow,
+    pub definition: String,
+    pub last_build: Option<String>,
+}
+
 /// A version number such as 1.1. Ordered by major, then minor.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Label {

@@ -9,7 +9,7 @@ import type { Locale } from "./Locale";
  */
 export type ComparisonView = { 
 /**
- * "Changes to TITLE: v1.0 → v1.1"
+ * "TITLE: v1.0 → v1.1"
  */
 heading: string, 
 /**
