@@ -337,23 +337,20 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             deliver(world, out, Some(&output), &bytes)
         }
         Command::Handbooks => {
-            let lib = library(out)?;
-            let rows = handbooks::list(&lib)?;
-            if rows.is_empty() {
+            let entries = handbooks::entries(&library(out)?, out.locale)?;
+            if entries.is_empty() {
                 out.note(&out.say(Message::new(keys::cli::HANDBOOKS_EMPTY), None));
                 return Ok(0);
             }
-            for row in rows {
-                let saved = handbooks::open(&lib, row.id)?;
-                let changed = changes_since_build(&saved.plan).len();
-                let built = match &row.built_at {
-                    None => out.say(Message::new(keys::cli::NEVER_EXPORTED), None),
-                    Some(at) => {
-                        out.say(msg!(keys::cli::LAST_EXPORTED, at = at.get(..10).unwrap_or(at), count = changed), None)
-                    }
+            for e in entries {
+                let built = match (&e.problem, &e.row.built_at) {
+                    (Some(problem), _) => problem.clone(),
+                    (None, None) => out.say(Message::new(keys::cli::NEVER_EXPORTED), None),
+                    (None, Some(at)) => out
+                        .say(msg!(keys::cli::LAST_EXPORTED, at = at.get(..10).unwrap_or(at), count = e.changed), None),
                 };
-                let parts = out.say(msg!(keys::cli::HANDBOOK_PARTS, count = saved.plan.parts.len()), None);
-                out.line(&format!("{:>3}  {}  ({parts}; {built})", row.id, row.title))?;
+                let parts = out.say(msg!(keys::cli::HANDBOOK_PARTS, count = e.parts), None);
+                out.line(&format!("{:>3}  {}  ({parts}; {built})", e.row.id, e.row.title))?;
             }
             Ok(0)
         }

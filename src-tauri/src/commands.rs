@@ -9,12 +9,14 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use policywright_api::handbooks::{self, Definition};
 use policywright_api::i18n::{Error, ErrorKind, ErrorView, Locale, Message, io_reason, keys, msg};
 use policywright_api::library::{self, ComparisonView, Due, Saved};
 use policywright_api::model::Role;
 use policywright_api::model::validate::ReportView;
 use policywright_api::recovery::{self, Autosaved, Recovered};
 use policywright_api::settings::{self, AppSettings, ShellSettings};
+use policywright_api::store::HandbookId;
 use policywright_api::store::{Bump, Library, PolicyId, PolicySummary, Status, VersionInfo};
 use policywright_api::{Format, NumberingScheme, Policy, PresetInfo, Result, Templates, World};
 use policywright_host::System;
@@ -590,6 +592,57 @@ impl App {
         Ok(Some(shown))
     }
 
+    /// The saved handbooks, with what changed in each since its last export.
+    pub fn handbook_list(&self) -> Answer<Vec<handbooks::Entry>> {
+        let lang = self.lang();
+        self.with_library(|lib| handbooks::entries(lib, lang))
+    }
+
+    /// A new handbook's definition, in `locale`: nothing saved yet.
+    pub fn handbook_new(&self, locale: Locale) -> Definition {
+        handbooks::blank(self.world.as_ref(), locale)
+    }
+
+    pub fn handbook_open(&self, id: HandbookId) -> Answer<handbooks::Saved> {
+        self.with_library(|lib| handbooks::open(lib, id))
+    }
+
+    /// What a definition being edited binds now, against the last export
+    /// of the saved handbook `id`.
+    pub fn handbook_plan(&self, id: Option<HandbookId>, definition: &Definition) -> Answer<handbooks::Plan> {
+        self.with_library(|lib| handbooks::plan_for(lib, id, definition))
+    }
+
+    pub fn handbook_preview(&self, definition: &Definition) -> Answer<String> {
+        self.with_library(|lib| handbooks::preview(lib, definition, &self.templates()))
+    }
+
+    /// Saves a definition (a new handbook with `None`); returns its number.
+    pub fn handbook_save(&self, id: Option<HandbookId>, definition: &Definition) -> Answer<HandbookId> {
+        self.with_library(|lib| handbooks::save(self.world.as_ref(), lib, id, definition))
+    }
+
+    pub fn handbook_delete(&self, id: HandbookId) -> Answer<()> {
+        self.with_library(|lib| lib.delete_handbook(id))
+    }
+
+    /// A saved handbook built as `policywright rebuild ID` builds it, written
+    /// where the user chooses; what it bound is kept once the file is written.
+    pub fn handbook_export(&self, id: HandbookId, format: Format) -> Answer<Option<String>> {
+        let (saved, built) = self.with_library(|lib| {
+            let saved = handbooks::open(lib, id)?;
+            let built = handbooks::build(lib, &saved.definition, format, &self.templates())?;
+            Ok((saved, built))
+        })?;
+        drop(saved);
+        let path = self.ask_save(&self.format_filter(format), &[format.extension()], &built.file_name);
+        let written = self.chosen(path, |p| self.world.write(p, &built.bytes))?;
+        if written.is_some() {
+            self.with_library(|lib| handbooks::record_build(self.world.as_ref(), lib, id, &built.bound))?;
+        }
+        Ok(written)
+    }
+
     fn filter(&self, key: policywright_api::i18n::Key) -> String {
         Message::new(key).render(self.lang())
     }
@@ -804,6 +857,79 @@ mod tests {
                 assert_eq!(ours.document.numbering, scheme);
             }
         }
+    }
+
+    #[test]
+    fn a_handbook_of_two_policies_is_saved_exported_as_the_cli_rebuilds_it_and_tells_what_changed() {
+        use policywright_api::handbooks::{Part, Pick, SinceBuild};
+        let dir = tempfile::tempdir().expect("tmp");
+        let (app, chooser) = app(dir.path());
+        let (ops, _) = retitled(&app);
+        let mut care = preset(&app, Locale::En);
+        care["document"]["title"] = "Customer Care Policy".into();
+        let care_id = app.library_add(&care).expect("adds");
+        app.library_save_version(care_id, &care, Bump::Minor, "HR", "First issue").expect("saves");
+        for step in [Status::InReview, Status::Approved] {
+            app.library_set_status(ops, "1.0", step, "Legal").expect("sign-off");
+        }
+        let mut definition = app.handbook_new(Locale::En);
+        assert_eq!((definition.cover.title.as_str(), definition.cover.version.as_str()), ("Staff Handbook", "1.0"));
+        definition.cover.company = "Acme".into();
+        definition.parts = vec![
+            Part { policy: ops, pick: Pick::Released },
+            Part { policy: care_id, pick: Pick::Version { label: "1.0".into() } },
+        ];
+        // The approved 1.0, not the newer draft-status 1.1.
+        let plan = app.handbook_plan(None, &definition).expect("plans");
+        let bound: Vec<_> = plan.parts.iter().map(|p| (p.title.as_str(), p.label.as_str())).collect();
+        assert_eq!(bound, [("Operations Staff Policy", "1.0"), ("Customer Care Policy", "1.0")]);
+        let preview = app.handbook_preview(&definition).expect("previews");
+        assert!(preview.contains("Staff Handbook") && preview.contains("Customer Care Policy"), "{preview}");
+        let id = app.handbook_save(None, &definition).expect("saves");
+        let [entry] = &app.handbook_list().expect("lists")[..] else { panic!("one handbook") };
+        assert_eq!((entry.row.title.as_str(), entry.parts, entry.row.built_at.as_deref()), ("Staff Handbook", 2, None));
+
+        let out = dir.path().join("handbook.docx");
+        chooser.answer(Some(out.clone()));
+        assert_eq!(app.handbook_export(id, Format::Docx).expect("exports"), Some(out.display().to_string()));
+        assert_eq!(chooser.offered().last().map(String::as_str), Some("Staff Handbook_v1.0.docx"));
+        let from_cli = dir.path().join("from-cli.docx");
+        let (code, _, err) =
+            cli(dir.path(), &["rebuild", &id.to_string(), "--format", "docx", "-o", &from_cli.display().to_string()]);
+        assert_eq!(code, 0, "{err}");
+        assert!(
+            std::fs::read(&out).expect("read") == std::fs::read(&from_cli).expect("read"),
+            "the app and the CLI built different files"
+        );
+        assert!(
+            app.handbook_open(id).expect("opens").plan.parts.iter().all(|p| p.since_build == SinceBuild::Unchanged)
+        );
+
+        // 1.1 is approved: the saved handbook now binds it, and says so.
+        for step in [Status::InReview, Status::Approved] {
+            app.library_set_status(ops, "1.1", step, "Legal").expect("sign-off");
+        }
+        let saved = app.handbook_open(id).expect("opens");
+        assert_eq!(saved.plan.parts[0].since_build, SinceBuild::Changed { label: "1.0".into() });
+        assert_eq!(saved.plan.parts[1].since_build, SinceBuild::Unchanged);
+        assert_eq!(app.handbook_list().expect("lists")[0].changed, 1);
+
+        // Hostile input: a clear error each, nothing saved.
+        assert_eq!(
+            app.handbook_open(9).expect_err("no such handbook").message,
+            "there is no handbook 9 in the library"
+        );
+        let mut stray = definition.clone();
+        stray.parts.push(Part { policy: 42, pick: Pick::Newest });
+        assert_eq!(app.handbook_save(Some(id), &stray).expect_err("no such policy").code, ErrorKind::NotFound);
+        stray.parts = vec![Part { policy: care_id, pick: Pick::Version { label: "3.0".into() } }];
+        assert_eq!(app.handbook_preview(&stray).expect_err("no such version").code, ErrorKind::NotFound);
+        stray.cover.title = " ".into();
+        assert_eq!(app.handbook_save(None, &stray).expect_err("untitled").code, ErrorKind::InvalidPolicy);
+        assert_eq!(app.handbook_list().expect("lists").len(), 1);
+        app.handbook_delete(id).expect("deletes");
+        assert!(app.handbook_list().expect("lists").is_empty());
+        assert_eq!(app.handbook_delete(id).expect_err("gone").code, ErrorKind::NotFound);
     }
 
     /// Regression: on a corrupt library the app showed a banner in English,

@@ -12,13 +12,14 @@ mod commands;
 mod dialogs;
 
 use commands::App;
+use policywright_api::handbooks::{self, Definition};
 use policywright_api::i18n::{ErrorView, Locale};
 use policywright_api::library::{ComparisonView, Due, Saved};
 use policywright_api::model::Role;
 use policywright_api::model::validate::ReportView;
 use policywright_api::recovery::{Autosaved, Recovered};
 use policywright_api::settings::ShellSettings;
-use policywright_api::store::{Bump, PolicyId, PolicySummary, Status, VersionInfo};
+use policywright_api::store::{Bump, HandbookId, PolicyId, PolicySummary, Status, VersionInfo};
 use policywright_api::{Format, NumberingScheme, Policy, PresetInfo};
 use policywright_host::Os;
 use serde_json::Value;
@@ -59,6 +60,46 @@ fn new_policy(
     numbering: Option<NumberingScheme>,
 ) -> Answer<Policy> {
     app.new_policy(&preset, locale, numbering)
+}
+
+#[tauri::command(async)]
+fn handbook_list(app: State<'_, App>) -> Answer<Vec<handbooks::Entry>> {
+    app.handbook_list()
+}
+
+#[tauri::command(async)]
+fn handbook_new(app: State<'_, App>, locale: Locale) -> Definition {
+    app.handbook_new(locale)
+}
+
+#[tauri::command(async)]
+fn handbook_open(app: State<'_, App>, id: HandbookId) -> Answer<handbooks::Saved> {
+    app.handbook_open(id)
+}
+
+#[tauri::command(async)]
+fn handbook_plan(app: State<'_, App>, id: Option<HandbookId>, definition: Definition) -> Answer<handbooks::Plan> {
+    app.handbook_plan(id, &definition)
+}
+
+#[tauri::command(async)]
+fn handbook_preview(app: State<'_, App>, definition: Definition) -> Answer<String> {
+    app.handbook_preview(&definition)
+}
+
+#[tauri::command(async)]
+fn handbook_save(app: State<'_, App>, id: Option<HandbookId>, definition: Definition) -> Answer<HandbookId> {
+    app.handbook_save(id, &definition)
+}
+
+#[tauri::command(async)]
+fn handbook_delete(app: State<'_, App>, id: HandbookId) -> Answer<()> {
+    app.handbook_delete(id)
+}
+
+#[tauri::command(async)]
+fn handbook_export(app: State<'_, App>, id: HandbookId, format: Format) -> Answer<Option<String>> {
+    app.handbook_export(id, format)
 }
 
 #[tauri::command(async)]
@@ -350,7 +391,15 @@ fn main() {
             library_use_default,
             library_show_file,
             templates_choose,
-            templates_clear
+            templates_clear,
+            handbook_list,
+            handbook_new,
+            handbook_open,
+            handbook_plan,
+            handbook_preview,
+            handbook_save,
+            handbook_delete,
+            handbook_export
         ])
         .run(tauri::generate_context!());
     if let Err(e) = app {

@@ -110,6 +110,13 @@ try {
     await shot("start-en.png");
   });
 
+  // Back to the start screen, letting go of a draft nothing keeps.
+  const startOver = async () => {
+    await click('[data-action="new"]');
+    await until("the start screen or the question", async () => (await count('[data-action="discard"], .start')) > 0);
+    if ((await count('[data-action="discard"]')) > 0) await click('[data-action="discard"]');
+    await until("the start screen", () => find(".start"));
+  };
   const language = async (lang) => {
     const select = await find('[data-action="ui-language"]');
     await call("POST", `${s}/element/${select}/click`, {});
@@ -625,12 +632,6 @@ try {
   await step("every screen reads in English", async () => {
     // "New" asks first about a draft nothing keeps, and not about one the
     // library keeps.
-    const startOver = async () => {
-      await click('[data-action="new"]');
-      await until("the start screen or the question", async () => (await count('[data-action="discard"], .start')) > 0);
-      if ((await count('[data-action="discard"]')) > 0) await click('[data-action="discard"]');
-      await until("the start screen", () => find(".start"));
-    };
     const english = async (css, words) => {
       const said = await until(css, () => text(css));
       for (const word of words) if (!said.includes(word)) throw new Error(`${css} reads ${said.slice(0, 300)}`);
@@ -730,6 +731,87 @@ try {
     await type('[data-path="duties.roles[0].title"]', "Customer Care Specialist");
     await until("the role in the preview", async () => (await text(".page")).includes("Customer Care Specialist"));
     await shot("blank-en.png");
+  });
+
+  await step("a handbook of two policies is built, exported and rebuilt from its saved definition", async () => {
+    const pw = (...args) => execFileSync(cli, ["--db", library, ...args], { env: { ...process.env, LC_ALL: "C" } }).toString().trim();
+    // Two English policies, as colleagues made them: the first approved at
+    // 1.0 with a 1.1 in review, the second at 1.0.
+    const made = {};
+    for (const [key, title] of [["ops", "Warehouse Operations Policy"], ["care", "Customer Care Staff Policy"]]) {
+      const file = resolve(work, `${key}.policy.json`);
+      pw("new", "--preset", "operations", "--locale", "en", "--force", "-o", file);
+      const policy = JSON.parse(readFileSync(file, "utf8"));
+      policy.document.title = title;
+      writeFileSync(file, JSON.stringify(policy));
+      made[key] = pw("import", file).match(/\d+/)[0];
+      pw("save", made[key], "--author", "HR", "--note", "First issue");
+    }
+    pw("status", made.ops, "1.0", "in-review", "--by", "Dana Brooks");
+    pw("status", made.ops, "1.0", "approved", "--by", "Sam Ortiz");
+    const opsFile = resolve(work, "ops.policy.json");
+    const revised = JSON.parse(readFileSync(opsFile, "utf8"));
+    revised.general.purpose = `${revised.general.purpose} It also covers the night shift.`;
+    writeFileSync(opsFile, JSON.stringify(revised));
+    pw("draft", made.ops, "--from", opsFile);
+    pw("save", made.ops, "--author", "HR", "--note", "Night shift");
+    pw("status", made.ops, "1.1", "in-review", "--by", "Dana Brooks");
+
+    await startOver();
+    await click('[data-action="handbook-new"]');
+    await until("the handbook builder", () => find('[data-handbook="new"]'));
+    await type('[data-cover="title"]', "Operations Handbook");
+    await type('[data-cover="company"]', "Acme Logistics");
+    const add = async (id) => {
+      await call("POST", `${s}/element/${await find('[data-action="part-choose"]')}/click`, {});
+      await click(`[data-action="part-choose"] option[value="${id}"]`);
+      await click('[data-action="part-add"]');
+      await until(`part ${id}`, () => find(`[data-part="${id}"]`));
+    };
+    await add(made.care);
+    await add(made.ops);
+    // The approved policy binds its approved 1.0, not the 1.1 in review.
+    await until("the bound versions", async () => (await text(`[data-part="${made.ops}"] [data-binds]`)).includes("v1.0"));
+    await click(`[data-part="${made.ops}"] [data-action="part-up"]`);
+    const order = await until("the preview of both, in order", async () => {
+      const page = await text(".handbook-preview .page");
+      const [a, b] = [page.indexOf("Warehouse Operations Policy"), page.indexOf("Customer Care Staff Policy")];
+      return a >= 0 && b > a ? page : null;
+    });
+    if (!order.includes("Operations Handbook")) throw new Error(`the preview reads ${order.slice(0, 300)}`);
+    await shot("handbook-en.png");
+
+    // Export: saved first, then built as `rebuild` builds it.
+    const first = resolve(work, "handbook-1.docx");
+    writeFileSync(answers, first + "\n");
+    await click('[data-action="handbook-export-docx"]');
+    await until("the handbook file", () => existsSync(first));
+    await until("the export said", async () => (await text("footer")).includes(first));
+    const listed = pw("handbooks");
+    const id = listed.match(/^\s*(\d+)\s+Operations Handbook/m)?.[1];
+    if (!id) throw new Error(`handbooks lists ${listed}`);
+    const fromCli = resolve(work, "handbook-cli.docx");
+    pw("rebuild", id, "--format", "docx", "-o", fromCli);
+    if (!readFileSync(first).equals(readFileSync(fromCli))) throw new Error("the app's handbook differs from the CLI's rebuild");
+
+    // 1.1 is approved meanwhile: the saved handbook says its part changed,
+    // and the next export binds it.
+    pw("status", made.ops, "1.1", "approved", "--by", "Sam Ortiz");
+    await click('[data-action="handbook-back"]');
+    await until("the handbook in the library", () => find(`[data-open-handbook="${id}"]`));
+    await click(`[data-open-handbook="${id}"]`);
+    await until("the changed part", async () => (await text(`[data-part="${made.ops}"] [data-since]`)).includes("then v1.0"));
+    await until("the new version bound", async () => (await text(`[data-part="${made.ops}"] [data-binds]`)).includes("v1.1"));
+    await shot("handbook-changed-en.png");
+    const second = resolve(work, "handbook-2.docx");
+    writeFileSync(answers, second + "\n");
+    await click('[data-action="handbook-export-docx"]');
+    await until("the rebuilt file", () => existsSync(second));
+    await until("every part as exported", async () => (await text(`[data-part="${made.ops}"] [data-since]`)).includes("As last exported"));
+    pw("rebuild", id, "--format", "docx", "-o", fromCli);
+    if (!readFileSync(second).equals(readFileSync(fromCli))) throw new Error("the rebuilt handbook differs from the CLI's");
+    if (readFileSync(second).equals(readFileSync(first))) throw new Error("the rebuilt handbook is the first one");
+    await click('[data-action="handbook-back"]');
   });
 
   // Last, since it damages the run's library on purpose.

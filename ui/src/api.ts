@@ -20,6 +20,12 @@ import type { StatusStep } from "./bindings/StatusStep";
 import type { NumberingScheme } from "./bindings/NumberingScheme";
 import type { ShellSettings } from "./bindings/ShellSettings";
 import type { ComparisonView } from "./bindings/ComparisonView";
+import type { HandbookDefinition } from "./bindings/HandbookDefinition";
+import type { HandbookEntry } from "./bindings/HandbookEntry";
+import type { HandbookPart } from "./bindings/HandbookPart";
+import type { HandbookPlan } from "./bindings/HandbookPlan";
+import type { OpenHandbook } from "./bindings/OpenHandbook";
+import type { VersionPick } from "./bindings/VersionPick";
 
 export type {
   Autosaved,
@@ -28,8 +34,13 @@ export type {
   ComparisonView,
   CoreError,
   Format,
+  HandbookDefinition,
+  HandbookEntry,
+  HandbookPart,
+  HandbookPlan,
   Locale,
   NumberingScheme,
+  OpenHandbook,
   Policy,
   PolicySummary,
   PresetInfo,
@@ -41,6 +52,7 @@ export type {
   Status,
   StatusStep,
   VersionInfo,
+  VersionPick,
 };
 
 export const api = {
@@ -52,6 +64,17 @@ export const api = {
   /** `numbering`: as Settings say, or `null` for the language's usual one. */
   newPolicy: (preset: string, locale: Locale, numbering: NumberingScheme | null = null) =>
     invoke<Policy>("new_policy", { preset, locale, numbering }),
+  /** The saved handbooks, with what changed in each since its last export. */
+  handbookList: () => invoke<HandbookEntry[]>("handbook_list"),
+  handbookNew: (locale: Locale) => invoke<HandbookDefinition>("handbook_new", { locale }),
+  handbookOpen: (id: number) => invoke<OpenHandbook>("handbook_open", { id }),
+  /** What `definition` binds now, against the last export of saved handbook `id`. */
+  handbookPlan: (id: number | null, definition: HandbookDefinition) => invoke<HandbookPlan>("handbook_plan", { id, definition }),
+  handbookPreview: (definition: HandbookDefinition) => invoke<string>("handbook_preview", { definition }),
+  handbookSave: (id: number | null, definition: HandbookDefinition) => invoke<number>("handbook_save", { id, definition }),
+  handbookDelete: (id: number) => invoke<null>("handbook_delete", { id }),
+  /** A saved handbook written where the user chooses; `null` when they cancelled. */
+  handbookExport: (id: number, format: Format) => invoke<string | null>("handbook_export", { id, format }),
   /** The library in use, the template folder, and what went wrong with them. */
   shellSettings: () => invoke<ShellSettings>("shell_settings"),
   /** Each returns the library now in use, or `null` when the dialog was cancelled. */

@@ -37,6 +37,8 @@ const preset = {
 let calls: { cmd: string; args: Record<string, unknown> }[] = [];
 // Whether the library file is one that cannot be opened, until a new one is made.
 let libraryBroken = false;
+let libraryPolicies: Record<string, unknown>[] = [];
+let handbooks: Record<string, unknown>[] = [];
 let history: Record<string, unknown>[] = [];
 let app: ReturnType<typeof mount> | undefined;
 
@@ -58,6 +60,8 @@ async function settle() {
 
 beforeEach(() => {
   localStorage.clear();
+  libraryPolicies = [];
+  handbooks = [];
   calls = [];
   history = [];
   mockIPC((cmd, args) => {
@@ -83,12 +87,31 @@ beforeEach(() => {
       case "set_language":
         return null;
       case "library_list":
+        if (libraryBroken) throw { code: "invalid_library", message: "/home/wang/library.sqlite is not a Policywright library", hint: "check the path", details: [] };
+        return libraryPolicies;
       case "library_due":
         if (libraryBroken) throw { code: "invalid_library", message: "/home/wang/library.sqlite is not a Policywright library", hint: "check the path", details: [] };
         return [];
       case "library_notices":
       case "recovered_drafts":
         return [];
+      case "handbook_list":
+        return handbooks;
+      case "handbook_new":
+        return { cover: { title: "Staff Handbook", company: "", number: "", version: "1.0", date: "2027-01-01", locale: "en", numbering: "decimal" }, parts: [] };
+      case "handbook_plan": {
+        const d = (args as { definition: { parts: { policy: number }[] } }).definition;
+        return { parts: d.parts.map((p) => ({ policy: p.policy, title: p.policy === 1 ? "Operations" : "Customer Care", label: "1.0", status: "approved", since_build: { kind: "never-built" } })), dropped: [], built_at: null };
+      }
+      case "handbook_preview": {
+        const d = (args as { definition: { parts: { policy: number }[] } }).definition;
+        return d.parts.map((p) => `<h2>${p.policy === 1 ? "Operations" : "Customer Care"}</h2>`).join("");
+      }
+      case "handbook_save":
+        handbooks = [{ id: 3, title: "Staff Handbook", created_at: "", updated_at: "", built_at: null, parts: 2, changed: 0, problem: null }];
+        return 3;
+      case "handbook_export":
+        return "/home/wang/Documents/Staff Handbook_v1.0.docx";
       case "library_create":
         libraryBroken = false;
         return "/home/wang/Documents/Policies.sqlite";
@@ -290,5 +313,47 @@ describe("the editor", () => {
     click('[data-action="start-preset"]');
     await settle();
     expect(calls.find((c) => c.cmd === "new_policy")?.args).toEqual({ preset: "operations", locale: "zh-CN", numbering: "decimal" });
+  });
+
+  it("binds two library policies into a handbook, orders them, saves and exports it", async () => {
+    if (app) unmount(app);
+    const row = (id: number, title: string) => ({ id, title, archived: false, latest: "1.0", status: "approved", updated_at: "2027-01-01T00:00:00Z", damaged: false, number: "", effective_date: "2027-01-01", next_review: null });
+    libraryPolicies = [row(1, "Operations"), row(2, "Customer Care")];
+    history = [{ policy: 1, label: "1.0", status: "approved", author: "HR", note: "First", created_at: "2027-01-01T00:00:00Z", effective_date: "2027-01-01", content_hash: "x", damaged: false, steps: [] }];
+    document.body.innerHTML = "";
+    app = mount(App, { target: document.body });
+    await settle();
+    click('[data-action="handbook-new"]');
+    await settle();
+    const choose = (value: string) => {
+      const select = document.querySelector<HTMLSelectElement>('[data-action="part-choose"]')!;
+      select.value = value;
+      select.dispatchEvent(new Event("change", { bubbles: true }));
+      flushSync();
+      click('[data-action="part-add"]');
+    };
+    choose("1");
+    await settle();
+    choose("2");
+    await wait(300);
+    await settle();
+    const order = () => [...document.querySelectorAll("[data-part]")].map((e) => e.getAttribute("data-part"));
+    expect(order()).toEqual(["1", "2"]);
+    // An approved policy binds its newest approved or published version.
+    expect(document.querySelector<HTMLSelectElement>('[data-part="1"] [data-action="part-pick"]')?.value).toBe("released");
+    expect(document.querySelector(".handbook-preview .page")?.innerHTML).toBe("<h2>Operations</h2><h2>Customer Care</h2>");
+    click('[data-part="2"] [data-action="part-up"]');
+    await settle();
+    expect(order()).toEqual(["2", "1"]);
+    click('[data-action="handbook-export-docx"]');
+    await settle();
+    const saved = calls.find((c) => c.cmd === "handbook_save")?.args as { id: null; definition: { parts: { policy: number }[] } };
+    expect(saved.id).toBeNull();
+    expect(saved.definition.parts.map((p) => p.policy)).toEqual([2, 1]);
+    expect(calls.find((c) => c.cmd === "handbook_export")?.args).toEqual({ id: 3, format: "docx" });
+    expect(document.querySelector("[data-footer-status]")?.textContent).toBe("Exported to /home/wang/Documents/Staff Handbook_v1.0.docx");
+    click('[data-action="handbook-back"]');
+    await settle();
+    expect(document.querySelector('[data-open-handbook="3"]')?.textContent).toBe("Staff Handbook");
   });
 });

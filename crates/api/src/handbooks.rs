@@ -12,7 +12,7 @@ use crate::{Policy, World, file_name};
 
 /// Which version of a policy a handbook binds.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "VersionPick"))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum Pick {
     /// That version, whatever comes after it.
@@ -25,7 +25,7 @@ pub enum Pick {
 
 /// One policy of a handbook.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "HandbookPart"))]
 #[serde(deny_unknown_fields)]
 pub struct Part {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
@@ -35,7 +35,7 @@ pub struct Part {
 
 /// What a saved handbook is: its cover, and its policies in order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "HandbookDefinition"))]
 #[serde(deny_unknown_fields)]
 pub struct Definition {
     pub cover: Handbook,
@@ -44,7 +44,7 @@ pub struct Definition {
 
 /// A part as an export bound it, kept to tell later what changed.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "BoundPart"))]
 pub struct Bound {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub policy: PolicyId,
@@ -71,7 +71,7 @@ pub enum SinceBuild {
 
 /// A part as it binds now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "ResolvedPart"))]
 pub struct Resolved {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub policy: PolicyId,
@@ -83,7 +83,7 @@ pub struct Resolved {
 
 /// What a handbook binds now, and what changed since its last export.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "HandbookPlan"))]
 pub struct Plan {
     pub parts: Vec<Resolved>,
     /// Policies the last export bound that the handbook no longer has.
@@ -93,7 +93,7 @@ pub struct Plan {
 
 /// A saved handbook as the app opens it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "OpenHandbook"))]
 pub struct Saved {
     #[cfg_attr(feature = "ts", ts(type = "number"))]
     pub id: HandbookId,
@@ -109,9 +109,68 @@ pub struct Built {
     pub bound: Vec<Bound>,
 }
 
+/// A saved handbook of the library's list, and how far its last export is
+/// behind what it names today.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export, rename = "HandbookEntry"))]
+pub struct Entry {
+    #[serde(flatten)]
+    #[cfg_attr(feature = "ts", ts(flatten))]
+    pub row: HandbookRow,
+    pub parts: usize,
+    /// Parts changed, added or taken out since the last export.
+    pub changed: usize,
+    /// Why what it names cannot be bound today (a policy without an
+    /// approved version, say), if so.
+    pub problem: Option<String>,
+}
+
 /// The saved handbooks by number.
 pub fn list(library: &Library) -> Result<Vec<HandbookRow>> {
     library.handbooks()
+}
+
+/// The saved handbooks with what changed in each, the text of a problem in
+/// `locale`: one that cannot be bound today is listed with the reason.
+pub fn entries(library: &Library, locale: policywright_i18n::Locale) -> Result<Vec<Entry>> {
+    let mut entries = Vec::new();
+    for row in library.handbooks()? {
+        let (parts, changed, problem) = match open(library, row.id) {
+            Ok(saved) => (saved.plan.parts.len(), saved.plan.changed(), None),
+            Err(e) => (0, 0, Some(e.message.render(locale))),
+        };
+        entries.push(Entry { row, parts, changed, problem });
+    }
+    Ok(entries)
+}
+
+/// A new handbook's definition: today's date, the language's usual
+/// numbering, a title in that language, no policies yet.
+pub fn blank(world: &dyn World, locale: policywright_i18n::Locale) -> Definition {
+    Definition {
+        cover: Handbook {
+            title: Message::new(keys::ui::handbook::NEW_TITLE).render(locale),
+            company: String::new(),
+            number: String::new(),
+            version: "1.0".into(),
+            date: world.today(),
+            locale,
+            numbering: match locale {
+                policywright_i18n::Locale::ZhCn => policywright_i18n::NumberingScheme::ZhChapter,
+                policywright_i18n::Locale::En => policywright_i18n::NumberingScheme::Decimal,
+            },
+        },
+        parts: Vec::new(),
+    }
+}
+
+impl Plan {
+    /// Parts changed, added or taken out since the last export.
+    pub fn changed(&self) -> usize {
+        let moved =
+            self.parts.iter().filter(|p| matches!(p.since_build, SinceBuild::Changed { .. } | SinceBuild::Added));
+        moved.count() + self.dropped.len()
+    }
 }
 
 /// Saves a handbook's definition (a new one with `None`), once every policy
@@ -146,6 +205,15 @@ pub fn open(library: &Library, id: HandbookId) -> Result<Saved> {
         stored.last_build.as_deref().map(serde_json::from_str).transpose().map_err(unreadable)?;
     let plan = plan(library, &definition, last.as_deref(), stored.row.built_at)?;
     Ok(Saved { id, definition, plan })
+}
+
+/// What `definition` (as the app edits it) binds now, against the last
+/// export of the saved handbook `id`, if it is one.
+pub fn plan_for(library: &Library, id: Option<HandbookId>, definition: &Definition) -> Result<Plan> {
+    let Some(id) = id else { return plan(library, definition, None, None) };
+    let stored = library.handbook(id)?;
+    let last: Option<Vec<Bound>> = stored.last_build.as_deref().and_then(|b| serde_json::from_str(b).ok());
+    plan(library, definition, last.as_deref(), stored.row.built_at)
 }
 
 /// What `definition` binds now, against the parts an export bound last.

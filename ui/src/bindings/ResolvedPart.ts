@@ -5,4 +5,4 @@ import type { Status } from "./Status";
 /**
  * A part as it binds now.
  */
-export type Resolved = { policy: number, title: string, label: string, status: Status, since_build: SinceBuild, };
+export type ResolvedPart = { policy: number, title: string, label: string, status: Status, since_build: SinceBuild, };

@@ -3,4 +3,4 @@
 /**
  * Which version of a policy a handbook binds.
  */
-export type Pick = { "kind": "version", label: string, } | { "kind": "newest" } | { "kind": "released" };
+export type VersionPick = { "kind": "version", label: string, } | { "kind": "newest" } | { "kind": "released" };

@@ -3,4 +3,4 @@
 /**
  * A part as an export bound it, kept to tell later what changed.
  */
-export type Bound = { policy: number, title: string, label: string, content_hash: string, };
+export type BoundPart = { policy: number, title: string, label: string, content_hash: string, };
