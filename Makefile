@@ -81,7 +81,11 @@ SHOTS := zh-CN/start.png:start-zh-CN.png en/start.png:start-en.png zh-CN/blank.p
 	en/problem.png:problem-en.png en/role-library.png:role-library-en.png en/shortcuts.png:shortcuts-en.png \
 	en/preview-follows.png:preview-follows-en.png en/compare.png:compare-en.png en/library.png:start-library-en.png \
 	zh-CN/history.png:history.png en/history.png:history-en.png zh-CN/settings.png:settings.png \
-	zh-CN/policies.png:library.png zh-CN/policies-archived.png:library-archived.png
+	zh-CN/policies.png:library.png zh-CN/policies-archived.png:library-archived.png \
+	zh-CN/library-problem.png:library-problem.png en/library-problem.png:library-problem-en.png \
+	zh-CN/settings-files.png:settings-files.png en/settings.png:settings-files-en.png \
+	zh-CN/compare-wide.png:compare-wide.png en/compare-wide.png:compare-wide-en.png \
+	zh-CN/handbook.png:handbook.png en/handbook.png:handbook-en.png en/handbook-changed.png:handbook-changed-en.png
 screenshots: app
 	$(CARGO) build --locked --bin policywright
 	cd ui && xvfb-run -a -s "-screen 0 1280x800x24" node e2e/run.mjs

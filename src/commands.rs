@@ -350,7 +350,15 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
                         .say(msg!(keys::cli::LAST_EXPORTED, at = at.get(..10).unwrap_or(at), count = e.changed), None),
                 };
                 let parts = out.say(msg!(keys::cli::HANDBOOK_PARTS, count = e.parts), None);
-                out.line(&format!("{:>3}  {}  ({parts}; {built})", e.row.id, e.row.title))?;
+                let id = format!("{:>3}", e.row.id);
+                let line = msg!(
+                    keys::cli::HANDBOOK_LINE,
+                    id = id.as_str(),
+                    title = e.row.title.as_str(),
+                    parts = parts.as_str(),
+                    built = built.as_str()
+                );
+                out.line(&out.say(line, None))?;
             }
             Ok(0)
         }

@@ -431,6 +431,19 @@ mod tests {
         }
     }
 
+    /// The page chooses a library or a template folder only through a
+    /// dialog the shell opens: those commands take nothing from it.
+    #[test]
+    fn the_page_names_no_path_to_choose_a_library_or_templates() {
+        let source = include_str!("main.rs");
+        for command in
+            ["library_open_other", "library_create", "library_use_default", "library_show_file", "templates_choose"]
+        {
+            let signature = format!("fn {command}(app: State<'_, App>) ->");
+            assert!(source.contains(&signature), "{command} takes more than the app state");
+        }
+    }
+
     /// Every command runs off the main thread, and is one call into the app
     /// state, which is one call into the api: the shell stays thin.
     #[test]

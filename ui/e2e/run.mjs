@@ -440,6 +440,14 @@ try {
     const ins = await until("a marked insertion", () => text(".page.diff ins"));
     if (!ins.includes("管理")) throw new Error(`insertion reads ${ins}`);
     await shot("compare.png");
+    await click('[data-action="compare-wide"]');
+    await click('[data-action="compare-side"]');
+    await until("both versions across the window", () => find('.compare-screen [data-view="new"]'));
+    await click('[data-change="0"]');
+    await shot("compare-wide.png");
+    await click('[data-action="compare-inline"]');
+    await click('[data-action="compare-wide"]');
+    await until("the comparison beside the form", () => find(".editor .comparison"));
     // The legal packet goes into a folder of its own in the one picked,
     // holding exactly what `diff --packet` writes.
     const picked = resolve(work, "legal");
@@ -780,6 +788,11 @@ try {
     });
     if (!order.includes("Operations Handbook")) throw new Error(`the preview reads ${order.slice(0, 300)}`);
     await shot("handbook-en.png");
+    await language("zh-CN");
+    await until("the builder in Chinese", async () => (await text(".handbook-parts")).includes("本手册包含的制度"));
+    await shot("handbook.png");
+    await language("en");
+    await until("the builder in English", async () => (await text(".handbook-parts")).includes("Policies in this handbook"));
 
     // Export: saved first, then built as `rebuild` builds it.
     const first = resolve(work, "handbook-1.docx");
@@ -874,6 +887,14 @@ try {
     const expected = { library: made, author: "王芳", language: "zh-CN", documents: "zh-CN", numbering: "decimal" };
     if (JSON.stringify(kept) !== JSON.stringify(expected)) throw new Error(`after a restart Settings hold ${JSON.stringify(kept)}`);
     await shot("settings-files.png");
+    await call("POST", `${s}/element/${await find('[data-action="settings-language"]')}/click`, {});
+    await click('[data-action="settings-language"] option[value="en"]');
+    await until("Settings in English", async () => (await text('[data-form="settings"]')).includes("Language of new policies"));
+    // Opened again, as a person would see it next time.
+    await click('[data-action="close-settings"]');
+    await click('[data-action="settings"]');
+    await until("Settings again", () => find("[data-library-path]"));
+    await shot("settings-files-en.png");
     await click('[data-action="close-settings"]');
     await click('[data-action="start-preset"]');
     await until("the decimal headings", async () => {
