@@ -836,7 +836,7 @@ mod tests {
     }
 
     #[test]
-    fn a_new_policy_is_what_policywright_new_writes_numbered_as_settings_say() {
+    fn a_new_policy_is_what_the_clis_new_writes_numbered_as_settings_say() {
         let dir = tempfile::tempdir().expect("tmp");
         let (app, _) = app(dir.path());
         for (preset, locale, numbering) in [

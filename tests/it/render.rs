@@ -172,3 +172,35 @@ fn items_added_and_left_empty_are_left_out_and_a_half_filled_one_reads_well() {
     let paths: Vec<&str> = report.findings.iter().map(|f| f.path.as_str()).collect();
     assert!(paths.contains(&"discipline.groups[0].rules[0].text"), "{paths:?}");
 }
+
+/// Regression: every ladder level needed "N years at the next level"
+/// (在下一职级任职满N年), and the English cells were glued fragments.
+#[test]
+fn the_ladder_names_the_level_a_person_is_promoted_from_in_sentences() {
+    let zh = markdown(&preset(Locale::ZhCn));
+    assert!(!zh.contains("下一职级"), "{zh}");
+    assert!(zh.contains("| 运营专员 | 2 | 运营专员、数据分析员 | 在运营助理职级任职满1年。考核要求："), "{zh}");
+    // A track's first level is reached from the ladder, one grade down.
+    assert!(zh.contains("| 运营专家 | 3 | | 在运营专员职级任职满2年。"), "{zh}");
+    let en = markdown(&preset(Locale::En));
+    assert!(!en.contains("in the level below") && !en.contains("; appraisal:"), "{en}");
+    assert!(en.contains("| At least 2 years as Operations Specialist. Appraisal: "), "{en}");
+}
+
+/// Regression: the zh-CN pay line read "4,500–6,000 CNY/月".
+#[test]
+fn chinese_pay_is_in_yuan() {
+    let zh = markdown(&preset(Locale::ZhCn));
+    assert!(zh.contains("4,500–6,000 元/月") && !zh.contains("CNY"), "{zh}");
+}
+
+/// Regression: the all-media operator's skill levels joined their
+/// sentences with "。；".
+#[test]
+fn several_eligibility_sentences_are_numbered_not_glued() {
+    let roles = ["all-media-operator".to_string()];
+    let policy = policywright_model::presets::with_roles(preset(Locale::ZhCn), &roles).expect("roles");
+    let zh = markdown(&policy);
+    assert!(!zh.contains("。；"), "{zh}");
+    assert!(zh.contains("| 四级（中级工） | （1）在本职业或相关职业累计工作满3年者，可申报本级。（2）"), "{zh}");
+}

@@ -76,7 +76,7 @@ pub fn context(policy: &Sanitized<Policy>, strings: &Value) -> Context {
                 serde_json::json!({
                     "min": group_thousands(band.min),
                     "max": group_thousands(band.max),
-                    "currency": band.currency,
+                    "currency": currency_word(&band.currency, strings),
                     "period": per(band.period),
                     "note": band.note,
                 }),
@@ -86,13 +86,34 @@ pub fn context(policy: &Sanitized<Policy>, strings: &Value) -> Context {
 
     let mut level_roles = BTreeMap::new();
     let mut level_requirements = BTreeMap::new();
-    let track_levels = policy.career.professional_track.iter().flat_map(|t| t.levels.iter());
-    for level in policy.career.levels.iter().chain(track_levels) {
-        let titles: Vec<&str> =
-            level.roles.iter().map(|id| role_title.get(id.as_str()).copied().unwrap_or(id)).collect();
-        level_roles.insert(level.id.as_str(), titles.join(text(strings, "list_sep")));
-        level_requirements.insert(level.id.as_str(), requirements_text(&level.requirements, strings));
+    // Each level's requirements name the level below it, the one a person
+    // is promoted from: on the ladder, and on each track of its own.
+    let ladders =
+        std::iter::once(&policy.career.levels).chain(policy.career.professional_track.iter().map(|t| &t.levels));
+    for levels in ladders {
+        for (i, level) in levels.iter().enumerate() {
+            let titles: Vec<&str> =
+                level.roles.iter().map(|id| role_title.get(id.as_str()).copied().unwrap_or(id)).collect();
+            level_roles.insert(level.id.as_str(), titles.join(text(strings, "list_sep")));
+            // A track's first level is reached from the ladder's level one grade down.
+            let below = match i.checked_sub(1) {
+                Some(b) => Some(&levels[b]),
+                None => policy.career.levels.iter().find(|l| l.grade.checked_add(1) == Some(level.grade)),
+            };
+            let below = below.map(|l| l.name.as_str()).filter(|n| !n.trim().is_empty());
+            level_requirements.insert(level.id.as_str(), requirements_text(&level.requirements, below, strings));
+        }
     }
+
+    // Who may sit each skill level's assessment: whole sentences, numbered
+    // when there are several, never glued with a separator after their
+    // own full stop.
+    let skill_eligibility: BTreeMap<&str, Vec<String>> = policy
+        .duties
+        .roles
+        .iter()
+        .map(|r| (r.id.as_str(), r.skill_levels.iter().map(|l| numbered_items(&l.eligibility, strings)).collect()))
+        .collect();
 
     let version = policy.document.revisions.last().map(|r| r.version.clone()).unwrap_or_default();
 
@@ -107,6 +128,7 @@ pub fn context(policy: &Sanitized<Policy>, strings: &Value) -> Context {
     ctx.insert("salary", &salary);
     ctx.insert("level_roles", &level_roles);
     ctx.insert("level_requirements", &level_requirements);
+    ctx.insert("skill_eligibility", &skill_eligibility);
     ctx.insert("p", policy);
     ctx
 }
@@ -124,29 +146,79 @@ fn text<'a>(strings: &'a Value, path: &str) -> &'a str {
     path.split('.').fold(strings, |v, key| &v[key]).as_str().unwrap_or("")
 }
 
-/// One cell of the ladder table: "at least 2 years in the level below; appraisal: …".
-fn requirements_text(req: &LevelRequirements, strings: &Value) -> String {
+/// One cell of the ladder table, in sentences: "At least 2 years as
+/// Operations Specialist. Appraisal: …. Skills: …; …."
+fn requirements_text(req: &LevelRequirements, below: Option<&str>, strings: &Value) -> String {
     let colon = text(strings, "colon");
-    let list_sep = text(strings, "list_sep");
-    let mut parts = Vec::new();
+    let item_sep = text(strings, "career.item_sep");
+    let end = text(strings, "career.clause_end");
+    let mut clauses = Vec::new();
     if req.tenure_years > 0 {
-        parts.push(format!(
-            "{}{}{}",
-            text(strings, "career.tenure_before"),
-            req.tenure_years,
-            text(strings, if req.tenure_years == 1 { "career.tenure_after_one" } else { "career.tenure_after" })
-        ));
+        let one = req.tenure_years == 1;
+        let key = match (below, one) {
+            (Some(_), true) => "career.tenure_one",
+            (Some(_), false) => "career.tenure_other",
+            (None, true) => "career.tenure_first_one",
+            (None, false) => "career.tenure_first_other",
+        };
+        clauses.push(
+            text(strings, key)
+                .replace("{below}", below.unwrap_or(""))
+                .replace("{years}", &req.tenure_years.to_string()),
+        );
     }
-    if !req.appraisal.is_empty() {
-        parts.push(format!("{}{colon}{}", text(strings, "career.appraisal"), req.appraisal));
+    let labelled = |label: &str, body: String| format!("{}{colon}{}", text(strings, label), body);
+    if !req.appraisal.trim().is_empty() {
+        clauses.push(labelled("career.appraisal", req.appraisal.trim().to_string()));
     }
     if !req.skills.is_empty() {
-        parts.push(format!("{}{colon}{}", text(strings, "career.skills"), req.skills.join(list_sep)));
+        clauses.push(labelled("career.skills", joined(&req.skills, item_sep)));
     }
     if !req.certificates.is_empty() {
-        parts.push(format!("{}{colon}{}", text(strings, "career.certificates"), req.certificates.join(list_sep)));
+        clauses.push(labelled("career.certificates", joined(&req.certificates, item_sep)));
     }
-    parts.join(text(strings, "sentence_sep"))
+    let ended: Vec<String> = clauses.into_iter().map(|c| ended(&c, end)).collect();
+    ended.join(text(strings, "career.clause_sep"))
+}
+
+/// Items of a list inside one clause, without the full stop each may end with.
+fn joined(items: &[String], sep: &str) -> String {
+    let trimmed: Vec<&str> =
+        items.iter().map(|i| i.trim().trim_end_matches(['.', '。', ';', '；'])).filter(|i| !i.is_empty()).collect();
+    trimmed.join(sep)
+}
+
+/// A clause closed by `end`, unless it already ends a sentence.
+fn ended(clause: &str, end: &str) -> String {
+    let clause = clause.trim_end();
+    if clause.ends_with(['.', '。', '!', '！', '?', '？']) { clause.to_string() } else { format!("{clause}{end}") }
+}
+
+/// Sentences in one cell: as they are when there is one, else numbered
+/// "（1）…。（2）…。" or "(1) …. (2) …." and each closed.
+fn numbered_items(items: &[String], strings: &Value) -> String {
+    let end = text(strings, "career.clause_end");
+    let items: Vec<&str> = items.iter().map(|i| i.trim()).filter(|i| !i.is_empty()).collect();
+    match items[..] {
+        [] => String::new(),
+        [one] => one.to_string(),
+        _ => {
+            let number = text(strings, "item_number");
+            let all: Vec<String> = items
+                .iter()
+                .enumerate()
+                .map(|(n, item)| format!("{}{}", number.replace("{n}", &(n + 1).to_string()), ended(item, end)))
+                .collect();
+            all.join(text(strings, "item_sep"))
+        }
+    }
+}
+
+/// A currency as the document's language writes it after an amount: 元 in
+/// Chinese; the code otherwise, or as given when it is not a known one.
+fn currency_word(code: &str, strings: &Value) -> String {
+    let word = text(strings, &format!("currency.{code}"));
+    if word.is_empty() { code.to_string() } else { word.to_string() }
 }
 
 fn flatten<'a>(nodes: &'a [Indicator], depth: usize, out: &mut Vec<IndicatorRow<'a>>) {
