@@ -150,7 +150,7 @@ fn what_cannot_be_bound_is_refused_with_the_reason() {
     let mixed = vec![two(Locale::ZhCn).remove(0), two(Locale::En).remove(0)];
     assert_eq!(
         refusal(&handbook(Locale::ZhCn), &mixed),
-        "policy 2 (\"Operations Staff Policy\") is in English, but the handbook is in Chinese\n  hint: bind policies of one language, or set the handbook's language with --locale"
+        "policy 2 (\"Operations Staff Policy\") is in English, but the handbook is in Chinese\n  hint: bind policies of one language, or set the handbook's language to theirs (--locale in the CLI)"
     );
     // The CLI says it in the handbook's language.
     let err = markdown(&handbook(Locale::ZhCn), &mixed).expect_err("refused");
@@ -167,7 +167,7 @@ fn what_cannot_be_bound_is_refused_with_the_reason() {
     );
     assert_eq!(
         refusal(&handbook(Locale::En), &[]),
-        "a handbook needs at least one policy\n  hint: name the policy files to bind"
+        "a handbook needs at least one policy\n  hint: add at least one policy to bind"
     );
     let undated = Handbook { date: "2027-02-30".into(), ..handbook(Locale::En) };
     assert_eq!(
