@@ -629,12 +629,9 @@ impl App {
     /// A saved handbook built as `policywright rebuild ID` builds it, written
     /// where the user chooses; what it bound is kept once the file is written.
     pub fn handbook_export(&self, id: HandbookId, format: Format) -> Answer<Option<String>> {
-        let (saved, built) = self.with_library(|lib| {
-            let saved = handbooks::open(lib, id)?;
-            let built = handbooks::build(lib, &saved.definition, format, &self.templates())?;
-            Ok((saved, built))
+        let built = self.with_library(|lib| {
+            handbooks::build(lib, &handbooks::open(lib, id)?.definition, format, &self.templates())
         })?;
-        drop(saved);
         let path = self.ask_save(&self.format_filter(format), &[format.extension()], &built.file_name);
         let written = self.chosen(path, |p| self.world.write(p, &built.bytes))?;
         if written.is_some() {

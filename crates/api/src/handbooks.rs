@@ -125,11 +125,6 @@ pub struct Entry {
     pub problem: Option<String>,
 }
 
-/// The saved handbooks by number.
-pub fn list(library: &Library) -> Result<Vec<HandbookRow>> {
-    library.handbooks()
-}
-
 /// The saved handbooks with what changed in each, the text of a problem in
 /// `locale`: one that cannot be bound today is listed with the reason.
 pub fn entries(library: &Library, locale: policywright_i18n::Locale) -> Result<Vec<Entry>> {
