@@ -174,7 +174,7 @@ fn presets_in_every_scheme_export_for_outside_readers() {
             let document = &parts["word/document.xml"];
             let heading = document.split(r#"<w:pStyle w:val="Heading1" />"#).nth(1).expect("a chapter heading");
             let text = heading.split("<w:t xml:space=\"preserve\">").nth(1).and_then(|t| t.split('<').next());
-            let expected = if locale == Locale::ZhCn { "总则" } else { "General provisions" };
+            let expected = if locale == Locale::ZhCn { "总则" } else { "About this policy" };
             assert_eq!(text, Some(expected), "{locale:?} {scheme:?}");
         }
     }
@@ -268,7 +268,7 @@ fn policy_documents_carry_toc_header_footer_and_properties() {
     let parts = unzip(&policy_docx(&policy));
     let document = &parts["word/document.xml"];
     assert!(document.contains(r#"TOC \o "1-2" \h \z \u"#), "TOC field");
-    assert!(document.contains(">1 General provisions<"), "pre-filled TOC entry");
+    assert!(document.contains(">1 About this policy<"), "pre-filled TOC entry");
     assert!(parts["word/settings.xml"].contains(r#"<w:updateFields w:val="true" />"#));
     let header = parts.iter().find(|(k, _)| k.starts_with("word/header")).map(|(_, v)| v).expect("header");
     assert!(header.contains("Example Ltd. · Operations Staff Policy"));

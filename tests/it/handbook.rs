@@ -73,7 +73,7 @@ fn the_markdown_lists_the_policies_and_numbers_each_from_the_start() {
     assert_eq!(md.matches("\n### 第一章　总则\n").count(), 2);
     assert_eq!(md.matches("\n#### 第一条　目的\n").count(), 2);
     let second = &md[md.find("## 客服人员岗位工作制度").expect("second part")..];
-    assert!(!second.contains("第三十六条"), "articles run on across parts");
+    assert!(!second.contains("第三十八条"), "articles run on across parts");
 }
 
 #[test]
@@ -81,7 +81,7 @@ fn every_part_takes_the_handbooks_numbering_scheme() {
     let mut policies = two(Locale::En);
     policies[1].document.numbering = NumberingScheme::ZhOutline;
     let md = markdown(&handbook(Locale::En), &policies).expect("binds");
-    assert_eq!(md.matches("\n### 1 General provisions\n").count(), 2, "{md}");
+    assert_eq!(md.matches("\n### 1 About this policy\n").count(), 2, "{md}");
     assert!(!md.contains("一、"));
 }
 
@@ -117,7 +117,7 @@ fn the_docx_restarts_word_numbering_in_each_part() {
         assert_eq!(document.matches(r#"<w:pStyle w:val="TOC1" />"#).count(), 2);
         let chapter = match locale {
             Locale::ZhCn => "第一章　总则",
-            Locale::En => "1 General provisions",
+            Locale::En => "1 About this policy",
         };
         assert_eq!(document.matches(&format!(">{chapter}<")).count(), 2, "{locale:?}: TOC entries");
         // The handbook's own version and properties.
@@ -127,7 +127,7 @@ fn the_docx_restarts_word_numbering_in_each_part() {
             Locale::ZhCn => (vec!["运营人员岗位工作制度", "客服人员岗位工作制度"], vec!["总则", "岗位职责"]),
             Locale::En => (
                 vec!["Operations Staff Policy", "Customer Service Staff Policy"],
-                vec!["General provisions", "Positions and duties"],
+                vec!["About this policy", "Positions and duties"],
             ),
         };
         // Outside readers see chapters as headings; a part's title, like a

@@ -38,9 +38,9 @@ fn every_numbering_scheme_numbers_chapters_and_articles() {
     assert!(outline.contains("### （一）运营经理\n"));
 
     let decimal = markdown_with(Locale::En, NumberingScheme::Decimal);
-    assert!(decimal.contains("## 1 General provisions\n"));
+    assert!(decimal.contains("## 1 About this policy\n"));
     assert!(decimal.contains("### 2.1 Operations Manager\n"));
-    assert!(decimal.contains("## 8 Supplementary provisions\n"));
+    assert!(decimal.contains("## 8 Administration of this policy\n"));
 }
 
 #[test]

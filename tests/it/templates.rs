@@ -53,7 +53,7 @@ fn a_locale_override_changes_the_words_but_not_the_templates() {
     // The words as `policywright templates` writes them, one of them edited.
     let strings = Templates::builtin_text("locales/en.json")
         .expect("en strings")
-        .replace("\"General provisions\"", "\"Scope and principles\"");
+        .replace("\"About this policy\"", "\"Scope and principles\"");
     templates.overlay("locales/en.json", strings, "mine/locales/en.json".into());
     let md = markdown_with(&templates).expect("renders");
     assert!(md.contains("## 1 Scope and principles\n"), "{md}");
@@ -61,7 +61,7 @@ fn a_locale_override_changes_the_words_but_not_the_templates() {
     let mut templates = Templates::builtin();
     templates.overlay("locales/en.json", r#"{"general": {"purpose": "Why"}}"#.into(), "mine/locales/en.json".into());
     let md = markdown_with(&templates).expect("renders");
-    assert!(md.contains("### 1.1 Why\n") && md.contains("## 1 General provisions\n"), "{md}");
+    assert!(md.contains("### 1.1 Why\n") && md.contains("## 1 About this policy\n"), "{md}");
 }
 
 #[test]

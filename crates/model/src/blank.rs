@@ -10,8 +10,8 @@
 //! content, since the form fills them in by itself.
 
 use crate::{
-    Career, Cycle, Level, Meeting, NamedStep, Policy, Principle, Rating, ResultUse, Role, Rule, RuleGroup, SkillLevel,
-    Stage, TrainingArea, TrainingMethod,
+    Career, Clause, Cycle, Level, Meeting, NamedStep, Policy, Principle, Rating, ResultUse, Role, Rule, RuleGroup,
+    SkillLevel, Stage, TrainingArea, TrainingMethod,
 };
 
 fn empty(text: &str) -> bool {
@@ -35,6 +35,12 @@ impl Blank for String {
 impl Blank for Principle {
     fn is_blank(&self) -> bool {
         empty(&self.name) && empty(&self.explanation)
+    }
+}
+
+impl Blank for Clause {
+    fn is_blank(&self) -> bool {
+        empty(&self.title) && empty(&self.text)
     }
 }
 
@@ -153,6 +159,8 @@ fn career(career: &mut Career) {
 pub(crate) fn leave_out_blank_items(policy: &mut Policy) {
     keep(&mut policy.general.scope_roles);
     keep(&mut policy.general.principles);
+    keep(&mut policy.general.articles);
+    keep(&mut policy.supplementary.articles);
     for role in &mut policy.duties.roles {
         keep(&mut role.duties);
         keep(&mut role.requirements.skills);

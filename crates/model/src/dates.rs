@@ -41,6 +41,11 @@ impl Day {
         valid.then_some(Day { year, month, day })
     }
 
+    /// Year, month (1–12) and day, for writing the day out in words.
+    pub fn parts(self) -> (i32, u32, u32) {
+        (self.year, self.month, self.day)
+    }
+
     /// The same day `months` later; the month's last day when it is shorter
     /// (a year after 29 February is 28 February).
     pub fn add_months(self, months: u32) -> Day {

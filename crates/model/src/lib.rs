@@ -147,6 +147,25 @@ pub struct General {
     pub scope_roles: Vec<String>,
     #[serde(default)]
     pub principles: Vec<Principle>,
+    /// Further articles of the chapter, after the principles: an
+    /// equal-opportunity or at-will statement, say.
+    // Left out when empty, so that a policy stored before the field existed
+    // keeps its canonical form and content hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub articles: Vec<Clause>,
+}
+
+/// An article of its own, with a heading and its text: what a chapter says
+/// beyond its fixed parts (an English handbook's at-will statement, a Chinese
+/// policy's democratic procedure and publication).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
+pub struct Clause {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub text: String,
 }
 
 /// Chapter 2: the roles and what each must do.
@@ -563,6 +582,14 @@ pub struct Track {
 pub struct Supplementary {
     #[serde(default)]
     pub interpretation: String,
+    /// Further articles, after the interpretation and before the effective
+    /// date: how the policy was adopted and made known to staff, say.
+    // Left out when empty, so that a policy stored before the field existed
+    // keeps its canonical form and content hash.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub articles: Vec<Clause>,
+    /// Conditions of entry into force; the effective date itself is the
+    /// document's, and the documents state it.
     #[serde(default)]
     pub effective: String,
     #[serde(default)]

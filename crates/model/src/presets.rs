@@ -128,9 +128,12 @@ pub fn with_roles(mut policy: Policy, ids: &[String]) -> Result<Policy> {
     }
     let kept = |id: &str| picked.iter().any(|r| r.id == id);
     policy.general.scope_roles = picked.iter().map(|r| r.id.clone()).collect();
+    // A stage whose owner was not picked goes to the most senior role that
+    // was: the first one reporting to nobody among the picked.
+    let head = picked.iter().find(|r| !kept(&r.reports_to)).or(picked.first()).map(|r| r.id.clone());
     for stage in &mut policy.workflow.stages {
         if !kept(&stage.owner) {
-            stage.owner.clear();
+            stage.owner = head.clone().unwrap_or_default();
         }
     }
     let track_levels = policy.career.professional_track.iter_mut().flat_map(|t| t.levels.iter_mut());

@@ -130,7 +130,59 @@ pub fn validate(policy: &Policy) -> Report {
     check_appraisal(policy, &mut report);
     check_training(policy, &mut report);
     check_career(policy, &roles, &mut report);
+    check_role_mentions(policy, &mut report);
     report
+}
+
+/// The chapters whose text may name a role: not the roles themselves (a
+/// reporting line names a role outside the policy on purpose), nor the
+/// career ladder, whose levels share their names with roles.
+const MENTIONING: [&str; 6] = ["general", "workflow", "discipline", "appraisal", "training", "supplementary"];
+
+/// A text that names a library role the policy does not have, as the preset's
+/// texts do once a person picks other roles: the reader would look for a
+/// role that is not there.
+fn check_role_mentions(policy: &Policy, report: &mut Report) {
+    let Ok(library) = crate::presets::roles(policy.document.locale) else { return };
+    let fold = |text: &str| text.to_lowercase();
+    // Every title, longest first, so that "New Media Operations Specialist"
+    // is one mention and not also one of "Operations Specialist".
+    let mut titles: Vec<(String, bool)> = policy
+        .duties
+        .roles
+        .iter()
+        .map(|r| (fold(&r.title), true))
+        .chain(library.iter().map(|r| (fold(&r.title), false)))
+        .filter(|(t, _)| !t.trim().is_empty())
+        .collect();
+    titles.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(b.1.cmp(&a.1)));
+    titles.dedup_by(|a, b| a.0 == b.0);
+    let Ok(value) = serde_json::to_value(policy) else { return };
+    for chapter in MENTIONING {
+        let mut path = chapter.to_string();
+        walk_strings(&value[chapter], &mut path, &mut |path, text| {
+            let text = fold(text);
+            let mut at = 0;
+            while at < text.len() {
+                let rest = &text[at..];
+                match titles.iter().find(|(t, _)| rest.starts_with(t.as_str())) {
+                    Some((title, kept)) => {
+                        if !kept {
+                            let shown = library.iter().find(|r| fold(&r.title) == *title).map_or("", |r| &r.title);
+                            report.warning(
+                                path,
+                                msg!(v::ROLE_NOT_IN_POLICY, title = shown),
+                                v::ROLE_NOT_IN_POLICY_HINT,
+                            );
+                            return;
+                        }
+                        at += title.len();
+                    }
+                    None => at += rest.chars().next().map_or(1, char::len_utf8),
+                }
+            }
+        });
+    }
 }
 
 use keys::validation as v;
@@ -214,6 +266,12 @@ fn check_ids(policy: &Policy, report: &mut Report) {
     groups.push((
         k::GENERAL_PRINCIPLE,
         list("general.principles", policy.general.principles.iter().map(|p| p.id.as_str()).collect()),
+    ));
+    groups
+        .push((k::ARTICLE, list("general.articles", policy.general.articles.iter().map(|a| a.id.as_str()).collect())));
+    groups.push((
+        k::ARTICLE,
+        list("supplementary.articles", policy.supplementary.articles.iter().map(|a| a.id.as_str()).collect()),
     ));
     groups.push((k::ROLE, list("duties.roles", policy.duties.roles.iter().map(|r| r.id.as_str()).collect())));
     groups.push((k::STAGE, list("workflow.stages", policy.workflow.stages.iter().map(|s| s.id.as_str()).collect())));

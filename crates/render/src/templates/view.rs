@@ -117,8 +117,13 @@ pub fn context(policy: &Sanitized<Policy>, strings: &Value) -> Context {
 
     let version = policy.document.revisions.last().map(|r| r.version.clone()).unwrap_or_default();
 
+    let effective_on = policywright_model::dates::Day::parse(&policy.document.effective_date)
+        .map(|day| text(strings, "supplementary.effective_on").replace("{date}", &long_date(day, strings)))
+        .unwrap_or_default();
+
     ctx.insert("t", strings);
     ctx.insert("version", &version);
+    ctx.insert("effective_on", &effective_on);
     ctx.insert("review_cycle", &review_cycle(policy.document.review_months, strings));
     ctx.insert("next_review", &policy.document.review_due(None).map(|day| day.to_string()).unwrap_or_default());
     ctx.insert("role_title", &role_title);
@@ -140,6 +145,15 @@ fn review_cycle(months: u32, strings: &Value) -> String {
         1 => text(strings, "control.review_monthly").to_string(),
         n => text(strings, "control.review_every").replace("{months}", &n.to_string()),
     }
+}
+
+/// "January 1, 2027" or "2027年1月1日": how a sentence states a day.
+fn long_date(day: policywright_model::dates::Day, strings: &Value) -> String {
+    let (year, month, day) = day.parts();
+    text(strings, "long_date")
+        .replace("{year}", &year.to_string())
+        .replace("{month}", text(strings, &format!("months.m{month}")))
+        .replace("{day}", &day.to_string())
 }
 
 fn text<'a>(strings: &'a Value, path: &str) -> &'a str {
