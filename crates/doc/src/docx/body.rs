@@ -186,7 +186,7 @@ impl Writer<'_> {
                 let mut para = if before_table && all_bold {
                     Para { keep_next: true, ..Para::styled("Caption") }
                 } else {
-                    Para::styled("Normal")
+                    Para::styled("BodyText")
                 };
                 if let Some(style) = style {
                     para.style = style;

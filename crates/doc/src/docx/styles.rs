@@ -27,8 +27,20 @@ pub const ARTICLE_NUM: usize = 5;
 /// Each ordered list gets its own `w:num` from here on, so it restarts at 1.
 pub const FIRST_ORDERED_NUM: usize = 10;
 
-/// Half-points.
+/// Half-points: 11 pt, an English handbook's body text.
 pub const BODY_SIZE: usize = 22;
+/// 小四 (12 pt), the body size of Chinese company documents.
+const ZH_BODY_SIZE: usize = 24;
+/// 五号 (10.5 pt), Chinese table text.
+const ZH_TABLE_SIZE: usize = 21;
+
+/// The body text size of `locale`, in half-points.
+pub fn body_size(locale: Locale) -> usize {
+    match locale {
+        Locale::ZhCn => ZH_BODY_SIZE,
+        Locale::En => BODY_SIZE,
+    }
+}
 
 pub struct Fonts {
     pub body_latin: &'static str,
@@ -92,6 +104,17 @@ struct Indent {
     right: Option<i32>,
     hanging: Option<i32>,
     first_line: Option<i32>,
+    /// In hundredths of a character: 200 is the two-character indent of
+    /// Chinese paragraphs, which follows the font size where twips do not.
+    first_line_chars: Option<u32>,
+}
+
+impl Indent {
+    /// Two characters of body text in from the left, nothing hanging.
+    fn two_chars(locale: Locale) -> Indent {
+        let twips = i32::try_from(body_size(locale) * 20).unwrap_or(480);
+        Indent { left: 0, right: Some(0), first_line: Some(twips), first_line_chars: Some(200), ..Indent::default() }
+    }
 }
 
 /// The paragraph properties styles and list levels use (CT_PPrBase).
@@ -268,12 +291,21 @@ fn styles(locale: Locale, numbering: Option<NumberingScheme>) -> Vec<Style> {
     let f = fonts(locale);
     let (heading_latin, heading_east_asia) = (f.heading_latin, f.heading_east_asia);
     let space = Spacing::default();
+    let zh = locale == Locale::ZhCn;
+    let body = body_size(locale);
+    // Chinese body text: 小四, 1.5 lines, justified, two characters in.
+    let mut body_text = paragraph("BodyText", "Body Text").based_on("Normal");
+    if zh {
+        body_text = body_text.align("both");
+        body_text.para.indent = Some(Indent::two_chars(locale));
+    }
     let mut out = Vec::with_capacity(32);
     out.extend([
         paragraph("Normal", "Normal")
             .fonts(f.body_latin, f.body_east_asia)
-            .size(BODY_SIZE)
-            .spacing(space.after(120).line(300)),
+            .size(body)
+            .spacing(space.after(120).line(if zh { 360 } else { 300 })),
+        body_text,
         paragraph("Title", "Title")
             .based_on("Normal")
             .next("Normal")
@@ -323,11 +355,7 @@ fn styles(locale: Locale, numbering: Option<NumberingScheme>) -> Vec<Style> {
     }
     out.extend([
         paragraph("ListParagraph", "List Paragraph").based_on("Normal").spacing(space.after(60)),
-        paragraph("Caption", "caption")
-            .based_on("Normal")
-            .bold()
-            .size(BODY_SIZE - 1)
-            .spacing(space.before(120).after(60)),
+        paragraph("Caption", "caption").based_on("Normal").bold().size(body - 1).spacing(space.before(120).after(60)),
         paragraph("Quote", "Quote").based_on("Normal").italic().color("404040").indent(720, 720),
         paragraph("Code", "Code")
             .based_on("Normal")
@@ -336,7 +364,7 @@ fn styles(locale: Locale, numbering: Option<NumberingScheme>) -> Vec<Style> {
             .spacing(space.after(0).line(240)),
         paragraph("TableText", "Table Text")
             .based_on("Normal")
-            .size(BODY_SIZE - 2)
+            .size(if zh { ZH_TABLE_SIZE } else { BODY_SIZE - 2 })
             .spacing(space.before(20).after(20).line(260)),
         paragraph("TOCHeading", "TOC Heading")
             .based_on("Normal")
@@ -395,7 +423,7 @@ fn doc_defaults(w: &mut Xml, locale: Locale) {
     let f = fonts(locale);
     let run = RunProps {
         fonts: Some(RunFonts { latin: f.body_latin, east_asia: f.body_east_asia }),
-        size: Some(BODY_SIZE),
+        size: Some(body_size(locale)),
         lang: Some(locale.tag()),
         ..RunProps::default()
     };
@@ -487,6 +515,9 @@ fn para_props(w: &mut Xml, p: &ParaProps) {
         }
         if let Some(v) = ind.first_line {
             w.attr("w:firstLine", &v);
+        }
+        if let Some(v) = ind.first_line_chars {
+            w.attr("w:firstLineChars", &v);
         }
         w.end_start_tag(true);
     }
@@ -622,14 +653,33 @@ pub fn heading_numbering(scheme: NumberingScheme) -> &'static [HeadingList] {
 const BULLETS: [&str; 3] = ["•", "◦", "▪"];
 const ORDERED_FORMATS: [&str; 3] = ["decimal", "lowerLetter", "lowerRoman"];
 
-/// `%n.`: the number of level n (from 1) followed by a full stop.
-struct OrderedText(usize);
+/// A level's `w:lvlText`: the pattern with its `%` followed by the level's
+/// number (from 1), so `（%）` at level 1 is `（%1）`.
+struct LevelText(&'static str, usize);
 
-impl Value for OrderedText {
+impl Value for LevelText {
     fn write_to(&self, out: &mut String) {
-        out.push('%');
-        self.0.write_to(out);
-        out.push('.');
+        for (i, part) in self.0.split('%').enumerate() {
+            if i > 0 {
+                out.push('%');
+                self.1.write_to(out);
+            }
+            out.push_str(part);
+        }
+    }
+}
+
+/// Item numbers under Chinese headings: below 第…条, （一） 1. （1）; below
+/// the outline's 一、（一）1., what comes next in the same series.
+const ZH_CHAPTER_ITEMS: [(&str, &str); 3] = [("chineseCounting", "（%）"), ("decimal", "%."), ("decimal", "（%）")];
+const ZH_OUTLINE_ITEMS: [(&str, &str); 3] =
+    [("decimal", "（%）"), ("decimalEnclosedCircle", "%"), ("lowerLetter", "%.")];
+
+fn chinese_items(opts: &DocxOptions) -> Option<&'static [(&'static str, &'static str)]> {
+    match opts.numbering? {
+        NumberingScheme::ZhChapter => Some(&ZH_CHAPTER_ITEMS),
+        NumberingScheme::ZhOutline => Some(&ZH_OUTLINE_ITEMS),
+        NumberingScheme::Decimal => None,
     }
 }
 
@@ -641,23 +691,44 @@ pub fn write_numbering(opts: &DocxOptions, lists: &[ListInstance]) -> String {
     w.open("w:numbering", &[("xmlns:w", &W_NS)]);
     w.open("w:abstractNum", &[("w:abstractNumId", &BULLET_NUM)]);
     for i in 0..9 {
-        let indent = Indent { left: list_indent(i), right: Some(0), hanging: Some(360), first_line: None };
-        list_level(&mut w, i, "bullet", &BULLETS[i % BULLETS.len()], None, indent);
+        let indent = Indent { left: list_indent(i), right: Some(0), hanging: Some(360), ..Indent::default() };
+        list_level(&mut w, i, "bullet", &BULLETS[i % BULLETS.len()], None, None, indent);
     }
     w.close("w:abstractNum");
     w.open("w:abstractNum", &[("w:abstractNumId", &ORDERED_ABSTRACT)]);
-    for i in 0..9 {
-        let indent = Indent { left: list_indent(i), right: Some(0), hanging: Some(400), first_line: None };
-        let format = ORDERED_FORMATS[i % ORDERED_FORMATS.len()];
-        list_level(&mut w, i, format, &OrderedText(i + 1), None, indent);
+    match chinese_items(opts) {
+        // Chinese items are numbered the way articles are cited, （一） then
+        // 1. then （1）, each standing in two characters like body text with
+        // the text straight after the number.
+        Some(levels) => {
+            for i in 0..9 {
+                let (format, text) = levels[i % levels.len()];
+                list_level(
+                    &mut w,
+                    i,
+                    format,
+                    &LevelText(text, i + 1),
+                    Some("nothing"),
+                    None,
+                    Indent::two_chars(opts.locale),
+                );
+            }
+        }
+        None => {
+            for i in 0..9 {
+                let indent = Indent { left: list_indent(i), right: Some(0), hanging: Some(400), ..Indent::default() };
+                let format = ORDERED_FORMATS[i % ORDERED_FORMATS.len()];
+                list_level(&mut w, i, format, &LevelText("%.", i + 1), None, None, indent);
+            }
+        }
     }
     w.close("w:abstractNum");
     let headings = opts.numbering.map_or(&[][..], heading_numbering);
     for list in headings {
         w.open("w:abstractNum", &[("w:abstractNumId", &list.id)]);
         for (i, l) in list.levels.iter().enumerate() {
-            let indent = Indent { left: 0, right: Some(0), hanging: None, first_line: Some(0) };
-            list_level(&mut w, i, l.format, &l.text, Some((l.style, l.suffix)), indent);
+            let indent = Indent { left: 0, right: Some(0), first_line: Some(0), ..Indent::default() };
+            list_level(&mut w, i, l.format, &l.text, Some(l.suffix), Some(l.style), indent);
         }
         w.close("w:abstractNum");
     }
@@ -678,14 +749,17 @@ fn list_level(
     ilvl: usize,
     format: &str,
     text: &dyn Value,
-    style_and_suffix: Option<(&str, &str)>,
+    suffix: Option<&str>,
+    style: Option<&str>,
     indent: Indent,
 ) {
     w.open("w:lvl", &[("w:ilvl", &ilvl)]);
     w.val("w:start", &1usize);
     w.val("w:numFmt", &format);
-    if let Some((style, suffix)) = style_and_suffix {
+    if let Some(style) = style {
         w.val("w:pStyle", &style);
+    }
+    if let Some(suffix) = suffix {
         w.val("w:suff", &suffix);
     }
     w.val("w:lvlText", text);

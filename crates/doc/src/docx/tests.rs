@@ -355,9 +355,16 @@ fn a_style_says_what_it_always_said() {
     );
     assert!(styles.contains(concat!(
         r#"<w:docDefaults><w:rPrDefault><w:rPr><w:rFonts w:ascii="Times New Roman" w:hAnsi="Times New Roman" "#,
-        r#"w:cs="Times New Roman" w:eastAsia="SimSun" /><w:sz w:val="22" /><w:szCs w:val="22" />"#,
+        r#"w:cs="Times New Roman" w:eastAsia="SimSun" /><w:sz w:val="24" /><w:szCs w:val="24" />"#,
         r#"<w:lang w:val="zh-CN" w:eastAsia="zh-CN" w:bidi="ar-SA" /></w:rPr></w:rPrDefault></w:docDefaults>"#
     )));
+    // Chinese body text: 小四, 1.5 lines, justified, two characters in.
+    assert!(styles.contains(concat!(
+        r#"<w:style w:type="paragraph" w:styleId="BodyText"><w:name w:val="Body Text" /><w:basedOn w:val="Normal" />"#,
+        r#"<w:qFormat /><w:pPr><w:ind w:left="0" w:right="0" w:firstLine="480" w:firstLineChars="200" />"#,
+        r#"<w:jc w:val="both" /></w:pPr></w:style>"#
+    )), "{styles}");
+    assert!(styles.contains(r#"<w:spacing w:after="120" w:line="360" />"#));
     // Articles and items number in a list of their own (第…条, 一、).
     assert!(styles.contains(r#"<w:numPr><w:ilvl w:val="0" /><w:numId w:val="5" /></w:numPr>"#));
     assert!(styles.contains(r#"<w:numPr><w:ilvl w:val="1" /><w:numId w:val="5" /></w:numPr>"#));
@@ -376,6 +383,7 @@ fn a_style_says_what_it_always_said() {
         ids,
         [
             "Normal",
+            "BodyText",
             "Title",
             "PartTitle",
             "Subtitle",
@@ -708,4 +716,32 @@ fn another_reader_reads_our_documents_back() {
     let paragraphs =
         read.document.children.iter().filter(|c| matches!(c, docx_rs::DocumentChild::Paragraph(_))).count();
     assert!(paragraphs > 10, "{paragraphs} paragraphs");
+}
+
+/// Items inside Chinese articles printed "1./a./i." and could not be cited
+/// as 第…条第（三）项.
+#[test]
+fn chinese_items_number_as_articles_are_cited() {
+    let chapter = unzip(&from_markdown(POLICY, &policy_options(Locale::ZhCn, NumberingScheme::ZhChapter)).expect("ok"));
+    let numbering = &chapter["word/numbering.xml"];
+    let ordered = numbering
+        .split(r#"<w:abstractNum w:abstractNumId="4">"#)
+        .nth(1)
+        .and_then(|s| s.split("</w:abstractNum>").next())
+        .expect("ordered list");
+    for (level, format, text) in [(0, "chineseCounting", "（%1）"), (1, "decimal", "%2."), (2, "decimal", "（%3）")]
+    {
+        let expected = format!(
+            r#"<w:lvl w:ilvl="{level}"><w:start w:val="1" /><w:numFmt w:val="{format}" /><w:suff w:val="nothing" /><w:lvlText w:val="{text}" />"#
+        );
+        assert!(ordered.contains(&expected), "{expected}\n{ordered}");
+    }
+    assert!(ordered.contains(r#"<w:ind w:left="0" w:right="0" w:firstLine="480" w:firstLineChars="200" />"#));
+    let outline = unzip(&from_markdown(POLICY, &policy_options(Locale::ZhCn, NumberingScheme::ZhOutline)).expect("ok"));
+    assert!(
+        outline["word/numbering.xml"]
+            .contains(r#"<w:numFmt w:val="decimal" /><w:suff w:val="nothing" /><w:lvlText w:val="（%1）" />"#)
+    );
+    let english = unzip(&from_markdown(POLICY, &policy_options(Locale::En, NumberingScheme::Decimal)).expect("ok"));
+    assert!(english["word/numbering.xml"].contains(r#"<w:numFmt w:val="lowerLetter" /><w:lvlText w:val="%2." />"#));
 }
