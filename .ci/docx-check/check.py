@@ -9,7 +9,9 @@ For each DIR/NAME.docx (and its optional DIR/NAME.expect.json):
   warnings are printed but allowed.
 * LibreOffice converts it to PDF (all files in one headless call); the
   `pdftotext -layout` text must contain every `pdf_contains` string
-  (compared with all whitespace removed on both sides).
+  (compared with all whitespace removed on both sides), and every
+  `pdf_matches` regular expression must match that text with whitespace
+  removed (for what only layout knows, such as a TOC entry's page number).
 * pandoc 3.9 (from pypandoc-binary) reads it into its JSON AST: every
   `headings` entry must be a Header of that level (level 0 = the Title
   style, which pandoc reads as the document title), every `list_items`
@@ -47,7 +49,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KNOWN_KEYS = ("headings", "list_items", "table_cells", "footnotes", "pdf_contains", "insertions", "deletions", "author")
+KNOWN_KEYS = ("headings", "list_items", "table_cells", "footnotes", "pdf_contains", "pdf_matches", "insertions",
+              "deletions", "author")
 DEFAULT_LO_TIMEOUT = 300  # seconds for the one LibreOffice call over all files
 MAX_LISTED = 8  # how many found elements a failure message shows
 
@@ -675,8 +678,20 @@ def check_pdf(rep: FileReport, lo_output: str, png_dir: Path | None) -> None:
         else:
             msg = f"PDF text starts (whitespace removed): {short(hay[:120], 120)}"
         rep.fail("libreoffice/pdf_contains", f"expected {short(w)} in the PDF text ({pages} pages): not found; {msg}")
+    patterns = rep.expect.get("pdf_matches", [])
+    for pattern in patterns:
+        try:
+            hit = re.search(pattern, hay)
+        except re.error as exc:
+            rep.fail("expect.json", f"pdf_matches {short(pattern)} is not a regular expression: {exc}")
+            continue
+        if hit:
+            found += 1
+        else:
+            rep.fail("libreoffice/pdf_matches", f"no match for {short(pattern)} in the PDF text ({pages} pages)")
+    wanted = len(wants) + len(patterns)
     rep.summary("libreoffice", f"PDF {pages} page(s), {len(hay)} non-space chars"
-                + (f"; pdf_contains {found}/{len(wants)}" if wants else ""), mark)
+                + (f"; pdf_contains {found}/{wanted}" if wanted else ""), mark)
 
     if png_dir is not None:
         png_dir.mkdir(parents=True, exist_ok=True)

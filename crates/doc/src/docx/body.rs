@@ -63,7 +63,12 @@ struct Para<'s> {
     align: Option<&'static str>,
     /// Every run bold, as in a table's header row.
     bold: bool,
+    /// The number of the TOC bookmark around the paragraph's text.
+    bookmark: Option<u32>,
 }
+
+/// TOC bookmarks get ids of their own, clear of tracked-change ids.
+const FIRST_BOOKMARK_ID: u32 = 1_000_000;
 
 impl<'s> Para<'s> {
     fn styled(style: &'s str) -> Para<'s> {
@@ -94,6 +99,7 @@ pub fn write(blocks: &[&[Block]], footnotes: &BTreeMap<String, Vec<Block>>, opts
         part_lists: None,
         part_title_at: None,
         toc_written: false,
+        toc_marks: 0,
         in_footnote: false,
         text_width: page_size(opts.page).0 - 2 * side_margin(opts.page),
     };
@@ -134,6 +140,8 @@ struct Writer<'a> {
     /// The paragraph number of the latest part title.
     part_title_at: Option<u32>,
     toc_written: bool,
+    /// TOC headings written so far: the next one's bookmark number.
+    toc_marks: u32,
     in_footnote: bool,
     text_width: usize,
 }
@@ -151,6 +159,9 @@ impl Writer<'_> {
 
     /// `style` overrides the paragraph style of everything inside (quotes).
     fn block(&mut self, block: &Block, depth: usize, before_table: bool, style: Option<&str>) {
+        // Only the document's own headings are listed in the TOC, not one
+        // inside a quote or a list ([`collect_headings`] reads the top level).
+        let top_level = depth == 0 && style.is_none();
         match block {
             Block::Heading { level, inlines, change } => {
                 if self.opts.title_from_h1 && *level == 1 && !self.seen_title {
@@ -159,7 +170,9 @@ impl Writer<'_> {
                 }
                 if self.opts.parts && *level == 1 {
                     self.start_part();
-                    return self.paragraph(Para::styled(style.unwrap_or("PartTitle")), inlines, *change);
+                    let bookmark = if top_level { self.toc_mark(1) } else { None };
+                    let para = Para { bookmark, ..Para::styled(style.unwrap_or("PartTitle")) };
+                    return self.paragraph(para, inlines, *change);
                 }
                 let word = self.word_level(*level).unwrap_or(1).min(6);
                 let name = ["Heading1", "Heading2", "Heading3", "Heading4", "Heading5", "Heading6"][word - 1];
@@ -168,6 +181,7 @@ impl Writer<'_> {
                 let first_of_part = self.last_was_part_title();
                 let mut para = Para {
                     page_break_before: word == 1 && self.opts.numbering.is_some() && !first_of_part,
+                    bookmark: if top_level { self.toc_mark(toc_level(*level, self.opts)) } else { None },
                     ..Para::styled(style.unwrap_or(name))
                 };
                 // From a handbook's second part on, headings use the part's own lists.
@@ -236,6 +250,16 @@ impl Writer<'_> {
             })
             .collect();
         self.part_lists = Some(lists);
+    }
+
+    /// The bookmark number of a heading the TOC lists, counted in the same
+    /// order as [`collect_headings`], so entry n links to heading n.
+    fn toc_mark(&mut self, level: usize) -> Option<u32> {
+        if !self.opts.toc || level > TOC_DEPTH || self.in_footnote {
+            return None;
+        }
+        self.toc_marks += 1;
+        Some(self.toc_marks)
     }
 
     /// Whether the paragraph just written is a part's title.
@@ -422,6 +446,13 @@ impl Writer<'_> {
             self.out.push_str("</w:rPr>");
         }
         self.out.push_str("</w:pPr>");
+        if let Some(n) = para.bookmark {
+            self.out.push_str("<w:bookmarkStart w:id=\"");
+            push_num(&mut self.out, (FIRST_BOOKMARK_ID + n) as usize);
+            self.out.push_str("\" w:name=\"");
+            push_bookmark_name(&mut self.out, n);
+            self.out.push_str("\" />");
+        }
         // A moved paragraph sits in a named move range; the range at the old
         // place and the one at the new place share the name, which is what
         // makes Word show a move rather than a deletion and an insertion.
@@ -449,6 +480,11 @@ impl Writer<'_> {
             self.out.push_str(element);
             self.out.push_str("End w:id=\"");
             push_num(&mut self.out, range_id as usize);
+            self.out.push_str("\" />");
+        }
+        if let Some(n) = para.bookmark {
+            self.out.push_str("<w:bookmarkEnd w:id=\"");
+            push_num(&mut self.out, (FIRST_BOOKMARK_ID + n) as usize);
             self.out.push_str("\" />");
         }
         self.out.push_str("</w:p>");
@@ -623,20 +659,12 @@ impl Writer<'_> {
 
     fn toc(&mut self, headings: &[TocEntry]) {
         self.toc_written = true;
-        let heading = Inline::text(Message::new(keys::docx::CONTENTS).render(self.opts.locale));
-        self.paragraph(
-            Para { page_break_before: true, ..Para::styled("TOCHeading") },
-            std::slice::from_ref(&heading),
-            None,
-        );
-        // A TOC field Word refreshes on opening (settings carry w:updateFields),
-        // pre-filled so every other reader shows the real list.
         // A handbook lists its parts and their chapters; a policy its
         // chapters and articles.
         let mut counters = [0u32; 3];
         let entries: Vec<(usize, String)> = headings
             .iter()
-            .filter(|(l, _, _)| *l <= 2)
+            .filter(|(l, _, _)| *l <= TOC_DEPTH)
             .map(|(level, text, part)| {
                 if *part {
                     counters = [0; 3];
@@ -660,39 +688,38 @@ impl Writer<'_> {
                 (*level, label)
             })
             .collect();
-        // Word takes the levels from outline levels, or in a handbook from
-        // the part and chapter styles by name.
-        let begin = format!(
-            concat!(
-                "<w:r><w:fldChar w:fldCharType=\"begin\" w:dirty=\"true\" />",
-                "<w:instrText xml:space=\"preserve\"> TOC {} \\h \\z \\u </w:instrText>",
-                "<w:fldChar w:fldCharType=\"separate\" /></w:r>"
-            ),
-            if self.opts.parts { "\\t \"Part Title,1,heading 1,2\"" } else { "\\o \"1-2\"" }
-        );
-        let begin = begin.as_str();
-        const END: &str = "<w:r><w:fldChar w:fldCharType=\"end\" /></w:r>";
         if entries.is_empty() {
-            self.paragraph_start(Para::styled("TOC1"));
-            self.out.push_str("</w:pPr>");
-            self.out.push_str(begin);
-            self.out.push_str(END);
-            self.out.push_str("</w:p>");
             return;
         }
-        let last = entries.len() - 1;
+        let heading = Inline::text(Message::new(keys::docx::CONTENTS).render(self.opts.locale));
+        self.paragraph(
+            Para { page_break_before: true, ..Para::styled("TOCHeading") },
+            std::slice::from_ref(&heading),
+            None,
+        );
+        // The entries are not wrapped in a TOC field: LibreOffice keeps a TOC
+        // field's text as it was written, so its page numbers would never be
+        // real. Each entry links to its heading's bookmark instead, and a
+        // PAGEREF field gives its page, which LibreOffice and WPS fill in at
+        // layout and Word when it updates fields on opening (settings carry
+        // w:updateFields).
         for (i, (level, label)) in entries.iter().enumerate() {
             let style = ["TOC1", "TOC2"][level - 1];
             self.paragraph_start(Para::styled(style));
-            self.out.push_str("</w:pPr>");
-            if i == 0 {
-                self.out.push_str(begin);
-            }
+            // The page number stands at the right margin after a dotted leader.
+            self.out.push_str("<w:tabs><w:tab w:val=\"right\" w:leader=\"dot\" w:pos=\"");
+            push_num(&mut self.out, self.text_width);
+            self.out.push_str("\" /></w:tabs></w:pPr>");
+            let n = u32::try_from(i + 1).unwrap_or(u32::MAX);
+            self.out.push_str("<w:hyperlink w:anchor=\"");
+            push_bookmark_name(&mut self.out, n);
+            self.out.push_str("\" w:history=\"1\">");
             self.tracked_run(label, Style::default(), None, None);
-            if i == last {
-                self.out.push_str(END);
-            }
-            self.out.push_str("</w:p>");
+            self.out.push_str("<w:r><w:tab /></w:r><w:r><w:fldChar w:fldCharType=\"begin\" w:dirty=\"true\" /></w:r>");
+            self.out.push_str("<w:r><w:instrText xml:space=\"preserve\"> PAGEREF ");
+            push_bookmark_name(&mut self.out, n);
+            self.out.push_str(" \\h </w:instrText></w:r><w:r><w:fldChar w:fldCharType=\"separate\" /></w:r>");
+            self.out.push_str("<w:r><w:fldChar w:fldCharType=\"end\" /></w:r></w:hyperlink></w:p>");
         }
     }
 }
@@ -712,6 +739,22 @@ fn push_para_id(out: &mut String, n: u32) {
     let _ = write!(out, "{:08X}", n & 0x7FFF_FFFF);
 }
 
+/// How deep the TOC goes: parts or chapters, and the level below.
+const TOC_DEPTH: usize = 2;
+
+/// `_Toc` followed by the number, the bookmark names Word gives TOC targets.
+fn push_bookmark_name(out: &mut String, n: u32) {
+    use std::fmt::Write;
+    let _ = write!(out, "_Toc{n:08}");
+}
+
+/// The TOC level of a heading that is not the title or a part's.
+fn toc_level(md_level: u8, opts: &DocxOptions) -> usize {
+    let word = if opts.title_from_h1 { usize::from(md_level).saturating_sub(1).max(1) } else { usize::from(md_level) };
+    // In a handbook every heading sits one level below its part.
+    word + usize::from(opts.parts)
+}
+
 /// Word heading levels and texts of every heading, for the TOC.
 pub fn collect_headings<'b>(blocks: impl Iterator<Item = &'b Block>, opts: &DocxOptions) -> Vec<TocEntry> {
     let mut seen_title = false;
@@ -725,10 +768,7 @@ pub fn collect_headings<'b>(blocks: impl Iterator<Item = &'b Block>, opts: &Docx
                 if opts.parts && *level == 1 {
                     return Some((1, plain_text(inlines), true));
                 }
-                let word =
-                    if opts.title_from_h1 { usize::from(*level).saturating_sub(1).max(1) } else { usize::from(*level) };
-                // In a handbook every heading sits one level below its part.
-                Some((word + usize::from(opts.parts), plain_text(inlines), false))
+                Some((toc_level(*level, opts), plain_text(inlines), false))
             }
             _ => None,
         })

@@ -243,6 +243,7 @@ fn sequence(parent: &str) -> Option<&'static [&'static str]> {
             "w:pageBreakBefore",
             "w:numPr",
             "w:pBdr",
+            "w:tabs",
             "w:spacing",
             "w:ind",
             "w:jc",
@@ -524,7 +525,15 @@ fn header_footer_and_section_carry_the_policy() {
         r#"<w:pgMar w:top="1440" w:right="1588" w:bottom="1440" w:left="1588" w:header="720" w:footer="720" w:gutter="0" />"#,
         r#"<w:cols w:space="425" w:num="1" /></w:sectPr></w:body></w:document>"#
     )));
-    assert!(document.contains(r#"TOC \o "1-2" \h \z \u"#), "TOC field");
+    // TOC entries link to their headings and give their pages in PAGEREF
+    // fields, which LibreOffice computes at layout (it keeps a TOC field's
+    // text as written, so the entries are not in one).
+    assert!(!document.contains(" TOC "), "no TOC field");
+    let first = document.split("<w:bookmarkStart ").nth(1).expect("a bookmarked heading");
+    assert!(first.starts_with(r#"w:id="1000001" w:name="_Toc00000001" />"#), "{first}");
+    assert!(document.contains(concat!(r#"<w:hyperlink w:anchor="_Toc00000001" w:history="1">"#,)));
+    assert!(document.contains(r#"<w:instrText xml:space="preserve"> PAGEREF _Toc00000001 \h </w:instrText>"#));
+    assert_eq!(document.matches("<w:bookmarkStart ").count(), document.matches(" PAGEREF ").count());
     assert!(parts["word/settings.xml"].contains(r#"<w:defaultTabStop w:val="840" /><w:updateFields w:val="true" />"#));
     let mut letter = DocxOptions::plain(Locale::ZhCn);
     letter.page = PageSize::Letter;
