@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use policywright_api::i18n::{Message, keys, msg};
-use policywright_api::{Locale, NumberingScheme};
+use policywright_api::{Locale, NumberingScheme, PageStyle};
 
 #[derive(Debug, Parser)]
 #[command(name = "policywright", version, about = "Draft, check and export operations-staff policies")]
@@ -60,6 +60,10 @@ pub enum Command {
         /// Folder of templates that replace the built-in ones by name
         #[arg(long)]
         templates: Option<PathBuf>,
+        /// Page style for this export: company, or gbt9704 (GB/T 9704 official
+        /// documents); default: the policy's own
+        #[arg(long, value_parser = parse_style)]
+        style: Option<PageStyle>,
     },
     /// Convert any CommonMark/GFM Markdown file to DOCX
     Convert {
@@ -238,6 +242,10 @@ pub enum FormatArg {
 /// clap's own usage errors are English; ours follow the same form.
 fn parse_locale(text: &str) -> Result<Locale, String> {
     Locale::parse(text).ok_or_else(|| msg!(keys::cli::UNKNOWN_LOCALE, text = text).to_string())
+}
+
+fn parse_style(text: &str) -> Result<PageStyle, String> {
+    PageStyle::parse(text).ok_or_else(|| Message::from(keys::cli::UNKNOWN_STYLE).arg("text", text).to_string())
 }
 
 fn parse_numbering(text: &str) -> Result<NumberingScheme, String> {

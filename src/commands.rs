@@ -57,8 +57,11 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             }
             Ok(if report.has_errors() { 1 } else { 0 })
         }
-        Command::Render { file, format: f, output, templates } => {
-            let policy = policywright_api::open_policy(world, &file)?;
+        Command::Render { file, format: f, output, templates, style } => {
+            let mut policy = policywright_api::open_policy(world, &file)?;
+            if let Some(style) = style {
+                policy.document.layout.style = style;
+            }
             let report = check(&policy);
             let locale = policy.document.locale;
             if report.has_errors() {

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-use crate::{fixtures, stderr, stdout};
+use crate::{fixtures, policywright_in, stderr, stdout};
 
 fn policywright(dir: &Path, args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_policywright")).args(args).current_dir(dir).output().expect("the binary runs")
@@ -332,4 +332,24 @@ fn errors_speak_the_policys_or_the_environments_language() {
     std::fs::write(d.join("p.policy.json"), text.replacen("\"weight\": 60", "\"weight\": 70", 1)).expect("write");
     let err = stderr(&run("C.UTF-8", &["render", "p.policy.json", "--format", "md", "-o", "p.md"]));
     assert!(err.ends_with("错误：p.policy.json 有 2 个错误，请修正后再导出\n"), "{err}");
+}
+
+#[test]
+fn render_style_picks_the_page_style_as_the_policy_would() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |args: &[&str]| policywright_in(dir.path()).args(args).output().expect("runs");
+    assert!(run(&["new", "--preset", "operations", "--locale", "zh-CN", "-o", "p.json"]).status.success());
+    assert!(run(&["render", "p.json", "--format", "docx", "--style", "gbt9704", "-o", "flag.docx"]).status.success());
+    let path = dir.path().join("p.json");
+    let mut policy: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("json");
+    policy["document"]["layout"] = serde_json::json!({"style": "gbt9704"});
+    std::fs::write(dir.path().join("q.json"), policy.to_string()).expect("write");
+    assert!(run(&["render", "q.json", "--format", "docx", "-o", "field.docx"]).status.success());
+    let flag = std::fs::read(dir.path().join("flag.docx")).expect("flag");
+    assert!(flag == std::fs::read(dir.path().join("field.docx")).expect("field"), "the same document either way");
+    assert!(crate::docx::unzip(&flag)["word/styles.xml"].contains(r#"w:eastAsia="FangSong""#));
+    let bad = run(&["render", "p.json", "--format", "docx", "--style", "gov", "-o", "x.docx"]);
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(stderr(&bad).contains("unknown style \"gov\"; use company or gbt9704"), "{}", stderr(&bad));
 }

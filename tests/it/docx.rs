@@ -576,3 +576,64 @@ fn a_long_document_is_whole_and_the_same_every_time() {
     std::fs::write(dir.join("long-document.docx"), &bytes).expect("write");
     std::fs::write(dir.join("long-document.expect.json"), expect.to_string()).expect("write");
 }
+
+#[test]
+fn the_official_document_style_follows_gbt9704() {
+    let mut policy = with_scheme(Locale::ZhCn, NumberingScheme::ZhChapter);
+    policy.document.layout.style = policywright_model::PageStyle::Gbt9704;
+    let bytes = policy_docx(&policy);
+    let parts = unzip(&bytes);
+    let document = &parts["word/document.xml"];
+    // A4, 37 mm from the top, 28 mm from the binding edge; no running header.
+    assert!(document.contains(r#"<w:pgSz w:w="11906" w:h="16838" />"#));
+    assert!(document.contains(r#"<w:pgMar w:top="2098" w:right="1474" w:bottom="1984" w:left="1588""#));
+    assert!(!document.contains("headerReference") && !parts.contains_key("word/header1.xml"));
+    // 三号 仿宋 on an exact pitch of 22 lines; 黑体, then 楷体 headings.
+    let styles = &parts["word/styles.xml"];
+    let style = |id: &str| {
+        styles.split(&format!(r#"w:styleId="{id}">"#)).nth(1).and_then(|s| s.split("</w:style>").next()).expect(id)
+    };
+    assert!(style("Normal").contains(r#"w:eastAsia="FangSong""#) && style("Normal").contains(r#"<w:sz w:val="32" />"#));
+    assert!(style("Normal").contains(r#"w:line="579" w:lineRule="exact""#), "{}", style("Normal"));
+    assert!(style("Heading1").contains(r#"w:eastAsia="SimHei""#) && !style("Heading1").contains("<w:b />"));
+    assert!(style("Heading2").contains(r#"w:eastAsia="KaiTi""#));
+    assert!(style("Title").contains(r#"<w:sz w:val="44" />"#));
+    // "— 1 —" on the outer side: right on odd pages, left on even ones.
+    assert!(parts["word/settings.xml"].contains("<w:evenAndOddHeaders />"));
+    assert!(document.contains(r#"<w:footerReference w:type="even" r:id="rIdFooter2" />"#));
+    for (part, side) in [("word/footer1.xml", "right"), ("word/footer2.xml", "left")] {
+        let footer = &parts[part];
+        assert!(footer.contains(&format!(r#"<w:jc w:val="{side}" />"#)), "{footer}");
+        assert!(footer.contains(">— <") && footer.contains("> —<") && footer.contains("PAGE"), "{footer}");
+        assert!(!footer.contains("v1.0"), "{footer}");
+    }
+    let mut expect = expectations(
+        &Templates::builtin().render_markdown(&clean(&policy)).expect("markdown"),
+        Some(&markdown(&policy)),
+        true,
+    );
+    expect.pdf_contains.extend(["— 5 —".to_string(), "— 6 —".to_string()]);
+    write_for_check("preset-zh-CN-gbt9704", &bytes, &expect);
+}
+
+#[test]
+fn the_contents_and_chapter_breaks_follow_the_layout() {
+    use policywright_model::Contents;
+    let mut policy = with_scheme(Locale::En, NumberingScheme::Decimal);
+    let chapters = policy_docx(&policy);
+    let chapters = &unzip(&chapters)["word/document.xml"];
+    let breaks = chapters.matches("<w:pageBreakBefore />").count();
+    assert!(breaks >= 9, "the TOC and each of 8 chapters start a page: {breaks}");
+
+    policy.document.layout.contents = Contents::ChaptersOnly;
+    policy.document.layout.chapter_breaks = false;
+    let document = &unzip(&policy_docx(&policy))["word/document.xml"];
+    assert_eq!(document.matches(" PAGEREF ").count(), 8, "one entry per chapter");
+    assert!(!document.contains(r#"<w:pStyle w:val="TOC2" />"#));
+    // Only the TOC starts a page of its own.
+    assert_eq!(document.matches("<w:pageBreakBefore />").count(), 1);
+
+    policy.document.layout.contents = Contents::NoContents;
+    let document = &unzip(&policy_docx(&policy))["word/document.xml"];
+    assert!(!document.contains("TOCHeading") && !document.contains("PAGEREF") && !document.contains("_Toc"));
+}

@@ -26,7 +26,7 @@ pub use names::file_name;
 pub use policywright_diff as diff;
 pub use policywright_doc as doc;
 pub use policywright_i18n as i18n;
-pub use policywright_i18n::{ErrorView, Locale, NumberingScheme, Result};
+pub use policywright_i18n::{ErrorView, Locale, NumberingScheme, PageStyle, Result};
 pub use policywright_model as model;
 pub use policywright_model::Policy;
 pub use policywright_render::{Format, Templates, handbook};

@@ -15,12 +15,14 @@
 
 mod catalogue;
 mod error;
+mod layout;
 mod locale;
 mod message;
 mod numbering;
 
 pub use catalogue::{lookup, section, texts};
 pub use error::{Error, ErrorKind, ErrorView, Result, io_reason};
+pub use layout::{Contents, PageStyle};
 pub use locale::Locale;
 pub use message::{Arg, Key, Message};
 pub use numbering::{NumberingScheme, chinese_number, heading_number};

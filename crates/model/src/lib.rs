@@ -21,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 pub use canonical::{canonical_json, content_hash, sha256_hex};
 pub use load::{MAX_INPUT_BYTES, SCHEMA_VERSION, from_json, schema_json, to_json};
-pub use policywright_i18n::{Error, ErrorKind, Locale, NumberingScheme, Result};
+pub use policywright_i18n::{Contents, Error, ErrorKind, Locale, NumberingScheme, PageStyle, Result};
 pub use sanitize::{Sanitized, clean_text};
 pub use text::{is_xml_illegal, strip_xml_illegal};
 pub use weight::Weight;
@@ -68,10 +68,44 @@ pub struct DocumentControl {
     #[serde(default = "twelve_months")]
     #[schemars(range(max = 120))]
     pub review_months: u32,
+    /// How the pages look; left out of the stored form when it is the
+    /// default, so that policies stored before it keep their content hash.
+    #[serde(default, skip_serializing_if = "Layout::is_default")]
+    pub layout: Layout,
     #[serde(default)]
     pub approvals: Approvals,
     #[serde(default)]
     pub revisions: Vec<Revision>,
+}
+
+/// The document's page layout: a choice of its owner, like its numbering.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+#[serde(deny_unknown_fields)]
+pub struct Layout {
+    #[serde(default)]
+    pub style: PageStyle,
+    #[serde(default)]
+    pub contents: Contents,
+    /// Each chapter starts on a new page, as printed regulations do.
+    #[serde(default = "yes")]
+    pub chapter_breaks: bool,
+}
+
+impl Default for Layout {
+    fn default() -> Layout {
+        Layout { style: PageStyle::Company, contents: Contents::ChaptersAndArticles, chapter_breaks: true }
+    }
+}
+
+impl Layout {
+    pub fn is_default(&self) -> bool {
+        *self == Layout::default()
+    }
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl DocumentControl {

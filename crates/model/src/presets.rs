@@ -165,6 +165,7 @@ pub fn blank(locale: Locale, today: &str) -> Policy {
             numbering,
             effective_date: today.to_string(),
             review_months: model::DEFAULT_REVIEW_MONTHS,
+            layout: model::Layout::default(),
             approvals: model::Approvals::default(),
             revisions: Vec::new(),
         },

@@ -1,9 +1,9 @@
 //! A policy's exports: pure functions from a policy to the bytes of a file.
 //! Writing the bytes somewhere is the shell's business.
 
-use policywright_doc::docx::{DocxOptions, Meta};
+use policywright_doc::docx::{DocxOptions, Meta, PageSize};
 use policywright_doc::{Doc, docx, html, markdown, number_headings};
-use policywright_i18n::Result;
+use policywright_i18n::{PageStyle, Result};
 use policywright_model::{Policy, Sanitized, content_hash};
 use serde::{Deserialize, Serialize};
 
@@ -128,10 +128,16 @@ pub fn docx_options_of(policy: &Policy, content_hash: &str) -> DocxOptions {
         ("ContentHash".to_string(), content_hash.to_string()),
     ];
     custom.retain(|(_, v)| !v.is_empty());
+    let layout = doc.layout;
     DocxOptions {
         numbering: Some(doc.numbering),
         title_from_h1: true,
-        toc: true,
+        toc: layout.contents.depth() > 0,
+        toc_depth: layout.contents.depth(),
+        chapter_breaks: layout.chapter_breaks,
+        style: layout.style,
+        // An official document is on A4 whatever its language.
+        page: if layout.style == PageStyle::Gbt9704 { PageSize::A4 } else { DocxOptions::plain(locale).page },
         header_text: header_text(&doc.company, &doc.title),
         version,
         meta: Meta {

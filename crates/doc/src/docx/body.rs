@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use policywright_i18n::{Message, heading_number, keys};
 
 use super::DocxOptions;
-use super::frame::{page_size, side_margin};
+use super::frame::{margins, page_size};
 use super::styles::{self, BULLET_NUM, FIRST_ORDERED_NUM};
 use super::xml::escape_into;
 use crate::tree::{Align, Block, Change, Inline, Item, Row, Style, block_text, plain_text};
@@ -101,7 +101,10 @@ pub fn write(blocks: &[&[Block]], footnotes: &BTreeMap<String, Vec<Block>>, opts
         toc_written: false,
         toc_marks: 0,
         in_footnote: false,
-        text_width: page_size(opts.page).0 - 2 * side_margin(opts.page),
+        text_width: {
+            let [_, right, _, left, _, _] = margins(opts);
+            page_size(opts.page).0 - right - left
+        },
     };
     let mut blocks = all().peekable();
     while let Some(block) = blocks.next() {
@@ -180,7 +183,10 @@ impl Writer<'_> {
                 // except the first of a handbook part, which follows its title.
                 let first_of_part = self.last_was_part_title();
                 let mut para = Para {
-                    page_break_before: word == 1 && self.opts.numbering.is_some() && !first_of_part,
+                    page_break_before: word == 1
+                        && self.opts.numbering.is_some()
+                        && self.opts.chapter_breaks
+                        && !first_of_part,
                     bookmark: if top_level { self.toc_mark(toc_level(*level, self.opts)) } else { None },
                     ..Para::styled(style.unwrap_or(name))
                 };
@@ -255,7 +261,7 @@ impl Writer<'_> {
     /// The bookmark number of a heading the TOC lists, counted in the same
     /// order as [`collect_headings`], so entry n links to heading n.
     fn toc_mark(&mut self, level: usize) -> Option<u32> {
-        if !self.opts.toc || level > TOC_DEPTH || self.in_footnote {
+        if !self.opts.toc || level > self.opts.toc_depth.min(TOC_DEPTH) || self.in_footnote {
             return None;
         }
         self.toc_marks += 1;
@@ -664,7 +670,7 @@ impl Writer<'_> {
         let mut counters = [0u32; 3];
         let entries: Vec<(usize, String)> = headings
             .iter()
-            .filter(|(l, _, _)| *l <= TOC_DEPTH)
+            .filter(|(l, _, _)| *l <= self.opts.toc_depth.min(TOC_DEPTH))
             .map(|(level, text, part)| {
                 if *part {
                     counters = [0; 3];
@@ -739,7 +745,7 @@ fn push_para_id(out: &mut String, n: u32) {
     let _ = write!(out, "{:08X}", n & 0x7FFF_FFFF);
 }
 
-/// How deep the TOC goes: parts or chapters, and the level below.
+/// How deep a TOC can go: parts or chapters, and the level below.
 const TOC_DEPTH: usize = 2;
 
 /// `_Toc` followed by the number, the bookmark names Word gives TOC targets.

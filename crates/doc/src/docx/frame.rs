@@ -2,7 +2,7 @@
 //! properties (page size, margins, header and footer), the header and
 //! footer themselves, the settings, and the footnotes part.
 
-use policywright_i18n::{Message, keys};
+use policywright_i18n::{Message, PageStyle, keys};
 
 use super::styles::W_NS;
 use super::xml::{Attrs, Xml};
@@ -19,6 +19,7 @@ const STORY_NAMESPACES: &Attrs<'static> =
 
 pub const HEADER_ID: &str = "rIdHeader1";
 pub const FOOTER_ID: &str = "rIdFooter1";
+pub const EVEN_FOOTER_ID: &str = "rIdFooter2";
 
 /// The start of `document.xml`, up to where the body's first child goes,
 /// in a string with room for the body.
@@ -30,9 +31,9 @@ pub fn document_start(capacity: usize) -> String {
 }
 
 /// Ends `document.xml` after the body's last child: the section properties.
-pub fn document_end(document: String, opts: &DocxOptions, header: bool) -> String {
+pub fn document_end(document: String, opts: &DocxOptions, header: bool, even_footer: bool) -> String {
     let mut w = Xml::continuing(document);
-    section_properties(&mut w, opts, header);
+    section_properties(&mut w, opts, header, even_footer);
     w.close("w:body");
     w.close("w:document");
     w.finish()
@@ -54,25 +55,46 @@ pub fn side_margin(page: PageSize) -> usize {
     }
 }
 
+/// The page margins in twips: (top, right, bottom, left, header, footer).
+pub fn margins(opts: &DocxOptions) -> [usize; 6] {
+    match opts.style {
+        // GB/T 9704: a type area of 156 × 225 mm, 37 mm from the top and
+        // 28 mm from the binding edge.
+        PageStyle::Gbt9704 => [2098, 1474, 1984, 1588, 851, 1134],
+        PageStyle::Company => {
+            let side = side_margin(opts.page);
+            [1440, side, 1440, side, 720, 720]
+        }
+    }
+}
+
+/// Whether even pages get a footer of their own (the outer-side page number).
+pub fn has_even_footer(opts: &DocxOptions) -> bool {
+    opts.style == PageStyle::Gbt9704
+}
+
 /// CT_SectPr order: headerReference, footerReference, pgSz, pgMar, cols.
-fn section_properties(w: &mut Xml, opts: &DocxOptions, header: bool) {
+fn section_properties(w: &mut Xml, opts: &DocxOptions, header: bool, even_footer: bool) {
     let (width, height) = page_size(opts.page);
-    let side = side_margin(opts.page);
+    let [top, right, bottom, left, header_at, footer_at] = margins(opts);
     w.open("w:sectPr", &[]);
     if header {
         w.empty("w:headerReference", &[("w:type", &"default"), ("r:id", &HEADER_ID)]);
     }
     w.empty("w:footerReference", &[("w:type", &"default"), ("r:id", &FOOTER_ID)]);
+    if even_footer {
+        w.empty("w:footerReference", &[("w:type", &"even"), ("r:id", &EVEN_FOOTER_ID)]);
+    }
     w.empty("w:pgSz", &[("w:w", &width), ("w:h", &height)]);
     w.empty(
         "w:pgMar",
         &[
-            ("w:top", &1440usize),
-            ("w:right", &side),
-            ("w:bottom", &1440usize),
-            ("w:left", &side),
-            ("w:header", &720usize),
-            ("w:footer", &720usize),
+            ("w:top", &top),
+            ("w:right", &right),
+            ("w:bottom", &bottom),
+            ("w:left", &left),
+            ("w:header", &header_at),
+            ("w:footer", &footer_at),
             ("w:gutter", &0usize),
         ],
     );
@@ -80,9 +102,10 @@ fn section_properties(w: &mut Xml, opts: &DocxOptions, header: bool) {
     w.close("w:sectPr");
 }
 
-/// The header text, or `None` for a document without a header.
+/// The header text, or `None` for a document without a header (an
+/// official document has none).
 pub fn header_text(opts: &DocxOptions) -> Option<&str> {
-    Some(opts.header_text.trim()).filter(|t| !t.is_empty())
+    Some(opts.header_text.trim()).filter(|t| !t.is_empty() && opts.style != PageStyle::Gbt9704)
 }
 
 /// `header1.xml`: the header text, right-aligned. `paragraphs` counts the
@@ -97,8 +120,12 @@ pub fn header(text: &str, paragraphs: &mut u32) -> String {
     w.finish()
 }
 
-/// `footer1.xml`: `v1.2 · page X of Y`, with PAGE and NUMPAGES fields.
+/// `footer1.xml`: `v1.2 · page X of Y`, with PAGE and NUMPAGES fields; in
+/// an official document, "— X —" on the right (odd pages).
 pub fn footer(opts: &DocxOptions, paragraphs: &mut u32) -> String {
+    if opts.style == PageStyle::Gbt9704 {
+        return dashed_page_number("right", paragraphs);
+    }
     // "page {page} of {pages}": the words around the two fields.
     let words = Message::new(keys::docx::FOOTER).render(opts.locale);
     let (before, rest) = words.split_once("{page}").unwrap_or((&words, ""));
@@ -120,6 +147,32 @@ pub fn footer(opts: &DocxOptions, paragraphs: &mut u32) -> String {
     text_run(&mut w, middle);
     field(&mut w, "NUMPAGES");
     text_run(&mut w, after);
+    w.close("w:p");
+    w.close("w:ftr");
+    w.finish()
+}
+
+/// `footer2.xml`, even pages of an official document: "— X —" on the left.
+pub fn even_footer(paragraphs: &mut u32) -> String {
+    dashed_page_number("left", paragraphs)
+}
+
+/// GB/T 9704's page number: 4号 digits between em dashes, one character in
+/// from the outer edge.
+fn dashed_page_number(side: &str, paragraphs: &mut u32) -> String {
+    let mut w = Xml::part(1024);
+    w.open("w:ftr", STORY_NAMESPACES);
+    *paragraphs += 1;
+    w.open("w:p", &[("w14:paraId", &ParaId(*paragraphs))]);
+    w.open("w:pPr", &[]);
+    w.val("w:pStyle", &"Footer");
+    let edge = if side == "right" { "w:right" } else { "w:left" };
+    w.empty("w:ind", &[(edge, &280usize)]);
+    w.val("w:jc", &side);
+    w.close("w:pPr");
+    text_run(&mut w, "— ");
+    field(&mut w, "PAGE");
+    text_run(&mut w, " —");
     w.close("w:p");
     w.close("w:ftr");
     w.finish()
@@ -170,12 +223,15 @@ fn field(w: &mut Xml, instruction: &str) {
 
 /// `settings.xml`, CT_Settings order: zoom, defaultTabStop, updateFields,
 /// compat.
-pub fn settings() -> String {
+pub fn settings(even_and_odd_footers: bool) -> String {
     let mut w = Xml::part(1536);
     w.open("w:settings", &[("xmlns:w", &W_NS)]);
     w.empty("w:zoom", &[("w:percent", &100usize)]);
     // Two Chinese characters of body text.
     w.val("w:defaultTabStop", &840usize);
+    if even_and_odd_footers {
+        w.empty("w:evenAndOddHeaders", &[]);
+    }
     // Makes Word offer to refresh the TOC and page fields when the file opens.
     w.val("w:updateFields", &"true");
     w.open("w:compat", &[]);

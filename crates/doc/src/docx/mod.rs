@@ -19,7 +19,7 @@ mod tests;
 mod xml;
 mod zip;
 
-use policywright_i18n::{Locale, NumberingScheme, Result};
+use policywright_i18n::{Locale, NumberingScheme, PageStyle, Result};
 use serde::Serialize;
 
 use std::collections::BTreeMap;
@@ -58,6 +58,12 @@ pub struct DocxOptions {
     pub title_from_h1: bool,
     /// A table of contents before the first heading.
     pub toc: bool,
+    /// How many heading levels it lists (chapters, or chapters and articles).
+    pub toc_depth: usize,
+    /// With a numbering scheme, each chapter starts on a new page.
+    pub chapter_breaks: bool,
+    /// The house style of the pages.
+    pub style: PageStyle,
     /// A handbook: every `#` heading after the title begins a part (one
     /// bound policy), and its headings are numbered from the start again.
     pub parts: bool,
@@ -90,6 +96,9 @@ impl DocxOptions {
             numbering: None,
             title_from_h1: false,
             toc: false,
+            toc_depth: 2,
+            chapter_breaks: true,
+            style: PageStyle::Company,
             parts: false,
             header_text: String::new(),
             version: String::new(),

@@ -40,19 +40,23 @@ pub fn package(body: Body, opts: &DocxOptions) -> Result<Vec<u8>> {
     let mut paragraphs = body.paragraphs;
     let header = header_text.map(|text| frame::header(text, &mut paragraphs));
     let footer = frame::footer(opts, &mut paragraphs);
+    // Official documents put the page number on the outer side, so even
+    // pages have a footer of their own.
+    let even_footer = frame::has_even_footer(opts).then(|| frame::even_footer(&mut paragraphs));
+    let even = even_footer.is_some();
     let owned = |text: String| Cow::Owned(text.into_bytes());
 
     let mut parts: Vec<Part> = Vec::with_capacity(20);
-    parts.push(("[Content_Types].xml", owned(content_types(header.is_some(), notes))));
+    parts.push(("[Content_Types].xml", owned(content_types(header.is_some(), even, notes))));
     parts.push(("_rels/.rels", owned(package_relationships())));
     parts.push(("docProps/app.xml", owned(app_properties())));
     parts.push(("docProps/core.xml", owned(core_properties(&opts.meta, opts.locale))));
     parts.push(("docProps/custom.xml", owned(custom_properties(&opts.meta))));
-    parts.push(("word/_rels/document.xml.rels", owned(document_relationships(&body, header.is_some()))));
+    parts.push(("word/_rels/document.xml.rels", owned(document_relationships(&body, header.is_some(), even))));
     let Body { xml, footnotes, note_links, lists, .. } = body;
-    parts.push(("word/document.xml", owned(frame::document_end(xml, opts, header.is_some()))));
+    parts.push(("word/document.xml", owned(frame::document_end(xml, opts, header.is_some(), even))));
     parts.push(("word/styles.xml", owned(styles::write_styles(opts))));
-    parts.push(("word/settings.xml", owned(frame::settings())));
+    parts.push(("word/settings.xml", owned(frame::settings(even))));
     // Our own font table names the fonts the styles use, with the free
     // fonts a reader without them should substitute.
     parts.push(("word/fontTable.xml", Cow::Borrowed(include_bytes!("parts/fontTable.xml"))));
@@ -71,11 +75,14 @@ pub fn package(body: Body, opts: &DocxOptions) -> Result<Vec<u8>> {
         parts.push(("word/header1.xml", owned(header)));
     }
     parts.push(("word/footer1.xml", owned(footer)));
+    if let Some(footer) = even_footer {
+        parts.push(("word/footer2.xml", owned(footer)));
+    }
     zip_parts(parts)
 }
 
 /// `[Content_Types].xml`: every part's type.
-fn content_types(header: bool, notes: bool) -> String {
+fn content_types(header: bool, even_footer: bool, notes: bool) -> String {
     let mut w = Xml::part(2048);
     w.open("Types", &[("xmlns", &"http://schemas.openxmlformats.org/package/2006/content-types")]);
     w.empty(
@@ -100,6 +107,9 @@ fn content_types(header: bool, notes: bool) -> String {
         part("/word/header1.xml", wordml!("header+xml"));
     }
     part("/word/footer1.xml", wordml!("footer+xml"));
+    if even_footer {
+        part("/word/footer2.xml", wordml!("footer+xml"));
+    }
     w.close("Types");
     w.finish()
 }
@@ -129,7 +139,7 @@ fn package_relationships() -> String {
 
 /// `word/_rels/document.xml.rels`: the parts the document uses, and one
 /// relationship per hyperlink target (`rIdLinkN`, as the body numbers them).
-fn document_relationships(body: &Body, header: bool) -> String {
+fn document_relationships(body: &Body, header: bool, even_footer: bool) -> String {
     let mut w = relationships();
     relationship(&mut w, "rId1", rel!("styles"), "styles.xml");
     relationship(&mut w, "rId2", rel!("fontTable"), "fontTable.xml");
@@ -139,6 +149,9 @@ fn document_relationships(body: &Body, header: bool) -> String {
         relationship(&mut w, frame::HEADER_ID, rel!("header"), "header1.xml");
     }
     relationship(&mut w, frame::FOOTER_ID, rel!("footer"), "footer1.xml");
+    if even_footer {
+        relationship(&mut w, frame::EVEN_FOOTER_ID, rel!("footer"), "footer2.xml");
+    }
     // Word expects a theme.
     relationship(&mut w, "rIdTheme1", rel!("theme"), "theme/theme1.xml");
     if !body.footnotes.is_empty() {

@@ -7,7 +7,7 @@
 //! CT_RPr, CT_Lvl, …) puts their properties in schema order, however a style
 //! was put together.
 
-use policywright_i18n::{Locale, NumberingScheme};
+use policywright_i18n::{Locale, NumberingScheme, PageStyle};
 
 use super::DocxOptions;
 use super::body::ListInstance;
@@ -34,11 +34,19 @@ const ZH_BODY_SIZE: usize = 24;
 /// 五号 (10.5 pt), Chinese table text.
 const ZH_TABLE_SIZE: usize = 21;
 
-/// The body text size of `locale`, in half-points.
-pub fn body_size(locale: Locale) -> usize {
-    match locale {
-        Locale::ZhCn => ZH_BODY_SIZE,
-        Locale::En => BODY_SIZE,
+/// 三号 (16 pt), the body and heading size of GB/T 9704.
+const GB_SIZE: usize = 32;
+/// 二号 (22 pt), the title of an official document.
+const GB_TITLE_SIZE: usize = 44;
+/// GB/T 9704's 22 lines in a 225 mm type area, as an exact line pitch.
+const GB_LINE: u32 = 579;
+
+/// The body text size, in half-points.
+pub fn body_size(locale: Locale, style: PageStyle) -> usize {
+    match (style, locale) {
+        (PageStyle::Gbt9704, _) => GB_SIZE,
+        (PageStyle::Company, Locale::ZhCn) => ZH_BODY_SIZE,
+        (PageStyle::Company, Locale::En) => BODY_SIZE,
     }
 }
 
@@ -70,6 +78,18 @@ pub fn fonts(locale: Locale) -> Fonts {
     }
 }
 
+/// GB/T 9704's fonts: 仿宋 text, 黑体 first-level headings (the styles
+/// give each level its own).
+fn gb_fonts() -> Fonts {
+    Fonts {
+        body_latin: "Times New Roman",
+        body_east_asia: "FangSong",
+        heading_latin: "Times New Roman",
+        heading_east_asia: "SimHei",
+        mono: "Consolas",
+    }
+}
+
 /// `w:rFonts`: one font for Latin (and complex-script) text, one for CJK.
 #[derive(Debug, Clone, Copy)]
 struct RunFonts {
@@ -77,12 +97,15 @@ struct RunFonts {
     east_asia: &'static str,
 }
 
-/// `w:spacing`, in twentieths of a point; `line` in 240ths of a line.
+/// `w:spacing`, in twentieths of a point; `line` in 240ths of a line, or
+/// in twentieths of a point when `exact`.
 #[derive(Debug, Clone, Copy, Default)]
 struct Spacing {
     before: Option<u32>,
     after: Option<u32>,
     line: Option<u32>,
+    /// `exact`, or `auto` where a style must not take its base's exact pitch.
+    rule: Option<&'static str>,
 }
 
 impl Spacing {
@@ -94,6 +117,12 @@ impl Spacing {
     }
     fn line(self, v: u32) -> Spacing {
         Spacing { line: Some(v), ..self }
+    }
+    fn exact_line(self, twips: u32) -> Spacing {
+        Spacing { line: Some(twips), rule: Some("exact"), ..self }
+    }
+    fn auto_line(self, v: u32) -> Spacing {
+        Spacing { line: Some(v), rule: Some("auto"), ..self }
     }
 }
 
@@ -111,8 +140,9 @@ struct Indent {
 
 impl Indent {
     /// Two characters of body text in from the left, nothing hanging.
-    fn two_chars(locale: Locale) -> Indent {
-        let twips = i32::try_from(body_size(locale) * 20).unwrap_or(480);
+    fn two_chars(body_size: usize) -> Indent {
+        // Half-points to twips, twice: two characters of the body size.
+        let twips = i32::try_from(body_size * 20).unwrap_or(480);
         Indent { left: 0, right: Some(0), first_line: Some(twips), first_line_chars: Some(200), ..Indent::default() }
     }
 }
@@ -287,33 +317,37 @@ const HEADING_IDS: [&str; 6] = ["Heading1", "Heading2", "Heading3", "Heading4", 
 const HEADING_NAMES: [&str; 6] = ["heading 1", "heading 2", "heading 3", "heading 4", "heading 5", "heading 6"];
 
 /// All styles. With a numbering scheme, headings 1–3 carry it.
-fn styles(locale: Locale, numbering: Option<NumberingScheme>) -> Vec<Style> {
-    let f = fonts(locale);
+fn styles(locale: Locale, numbering: Option<NumberingScheme>, page: PageStyle) -> Vec<Style> {
+    let gb = page == PageStyle::Gbt9704;
+    let f = if gb { gb_fonts() } else { fonts(locale) };
     let (heading_latin, heading_east_asia) = (f.heading_latin, f.heading_east_asia);
     let space = Spacing::default();
-    let zh = locale == Locale::ZhCn;
-    let body = body_size(locale);
-    // Chinese body text: 小四, 1.5 lines, justified, two characters in.
+    let zh = locale == Locale::ZhCn || gb;
+    let body = body_size(locale, page);
+    // Chinese body text: 小四 at 1.5 lines (or 三号 on GB/T 9704's grid of
+    // 22 lines), justified, two characters in.
     let mut body_text = paragraph("BodyText", "Body Text").based_on("Normal");
     if zh {
         body_text = body_text.align("both");
-        body_text.para.indent = Some(Indent::two_chars(locale));
+        body_text.para.indent = Some(Indent::two_chars(body));
     }
+    let normal_spacing = match (gb, zh) {
+        (true, _) => space.after(0).exact_line(GB_LINE),
+        (false, true) => space.after(120).line(360),
+        (false, false) => space.after(120).line(300),
+    };
+    let title = paragraph("Title", "Title").based_on("Normal").next("Normal").align("center");
+    let title = if gb {
+        // 二号 小标宋, not bold, with a blank line's room below.
+        title.fonts(f.body_latin, "FZXiaoBiaoSong-B05S").size(GB_TITLE_SIZE).spacing(space.after(GB_LINE))
+    } else {
+        title.fonts(heading_latin, heading_east_asia).size(40).bold().spacing(space.before(480).after(360))
+    };
     let mut out = Vec::with_capacity(32);
     out.extend([
-        paragraph("Normal", "Normal")
-            .fonts(f.body_latin, f.body_east_asia)
-            .size(body)
-            .spacing(space.after(120).line(if zh { 360 } else { 300 })),
+        paragraph("Normal", "Normal").fonts(f.body_latin, f.body_east_asia).size(body).spacing(normal_spacing),
         body_text,
-        paragraph("Title", "Title")
-            .based_on("Normal")
-            .next("Normal")
-            .fonts(heading_latin, heading_east_asia)
-            .size(40)
-            .bold()
-            .align("center")
-            .spacing(space.before(480).after(360)),
+        title,
         // A policy bound into a handbook starts on a page of its own.
         paragraph("PartTitle", "Part Title")
             .based_on("Title")
@@ -340,6 +374,13 @@ fn styles(locale: Locale, numbering: Option<NumberingScheme>) -> Vec<Style> {
             .outline(i)
             .spacing(space.before(if level == 1 { 360 } else { 240 }).after(120))
             .keep_next();
+        if gb {
+            // GB/T 9704: every level in 三号, on the line grid: 黑体, then
+            // 楷体, then 仿宋 in bold, then 仿宋.
+            let east_asia = ["SimHei", "KaiTi", "FangSong", "FangSong", "FangSong", "FangSong"][i];
+            style = style.fonts(f.body_latin, east_asia).size(GB_SIZE).spacing(space.before(0).after(0));
+            style.run.bold = level == 3;
+        }
         if level == 1 && numbering == Some(NumberingScheme::ZhChapter) {
             style = style.align("center");
         }
@@ -377,7 +418,16 @@ fn styles(locale: Locale, numbering: Option<NumberingScheme>) -> Vec<Style> {
         paragraph("TOC2", "toc 2").based_on("Normal").next("Normal").indent(440, 0).spacing(space.after(20)),
         paragraph("TOC3", "toc 3").based_on("Normal").next("Normal").indent(880, 0),
         paragraph("Header", "header").based_on("Normal").size(18).color("595959"),
-        paragraph("Footer", "footer").based_on("Normal").size(18).color("595959").align("center"),
+        // GB/T 9704's page number is 4号 宋体; a company footer is small and grey.
+        if gb {
+            paragraph("Footer", "footer")
+                .based_on("Normal")
+                .fonts("SimSun", "SimSun")
+                .size(28)
+                .spacing(space.auto_line(240))
+        } else {
+            paragraph("Footer", "footer").based_on("Normal").size(18).color("595959").align("center")
+        },
         paragraph("FootnoteText", "footnote text").based_on("Normal").size(18).spacing(space.after(0)),
         // Word's own base table style, so any table style can be based on it.
         Style { semi_hidden: true, unhide_when_used: true, ..Style::new(Kind::Table, "TableNormal", "Normal Table") }
@@ -404,12 +454,12 @@ pub fn write_styles(opts: &DocxOptions) -> String {
     w.end_start_tag(false);
     match reference.and_then(ReferenceStyles::doc_defaults) {
         Some(defaults) => w.raw(defaults),
-        None => doc_defaults(&mut w, opts.locale),
+        None => doc_defaults(&mut w, opts.locale, opts.style),
     }
     if let Some(reference) = reference {
         w.raw(reference.styles());
     }
-    for style in styles(opts.locale, opts.numbering) {
+    for style in styles(opts.locale, opts.numbering, opts.style) {
         if !reference.is_some_and(|r| r.defines(style.id)) {
             write_style(&mut w, &style);
         }
@@ -419,11 +469,11 @@ pub fn write_styles(opts: &DocxOptions) -> String {
 }
 
 /// CT_DocDefaults: the body font and size, and the document language.
-fn doc_defaults(w: &mut Xml, locale: Locale) {
-    let f = fonts(locale);
+fn doc_defaults(w: &mut Xml, locale: Locale, page: PageStyle) {
+    let f = if page == PageStyle::Gbt9704 { gb_fonts() } else { fonts(locale) };
     let run = RunProps {
         fonts: Some(RunFonts { latin: f.body_latin, east_asia: f.body_east_asia }),
-        size: Some(body_size(locale)),
+        size: Some(body_size(locale, page)),
         lang: Some(locale.tag()),
         ..RunProps::default()
     };
@@ -501,6 +551,9 @@ fn para_props(w: &mut Xml, p: &ParaProps) {
         }
         if let Some(v) = s.line {
             w.attr("w:line", &v);
+        }
+        if let Some(rule) = s.rule {
+            w.attr("w:lineRule", &rule);
         }
         w.end_start_tag(true);
     }
@@ -710,7 +763,7 @@ pub fn write_numbering(opts: &DocxOptions, lists: &[ListInstance]) -> String {
                     &LevelText(text, i + 1),
                     Some("nothing"),
                     None,
-                    Indent::two_chars(opts.locale),
+                    Indent::two_chars(body_size(opts.locale, opts.style)),
                 );
             }
         }
