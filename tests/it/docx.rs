@@ -637,3 +637,22 @@ fn the_contents_and_chapter_breaks_follow_the_layout() {
     let document = &unzip(&policy_docx(&policy))["word/document.xml"];
     assert!(!document.contains("TOCHeading") && !document.contains("PAGEREF") && !document.contains("_Toc"));
 }
+
+/// The indicator table listed sub-indicators as typed "– " rows under one
+/// "Indicator" column; appraisal forms merge each category down its rows.
+#[test]
+fn the_appraisal_table_merges_each_category_down_its_indicators() {
+    for locale in Locale::ALL {
+        let document = &unzip(&policy_docx(&preset(locale)))["word/document.xml"];
+        let table_at = document.find(if locale == Locale::ZhCn { ">一级指标<" } else { ">Category<" }).expect("table");
+        let table = &document[table_at..];
+        let table = &table[..table.find("</w:tbl>").expect("end")];
+        // Three categories, each merged over itself and its indicators: the
+        // category and its weight, 2 + 3 + 2 indicators below.
+        assert_eq!(table.matches(r#"<w:vMerge w:val="restart" />"#).count(), 6, "{locale:?}");
+        assert_eq!(table.matches("<w:vMerge />").count(), 14, "{locale:?}");
+        assert!(!table.contains("– "), "{locale:?}: no typed dashes");
+        // The rest of the document has no merges.
+        assert_eq!(document.matches("w:vMerge").count(), 20, "{locale:?}");
+    }
+}

@@ -324,11 +324,12 @@ impl Writer<'_> {
                 "<w:tr><w:trPr><w:cantSplit /><w:trHeight w:val=\"397\" w:hRule=\"atLeast\" /><w:tblHeader /></w:trPr>",
             );
             for (col, width) in widths.iter().enumerate() {
-                self.cell(head.get(col), align.get(col), *width, true, None);
+                self.cell(head.get(col), align.get(col), *width, true, None, None);
             }
             self.out.push_str("</w:tr>");
         }
-        for row in rows {
+        let merges = vertical_merges(rows, columns, self.opts);
+        for (r, row) in rows.iter().enumerate() {
             self.out.push_str("<w:tr><w:trPr><w:cantSplit />");
             // A row inserted or deleted whole is a tracked row change.
             match row.change {
@@ -338,7 +339,8 @@ impl Writer<'_> {
             }
             self.out.push_str("</w:trPr>");
             for (col, width) in widths.iter().enumerate() {
-                self.cell(row.cells.get(col), align.get(col), *width, false, row.change);
+                let merge = merges.get(r).and_then(|m| m.get(col)).copied().flatten();
+                self.cell(row.cells.get(col), align.get(col), *width, false, row.change, merge);
             }
             self.out.push_str("</w:tr>");
         }
@@ -352,12 +354,21 @@ impl Writer<'_> {
         width: usize,
         header: bool,
         change: Option<Change>,
+        merge: Option<Merge>,
     ) {
         self.out.push_str("<w:tc><w:tcPr><w:tcW w:w=\"");
         push_num(&mut self.out, width);
         self.out.push_str("\" w:type=\"dxa\" />");
+        match merge {
+            Some(Merge::Restart) => self.out.push_str("<w:vMerge w:val=\"restart\" />"),
+            Some(Merge::Continue) => self.out.push_str("<w:vMerge />"),
+            None => {}
+        }
         if header {
             self.out.push_str("<w:shd w:val=\"clear\" w:color=\"auto\" w:fill=\"E7ECF2\" />");
+        }
+        if merge == Some(Merge::Restart) {
+            self.out.push_str("<w:vAlign w:val=\"center\" />");
         }
         self.out.push_str("</w:tcPr>");
         let para = Para {
@@ -781,6 +792,45 @@ pub fn collect_headings<'b>(blocks: impl Iterator<Item = &'b Block>, opts: &Docx
         .collect()
 }
 
+/// A cell's part in a vertical merge.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Merge {
+    Restart,
+    Continue,
+}
+
+/// Which cells merge down. In a policy's own tables, a row that leaves its
+/// first cells empty and goes on with content belongs under the row above
+/// (an indicator under its category): those cells merge into the one above.
+/// Nowhere else, since in any other Markdown an empty cell is just empty, and
+/// not in a redline, whose rows come and go on their own.
+fn vertical_merges(rows: &[Row], columns: usize, opts: &DocxOptions) -> Vec<Vec<Option<Merge>>> {
+    let mut out = vec![vec![None; columns]; rows.len()];
+    if !opts.title_from_h1 || opts.numbering.is_none() || opts.revision.is_some() {
+        return out;
+    }
+    let empty = |cell: Option<&Vec<Inline>>| cell.is_none_or(|c| plain_text(c).trim().is_empty());
+    for r in 1..rows.len() {
+        let cells = &rows[r].cells;
+        let lead = (0..columns).take_while(|&c| empty(cells.get(c))).count();
+        if lead == 0 || lead == columns {
+            continue;
+        }
+        let (before, after) = out.split_at_mut(r);
+        let (above, here) = (&mut before[r - 1], &mut after[0]);
+        for (c, (up, cell)) in above.iter_mut().zip(here.iter_mut()).enumerate().take(lead) {
+            if empty(rows[r - 1].cells.get(c)) && up.is_none() {
+                continue;
+            }
+            *cell = Some(Merge::Continue);
+            if up.is_none() {
+                *up = Some(Merge::Restart);
+            }
+        }
+    }
+    out
+}
+
 /// Display width of text: CJK characters take two columns.
 fn display_width(text: &str) -> usize {
     text.chars().map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 }).sum()
@@ -832,9 +882,36 @@ fn column_widths(head: &[Vec<Inline>], rows: &[Row], columns: usize, total: usiz
     for &i in &open {
         widths[i] = left * weight(i) / want;
     }
+    // No column is narrower than its header needs: the longest English word,
+    // or up to four Chinese characters on one line, so a column that is empty
+    // in every row still reads "Positions" and "对应岗位", not one letter a line.
+    let floors: Vec<usize> = (0..columns).map(|i| head.get(i).map_or(0, |h| header_floor(&plain_text(h)))).collect();
+    let short: usize = (0..columns).map(|i| floors[i].saturating_sub(widths[i])).sum();
+    let spare: usize = (0..columns).map(|i| widths[i].saturating_sub(floors[i])).sum();
+    if short > 0 && spare >= short {
+        let surplus: Vec<usize> = (0..columns).map(|i| widths[i].saturating_sub(floors[i])).collect();
+        for i in 0..columns {
+            if widths[i] < floors[i] {
+                widths[i] = floors[i];
+            } else {
+                widths[i] -= short * surplus[i] / spare;
+            }
+        }
+    }
     let assigned: usize = widths.iter().sum();
     if let Some(last) = widths.iter_mut().rev().find(|w| **w > 0) {
         *last += total.saturating_sub(assigned);
     }
     widths
+}
+
+/// The width in twips a header cell needs so that it does not break inside
+/// a word: its longest word in bold, or for Chinese, up to four characters
+/// (two lines of a longer header are fine), with the cell's margins.
+fn header_floor(text: &str) -> usize {
+    const UNIT: usize = 110;
+    let cjk = text.chars().filter(|c| u32::from(*c) >= 0x1100).count();
+    let word = text.split_whitespace().map(display_width).max().unwrap_or(0);
+    let need = if cjk > 0 { (cjk.min(4) * 2).max(word.min(8)) } else { word };
+    (need * 6 / 5 + 4) * UNIT
 }

@@ -292,7 +292,7 @@ fn sequence(parent: &str) -> Option<&'static [&'static str]> {
         "w:tblPr" => &["w:tblStyle", "w:tblW", "w:jc", "w:tblBorders", "w:tblLayout"],
         "w:tblBorders" => &["w:top", "w:left", "w:bottom", "w:right", "w:insideH", "w:insideV"],
         "w:trPr" => &["w:cantSplit", "w:trHeight", "w:tblHeader", "w:ins", "w:del"],
-        "w:tcPr" => &["w:tcW", "w:shd"],
+        "w:tcPr" => &["w:tcW", "w:vMerge", "w:shd", "w:vAlign"],
         _ => return None,
     })
 }
@@ -753,4 +753,26 @@ fn chinese_items_number_as_articles_are_cited() {
     );
     let english = unzip(&from_markdown(POLICY, &policy_options(Locale::En, NumberingScheme::Decimal)).expect("ok"));
     assert!(english["word/numbering.xml"].contains(r#"<w:numFmt w:val="lowerLetter" /><w:lvlText w:val="%2." />"#));
+}
+
+/// The ladder's empty 对应岗位 / Positions column got about 1 cm, and its
+/// header wrapped one character per line ("对/应/岗/位", "Position s").
+#[test]
+fn an_empty_column_is_as_wide_as_its_header() {
+    let long = "At least two years as Operations Specialist, an annual rating of B or better, and the ability to run a project. ".repeat(3);
+    for (head, locale) in [("Positions", Locale::En), ("对应岗位", Locale::ZhCn)] {
+        let md = format!(
+            "| Level | Grade | {head} | Requirements |\n| --- | ---: | --- | --- |\n| Supervisor | 3 | | {long} |\n| Manager | 4 | | {long} |\n"
+        );
+        let parts = unzip(&from_markdown(&md, &DocxOptions::plain(locale)).expect("ok"));
+        let grid: Vec<usize> = parts["word/document.xml"]
+            .split("<w:gridCol w:w=\"")
+            .skip(1)
+            .filter_map(|s| s.split('"').next()?.parse().ok())
+            .collect();
+        assert_eq!(grid.len(), 4, "{grid:?}");
+        // Nine letters of bold 11-point text, or four characters, and margins.
+        assert!(grid[2] >= 1_400, "{head}: {grid:?}");
+        assert!(grid[3] > grid[2] * 2, "the long column still gets the room: {grid:?}");
+    }
 }
