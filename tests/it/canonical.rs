@@ -18,7 +18,8 @@ fn fixture() -> model::Policy {
 /// without Policywright: it is the sha256 of Python's
 /// `json.dumps(policy, sort_keys=True, separators=(",", ":"), ensure_ascii=False)`
 /// of the policy without `document.revisions` (and without
-/// `document.review_months` when it is 12).
+/// `document.review_months` when it is 12, and without `document.layout` when it is
+/// the default).
 #[test]
 fn the_hash_of_a_fixture_is_pinned() {
     assert_eq!(content_hash(&fixture()), "b5b56f88eda5993b726c8f107e7c39ee497bef9392f490699b3d2f74c4dd2cc8");
@@ -97,4 +98,24 @@ fn the_default_review_cycle_keeps_a_versions_identity() {
     other.document.review_months = 24;
     assert!(canonical_json(&other).contains("\"review_months\":24"));
     assert_ne!(content_hash(&other), content_hash(&policy));
+}
+
+/// The page layout came after versions were stored: saying nothing of it is
+/// the default, and the default is the same content as saying nothing.
+#[test]
+fn the_default_layout_is_the_same_content_as_none() {
+    let policy = fixture();
+    let mut value = serde_json::to_value(&policy).expect("json");
+    assert!(value["document"]["layout"].is_object(), "files and the app see the layout");
+    value["document"].as_object_mut().expect("document").remove("layout");
+    let without: model::Policy = serde_json::from_value(value).expect("loads without a layout");
+    assert_eq!(content_hash(&without), content_hash(&policy));
+    assert!(!canonical_json(&policy).contains("layout"));
+    let mut official = policy.clone();
+    official.document.layout.style = model::PageStyle::Gbt9704;
+    assert_ne!(content_hash(&official), content_hash(&policy));
+    assert!(
+        canonical_json(&official)
+            .contains(r#""layout":{"chapter_breaks":true,"contents":"chapters-and-articles","style":"gbt9704"}"#)
+    );
 }

@@ -11,7 +11,8 @@
 //!   of versions when a version is read, so it is not part of the content;
 //! - `document.review_months` left out when it is the default, 12: the
 //!   field came after versions were stored, and a policy that says nothing
-//!   of its review cycle is the same content as one that says the default.
+//!   of its review cycle is the same content as one that says the default;
+//! - `document.layout` left out when it is the default, for the same reason.
 
 use serde_json::Value;
 
@@ -25,6 +26,9 @@ pub fn canonical_json(policy: &Policy) -> String {
         document.remove("revisions");
         if document.get("review_months").and_then(Value::as_u64) == Some(u64::from(crate::DEFAULT_REVIEW_MONTHS)) {
             document.remove("review_months");
+        }
+        if policy.document.layout.is_default() {
+            document.remove("layout");
         }
     }
     let mut out = String::with_capacity(16 * 1024);

@@ -68,9 +68,9 @@ pub struct DocumentControl {
     #[serde(default = "twelve_months")]
     #[schemars(range(max = 120))]
     pub review_months: u32,
-    /// How the pages look; left out of the stored form when it is the
+    /// How the pages look. The canonical form leaves it out when it is the
     /// default, so that policies stored before it keep their content hash.
-    #[serde(default, skip_serializing_if = "Layout::is_default")]
+    #[serde(default)]
     pub layout: Layout,
     #[serde(default)]
     pub approvals: Approvals,

@@ -157,6 +157,8 @@ mod tests {
         // a dirty one would not parse, so they are put back.
         value["document"]["locale"] = "en".into();
         value["document"]["numbering"] = "decimal".into();
+        value["document"]["layout"]["style"] = "company".into();
+        value["document"]["layout"]["contents"] = "chapters-only".into();
         for group in value["discipline"]["groups"].as_array_mut().expect("groups") {
             for rule in group["rules"].as_array_mut().expect("rules") {
                 if rule.get("consequence").is_some() {
@@ -168,7 +170,7 @@ mod tests {
             method["kind"] = "internal".into();
         }
         for role in value["duties"]["roles"].as_array_mut().expect("roles") {
-            if let Some(band) = role.get_mut("salary_band") {
+            if let Some(band) = role.get_mut("salary_band").filter(|b| b.is_object()) {
                 band["period"] = "month".into();
             }
         }
