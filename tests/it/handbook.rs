@@ -355,3 +355,17 @@ fn a_saved_handbook_is_rebuilt_with_the_versions_it_names_and_says_what_changed(
         )
     );
 }
+
+/// Each bound policy said "（未填写）" for its company though the handbook
+/// named one.
+#[test]
+fn the_handbooks_company_fills_each_part_that_names_none() {
+    let mut policies = two(Locale::ZhCn);
+    policies[0].document.company = String::new();
+    policies[1].document.company = "另一家公司".into();
+    let md = markdown(&handbook(Locale::ZhCn), &policies).expect("binds");
+    assert!(!md.contains("（未填写）"), "{md}");
+    // The handbook's own control table, and the part without a company.
+    assert_eq!(md.matches("| 公司名称 | Acme Ltd. |").count(), 2, "{md}");
+    assert_eq!(md.matches("| 公司名称 | 另一家公司 |").count(), 1, "a part's own company stays");
+}

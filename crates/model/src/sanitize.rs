@@ -56,6 +56,17 @@ impl Sanitized<Policy> {
         Sanitized(policy)
     }
 
+    /// The same policy naming `company` where it names none: a handbook's
+    /// company fills each bound policy's document control. The name is
+    /// cleaned on the way in.
+    pub fn with_company_if_unset(&self, company: &str) -> Sanitized<Policy> {
+        let mut policy = self.0.clone();
+        if policy.document.company.trim().is_empty() {
+            policy.document.company = clean_text(company);
+        }
+        Sanitized(policy)
+    }
+
     /// The same policy with a revision history from the library, whose
     /// texts are cleaned on the way in.
     pub fn with_revisions(&self, revisions: Vec<crate::Revision>) -> Sanitized<Policy> {

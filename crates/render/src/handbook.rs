@@ -102,7 +102,8 @@ pub fn bind(handbook: &Handbook, policies: &[Input]) -> Result<(Handbook, Vec<Sa
             .hint(Message::new(keys::errors::HANDBOOK_POLICY_ERRORS_HINT))
             .in_locale(handbook.locale));
         }
-        bound.push(policy.with_numbering(handbook.numbering));
+        // A part that names no company is the handbook's company's policy.
+        bound.push(policy.with_numbering(handbook.numbering).with_company_if_unset(&handbook.company));
     }
     let handbook = Handbook {
         title: clean_text(&handbook.title),

@@ -99,6 +99,12 @@ fn section_properties(w: &mut Xml, opts: &DocxOptions, header: bool, even_footer
         ],
     );
     w.empty("w:cols", &[("w:space", &425usize), ("w:num", &1usize)]);
+    // A policy's first page is its cover: title, document control and
+    // revisions, without a running header or page number. (An official
+    // document numbers its first page too.)
+    if opts.title_from_h1 && opts.style != PageStyle::Gbt9704 {
+        w.empty("w:titlePg", &[]);
+    }
     w.close("w:sectPr");
 }
 

@@ -287,7 +287,7 @@ fn sequence(parent: &str) -> Option<&'static [&'static str]> {
         "w:numbering" => &["w:abstractNum", "w:num"],
         "w:lvl" => &["w:start", "w:numFmt", "w:pStyle", "w:suff", "w:lvlText", "w:lvlJc", "w:pPr"],
         "w:num" => &["w:abstractNumId", "w:lvlOverride"],
-        "w:sectPr" => &["w:headerReference", "w:footerReference", "w:pgSz", "w:pgMar", "w:cols"],
+        "w:sectPr" => &["w:headerReference", "w:footerReference", "w:pgSz", "w:pgMar", "w:cols", "w:titlePg"],
         "w:settings" => &["w:zoom", "w:defaultTabStop", "w:updateFields", "w:compat"],
         "w:tblPr" => &["w:tblStyle", "w:tblW", "w:jc", "w:tblBorders", "w:tblLayout"],
         "w:tblBorders" => &["w:top", "w:left", "w:bottom", "w:right", "w:insideH", "w:insideV"],
@@ -523,8 +523,8 @@ fn header_footer_and_section_carry_the_policy() {
         r#"<w:sectPr><w:headerReference w:type="default" r:id="rIdHeader1" />"#,
         r#"<w:footerReference w:type="default" r:id="rIdFooter1" /><w:pgSz w:w="11906" w:h="16838" />"#,
         r#"<w:pgMar w:top="1440" w:right="1588" w:bottom="1440" w:left="1588" w:header="720" w:footer="720" w:gutter="0" />"#,
-        r#"<w:cols w:space="425" w:num="1" /></w:sectPr></w:body></w:document>"#
-    )));
+        r#"<w:cols w:space="425" w:num="1" /><w:titlePg /></w:sectPr></w:body></w:document>"#
+    )), "the cover has neither header nor page number");
     // TOC entries link to their headings and give their pages in PAGEREF
     // fields, which LibreOffice computes at layout (it keeps a TOC field's
     // text as written, so the entries are not in one).
