@@ -11,7 +11,8 @@ For each DIR/NAME.docx (and its optional DIR/NAME.expect.json):
   `pdftotext -layout` text must contain every `pdf_contains` string
   (compared with all whitespace removed on both sides), and every
   `pdf_matches` regular expression must match that text with whitespace
-  removed (for what only layout knows, such as a TOC entry's page number).
+  removed (for what only layout knows, such as a TOC entry's page number),
+  and no `pdf_absent` string may be in it (a reader's artefact, say).
 * pandoc 3.9 (from pypandoc-binary) reads it into its JSON AST: every
   `headings` entry must be a Header of that level (level 0 = the Title
   style, which pandoc reads as the document title), every `list_items`
@@ -49,8 +50,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-KNOWN_KEYS = ("headings", "list_items", "table_cells", "footnotes", "pdf_contains", "pdf_matches", "insertions",
-              "deletions", "author")
+KNOWN_KEYS = ("headings", "list_items", "table_cells", "footnotes", "pdf_contains", "pdf_matches", "pdf_absent",
+              "insertions", "deletions", "author")
 DEFAULT_LO_TIMEOUT = 300  # seconds for the one LibreOffice call over all files
 MAX_LISTED = 8  # how many found elements a failure message shows
 
@@ -689,6 +690,10 @@ def check_pdf(rep: FileReport, lo_output: str, png_dir: Path | None) -> None:
             found += 1
         else:
             rep.fail("libreoffice/pdf_matches", f"no match for {short(pattern)} in the PDF text ({pages} pages)")
+    for w in rep.expect.get("pdf_absent", []):
+        if squash(w) in hay:
+            at = hay.find(squash(w))
+            rep.fail("libreoffice/pdf_absent", f"{short(w)} must not be in the PDF text, but is: {short(hay[max(0, at - 20): at + 40], 100)}")
     wanted = len(wants) + len(patterns)
     rep.summary("libreoffice", f"PDF {pages} page(s), {len(hay)} non-space chars"
                 + (f"; pdf_contains {found}/{wanted}" if wanted else ""), mark)

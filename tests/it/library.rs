@@ -317,3 +317,36 @@ fn due_lists_reviews_and_duplicate_copies_a_draft() {
     assert_eq!(missing.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&missing.stderr).starts_with("error: there is no policy 9 in the library\n"));
 }
+
+/// A Chinese redline of two library versions printed every later chapter as
+/// "第二章[第一章]" in LibreOffice: the inserted revision-history row marked
+/// its cells' paragraph marks as inserted, which LibreOffice counted into
+/// the chapters' numbering.
+#[test]
+fn a_chinese_redline_prints_its_chapter_numbers_clean_in_libreoffice() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let d = tmp.path();
+    ok(d, &["new", "--preset", "operations", "--locale", "zh-CN", "-o", "zh.json"]);
+    ok(d, &["import", "zh.json"]);
+    ok(d, &["save", "1", "--note", "首次发布", "--author", "人力资源部"]);
+    edit(d, "zh.json", "zh2.json", |v| {
+        let duty = &mut v["duties"]["roles"][0]["duties"][0];
+        *duty = duty.as_str().expect("a duty").replace("阶段重点", "年度计划和阶段重点").into();
+    });
+    ok(d, &["save", "1", "--from", "zh2.json", "--note", "补充年度计划", "--author", "法务部"]);
+    ok(d, &["diff", "1", "1.0", "1.1", "--format", "docx", "-o", "redline.docx"]);
+    let bytes = std::fs::read(d.join("redline.docx")).expect("redline");
+    let document = &crate::docx::unzip(&bytes)["word/document.xml"];
+    // The new revision row is an inserted row whose cells' marks are not.
+    assert!(document.contains(r#"<w:trPr><w:cantSplit /><w:ins "#));
+    assert!(!document.contains(r#"<w:pStyle w:val="TableText" /><w:rPr><w:ins "#));
+    let check = crate::docx::check_dir();
+    std::fs::write(check.join("redline-zh-library.docx"), &bytes).expect("write");
+    let expect = serde_json::json!({
+        "insertions": ["年度计划和"],
+        "author": "法务部",
+        "pdf_contains": ["第二章 岗位职责", "第八章 附则"],
+        "pdf_absent": ["章[第", "条[第"],
+    });
+    std::fs::write(check.join("redline-zh-library.expect.json"), expect.to_string()).expect("write");
+}

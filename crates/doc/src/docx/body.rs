@@ -324,7 +324,7 @@ impl Writer<'_> {
                 "<w:tr><w:trPr><w:cantSplit /><w:trHeight w:val=\"397\" w:hRule=\"atLeast\" /><w:tblHeader /></w:trPr>",
             );
             for (col, width) in widths.iter().enumerate() {
-                self.cell(head.get(col), align.get(col), *width, true, None, None);
+                self.cell(head.get(col), align.get(col), *width, true, None);
             }
             self.out.push_str("</w:tr>");
         }
@@ -340,7 +340,7 @@ impl Writer<'_> {
             self.out.push_str("</w:trPr>");
             for (col, width) in widths.iter().enumerate() {
                 let merge = merges.get(r).and_then(|m| m.get(col)).copied().flatten();
-                self.cell(row.cells.get(col), align.get(col), *width, false, row.change, merge);
+                self.cell(row.cells.get(col), align.get(col), *width, false, merge);
             }
             self.out.push_str("</w:tr>");
         }
@@ -353,7 +353,6 @@ impl Writer<'_> {
         align: Option<&Align>,
         width: usize,
         header: bool,
-        change: Option<Change>,
         merge: Option<Merge>,
     ) {
         self.out.push_str("<w:tc><w:tcPr><w:tcW w:w=\"");
@@ -380,7 +379,11 @@ impl Writer<'_> {
             bold: header,
             ..Para::styled("TableText")
         };
-        self.paragraph(para, inlines.map_or(&[][..], Vec::as_slice), change);
+        // A row inserted or deleted whole is marked on the row, and its text
+        // on the runs; the paragraph mark of each cell stays unmarked. Marked
+        // cell paragraphs made LibreOffice count them into the list numbering
+        // of the headings, printing every later chapter as "第二章[第一章]".
+        self.paragraph(para, inlines.map_or(&[][..], Vec::as_slice), None);
         self.out.push_str("</w:tc>");
     }
 
