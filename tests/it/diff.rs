@@ -110,13 +110,18 @@ fn plain_words_for_the_usual_changes() {
         weight
             .changes
             .iter()
-            .any(|c| c.summary == "Performance appraisal › Ability › Professional skill: weight 15 % → 20 %"),
+            .any(|c| c.summary
+                == "Article 5.2 (Indicators and weights) › Ability › Professional skill: weight 15 % → 20 %"),
         "{:#?}",
         weight.changes
     );
     let reword = compare_case("reword");
     assert_eq!(reword.changes.len(), 1);
-    assert_eq!(reword.changes[0].summary, "Positions and duties › Data Analyst: duty 3 reworded");
+    // The place as a lawyer cites it, then the words around the change.
+    assert_eq!(
+        reword.changes[0].summary,
+        "Article 2.3 (Data Analyst): duty 3 reworded: \"…reports on a regular cycle, presenting…\" → \"…reports every week, presenting…\""
+    );
     let moved = compare_case("move-role");
     assert!(
         moved
@@ -327,4 +332,22 @@ fn a_version_time_that_is_not_a_utc_stamp_is_shown_as_it_is() {
         let html = diff::to_html_fragment(&c);
         assert!(html.contains(&format!("v1.0: HR, {stamp}.")), "{stamp:?}: {}", &html[..html.len().min(300)]);
     }
+}
+
+/// The summary said "岗位职责 › 运营经理：第1项职责修改": no article a
+/// lawyer could cite, no item as the document numbers it, no words.
+#[test]
+fn the_summary_cites_article_and_item_as_the_document_numbers_them() {
+    let mut new = preset(Locale::ZhCn);
+    let duty = &mut new.duties.roles[0].duties[0];
+    *duty = duty.replace("阶段重点", "年度计划和阶段重点");
+    let c =
+        diff::compare(side("1.0", preset(Locale::ZhCn)), side("1.1", new), &Templates::builtin()).expect("compares");
+    assert_eq!(c.changes.len(), 1, "{:#?}", c.changes);
+    let summary = &c.changes[0].summary;
+    assert!(summary.starts_with("第四条（运营经理）：第（一）项职责修改：“"), "{summary}");
+    assert!(summary.contains("总体策略和阶段重点") && summary.contains("总体策略和年度计划和阶段重点"), "{summary}");
+    // The redline's summary table says the same.
+    let document = &crate::docx::unzip(&diff::to_docx(&c).expect("redline"))["word/document.xml"];
+    assert!(document.contains("第四条（运营经理）：第（一）项职责修改"));
 }

@@ -93,8 +93,8 @@ fn the_documented_library_workflow() {
     assert_eq!(
         summaries,
         [
-            "Performance appraisal › Ability › Professional skill: weight 15 % → 20 %",
-            "Performance appraisal › Ability › Communication and cooperation: weight 10 % → 5 %"
+            "Article 5.2 (Indicators and weights) › Ability › Professional skill: weight 15 % → 20 %",
+            "Article 5.2 (Indicators and weights) › Ability › Communication and cooperation: weight 10 % → 5 %"
         ]
     );
     for format in ["md", "html", "docx"] {

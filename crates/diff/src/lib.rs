@@ -6,6 +6,7 @@
 //! redline with real tracked changes, all made from the same merged tree.
 
 mod align;
+mod cite;
 mod structural;
 mod tree;
 mod words;
@@ -70,11 +71,16 @@ pub fn compare(from: Side, to: Side, templates: &Templates) -> Result<Comparison
         let old = policywright_render::tree(&from.policy, templates);
         let lost = || Error::internal("a comparison thread stopped");
         let new = new.join().map_err(|_| lost())?;
+        let mut changes = changes.join().map_err(|_| lost())?;
         let document = match (old, new) {
-            (Ok(old), Ok(new)) => tree::diff(&old, new),
+            (Ok(old), Ok(new)) => {
+                let doc = &to.policy.document;
+                cite::cite(&mut changes, &old, &new, doc.numbering, doc.locale);
+                tree::diff(&old, new)
+            }
             (Err(e), _) | (_, Err(e)) => return Err(e),
         };
-        Ok::<_, Error>((changes.join().map_err(|_| lost())?, document))
+        Ok::<_, Error>((changes, document))
     })?;
     Ok(Comparison { title: to.policy.document.title.clone(), changes, document, from, to })
 }

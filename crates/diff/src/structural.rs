@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use policywright_i18n::{Locale, Message, keys, lookup, msg};
+use policywright_i18n::{Locale, Message, NumberingScheme, chinese_number, keys, lookup, msg};
 use policywright_model::Policy;
 use serde::Serialize;
 use serde_json::Value;
@@ -35,6 +35,10 @@ pub struct Change {
     pub after: Option<String>,
     /// The change in one line of plain words, in the newer version's language.
     pub summary: String,
+    /// The summary without its place: "duty 3 reworded", and the words
+    /// around the change.
+    #[serde(skip)]
+    pub what: String,
 }
 
 /// A chapter's name, as the document, the app and this summary all call it.
@@ -66,7 +70,9 @@ fn lowercase_first(text: &str) -> String {
 }
 
 /// The sentences of a change summary, in the newer version's language.
-struct Words(Locale);
+/// The language, and the numbering, which the items of a Chinese article
+/// follow: an item is cited as 第（三）项, as the document numbers it.
+struct Words(Locale, NumberingScheme);
 
 impl Words {
     fn say(&self, message: Message) -> String {
@@ -94,6 +100,32 @@ impl Words {
             None => msg!(keys::diff::MOVED_ELSEWHERE, noun = noun, name = name),
         })
     }
+    /// What breaking a new rule leads to, or the rules of a new group: a
+    /// reader of the summary needs the sanction as much as the rule.
+    fn consequences(&self, item: &Value) -> String {
+        let rules = item.get("rules").and_then(Value::as_array).map_or_else(|| vec![item], |r| r.iter().collect());
+        let mut words: Vec<String> = Vec::new();
+        for code in rules.iter().filter_map(|r| r.get("consequence").and_then(Value::as_str)) {
+            let word = lookup(self.0, &format!("choices.consequence.{code}")).unwrap_or(code).to_string();
+            if !words.contains(&word) {
+                words.push(word);
+            }
+        }
+        if words.is_empty() {
+            return String::new();
+        }
+        let sep = lookup(self.0, "document.list_sep").unwrap_or(", ");
+        self.say(msg!(keys::diff::CONSEQUENCES, list = words.join(sep)))
+    }
+
+    /// An item's number as the document prints it.
+    fn item(&self, n: usize) -> String {
+        match self.1 {
+            NumberingScheme::ZhChapter => format!("（{}）", chinese_number(u32::try_from(n).unwrap_or(u32::MAX))),
+            NumberingScheme::ZhOutline => format!("（{n}）"),
+            NumberingScheme::Decimal => n.to_string(),
+        }
+    }
     fn nth(&self, noun: &str, n: usize, what: ChangeKind, reworded: bool) -> String {
         let key = match (what, reworded) {
             (ChangeKind::Added, _) => keys::diff::NTH_ADDED,
@@ -101,10 +133,10 @@ impl Words {
             (_, true) => keys::diff::NTH_REWORDED,
             (_, false) => keys::diff::NTH_CHANGED,
         };
-        self.say(msg!(key, noun = noun, n = n))
+        self.say(msg!(key, noun = noun, n = self.item(n)))
     }
     fn nth_name(&self, noun: &str, n: usize) -> String {
-        self.say(msg!(keys::diff::NTH_NAME, noun = noun, n = n))
+        self.say(msg!(keys::diff::NTH_NAME, noun = noun, n = self.item(n)))
     }
 }
 
@@ -127,6 +159,53 @@ fn scalar_text(v: &Value) -> String {
 /// Texts longer than this are "reworded" rather than quoted in full.
 const QUOTE_LIMIT: usize = 40;
 
+fn long(text: &str) -> bool {
+    text.chars().count() > QUOTE_LIMIT
+}
+
+/// A field's text as the document prints it: its inline Markdown (emphasis,
+/// a link) read, not quoted as source.
+fn as_read(text: &str) -> String {
+    // Escaped as the templates escape a field, so it reads as it prints.
+    let doc = policywright_doc::markdown::parse(&policywright_render::escape_inline(text));
+    doc.blocks.iter().map(policywright_doc::block_text).collect::<Vec<_>>().join(" ")
+}
+
+/// Characters of context kept on each side of a change in an excerpt.
+const CONTEXT: usize = 12;
+
+/// Both texts cut down to the part that differs, with a little of what
+/// stays the same on each side and "…" where text was left out.
+fn excerpt(before: &str, after: &str) -> (String, String) {
+    let (b, a): (Vec<char>, Vec<char>) = (before.chars().collect(), after.chars().collect());
+    let head = b.iter().zip(&a).take_while(|(x, y)| x == y).count();
+    let tail = b[head..].iter().rev().zip(a[head..].iter().rev()).take_while(|(x, y)| x == y).count();
+    let cut = |text: &[char]| {
+        let start = head.saturating_sub(CONTEXT);
+        let start = start.min(text.len());
+        // A long rewrite shows its start: the summary is one line.
+        let mut end = (text.len() - tail + CONTEXT).min(text.len()).min(head + CONTEXT * 4);
+        // Whole words at either end, where words have spaces between them.
+        let mut start = start;
+        while start > 0 && start < head && text[start - 1].is_ascii_alphanumeric() {
+            start += 1;
+        }
+        while end < text.len() && text[end - 1].is_ascii_alphanumeric() && text[end].is_ascii_alphanumeric() {
+            end += 1;
+        }
+        let mut out = String::new();
+        if start > 0 {
+            out.push('…');
+        }
+        out.extend(&text[start..end]);
+        if end < text.len() {
+            out.push('…');
+        }
+        out
+    };
+    (cut(&b), cut(&a))
+}
+
 struct Walker {
     changes: Vec<Change>,
     words: Words,
@@ -144,8 +223,17 @@ impl Walker {
     ) {
         let crumbs = place.join(" › ");
         let colon = self.words.say(Message::new(keys::diff::CRUMB_COLON));
-        let summary = if crumbs.is_empty() { what } else { format!("{crumbs}{colon}{what}") };
-        self.changes.push(Change { kind, place: place.to_vec(), path: path.to_string(), before, after, summary });
+        // A long text reworded is quoted around the change, so the summary
+        // says what changed and not only that something did.
+        let what = match (&before, &after) {
+            (Some(b), Some(a)) if kind == ChangeKind::Changed && (long(b) || long(a)) => {
+                let (b, a) = excerpt(&as_read(b), &as_read(a));
+                format!("{what}{}", self.words.say(msg!(keys::diff::EXCERPT, before = b, after = a)))
+            }
+            _ => what,
+        };
+        let summary = if crumbs.is_empty() { what.clone() } else { format!("{crumbs}{colon}{what}") };
+        self.changes.push(Change { kind, place: place.to_vec(), path: path.to_string(), before, after, summary, what });
     }
 
     fn value(&mut self, key: &str, a: &Value, b: &Value, place: &[String], path: &str) {
@@ -214,14 +302,10 @@ impl Walker {
             let item_path = format!("{path}[{i}]");
             let name = item_name(item).unwrap_or_default();
             match old {
-                None => self.push(
-                    ChangeKind::Added,
-                    place,
-                    &item_path,
-                    None,
-                    Some(name.clone()),
-                    self.words.added(&noun, &name),
-                ),
+                None => {
+                    let what = format!("{}{}", self.words.added(&noun, &name), self.words.consequences(item));
+                    self.push(ChangeKind::Added, place, &item_path, None, Some(name.clone()), what)
+                }
                 Some(old) => {
                     let mut inner = place.to_vec();
                     inner.push(if name.is_empty() { ids_b[i].clone() } else { name });
@@ -335,7 +419,7 @@ pub fn structural(old: &Policy, new: &Policy) -> Vec<Change> {
         }
     }
     let locale = new.document.locale;
-    let mut walker = Walker { changes: Vec::new(), words: Words(locale) };
+    let mut walker = Walker { changes: Vec::new(), words: Words(locale, new.document.numbering) };
     // Document order, not the alphabetical order of the JSON map.
     for section in
         ["document", "general", "duties", "workflow", "discipline", "appraisal", "training", "career", "supplementary"]
