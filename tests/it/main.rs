@@ -12,6 +12,7 @@ mod hostile;
 mod injection;
 mod integrity;
 mod library;
+mod pg;
 mod presets;
 mod recovery;
 mod render;
