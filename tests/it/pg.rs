@@ -140,13 +140,15 @@ fn watch(dir: &Path, data: &Path) {
         data = data.display(),
         dir = dir.display(),
     );
-    Command::new("setsid")
-        .args(["sh", "-c", &script])
+    // `-f`: setsid forks the watcher off and returns at once.
+    let started = Command::new("setsid")
+        .args(["-f", "sh", "-c", &script])
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::null())
-        .spawn()
+        .status()
         .expect("the cluster's watcher starts");
+    assert!(started.success(), "the cluster's watcher starts: {started}");
 }
 
 /// The one cluster of this test run, started on first use.
