@@ -9,7 +9,7 @@ use policywright_api::{Locale, NumberingScheme};
 #[derive(Debug, Parser)]
 #[command(name = "policywright", version, about = "Draft, check and export operations-staff policies")]
 pub struct Cli {
-    /// The library file (default: $POLICYWRIGHT_DB, else the data folder of your user)
+    /// The library: a file, or a server as postgres://user@host/database (default: $POLICYWRIGHT_DB, else a file in the data folder of your user)
     #[arg(long, global = true)]
     pub db: Option<PathBuf>,
     #[command(subcommand)]

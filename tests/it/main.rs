@@ -17,6 +17,7 @@ mod presets;
 mod recovery;
 mod render;
 mod store;
+mod team;
 mod templates;
 mod validation;
 

@@ -7,6 +7,7 @@ use policywright_diff::{ChangeKind, Comparison, Side};
 use policywright_i18n::{Error, ErrorKind, Locale, Message, Result, keys, msg};
 use policywright_model::dates::Day;
 use policywright_model::validate::Diagnostic;
+use policywright_postgres::Postgres;
 use policywright_render::handbook::{self, Handbook};
 use policywright_render::{Format, Input, Options, Templates};
 use policywright_sqlite::Sqlite;
@@ -16,13 +17,23 @@ use serde::Serialize;
 use crate::handbooks::{Part, Pick};
 use crate::{Policy, World, file_name, open_policy};
 
-/// Opens the library the user named, or the one in the default place.
+/// Opens the library the user named, or the one in the default place: a
+/// library server for a `postgres://` or `postgresql://` address, else a
+/// SQLite file, as before there were servers.
 pub fn open_library(world: &dyn World, explicit: Option<&Path>) -> Result<Library> {
     let path = match explicit {
         Some(path) => path.to_path_buf(),
         None => world.default_library()?,
     };
+    if let Some(address) = server_address(&path) {
+        return Ok(Library::new(Box::new(Postgres::connect(address)?)));
+    }
     Ok(Library::new(Box::new(Sqlite::open_on(&path, Some(&world.today()))?)))
+}
+
+/// The server address a library location names, if it names one.
+pub fn server_address(location: &Path) -> Option<&str> {
+    location.to_str().filter(|text| policywright_postgres::is_address(text))
 }
 
 /// A policy's number as a user types it.
