@@ -218,6 +218,13 @@ pub enum LibraryAction {
     /// Read every page of the file, and check every policy's versions and
     /// status changes against their trail and every version against its hash
     Check,
+    /// Print the SQL that sets up a team library's roles on its server
+    /// (pw_reader, pw_author, pw_reviewer, pw_publisher); with --run, run it
+    /// as the server's owner named by --db
+    InitServer {
+        #[arg(long)]
+        run: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

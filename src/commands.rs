@@ -199,6 +199,15 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             out.line(&out.say(line, None))?;
             Ok(0)
         }
+        Command::Library { action: LibraryAction::InitServer { run: false } } => {
+            out.line(library::server_roles_script().trim_end())?;
+            Ok(0)
+        }
+        Command::Library { action: LibraryAction::InitServer { run: true } } => {
+            let at = library::init_server(world, db)?;
+            out.line(&out.say(msg!(keys::cli::SERVER_READY, at = at), None))?;
+            Ok(0)
+        }
         Command::Library { action: LibraryAction::Check } => {
             let lib = library(out)?;
             let problems = library::check_library(&lib)?;

@@ -87,3 +87,124 @@ fn a_server_that_is_not_there_is_a_clear_error() {
     // Nothing was made where a file would have been.
     assert_eq!(std::fs::read_dir(tmp.path()).expect("dir").count(), 1);
 }
+
+#[test]
+fn init_server_prints_the_roles_script() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let out = ok(tmp.path(), "lib.sqlite", &["library", "init-server"]);
+    for role in ["pw_reader", "pw_author", "pw_reviewer", "pw_publisher"] {
+        assert!(out.contains(&format!("'{role}'")), "{role}: {out}");
+    }
+    assert!(out.contains("CREATE POLICY reviewers_decide ON status_events FOR INSERT TO pw_reviewer"), "{out}");
+    // Running it needs a server.
+    let refused = run(tmp.path(), "lib.sqlite", &["library", "init-server", "--run"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert_eq!(
+        stderr(&refused),
+        "error: lib.sqlite is a library file, not a server; roles are set up on a library server\n  \
+         hint: name the server as its owner: --db postgres://owner@host/database\n"
+    );
+}
+
+/// The database refuses, whoever asks: as the CLI sees it.
+fn denied(out: &Output, what: &str) {
+    assert_eq!(out.status.code(), Some(2), "{what}: {}", stderr(out));
+    let text = stderr(out);
+    assert!(text.contains("does not allow this user to do that"), "{what}: {text}");
+    assert!(text.contains("hint: ask the server's administrator for the role it needs"), "{what}: {text}");
+}
+
+#[test]
+fn each_role_may_do_its_part_and_no_more() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    let made = policywright_in(d).args(["new", "--locale", "en", "-o", "ops.policy.json"]).output().expect("new");
+    assert!(made.status.success(), "{}", stderr(&made));
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("ops.policy.json")).expect("read")).expect("json");
+    v["document"]["title"] = "Edited".into();
+    std::fs::write(d.join("edited.policy.json"), v.to_string()).expect("write");
+
+    let cluster = pg::cluster();
+    let owner = cluster.database();
+    let db = owner.split('/').nth(3).and_then(|s| s.split('?').next()).expect("name").to_string();
+    let ready = ok(d, &owner, &["library", "init-server", "--run"]);
+    assert!(ready.starts_with("the library server postgres://postgres@/"), "{ready}");
+    // People: a login each, in their role (roles are the server's, so the
+    // names are this database's own).
+    let person = |role: &str| -> String {
+        let name = format!("{}_{db}", role.trim_start_matches("pw_"));
+        let mut admin = cluster.client(&db, pg::SUPERUSER);
+        admin.batch_execute(&format!("CREATE ROLE {name} LOGIN IN ROLE {role}")).expect("creates a login");
+        name
+    };
+    let (author, reviewer, publisher, reader) =
+        (person("pw_author"), person("pw_reviewer"), person("pw_publisher"), person("pw_reader"));
+    let at = |user: &str| cluster.address(&db, user);
+
+    assert_eq!(ok(d, &at(&author), &["import", "ops.policy.json"]), "1\n");
+    assert_eq!(ok(d, &at(&author), &["save", "1", "--note", "First issue", "--author", "HR"]), "1.0\n");
+    ok(d, &at(&author), &["status", "1", "1.0", "in-review", "--by", "HR"]);
+    denied(&run(d, &at(&author), &["status", "1", "1.0", "approved", "--by", "HR"]), "an author approves");
+
+    // Nor through SQL of one's own, with every field as the triggers want it.
+    let mut raw = cluster.client(&db, &author);
+    let approve = format!(
+        "INSERT INTO status_events (version_id, policy_id, seq, from_status, to_status, changed_by, changed_at,
+                                    chain_hash)
+         SELECT v.id, 1, p.trail_seq + 1, 'in-review', 'approved', current_user, policywright_now(), '{}'
+         FROM versions v JOIN policies p ON p.id = v.policy_id WHERE v.policy_id = 1",
+        "0".repeat(64)
+    );
+    let err = raw.batch_execute(&approve).expect_err("an author's SQL approves");
+    let db_err = err.as_db_error().expect("the server refuses");
+    assert_eq!(db_err.message(), "new row violates row-level security policy for table \"status_events\"");
+
+    ok(d, &at(&reviewer), &["status", "1", "1.0", "approved", "--by", "Legal"]);
+    denied(&run(d, &at(&author), &["status", "1", "1.0", "published", "--by", "HR"]), "an author publishes");
+    denied(&run(d, &at(&reviewer), &["status", "1", "1.0", "published", "--by", "Legal"]), "a reviewer publishes");
+    assert_eq!(
+        ok(d, &at(&publisher), &["status", "1", "1.0", "published", "--by", "Director"]),
+        "version 1.0 of policy 1 is now published\n"
+    );
+
+    // A reader reads, and can neither edit a draft nor save one.
+    assert!(ok(d, &at(&reader), &["list"]).contains("Operations Staff Policy"));
+    denied(&run(d, &at(&reader), &["draft", "1", "--from", "edited.policy.json"]), "a reader edits");
+    ok(d, &at(&author), &["draft", "1", "--from", "edited.policy.json"]);
+    denied(&run(d, &at(&reader), &["save", "1", "--note", "mine", "--author", "R"]), "a reader saves");
+
+    // Who did what is each one's login, whatever name they typed.
+    let history = ok(d, &at(&reader), &["history", "1"]);
+    assert!(history.starts_with("1.0     published") && history.contains(&author), "{history}");
+    let steps = cluster
+        .client(&db, pg::SUPERUSER)
+        .query("SELECT changed_by || ' ' || changed_by_name || ' ' || to_status FROM status_events ORDER BY seq", &[])
+        .expect("reads")
+        .iter()
+        .map(|r| r.get::<_, String>(0))
+        .collect::<Vec<_>>();
+    assert_eq!(
+        steps,
+        [
+            format!("{author} HR in-review"),
+            format!("{reviewer} Legal approved"),
+            format!("{publisher} Director published")
+        ]
+    );
+
+    // No role may change or delete a version or a status change.
+    for user in [&author, &reviewer, &publisher, &reader] {
+        let mut raw = cluster.client(&db, user);
+        for sql in [
+            "UPDATE versions SET note = 'rewritten'",
+            "DELETE FROM versions",
+            "UPDATE status_events SET to_status = 'draft'",
+            "DELETE FROM status_events",
+        ] {
+            let err = raw.batch_execute(sql).expect_err(sql);
+            let message = err.as_db_error().map(|e| e.message().to_string()).unwrap_or_default();
+            assert!(message.starts_with("permission denied for table"), "{user}: {sql}: {message}");
+        }
+    }
+}

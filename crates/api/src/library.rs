@@ -31,6 +31,31 @@ pub fn open_library(world: &dyn World, explicit: Option<&Path>) -> Result<Librar
     Ok(Library::new(Box::new(Sqlite::open_on(&path, Some(&world.today()))?)))
 }
 
+/// The SQL that sets up a team library's roles, as `library init-server`
+/// prints it for a server's administrator to read or run.
+pub fn server_roles_script() -> &'static str {
+    policywright_postgres::ROLES_SCRIPT
+}
+
+/// Sets up the roles on the library server named (or the default one),
+/// connected as its owner; returns how the server is named.
+pub fn init_server(world: &dyn World, explicit: Option<&Path>) -> Result<String> {
+    let path = match explicit {
+        Some(path) => path.to_path_buf(),
+        None => world.default_library()?,
+    };
+    let Some(address) = server_address(&path) else {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            msg!(keys::errors::server::NOT_A_SERVER, path = path.display().to_string()),
+        )
+        .hint(Message::new(keys::errors::server::NOT_A_SERVER_HINT)));
+    };
+    let mut server = Postgres::connect(address)?;
+    server.run_script(policywright_postgres::ROLES_SCRIPT)?;
+    Ok(server.shown().to_string())
+}
+
 /// The server address a library location names, if it names one.
 pub fn server_address(location: &Path) -> Option<&str> {
     location.to_str().filter(|text| policywright_postgres::is_address(text))

@@ -35,6 +35,11 @@ use postgres::{Client, IsolationLevel, Row, Transaction};
 pub use connect::{Address, is_address};
 pub use migrate::{SCHEMA_VERSION, WRITE_LOCK};
 
+/// The setup of a team library's roles (`pw_reader`, `pw_author`,
+/// `pw_reviewer`, `pw_publisher`), which `library init-server` prints or
+/// runs: grants, and row-level security on the status log.
+pub const ROLES_SCRIPT: &str = include_str!("roles.sql");
+
 /// How long a write waits for another person's save before giving up with
 /// a busy error, as SQLite's busy timeout does.
 pub const LOCK_TIMEOUT: Duration = Duration::from_secs(5);
