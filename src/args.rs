@@ -225,6 +225,15 @@ pub enum LibraryAction {
         #[arg(long)]
         run: bool,
     },
+    /// Copy every policy, version, status change and handbook of one library
+    /// into another (a file to a server: --to postgres://…); what is there
+    /// already is not copied again
+    Copy {
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -208,6 +208,20 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             out.line(&out.say(msg!(keys::cli::SERVER_READY, at = at), None))?;
             Ok(0)
         }
+        Command::Library { action: LibraryAction::Copy { from, to } } => {
+            let (copied, at) = library::copy_library(world, &from, &to)?;
+            let line = msg!(
+                keys::cli::COPIED,
+                at = at,
+                policies = copied.policies,
+                versions = copied.versions,
+                events = copied.events,
+                handbooks = copied.handbooks,
+                skipped = copied.skipped
+            );
+            out.line(&out.say(line, None))?;
+            Ok(0)
+        }
         Command::Library { action: LibraryAction::Check } => {
             let lib = library(out)?;
             let problems = library::check_library(&lib)?;

@@ -160,6 +160,18 @@ fn each_role_may_do_its_part_and_no_more() {
     let db_err = err.as_db_error().expect("the server refuses");
     assert_eq!(db_err.message(), "new row violates row-level security policy for table \"status_events\"");
 
+    // Saying it is a copy from another library does not help: only the
+    // owner may keep other names and times.
+    let forged = format!(
+        "SET policywright.copy = 'on'; {}",
+        approve.replace("'in-review', 'approved', current_user", "'in-review', 'approved', 'Director Li'")
+    );
+    let err = raw.batch_execute(&forged).expect_err("an author forges a copy");
+    assert_eq!(
+        err.as_db_error().map(|e| e.message()),
+        Some("a status change is recorded under the database user and the server's time")
+    );
+
     ok(d, &at(&reviewer), &["status", "1", "1.0", "approved", "--by", "Legal"]);
     denied(&run(d, &at(&author), &["status", "1", "1.0", "published", "--by", "HR"]), "an author publishes");
     denied(&run(d, &at(&reviewer), &["status", "1", "1.0", "published", "--by", "Legal"]), "a reviewer publishes");
@@ -207,4 +219,88 @@ fn each_role_may_do_its_part_and_no_more() {
             assert!(message.starts_with("permission denied for table"), "{user}: {sql}: {message}");
         }
     }
+}
+
+/// Everything a reader of a library sees, the same on any backend.
+fn contents(store: &policywright_store::Library) -> Vec<String> {
+    let mut out = Vec::new();
+    for p in store.list(true).expect("list") {
+        out.push(format!(
+            "{} {} {} {:?} {:?} {:?} {}",
+            p.title, p.number, p.archived, p.latest, p.status, p.next_review, p.updated_at
+        ));
+        out.push(serde_json::to_string(&store.draft(p.id).expect("draft")).expect("json"));
+        for v in store.history(p.id).expect("history") {
+            out.push(format!(
+                "{} {} {} {} {} {:?} {}",
+                v.label, v.author, v.note, v.created_at, v.content_hash, v.steps, v.damaged
+            ));
+            let (_, policy) = store.version(p.id, &v.label.to_string()).expect("checked against its hash");
+            out.push(policywright_model::content_hash(&policy));
+        }
+    }
+    for h in store.handbooks().expect("handbooks") {
+        let stored = store.handbook(h.id).expect("handbook");
+        out.push(format!("{:?} {} {:?}", h, stored.definition, stored.last_build));
+    }
+    out
+}
+
+#[test]
+fn library_copy_moves_a_file_to_a_server_and_back_and_a_second_run_copies_nothing() {
+    use policywright_store::{Bump, Status};
+    let tmp = tempfile::tempdir().expect("tmp");
+    let d = tmp.path();
+    let file = d.join("desk.sqlite");
+    {
+        let mut store =
+            policywright_store::Library::new(Box::new(policywright_sqlite::Sqlite::open(&file).expect("opens")));
+        let mut policy = crate::preset(policywright_model::Locale::En);
+        let a = store.import(&policy, "2026-01-05T09:00:00Z").expect("imports");
+        store.save_version(a, Bump::Minor, "Wang Fang", "First issue", "2026-01-06T09:00:00Z").expect("1.0");
+        for (to, who, at) in [
+            (Status::InReview, "Wang Fang", "2026-01-07T09:00:00Z"),
+            (Status::Approved, "Legal", "2026-01-08T09:00:00Z"),
+            (Status::Published, "Director", "2026-01-09T09:00:00Z"),
+        ] {
+            store.set_status(a, "1.0", to, who, at).expect("moves");
+        }
+        policy.document.title = "Second edition".into();
+        store.set_draft(a, &policy, "2026-02-01T09:00:00Z").expect("draft");
+        store.save_version(a, Bump::Major, "Wang Fang", "Rewritten", "2026-02-02T09:00:00Z").expect("2.0");
+        policy.document.title = "Work in progress".into();
+        store.set_draft(a, &policy, "2026-02-03T09:00:00Z").expect("draft");
+        let b = store.import(&crate::preset(policywright_model::Locale::ZhCn), "2026-03-01T09:00:00Z").expect("b");
+        store.archive(b).expect("archives");
+        store
+            .save_handbook(None, "Staff handbook", r#"{"cover":{"title":"Staff"},"parts":[]}"#, "2026-03-02T09:00:00Z")
+            .expect("handbook");
+    }
+    let address = pg::cluster().database();
+    let first = ok(d, "unused.sqlite", &["library", "copy", "--from", "desk.sqlite", "--to", &address]);
+    assert!(first.ends_with(": 2 policies, 2 versions, 3 status changes, 1 handbooks; 0 already there\n"), "{first}");
+    let again = ok(d, "unused.sqlite", &["library", "copy", "--from", "desk.sqlite", "--to", &address]);
+    assert!(again.ends_with(": 0 policies, 0 versions, 0 status changes, 0 handbooks; 3 already there\n"), "{again}");
+
+    let open_file = |path: &Path| {
+        policywright_store::Library::new(Box::new(policywright_sqlite::Sqlite::open(path).expect("opens")))
+    };
+    let source = open_file(&file);
+    let server = policywright_store::Library::new(Box::new(
+        policywright_postgres::Postgres::connect(&address).expect("connects"),
+    ));
+    // Every author and time as they were, every hash the same, nothing damaged.
+    assert_eq!(contents(&server), contents(&source));
+    assert!(server.check_all().expect("checks").is_empty());
+
+    // And back, into a new file: the same library again.
+    let back = d.join("back.sqlite");
+    ok(d, "unused.sqlite", &["library", "copy", "--from", &address, "--to", back.to_str().expect("utf-8")]);
+    assert_eq!(contents(&open_file(&back)), contents(&source));
+
+    // A file that is not there is not made into an empty library.
+    let missing = run(d, "unused.sqlite", &["library", "copy", "--from", "nowhere.sqlite", "--to", &address]);
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(stderr(&missing).starts_with("error: there is no library at nowhere.sqlite"), "{}", stderr(&missing));
+    assert!(!d.join("nowhere.sqlite").exists());
 }

@@ -11,7 +11,7 @@ use policywright_postgres::Postgres;
 use policywright_render::handbook::{self, Handbook};
 use policywright_render::{Format, Input, Options, Templates};
 use policywright_sqlite::Sqlite;
-use policywright_store::{Bump, Library, PolicyId, PolicySummary, SaveOutcome, Status, VersionInfo, revisions};
+use policywright_store::{Bump, Copied, Library, PolicyId, PolicySummary, SaveOutcome, Status, VersionInfo, revisions};
 use serde::Serialize;
 
 use crate::handbooks::{Part, Pick};
@@ -54,6 +54,28 @@ pub fn init_server(world: &dyn World, explicit: Option<&Path>) -> Result<String>
     let mut server = Postgres::connect(address)?;
     server.run_script(policywright_postgres::ROLES_SCRIPT)?;
     Ok(server.shown().to_string())
+}
+
+/// Copies the library at `from` (a file or a server) into the one at `to`,
+/// which is made when it is a new file or an empty database; returns what
+/// was copied and how the target is named. A second run copies nothing.
+pub fn copy_library(world: &dyn World, from: &Path, to: &Path) -> Result<(Copied, String)> {
+    // Opening a file that is not there would make an empty library of it.
+    if server_address(from).is_none() && !world.exists(from) {
+        return Err(Error::new(
+            ErrorKind::NotFound,
+            msg!(keys::errors::LIBRARY_MISSING, path = from.display().to_string()),
+        )
+        .hint(Message::new(keys::errors::LIBRARY_MISSING_HINT)));
+    }
+    let source = open_library(world, Some(from))?;
+    let mut target = open_library(world, Some(to))?;
+    let copied = source.copy_to(&mut target)?;
+    let shown = match server_address(to) {
+        Some(address) => policywright_postgres::Address::parse(address)?.shown,
+        None => to.display().to_string(),
+    };
+    Ok((copied, shown))
 }
 
 /// The server address a library location names, if it names one.

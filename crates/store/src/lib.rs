@@ -15,6 +15,7 @@
 //! implements the same traits, and answers [`Write::stamp`] with its own
 //! user and clock.
 
+mod copy;
 pub mod trail;
 mod types;
 
@@ -23,6 +24,7 @@ use policywright_model::dates::Day;
 use policywright_model::validate::{Report, validate};
 use policywright_model::{Policy, Revision, Sanitized, canonical_json, sha256_hex};
 
+pub use copy::Copied;
 pub use trail::{Damage, Entry, Head, Link};
 pub use types::{
     Bump, HandbookId, HandbookRow, Label, NewStatusEvent, NewVersion, PolicyId, PolicySummary, SaveOutcome, Stamp,
@@ -86,6 +88,13 @@ pub trait Write: Read {
     /// those, and refuses any other, so that no client can forge them.
     fn stamp(&mut self, by: &str, now: &str) -> Result<Stamp> {
         Ok(Stamp { by: by.to_string(), at: now.to_string() })
+    }
+    /// Records written in the rest of this transaction are copies from
+    /// another library (`library copy`), which keep their own authors and
+    /// times: nothing to do by default; a server checks that the user owns
+    /// the library, and otherwise refuses them as forged.
+    fn keep_history(&mut self) -> Result<()> {
+        Ok(())
     }
     fn insert_version(&mut self, version: &NewVersion<'_>) -> Result<()>;
     fn insert_status_event(&mut self, event: &NewStatusEvent<'_>) -> Result<()>;
