@@ -229,7 +229,7 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
                 Some(path) => path.to_path_buf(),
                 None => world.default_library()?,
             };
-            let shown = path.display().to_string();
+            let shown = library::shown_location(&path);
             if problems.is_empty() {
                 let count = lib.list(true)?.len();
                 out.line(&out.say(msg!(keys::cli::CHECK_OK, path = shown, count = count), None))?;

@@ -71,6 +71,11 @@ fn the_library_workflow_on_a_server_reads_as_on_a_file() {
     let listed = policywright_in(d).env("POLICYWRIGHT_DB", &address).arg("list").output().expect("runs");
     assert!(listed.status.success(), "{}", stderr(&listed));
     assert!(stdout(&listed).contains("Operations Staff Policy"), "{}", stdout(&listed));
+    // An address is no path: no folder is made for it.
+    assert!(!d.join("postgres:").exists());
+    let checked = ok(d, &address, &["library", "check"]);
+    assert!(checked.starts_with("postgres://postgres@/t"), "{checked}");
+    assert!(checked.ends_with("the trail of its 1 policy are sound\n"), "{checked}");
 }
 
 #[test]

@@ -71,11 +71,18 @@ pub fn copy_library(world: &dyn World, from: &Path, to: &Path) -> Result<(Copied
     let source = open_library(world, Some(from))?;
     let mut target = open_library(world, Some(to))?;
     let copied = source.copy_to(&mut target)?;
-    let shown = match server_address(to) {
-        Some(address) => policywright_postgres::Address::parse(address)?.shown,
-        None => to.display().to_string(),
-    };
-    Ok((copied, shown))
+    Ok((copied, shown_location(to)))
+}
+
+/// How messages name a library location: its path, or a server's address
+/// without its password.
+pub fn shown_location(location: &Path) -> String {
+    match server_address(location) {
+        Some(address) => policywright_postgres::Address::parse(address)
+            .map(|a| a.shown)
+            .unwrap_or_else(|_| address.split('@').next_back().unwrap_or_default().to_string()),
+        None => location.display().to_string(),
+    }
 }
 
 /// The server address a library location names, if it names one.
