@@ -65,7 +65,8 @@ fn run(mut command: Command, what: &str) {
 }
 
 impl Cluster {
-    fn start() -> Cluster {
+    /// A cluster of the caller's own, for a test that restarts it.
+    pub fn start() -> Cluster {
         let dir = tempfile::Builder::new().prefix("pw-pg-").tempdir().expect("temp dir").keep();
         if is_root() {
             run(
@@ -97,6 +98,14 @@ impl Cluster {
         run(start, "pg_ctl start");
         watch(&dir, &data);
         Cluster { dir }
+    }
+
+    /// `pg_ctl restart`: every connection is cut, the data stays.
+    pub fn restart(&self) {
+        let mut restart = server_command("pg_ctl");
+        restart.args(["-w", "-m", "fast", "-D"]).arg(self.dir.join("data")).arg("-l").arg(self.dir.join("log"));
+        restart.arg("restart");
+        run(restart, "pg_ctl restart");
     }
 
     /// The folder of the socket, as an address's `host`.

@@ -309,3 +309,29 @@ fn library_copy_moves_a_file_to_a_server_and_back_and_a_second_run_copies_nothin
     assert!(stderr(&missing).starts_with("error: there is no library at nowhere.sqlite"), "{}", stderr(&missing));
     assert!(!d.join("nowhere.sqlite").exists());
 }
+
+#[test]
+fn after_a_server_restart_the_next_action_connects_again() {
+    let cluster = pg::Cluster::start();
+    let address = cluster.database();
+    let mut store = policywright_store::Library::new(Box::new(
+        policywright_postgres::Postgres::connect(&address).expect("connects"),
+    ));
+    let id = store.import(&crate::preset(policywright_model::Locale::En), "t1").expect("imports");
+    store.save_version(id, policywright_store::Bump::Minor, "HR", "First", "t2").expect("saves");
+    cluster.restart();
+    // The same session, its connection cut: nothing acknowledged is lost.
+    assert_eq!(store.history(id).expect("reads after the restart").len(), 1);
+    let mut policy = crate::preset(policywright_model::Locale::En);
+    policy.document.title = "After the restart".into();
+    store.set_draft(id, &policy, "t3").expect("writes after the restart");
+    assert_eq!(
+        store
+            .save_version(id, policywright_store::Bump::Minor, "HR", "n", "t4")
+            .expect("saves")
+            .version
+            .label
+            .to_string(),
+        "1.1"
+    );
+}

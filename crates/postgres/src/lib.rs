@@ -44,6 +44,9 @@ pub const ROLES_SCRIPT: &str = include_str!("roles.sql");
 /// a busy error, as SQLite's busy timeout does.
 pub const LOCK_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// How long the check that a connection still stands may wait.
+const VALID_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// A library on a server.
 pub struct Postgres {
     address: Address,
@@ -91,7 +94,10 @@ impl Postgres {
     fn client(&self) -> Result<std::cell::RefMut<'_, Client>> {
         let mut client =
             self.client.try_borrow_mut().map_err(|_| Error::internal("a library action ran inside another"))?;
-        if client.is_closed() {
+        // Asked at each action (one round trip): a connection the server
+        // dropped, in a restart, is known only when used, and the action
+        // that finds out should not be the one that fails.
+        if client.is_closed() || client.is_valid(VALID_TIMEOUT).is_err() {
             *client = self.address.connect()?;
         }
         Ok(client)
