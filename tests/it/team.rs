@@ -135,6 +135,8 @@ fn each_role_may_do_its_part_and_no_more() {
     let db = owner.split('/').nth(3).and_then(|s| s.split('?').next()).expect("name").to_string();
     let ready = ok(d, &owner, &["library", "init-server", "--run"]);
     assert!(ready.starts_with("the library server postgres://postgres@/"), "{ready}");
+    // Safe to run again, as after an upgrade.
+    assert_eq!(ok(d, &owner, &["library", "init-server", "--run"]), ready);
     // People: a login each, in their role (roles are the server's, so the
     // names are this database's own).
     let person = |role: &str| -> String {
