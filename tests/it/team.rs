@@ -337,3 +337,49 @@ fn after_a_server_restart_the_next_action_connects_again() {
         "1.1"
     );
 }
+
+#[test]
+fn a_connection_lost_mid_save_leaves_nothing_half_written() {
+    use policywright_store::Bump;
+    let cluster = pg::cluster();
+    let address = cluster.database();
+    let db = address.split('/').nth(3).and_then(|s| s.split('?').next()).expect("name").to_string();
+    let mut store = policywright_store::Library::new(Box::new(
+        policywright_postgres::Postgres::connect(&address).expect("connects"),
+    ));
+    let id = store.import(&crate::preset(policywright_model::Locale::En), "t1").expect("imports");
+
+    // Another session holds the policy's row, so the save stops inside its
+    // insert (the trigger waits for the row); then its connection is cut.
+    let mut holder = cluster.client(&db, pg::SUPERUSER);
+    let mut hold = holder.transaction().expect("begins");
+    hold.batch_execute("SELECT 1 FROM policies WHERE id = 1 FOR UPDATE").expect("holds the row");
+    let saver = std::thread::spawn(move || {
+        let outcome = store.save_version(id, Bump::Minor, "HR", "cut off", "t2");
+        (store, outcome)
+    });
+    let mut admin = cluster.client(&db, pg::SUPERUSER);
+    let waiting =
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'policywright' AND wait_event_type = 'Lock'";
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(4);
+    let pid: i32 = loop {
+        if let Some(row) = admin.query(waiting, &[]).expect("asks").first() {
+            break row.get(0);
+        }
+        assert!(std::time::Instant::now() < deadline, "the save never reached the row");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    admin.execute("SELECT pg_terminate_backend($1)", &[&pid]).expect("cuts the connection");
+    let (mut store, outcome) = saver.join().expect("the saver returns");
+    let err = outcome.expect_err("the save fails");
+    assert_eq!(err.kind, policywright_i18n::ErrorKind::Io);
+    assert!(err.to_string().starts_with("cannot reach the library server postgres://"), "{err}");
+    assert!(err.to_string().contains("nothing was saved"), "{err}");
+    hold.rollback().expect("lets go");
+
+    // Nothing of it is there, and the next save connects again and works.
+    assert!(store.history(id).expect("history").is_empty());
+    assert_eq!(admin.query_one("SELECT count(*) FROM versions", &[]).expect("counts").get::<_, i64>(0), 0);
+    let saved = store.save_version(id, Bump::Minor, "HR", "again", "t3").expect("saves");
+    assert_eq!(saved.version.label.to_string(), "1.0");
+}
