@@ -383,3 +383,26 @@ fn a_connection_lost_mid_save_leaves_nothing_half_written() {
     let saved = store.save_version(id, Bump::Minor, "HR", "again", "t3").expect("saves");
     assert_eq!(saved.version.label.to_string(), "1.0");
 }
+
+#[test]
+fn a_library_whose_triggers_were_dropped_or_switched_off_is_refused() {
+    let cluster = pg::cluster();
+    let address = cluster.database();
+    let db = address.split('/').nth(3).and_then(|s| s.split('?').next()).expect("name").to_string();
+    drop(policywright_postgres::Postgres::connect(&address).expect("makes the library"));
+    let mut owner = cluster.client(&db, pg::SUPERUSER);
+    owner.batch_execute("ALTER TABLE versions DISABLE TRIGGER versions_no_update").expect("switches one off");
+    owner.batch_execute("DROP TRIGGER status_events_no_delete ON status_events").expect("drops one");
+    let err = policywright_postgres::Postgres::connect(&address).expect_err("refused");
+    assert_eq!(err.kind, policywright_i18n::ErrorKind::InvalidLibrary);
+    let shown = format!("postgres://{}@/{db}?host={}", pg::SUPERUSER, cluster.socket_dir().display());
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "the library {shown} was altered outside Policywright: its safeguards are not the ones Policywright put there
+  the trigger status_events.status_events_no_delete is missing
+  the trigger versions.versions_no_update is missing
+  hint: ask the server's administrator to restore the database from a backup; it was left unchanged"
+        )
+    );
+}

@@ -65,6 +65,7 @@ pub fn migrate(client: &mut Client, at: &str) -> Result<()> {
     {
         let mut tx = client.build_transaction().read_only(true).start().map_err(err)?;
         if found_version(&mut tx, at)? == Some(SCHEMA_VERSION) {
+            check_safeguards(&mut tx, at)?;
             return tx.commit().map_err(err);
         }
     }
@@ -81,4 +82,44 @@ pub fn migrate(client: &mut Client, at: &str) -> Result<()> {
         tx.execute("UPDATE policywright_schema SET version = $1", &[&step]).map_err(err)?;
     }
     tx.commit().map_err(err)
+}
+
+/// The triggers the migrations make, by table: what keeps versions and
+/// status changes immutable and records who and when.
+const SAFEGUARDS: &[&str] = &[
+    "policies.policies_no_truncate",
+    "policies.policies_trail_moves_forward",
+    "status_events.status_events_arrive",
+    "status_events.status_events_no_delete",
+    "status_events.status_events_no_truncate",
+    "status_events.status_events_no_update",
+    "versions.versions_arrive",
+    "versions.versions_no_delete",
+    "versions.versions_no_truncate",
+    "versions.versions_no_update",
+];
+
+/// Refuses a library whose triggers were dropped or switched off: the
+/// owner can do either, and a version could then be changed or a status
+/// forged. (The bodies of the functions are not compared yet.)
+fn check_safeguards(db: &mut impl GenericClient, at: &str) -> Result<()> {
+    let rows = db
+        .query(
+            "SELECT c.relname || '.' || t.tgname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid
+             WHERE NOT t.tgisinternal AND t.tgenabled <> 'D' AND c.relnamespace = current_schema()::regnamespace",
+            &[],
+        )
+        .map_err(|e| server_error(at, &e))?;
+    let found: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+    let missing: Vec<Message> = SAFEGUARDS
+        .iter()
+        .filter(|name| !found.iter().any(|f| f == *name))
+        .map(|name| msg!(keys::errors::SCHEMA_MISSING, kind = "trigger", name = *name))
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    Err(Error::new(ErrorKind::InvalidLibrary, msg!(keys::errors::LIBRARY_ALTERED, path = at))
+        .details(missing)
+        .hint(Message::new(keys::errors::server::ALTERED_HINT)))
 }
