@@ -9,7 +9,7 @@ use policywright_api::{Locale, NumberingScheme, PageStyle};
 #[derive(Debug, Parser)]
 #[command(name = "policywright", version, about = "Draft, check and export operations-staff policies")]
 pub struct Cli {
-    /// The library file (default: $POLICYWRIGHT_DB, else the data folder of your user)
+    /// The library: a file, or a server as postgres://user@host/database (default: $POLICYWRIGHT_DB, else a file in the data folder of your user)
     #[arg(long, global = true)]
     pub db: Option<PathBuf>,
     #[command(subcommand)]
@@ -222,6 +222,22 @@ pub enum LibraryAction {
     /// Read every page of the file, and check every policy's versions and
     /// status changes against their trail and every version against its hash
     Check,
+    /// Print the SQL that sets up a team library's roles on its server
+    /// (pw_reader, pw_author, pw_reviewer, pw_publisher); with --run, run it
+    /// as the server's owner named by --db
+    InitServer {
+        #[arg(long)]
+        run: bool,
+    },
+    /// Copy every policy, version, status change and handbook of one library
+    /// into another (a file to a server: --to postgres://…); what is there
+    /// already is not copied again
+    Copy {
+        #[arg(long)]
+        from: PathBuf,
+        #[arg(long)]
+        to: PathBuf,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

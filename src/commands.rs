@@ -202,6 +202,29 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
             out.line(&out.say(line, None))?;
             Ok(0)
         }
+        Command::Library { action: LibraryAction::InitServer { run: false } } => {
+            out.line(library::server_roles_script().trim_end())?;
+            Ok(0)
+        }
+        Command::Library { action: LibraryAction::InitServer { run: true } } => {
+            let at = library::init_server(world, db)?;
+            out.line(&out.say(msg!(keys::cli::SERVER_READY, at = at), None))?;
+            Ok(0)
+        }
+        Command::Library { action: LibraryAction::Copy { from, to } } => {
+            let (copied, at) = library::copy_library(world, &from, &to)?;
+            let line = msg!(
+                keys::cli::COPIED,
+                at = at,
+                policies = copied.policies,
+                versions = copied.versions,
+                events = copied.events,
+                handbooks = copied.handbooks,
+                skipped = copied.skipped
+            );
+            out.line(&out.say(line, None))?;
+            Ok(0)
+        }
         Command::Library { action: LibraryAction::Check } => {
             let lib = library(out)?;
             let problems = library::check_library(&lib)?;
@@ -209,7 +232,7 @@ pub fn run(cli: Cli, world: &dyn World, out: &mut Out<'_>) -> Result<u8> {
                 Some(path) => path.to_path_buf(),
                 None => world.default_library()?,
             };
-            let shown = path.display().to_string();
+            let shown = library::shown_location(&path);
             if problems.is_empty() {
                 let count = lib.list(true)?.len();
                 out.line(&out.say(msg!(keys::cli::CHECK_OK, path = shown, count = count), None))?;

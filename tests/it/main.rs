@@ -12,10 +12,12 @@ mod hostile;
 mod injection;
 mod integrity;
 mod library;
+mod pg;
 mod presets;
 mod recovery;
 mod render;
 mod store;
+mod team;
 mod templates;
 mod validation;
 

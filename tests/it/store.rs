@@ -2,6 +2,12 @@
 //! workflow, and what happens to the file when things go wrong: files that are
 //! not libraries, read-only folders, a process killed mid-save, two writers.
 //!
+//! The tests of what the library keeps, whatever holds it, run on both
+//! backends: each is a function of a [`Lib`], and `on_both!` makes a test of
+//! it in `on_sqlite` and in `on_postgres` (a throw-away cluster, `crate::pg`).
+//! What only a file can suffer (WAL, damaged pages, read-only folders)
+//! stays SQLite's.
+//!
 //! The crash, concurrency and read-only tests run this test binary again as a
 //! child process. The child is an ignored `#[test]` (`crash_child`, …) that
 //! fails when it is run on its own, without the environment its parent sets,
@@ -15,11 +21,144 @@ use std::time::{Duration, Instant};
 
 use policywright_i18n::{Error, ErrorKind, Locale as Lang};
 use policywright_model::{self as model, Locale, Policy};
+use policywright_postgres::Postgres;
 use policywright_sqlite::{SCHEMA_VERSION, Sqlite};
 use policywright_store::{Bump, Library as Store, Status, VersionInfo};
 use serde_json::json;
 
-use crate::{edited, preset};
+use crate::{edited, pg, preset};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Engine {
+    Sqlite,
+    Postgres,
+}
+
+/// One test's library, on either backend: opened as the app opens it, and
+/// reached with raw SQL as another program (or a person with a SQL shell)
+/// would.
+struct Lib {
+    engine: Engine,
+    /// The SQLite file's folder; unused on PostgreSQL.
+    dir: tempfile::TempDir,
+    /// The file's path, or the server's address.
+    address: String,
+    /// The database's name on the server.
+    db: String,
+}
+
+impl Lib {
+    fn new(engine: Engine) -> Lib {
+        let dir = tempdir();
+        let (address, db) = match engine {
+            Engine::Sqlite => (dir.path().join("library.sqlite").display().to_string(), String::new()),
+            Engine::Postgres => {
+                let address = pg::cluster().database();
+                let db = address.split('/').nth(3).and_then(|s| s.split('?').next()).unwrap_or_default().to_string();
+                (address, db)
+            }
+        };
+        Lib { engine, dir, address, db }
+    }
+
+    fn open(&self) -> policywright_i18n::Result<Store> {
+        match self.engine {
+            Engine::Sqlite => open(Path::new(&self.address)),
+            Engine::Postgres => Ok(Store::new(Box::new(Postgres::connect(&self.address)?))),
+        }
+    }
+
+    /// How errors name the library: its path, or its address.
+    fn shown(&self) -> String {
+        match self.engine {
+            Engine::Sqlite => self.address.clone(),
+            Engine::Postgres => {
+                format!("postgres://{}@/{}?host={}", pg::SUPERUSER, self.db, pg::cluster().socket_dir().display())
+            }
+        }
+    }
+
+    /// Runs raw SQL as the library's owner; the database's refusal as text.
+    fn sql(&self, sql: &str) -> Result<(), String> {
+        match self.engine {
+            Engine::Sqlite => raw(Path::new(&self.address)).execute_batch(sql).map_err(|e| e.to_string()),
+            Engine::Postgres => pg::cluster()
+                .client(&self.db, pg::SUPERUSER)
+                .batch_execute(sql)
+                .map_err(|e| e.as_db_error().map_or_else(|| e.to_string(), |d| d.message().to_string())),
+        }
+    }
+
+    /// The rows of a query of one text column.
+    fn texts(&self, sql: &str) -> Vec<String> {
+        match self.engine {
+            Engine::Sqlite => {
+                let conn = raw(Path::new(&self.address));
+                let mut stmt = conn.prepare(sql).expect("prepare");
+                stmt.query_map([], |r| r.get(0)).expect("query").collect::<Result<_, _>>().expect("rows")
+            }
+            Engine::Postgres => {
+                let rows = pg::cluster().client(&self.db, pg::SUPERUSER).query(sql, &[]).expect(sql);
+                rows.iter().map(|r| r.get(0)).collect()
+            }
+        }
+    }
+
+    /// Who the library records for a person who gave `name`: the name on
+    /// SQLite, the database user on a server.
+    fn who(&self, name: &str) -> String {
+        match self.engine {
+            Engine::Sqlite => name.to_string(),
+            Engine::Postgres => pg::SUPERUSER.to_string(),
+        }
+    }
+
+    /// A time the library recorded for an action the caller timed `given`:
+    /// that on SQLite; on a server, its own clock, within the last minutes.
+    fn assert_time(&self, found: &str, given: &str) {
+        match self.engine {
+            Engine::Sqlite => assert_eq!(found, given),
+            Engine::Postgres => {
+                assert_ne!(found, given, "the server's clock, not the caller's");
+                let sql = format!(
+                    "SELECT (length('{found}') = 20 AND '{found}'::timestamptz BETWEEN now() - interval '10 minutes'                      AND now())::text"
+                );
+                assert_eq!(self.texts(&sql), ["true"], "{found} is the server's time of the action");
+            }
+        }
+    }
+}
+
+/// A test of each named function, on each backend.
+macro_rules! on_both {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $( #[test] fn $name() { super::$name(super::Lib::new(super::Engine::Sqlite)) } )*
+        }
+        mod on_postgres {
+            $( #[test] fn $name() { super::$name(super::Lib::new(super::Engine::Postgres)) } )*
+        }
+    };
+}
+
+on_both!(
+    import_and_draft_round_trip,
+    versions_are_numbered_1_0_then_minor_and_major_bumps,
+    an_unchanged_draft_returns_the_latest_version,
+    an_invalid_draft_is_kept_but_not_saved_as_a_version,
+    unknown_policies_and_versions_are_named,
+    status_moves_forward_and_publishing_supersedes,
+    versions_and_status_events_cannot_be_changed_in_the_database,
+    a_tampered_version_fails_its_hash_check,
+    archive_hides_and_restore_shows_a_policy,
+    a_newer_library_is_refused_and_left_unchanged,
+    handbooks_are_saved_changed_and_deleted,
+);
+
+#[test]
+fn both_backends_have_one_schema_version() {
+    assert_eq!(policywright_postgres::SCHEMA_VERSION, SCHEMA_VERSION);
+}
 
 /// A library file, as the app and the CLI open it.
 fn open(path: &Path) -> policywright_i18n::Result<Store> {
@@ -82,37 +221,40 @@ fn snapshot(dir: &Path) -> Vec<(String, usize, String)> {
     files
 }
 
-#[test]
-fn import_and_draft_round_trip_through_the_file() {
-    let dir = tempdir();
-    let path = dir.path().join("library.sqlite");
+fn import_and_draft_round_trip(lib: Lib) {
     let zh = preset(Locale::ZhCn);
     let id = {
-        let mut store = open(&path).expect("creates the library");
+        let mut store = lib.open().expect("creates the library");
         let id = store.import(&zh, NOW).expect("imports");
         assert_eq!(id, 1);
         assert_eq!(store.draft(id).expect("draft"), zh);
         id
     };
 
-    let conn = raw(&path);
-    let pragma = |name: &str| -> String {
-        conn.query_row(&format!("SELECT CAST({name} AS TEXT) FROM pragma_{name}"), [], |row| row.get(0))
-            .expect("pragma")
-    };
-    assert_eq!(pragma("journal_mode"), "wal");
-    assert_eq!(pragma("user_version"), SCHEMA_VERSION.to_string());
-    assert_eq!(pragma("application_id"), 0x5057_4C42.to_string());
-    drop(conn);
+    match lib.engine {
+        Engine::Sqlite => {
+            let conn = raw(Path::new(&lib.address));
+            let pragma = |name: &str| -> String {
+                conn.query_row(&format!("SELECT CAST({name} AS TEXT) FROM pragma_{name}"), [], |row| row.get(0))
+                    .expect("pragma")
+            };
+            assert_eq!(pragma("journal_mode"), "wal");
+            assert_eq!(pragma("user_version"), SCHEMA_VERSION.to_string());
+            assert_eq!(pragma("application_id"), 0x5057_4C42.to_string());
+        }
+        Engine::Postgres => {
+            assert_eq!(lib.texts("SELECT version::text FROM policywright_schema"), [SCHEMA_VERSION.to_string()]);
+        }
+    }
 
-    let mut store = open(&path).expect("reopens");
+    let mut store = lib.open().expect("reopens");
     assert_eq!(store.draft(id).expect("draft"), zh);
     // An invalid draft is stored as it is: autosave never refuses.
     let broken = edited(Locale::En, &[("document.title", json!("")), ("appraisal.indicators[0].weight", json!(1))]);
     assert!(model::validate::validate(&broken).has_errors());
     store.set_draft(id, &broken, "2027-01-02T10:00:00Z").expect("an invalid draft is saved");
     drop(store);
-    let store = open(&path).expect("reopens");
+    let store = lib.open().expect("reopens");
     assert_eq!(store.draft(id).expect("draft"), broken);
     let list = store.list(false).expect("list");
     assert_eq!(list.len(), 1);
@@ -120,9 +262,8 @@ fn import_and_draft_round_trip_through_the_file() {
     assert_eq!(list[0].updated_at, "2027-01-02T10:00:00Z");
 }
 
-#[test]
-fn versions_are_numbered_1_0_then_minor_and_major_bumps() {
-    let mut store = in_memory().expect("opens");
+fn versions_are_numbered_1_0_then_minor_and_major_bumps(lib: Lib) {
+    let mut store = lib.open().expect("opens");
     let id = store.import(&titled("v0"), NOW).expect("imports");
     assert!(store.latest(id).expect("latest").is_none());
     assert!(store.history(id).expect("history").is_empty());
@@ -141,10 +282,8 @@ fn versions_are_numbered_1_0_then_minor_and_major_bumps() {
         let v = &outcome.version;
         assert_eq!(v.label.to_string(), label);
         assert_eq!(v.status, Status::Draft);
-        assert_eq!(
-            (v.author.as_str(), v.note.as_str(), v.created_at.as_str()),
-            ("Wang Fang", &*format!("note {i}"), &*at)
-        );
+        assert_eq!((v.author.as_str(), v.note.as_str()), (&*lib.who("Wang Fang"), &*format!("note {i}")));
+        lib.assert_time(&v.created_at, &at);
         assert_eq!(v.effective_date, policy.document.effective_date);
         assert_eq!(v.content_hash, model::content_hash(&policy));
         // The preset's empty company name is a warning, which does not block.
@@ -171,9 +310,8 @@ fn versions_are_numbered_1_0_then_minor_and_major_bumps() {
     assert_eq!(store.draft(id).expect("draft").document.title, "v4");
 }
 
-#[test]
-fn an_unchanged_draft_returns_the_latest_version() {
-    let mut store = in_memory().expect("opens");
+fn an_unchanged_draft_returns_the_latest_version(lib: Lib) {
+    let mut store = lib.open().expect("opens");
     let id = store.import(&titled("same"), NOW).expect("imports");
     let first = store.save_version(id, Bump::Minor, "a", "first", NOW).expect("saves");
     assert!(!first.unchanged);
@@ -195,9 +333,8 @@ fn an_unchanged_draft_returns_the_latest_version() {
     assert_eq!(next.version.label.to_string(), "1.1");
 }
 
-#[test]
-fn an_invalid_draft_is_kept_but_not_saved_as_a_version() {
-    let mut store = in_memory().expect("opens");
+fn an_invalid_draft_is_kept_but_not_saved_as_a_version(lib: Lib) {
+    let mut store = lib.open().expect("opens");
     let id = store.import(&preset(Locale::En), NOW).expect("imports");
     let broken = edited(Locale::En, &[("document.title", json!("")), ("document.effective_date", json!("2027-02-30"))]);
     store.set_draft(id, &broken, NOW).expect("an invalid draft is accepted");
@@ -217,9 +354,8 @@ fn an_invalid_draft_is_kept_but_not_saved_as_a_version() {
     assert!(store.history(id).expect("history").is_empty());
 }
 
-#[test]
-fn unknown_policies_and_versions_are_named() {
-    let mut store = in_memory().expect("opens");
+fn unknown_policies_and_versions_are_named(lib: Lib) {
+    let mut store = lib.open().expect("opens");
     let id = store.import(&preset(Locale::En), NOW).expect("imports");
 
     let err = failure(store.draft(42));
@@ -253,11 +389,8 @@ fn unknown_policies_and_versions_are_named() {
     );
 }
 
-#[test]
-fn status_moves_forward_and_publishing_supersedes() {
-    let dir = tempdir();
-    let path = dir.path().join("library.sqlite");
-    let mut store = open(&path).expect("opens");
+fn status_moves_forward_and_publishing_supersedes(lib: Lib) {
+    let mut store = lib.open().expect("opens");
     let id = store.import(&titled("a"), NOW).expect("imports");
     store.save_version(id, Bump::Minor, "a", "n", NOW).expect("1.0");
     store.set_draft(id, &titled("b"), NOW).expect("draft");
@@ -284,7 +417,7 @@ fn status_moves_forward_and_publishing_supersedes() {
         (summary.latest.map(|l| l.to_string()), summary.status),
         (Some("1.1".to_string()), Some(Status::Approved))
     );
-    assert_eq!(summary.updated_at, "t7");
+    lib.assert_time(&summary.updated_at, "t7");
 
     store.set_status(id, "1.1", Status::Published, "Zhao Min", "t8").expect("publishes");
     assert_eq!(status(&store), [("1.0".to_string(), Status::Superseded), ("1.1".to_string(), Status::Published)]);
@@ -316,78 +449,75 @@ fn status_moves_forward_and_publishing_supersedes() {
     );
     drop(store);
 
-    // The log holds every step, the automatic one included, in order.
-    let conn = raw(&path);
-    let mut stmt = conn
-        .prepare(
-            "SELECT v.major || '.' || v.minor, e.from_status, e.to_status, e.changed_by, e.changed_at
-             FROM status_events e JOIN versions v ON v.id = e.version_id ORDER BY e.id",
-        )
-        .expect("prepare");
-    let events: Vec<String> = stmt
-        .query_map([], |r| {
-            Ok(format!(
-                "{} {}>{} {} {}",
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?
-            ))
-        })
-        .expect("query")
-        .collect::<Result<_, _>>()
-        .expect("rows");
-    assert_eq!(
-        events,
-        [
-            "1.0 draft>in-review Li Lei t1",
-            "1.0 in-review>draft Li Lei t2",
-            "1.0 draft>in-review Li Lei t3",
-            "1.0 in-review>approved Li Lei t4",
-            "1.0 approved>published Li Lei t5",
-            "1.1 draft>in-review Li Lei t6",
-            "1.1 in-review>approved Li Lei t7",
-            "1.0 published>superseded Zhao Min t8",
-            "1.1 approved>published Zhao Min t8",
-            "2.0 draft>in-review x t10",
-        ]
+    // The log holds every step, the automatic one included, in order:
+    // each under the name given, or on a server its user and its time.
+    let events = lib.texts(
+        "SELECT v.major || '.' || v.minor || ' ' || e.from_status || '>' || e.to_status || ' ' || e.changed_by
+         FROM status_events e JOIN versions v ON v.id = e.version_id ORDER BY e.id",
     );
+    let times = lib.texts("SELECT changed_at FROM status_events ORDER BY id");
+    let expected = [
+        ("1.0 draft>in-review", "Li Lei", "t1"),
+        ("1.0 in-review>draft", "Li Lei", "t2"),
+        ("1.0 draft>in-review", "Li Lei", "t3"),
+        ("1.0 in-review>approved", "Li Lei", "t4"),
+        ("1.0 approved>published", "Li Lei", "t5"),
+        ("1.1 draft>in-review", "Li Lei", "t6"),
+        ("1.1 in-review>approved", "Li Lei", "t7"),
+        ("1.0 published>superseded", "Zhao Min", "t8"),
+        ("1.1 approved>published", "Zhao Min", "t8"),
+        ("2.0 draft>in-review", "x", "t10"),
+    ];
+    assert_eq!(events, expected.map(|(step, who, _)| format!("{step} {}", lib.who(who))));
+    assert_eq!(times.len(), expected.len());
+    for (time, (_, _, given)) in times.iter().zip(expected) {
+        lib.assert_time(time, given);
+    }
+    if lib.engine == Engine::Postgres {
+        // The name the person typed stays beside the server's user.
+        let names = lib.texts("SELECT changed_by_name FROM status_events ORDER BY id");
+        assert_eq!(names, expected.map(|(_, who, _)| who.to_string()));
+    }
 }
 
-#[test]
-fn versions_and_status_events_cannot_be_changed_in_the_database() {
-    let dir = tempdir();
-    let path = dir.path().join("library.sqlite");
-    let mut store = open(&path).expect("opens");
+fn versions_and_status_events_cannot_be_changed_in_the_database(lib: Lib) {
+    let mut store = lib.open().expect("opens");
     let id = store.import(&preset(Locale::En), NOW).expect("imports");
     store.save_version(id, Bump::Minor, "a", "n", NOW).expect("saves");
     store.set_status(id, "1.0", Status::InReview, "a", NOW).expect("review");
 
-    // A second connection, as another program would open the file.
-    let conn = raw(&path);
-    let refused = |sql: &str| conn.execute(sql, []).expect_err(sql).to_string();
+    // A second connection, as another program would open the library.
+    let refused = |sql: &str| lib.sql(sql).expect_err(sql);
+    let pg = lib.engine == Engine::Postgres;
     assert_eq!(refused("UPDATE versions SET note = 'rewritten'"), "versions are immutable; save a new version instead");
-    assert_eq!(
-        refused("UPDATE version_contents SET content = x'00'"),
-        "versions are immutable; save a new version instead"
-    );
-    assert_eq!(refused("DELETE FROM version_contents"), "versions are immutable; they cannot be deleted");
     assert_eq!(refused("DELETE FROM versions"), "versions are immutable; they cannot be deleted");
     assert_eq!(refused("UPDATE status_events SET to_status = 'published'"), "status events are append-only");
     assert_eq!(refused("DELETE FROM status_events"), "status events are append-only");
+    if pg {
+        // TRUNCATE passes row triggers by; it has triggers of its own.
+        assert_eq!(refused("TRUNCATE versions CASCADE"), "versions are immutable; they cannot be deleted");
+        assert_eq!(refused("TRUNCATE status_events"), "status events are append-only");
+    } else {
+        assert_eq!(
+            refused("UPDATE version_contents SET content = x'00'"),
+            "versions are immutable; save a new version instead"
+        );
+        assert_eq!(refused("DELETE FROM version_contents"), "versions are immutable; they cannot be deleted");
+    }
+    // On a server, who and when must be the server's own.
+    let (by, at) = if pg { ("current_user", "policywright_now()") } else { ("'x'", "'y'") };
     let event = |from: &str, to: &str, seq: u32| {
         format!(
             "INSERT INTO status_events (version_id, policy_id, seq, from_status, to_status, changed_by, changed_at,
                                         chain_hash)
-             VALUES (1, 1, {seq}, '{from}', '{to}', 'x', 'y', '{}')",
+             VALUES (1, 1, {seq}, '{from}', '{to}', {by}, {at}, '{}')",
             "0".repeat(64)
         )
     };
-    assert!(
-        refused(&event("in-review", "published", 3)).starts_with("CHECK constraint failed"),
-        "a step the workflow forbids is refused"
-    );
+    let forbidden = refused(&event("in-review", "published", 3));
+    let check =
+        if pg { "new row for relation \"status_events\" violates check constraint" } else { "CHECK constraint failed" };
+    assert!(forbidden.starts_with(check), "a step the workflow forbids is refused: {forbidden}");
     // Regression: `'approved' → 'published'` was accepted for a version in
     // review, and `history` then showed it as published.
     assert_eq!(refused(&event("approved", "published", 3)), "a status change starts from the version's current status");
@@ -395,53 +525,55 @@ fn versions_and_status_events_cannot_be_changed_in_the_database() {
         refused(&event("in-review", "approved", 9)),
         "a status change takes the next place in its policy's trail"
     );
+    if pg {
+        let forged = event("in-review", "approved", 3).replace("current_user", "'Director Li'");
+        assert_eq!(refused(&forged), "a status change is recorded under the database user and the server's time");
+        let backdated = event("in-review", "approved", 3).replace("policywright_now()", "'2020-01-01T00:00:00Z'");
+        assert_eq!(refused(&backdated), "a status change is recorded under the database user and the server's time");
+    }
     assert_eq!(refused("UPDATE policies SET trail_seq = 0"), "the trail of a policy only moves forward");
     assert_eq!(
         refused("UPDATE policies SET issued_minor = 0, issued_major = 0"),
         "the trail of a policy only moves forward"
     );
-    // Even with foreign keys off, as they are in a raw connection.
-    assert_eq!(refused("DELETE FROM policies"), "a policy with versions cannot be deleted; archive it instead");
-    drop(conn);
+    // Even with foreign keys off, as they are in a raw SQLite connection.
+    let deleted = refused("DELETE FROM policies");
+    if pg {
+        assert!(deleted.contains("violates foreign key constraint"), "{deleted}");
+    } else {
+        assert_eq!(deleted, "a policy with versions cannot be deleted; archive it instead");
+    }
     let (info, _) = store.version(id, "1.0").expect("the version is intact");
     assert_eq!(info.note, "n");
 }
 
-#[test]
-fn a_tampered_version_fails_its_hash_check() {
-    let dir = tempdir();
-    let path = dir.path().join("library.sqlite");
-    let mut store = open(&path).expect("opens");
+fn a_tampered_version_fails_its_hash_check(lib: Lib) {
+    let mut store = lib.open().expect("opens");
     let id = store.import(&titled("Original"), NOW).expect("imports");
     store.save_version(id, Bump::Minor, "a", "n", NOW).expect("1.0");
     store.set_draft(id, &titled("Second"), NOW).expect("draft");
     let saved = store.save_version(id, Bump::Minor, "a", "n", NOW).expect("1.1").version;
     drop(store);
-
-    // The tamperer puts the trigger back as it was, so the file's
-    // safeguards look intact.
-    let conn = raw(&path);
-    let trigger: String = conn
-        .query_row("SELECT sql FROM sqlite_schema WHERE name = 'version_contents_no_update'", [], |r| r.get(0))
-        .expect("the trigger");
-    let packed: Vec<u8> =
-        conn.query_row("SELECT content FROM version_contents WHERE version_id = 2", [], |r| r.get(0)).expect("content");
-    let mut content = String::new();
-    std::io::Read::read_to_string(&mut flate2::read::DeflateDecoder::new(&packed[..]), &mut content).expect("inflates");
-    let content = content.replace("\"Second\"", "\"Forged\"");
-    let mut forged = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
-    forged.write_all(content.as_bytes()).expect("deflates");
-    conn.execute_batch("DROP TRIGGER version_contents_no_update").expect("drops");
-    conn.execute("UPDATE version_contents SET content = ?1 WHERE version_id = 2", [forged.finish().expect("deflates")])
-        .expect("tampers");
-    conn.execute_batch(&trigger).expect("puts the trigger back");
-    drop(conn);
+    let content = match lib.engine {
+        Engine::Sqlite => tamper_sqlite(Path::new(&lib.address)),
+        Engine::Postgres => {
+            // The owner switches the trigger off and on again around it.
+            lib.sql(
+                "ALTER TABLE versions DISABLE TRIGGER versions_no_update;
+                 UPDATE versions SET content = replace(content, '\"Second\"', '\"Forged\"') WHERE id = 2;
+                 ALTER TABLE versions ENABLE TRIGGER versions_no_update;",
+            )
+            .expect("tampers");
+            lib.texts("SELECT content FROM versions WHERE id = 2").remove(0)
+        }
+    };
+    assert!(content.contains("\"Forged\""));
     let actual = {
         use sha2::{Digest, Sha256};
         Sha256::digest(content.as_bytes()).iter().map(|b| format!("{b:02x}")).collect::<String>()
     };
 
-    let store = open(&path).expect("the file itself is sound");
+    let store = lib.open().expect("the library itself is sound");
     let expected = format!(
         "version 1.1 of policy 1 is damaged: its content does not match its hash
   recorded sha256 {}, content hashes to {actual}
@@ -459,9 +591,30 @@ fn a_tampered_version_fails_its_hash_check() {
     assert_eq!(store.check(id).expect("checks"), [policywright_store::Damage::ContentChanged(saved.label)]);
 }
 
-#[test]
-fn archive_hides_and_restore_shows_a_policy() {
-    let mut store = in_memory().expect("opens");
+/// Rewrites the content of version 2 in a SQLite file; the tamperer puts
+/// the trigger back as it was, so the file's safeguards look intact.
+/// Returns the forged content.
+fn tamper_sqlite(path: &Path) -> String {
+    let conn = raw(path);
+    let trigger: String = conn
+        .query_row("SELECT sql FROM sqlite_schema WHERE name = 'version_contents_no_update'", [], |r| r.get(0))
+        .expect("the trigger");
+    let packed: Vec<u8> =
+        conn.query_row("SELECT content FROM version_contents WHERE version_id = 2", [], |r| r.get(0)).expect("content");
+    let mut content = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::DeflateDecoder::new(&packed[..]), &mut content).expect("inflates");
+    let content = content.replace("\"Second\"", "\"Forged\"");
+    let mut forged = flate2::write::DeflateEncoder::new(Vec::new(), flate2::Compression::default());
+    forged.write_all(content.as_bytes()).expect("deflates");
+    conn.execute_batch("DROP TRIGGER version_contents_no_update").expect("drops");
+    conn.execute("UPDATE version_contents SET content = ?1 WHERE version_id = 2", [forged.finish().expect("deflates")])
+        .expect("tampers");
+    conn.execute_batch(&trigger).expect("puts the trigger back");
+    content
+}
+
+fn archive_hides_and_restore_shows_a_policy(lib: Lib) {
+    let mut store = lib.open().expect("opens");
     let a = store.import(&titled("A"), "t1").expect("imports");
     let b = store.import(&titled("B"), "t2").expect("imports");
     let c = store.import(&titled("C"), "t3").expect("imports");
@@ -482,7 +635,10 @@ fn archive_hides_and_restore_shows_a_policy() {
     store.restore(b).expect("restores");
     let list = store.list(false).expect("list");
     assert_eq!(list.len(), 3);
-    let json = serde_json::to_value(&list).expect("serialises");
+    let mut json = serde_json::to_value(&list).expect("serialises");
+    // Saving the version touched policy 1, at the server's time on a server.
+    lib.assert_time(json[0]["updated_at"].as_str().expect("a time"), "t4");
+    json[0]["updated_at"] = json!("t4");
     assert_eq!(
         json,
         json!([
@@ -496,18 +652,32 @@ fn archive_hides_and_restore_shows_a_policy() {
     );
 }
 
-#[test]
-fn a_newer_library_is_refused_and_left_unchanged() {
-    let dir = tempdir();
-    let path = dir.path().join("library.sqlite");
+fn a_newer_library_is_refused_and_left_unchanged(lib: Lib) {
     {
-        let mut store = open(&path).expect("opens");
+        let mut store = lib.open().expect("opens");
         store.import(&preset(Locale::En), NOW).expect("imports");
     }
-    raw(&path).execute_batch("PRAGMA user_version = 99").expect("a newer Policywright was here");
-    let before = snapshot(dir.path());
+    // Every file in the folder, or every row and object of the database.
+    let state = || match lib.engine {
+        Engine::Sqlite => format!("{:?}", snapshot(lib.dir.path())),
+        Engine::Postgres => lib
+            .texts(
+                "SELECT (SELECT string_agg(s::text, ',') FROM policywright_schema s) || ' '
+                     || (SELECT string_agg(p::text, ',' ORDER BY id) FROM policies p) || ' '
+                     || (SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class
+                         WHERE relnamespace = 'public'::regnamespace) || ' '
+                     || (SELECT string_agg(tgname, ',' ORDER BY tgname) FROM pg_trigger)",
+            )
+            .join(""),
+    };
+    let newer = match lib.engine {
+        Engine::Sqlite => "PRAGMA user_version = 99",
+        Engine::Postgres => "UPDATE policywright_schema SET version = 99",
+    };
+    lib.sql(newer).expect("a newer Policywright was here");
+    let before = state();
 
-    let err = failure(open(&path));
+    let err = failure(lib.open());
     assert_eq!(err.kind, ErrorKind::UnsupportedSchema);
     assert_eq!(err.kind.exit_code(), 1);
     assert_eq!(
@@ -515,10 +685,37 @@ fn a_newer_library_is_refused_and_left_unchanged() {
         format!(
             "the library {} was written by a newer Policywright (schema version 99; this build reads up to {SCHEMA_VERSION})
   hint: update Policywright to open this library; it was left unchanged",
-            path.display()
+            lib.shown()
         )
     );
-    assert_eq!(snapshot(dir.path()), before);
+    assert_eq!(state(), before);
+}
+
+fn handbooks_are_saved_changed_and_deleted(lib: Lib) {
+    let mut store = lib.open().expect("opens");
+    let definition = r#"{"cover":{"title":"Staff handbook"},"parts":[]}"#;
+    let id = store.save_handbook(None, "Staff handbook", definition, "t1").expect("saves");
+    let stored = store.handbook(id).expect("reads");
+    // Kept as it came, byte for byte.
+    assert_eq!(
+        (stored.row.title.as_str(), stored.definition.as_str(), stored.last_build),
+        ("Staff handbook", definition, None)
+    );
+    let changed = r#"{"cover":{"title":"Handbook 2027"},"parts":[{"policy":1}]}"#;
+    assert_eq!(store.save_handbook(Some(id), "Handbook 2027", changed, "t2").expect("changes"), id);
+    store.record_handbook_build(id, r#"{"parts":[]}"#, "t3").expect("records the build");
+    let rows = store.handbooks().expect("lists");
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].title.as_str(), rows[0].created_at.as_str(), rows[0].updated_at.as_str(), rows[0].built_at.as_deref()),
+        ("Handbook 2027", "t1", "t2", Some("t3"))
+    );
+    assert_eq!(store.handbook(id).expect("reads").last_build.as_deref(), Some(r#"{"parts":[]}"#));
+    let missing = failure(store.save_handbook(Some(id + 1), "x", definition, "t4"));
+    assert_eq!(missing.kind, ErrorKind::NotFound);
+    store.delete_handbook(id).expect("deletes");
+    assert_eq!(failure(store.handbook(id)).kind, ErrorKind::NotFound);
+    assert!(store.handbooks().expect("lists").is_empty());
 }
 
 #[test]

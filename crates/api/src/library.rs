@@ -7,22 +7,87 @@ use policywright_diff::{ChangeKind, Comparison, Side};
 use policywright_i18n::{Error, ErrorKind, Locale, Message, Result, keys, msg};
 use policywright_model::dates::Day;
 use policywright_model::validate::Diagnostic;
+use policywright_postgres::Postgres;
 use policywright_render::handbook::{self, Handbook};
 use policywright_render::{Format, Input, Options, Templates};
 use policywright_sqlite::Sqlite;
-use policywright_store::{Bump, Library, PolicyId, PolicySummary, SaveOutcome, Status, VersionInfo, revisions};
+use policywright_store::{Bump, Copied, Library, PolicyId, PolicySummary, SaveOutcome, Status, VersionInfo, revisions};
 use serde::Serialize;
 
 use crate::handbooks::{Part, Pick};
 use crate::{Policy, World, file_name, open_policy};
 
-/// Opens the library the user named, or the one in the default place.
+/// Opens the library the user named, or the one in the default place: a
+/// library server for a `postgres://` or `postgresql://` address, else a
+/// SQLite file, as before there were servers.
 pub fn open_library(world: &dyn World, explicit: Option<&Path>) -> Result<Library> {
     let path = match explicit {
         Some(path) => path.to_path_buf(),
         None => world.default_library()?,
     };
+    if let Some(address) = server_address(&path) {
+        return Ok(Library::new(Box::new(Postgres::connect(address)?)));
+    }
     Ok(Library::new(Box::new(Sqlite::open_on(&path, Some(&world.today()))?)))
+}
+
+/// The SQL that sets up a team library's roles, as `library init-server`
+/// prints it for a server's administrator to read or run.
+pub fn server_roles_script() -> &'static str {
+    policywright_postgres::ROLES_SCRIPT
+}
+
+/// Sets up the roles on the library server named (or the default one),
+/// connected as its owner; returns how the server is named.
+pub fn init_server(world: &dyn World, explicit: Option<&Path>) -> Result<String> {
+    let path = match explicit {
+        Some(path) => path.to_path_buf(),
+        None => world.default_library()?,
+    };
+    let Some(address) = server_address(&path) else {
+        return Err(Error::new(
+            ErrorKind::InvalidArgument,
+            msg!(keys::errors::server::NOT_A_SERVER, path = path.display().to_string()),
+        )
+        .hint(Message::new(keys::errors::server::NOT_A_SERVER_HINT)));
+    };
+    let mut server = Postgres::connect(address)?;
+    server.run_script(policywright_postgres::ROLES_SCRIPT)?;
+    Ok(server.shown().to_string())
+}
+
+/// Copies the library at `from` (a file or a server) into the one at `to`,
+/// which is made when it is a new file or an empty database; returns what
+/// was copied and how the target is named. A second run copies nothing.
+pub fn copy_library(world: &dyn World, from: &Path, to: &Path) -> Result<(Copied, String)> {
+    // Opening a file that is not there would make an empty library of it.
+    if server_address(from).is_none() && !world.exists(from) {
+        return Err(Error::new(
+            ErrorKind::NotFound,
+            msg!(keys::errors::LIBRARY_MISSING, path = from.display().to_string()),
+        )
+        .hint(Message::new(keys::errors::LIBRARY_MISSING_HINT)));
+    }
+    let source = open_library(world, Some(from))?;
+    let mut target = open_library(world, Some(to))?;
+    let copied = source.copy_to(&mut target)?;
+    Ok((copied, shown_location(to)))
+}
+
+/// How messages name a library location: its path, or a server's address
+/// without its password.
+pub fn shown_location(location: &Path) -> String {
+    match server_address(location) {
+        Some(address) => policywright_postgres::Address::parse(address)
+            .map(|a| a.shown)
+            .unwrap_or_else(|_| address.split('@').next_back().unwrap_or_default().to_string()),
+        None => location.display().to_string(),
+    }
+}
+
+/// The server address a library location names, if it names one.
+pub fn server_address(location: &Path) -> Option<&str> {
+    location.to_str().filter(|text| policywright_postgres::is_address(text))
 }
 
 /// A policy's number as a user types it.

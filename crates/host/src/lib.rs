@@ -222,6 +222,10 @@ impl World for System {
 
     fn default_library(&self) -> Result<PathBuf> {
         let path = library_location(Os::CURRENT, &|name| std::env::var_os(name))?;
+        // A server's address has no folder to make.
+        if policywright_api::library::server_address(&path).is_some() {
+            return Ok(path);
+        }
         if let Some(dir) = path.parent() {
             fs::create_dir_all(dir).map_err(|e| io_error(keys::errors::CREATE_FOLDER, dir, &e))?;
         }
@@ -318,8 +322,10 @@ impl Os {
     };
 }
 
-/// Where the library lives: `$POLICYWRIGHT_DB` when set and not empty, else
-/// the data folder of the user on `os`:
+/// Where the library lives: `$POLICYWRIGHT_DB` when set and not empty (a
+/// file, or a library server as `postgres://user@host/database`, which
+/// `api::open_library` tells apart), else a file in the data folder of the
+/// user on `os`:
 ///
 /// - Windows: `%APPDATA%\Policywright\library.sqlite`;
 /// - macOS: `~/Library/Application Support/Policywright/library.sqlite`;
@@ -449,6 +455,10 @@ mod tests {
     fn the_environment_can_name_the_library_but_not_with_an_empty_value() {
         let named = library_location(Os::Windows, &env(&[("POLICYWRIGHT_DB", "team.sqlite"), ("APPDATA", "C:\\x")]));
         assert_eq!(named.expect("named"), PathBuf::from("team.sqlite"));
+        let server = library_location(Os::Unix, &env(&[("POLICYWRIGHT_DB", "postgres://hr@db.example.com/policies")]));
+        let server = server.expect("an address");
+        assert_eq!(server, PathBuf::from("postgres://hr@db.example.com/policies"));
+        assert_eq!(policywright_api::library::server_address(&server), Some("postgres://hr@db.example.com/policies"));
         let empty = library_location(Os::Unix, &env(&[("POLICYWRIGHT_DB", ""), ("HOME", "/home/wang")]));
         assert_eq!(empty.expect("home"), PathBuf::from("/home/wang/.local/share/policywright/library.sqlite"));
         let none = library_location(Os::Windows, &env(&[]));

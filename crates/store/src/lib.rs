@@ -11,9 +11,11 @@
 //! superseding the published version, and checking every stored text
 //! against its hash before it is used. Below it, a [`Backend`] only stores
 //! and finds rows, each action in one transaction. SQLite is the backend on
-//! a desktop (`policywright-sqlite`); a shared server's backend implements the
-//! same two traits.
+//! a desktop (`policywright-sqlite`); a shared server's (`policywright-postgres`)
+//! implements the same traits, and answers [`Write::stamp`] with its own
+//! user and clock.
 
+mod copy;
 pub mod trail;
 mod types;
 
@@ -22,10 +24,11 @@ use policywright_model::dates::Day;
 use policywright_model::validate::{Report, validate};
 use policywright_model::{Policy, Revision, Sanitized, canonical_json, sha256_hex};
 
+pub use copy::Copied;
 pub use trail::{Damage, Entry, Head, Link};
 pub use types::{
-    Bump, HandbookId, HandbookRow, Label, NewStatusEvent, NewVersion, PolicyId, PolicySummary, SaveOutcome, Status,
-    StatusStep, StoredHandbook, VersionInfo,
+    Bump, HandbookId, HandbookRow, Label, NewStatusEvent, NewVersion, PolicyId, PolicySummary, SaveOutcome, Stamp,
+    Status, StatusStep, StoredHandbook, VersionInfo,
 };
 
 /// What the list of policies shows of a draft, copied out of it at each
@@ -79,6 +82,20 @@ pub trait Write: Read {
     /// The date (`YYYY-MM-DD`) the policy is next due for review; "" for none.
     fn set_next_review(&mut self, id: PolicyId, date: &str) -> Result<()>;
     fn touch(&mut self, id: PolicyId, now: &str) -> Result<()>;
+    /// Who and when a version or status change is recorded under, asked
+    /// once per action: the name and time the caller gave, by default. A
+    /// database that knows its user and keeps its own clock answers with
+    /// those, and refuses any other, so that no client can forge them.
+    fn stamp(&mut self, by: &str, now: &str) -> Result<Stamp> {
+        Ok(Stamp { by: by.to_string(), at: now.to_string() })
+    }
+    /// Records written in the rest of this transaction are copies from
+    /// another library (`library copy`), which keep their own authors and
+    /// times: nothing to do by default; a server checks that the user owns
+    /// the library, and otherwise refuses them as forged.
+    fn keep_history(&mut self) -> Result<()> {
+        Ok(())
+    }
     fn insert_version(&mut self, version: &NewVersion<'_>) -> Result<()>;
     fn insert_status_event(&mut self, event: &NewStatusEvent<'_>) -> Result<()>;
     fn insert_handbook(&mut self, title: &str, definition: &str, now: &str) -> Result<HandbookId>;
@@ -322,7 +339,9 @@ impl Library {
                     record_status(tx, id, other.label, Status::Published, Status::Superseded, by, now)?;
                 }
             }
-            record_status(tx, id, label, from, to, by, now)?;
+            // The time the library recorded, which on a server is its clock.
+            let stamp = record_status(tx, id, label, from, to, by, now)?;
+            let now = stamp.at.as_str();
             match (from, to) {
                 (_, Status::Published) => {
                     let (_, policy) = checked_version(tx, id, Some(label))?.ok_or_else(|| no_version(tx, id, label))?;
@@ -489,11 +508,23 @@ fn record_status(
     to: Status,
     by: &str,
     now: &str,
-) -> Result<()> {
+) -> Result<Stamp> {
     let (seq, head) = next_place(tx, id)?;
-    let entry = Entry::Status { label, from, to, by: by.to_string(), at: now.to_string() };
+    let stamp = tx.stamp(by, now)?;
+    let entry = Entry::Status { label, from, to, by: stamp.by.clone(), at: stamp.at.clone() };
     let chain_hash = trail::chain(&head.hash, id, seq, &entry);
-    tx.insert_status_event(&NewStatusEvent { policy: id, seq, chain_hash: &chain_hash, label, from, to, by, at: now })
+    tx.insert_status_event(&NewStatusEvent {
+        policy: id,
+        seq,
+        chain_hash: &chain_hash,
+        label,
+        from,
+        to,
+        by: &stamp.by,
+        display_name: by,
+        at: &stamp.at,
+    })?;
+    Ok(stamp)
 }
 
 /// Validates `policy` and stores it as the next version, unless it equals
@@ -530,6 +561,8 @@ fn freeze(
         (issued, newest) => issued.max(newest).unwrap_or(Label::FIRST).bumped(bump),
     };
     let effective_date = policy.document.effective_date.as_str();
+    let stamp = tx.stamp(author, now)?;
+    let (display_name, author, now) = (author, stamp.by.as_str(), stamp.at.as_str());
     let chain_hash = trail::chain(
         &head.hash,
         id,
@@ -549,6 +582,7 @@ fn freeze(
         chain_hash: &chain_hash,
         label,
         author,
+        display_name,
         note,
         created_at: now,
         effective_date,

@@ -227,7 +227,11 @@ pub struct NewVersion<'a> {
     pub seq: u64,
     pub chain_hash: &'a str,
     pub label: Label,
+    /// Who the library records as its author: the name given, or on a
+    /// server the database user ([`crate::Write::stamp`]).
     pub author: &'a str,
+    /// The name the person gave, kept beside a server's user for display.
+    pub display_name: &'a str,
     pub note: &'a str,
     pub created_at: &'a str,
     pub effective_date: &'a str,
@@ -245,7 +249,16 @@ pub struct NewStatusEvent<'a> {
     pub from: Status,
     pub to: Status,
     pub by: &'a str,
+    /// The name the person gave, kept beside a server's user for display.
+    pub display_name: &'a str,
     pub at: &'a str,
+}
+
+/// Who and when a record is stored under ([`crate::Write::stamp`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    pub by: String,
+    pub at: String,
 }
 
 #[cfg(test)]
