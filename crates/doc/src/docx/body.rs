@@ -203,12 +203,21 @@ impl Writer<'_> {
                     self.block(b, depth, false, Some("Quote"));
                 }
             }
+            // One paragraph with line breaks, not a paragraph per line: the
+            // block's shading and spacing then frame it whole, and a reader
+            // that reflows or copies it keeps it one piece.
             Block::Code { text, change } => {
-                for line in text.split('\n') {
+                let mut inlines = Vec::with_capacity(2 * text.lines().count().max(1));
+                for (i, line) in text.split('\n').enumerate() {
+                    if i > 0 {
+                        inlines.push(Inline::HardBreak { change: *change });
+                    }
                     let line = line.replace('\t', "    ");
-                    let inline = Inline::Text { text: line, style: Style::default(), change: *change };
-                    self.paragraph(Para::styled(style.unwrap_or("Code")), std::slice::from_ref(&inline), *change);
+                    if !line.is_empty() {
+                        inlines.push(Inline::Text { text: line, style: Style::default(), change: *change });
+                    }
                 }
+                self.paragraph(Para::styled(style.unwrap_or("Code")), &inlines, *change);
             }
             // A rule is an empty paragraph with a bottom border, as Word draws one.
             Block::Rule => {

@@ -102,6 +102,8 @@ struct ParaProps {
     page_break_before: bool,
     /// (num id, level)
     num: Option<(usize, usize)>,
+    /// `w:shd` fill colour.
+    shading: Option<&'static str>,
     spacing: Option<Spacing>,
     indent: Option<Indent>,
     align: Option<&'static str>,
@@ -114,6 +116,7 @@ impl ParaProps {
             && !self.keep_lines
             && !self.page_break_before
             && self.num.is_none()
+            && self.shading.is_none()
             && self.spacing.is_none()
             && self.indent.is_none()
             && self.align.is_none()
@@ -230,6 +233,10 @@ impl Style {
         self.para.align = Some(jc);
         self
     }
+    fn shading(mut self, fill: &'static str) -> Style {
+        self.para.shading = Some(fill);
+        self
+    }
     fn spacing(mut self, spacing: Spacing) -> Style {
         self.para.spacing = Some(spacing);
         self
@@ -329,11 +336,15 @@ fn styles(locale: Locale, numbering: Option<NumberingScheme>) -> Vec<Style> {
             .size(BODY_SIZE - 1)
             .spacing(space.before(120).after(60)),
         paragraph("Quote", "Quote").based_on("Normal").italic().color("404040").indent(720, 720),
+        // A code block is one paragraph, its lines joined by breaks; the
+        // shading shows where it begins and ends, and the space after keeps
+        // the next paragraph off it.
         paragraph("Code", "Code")
             .based_on("Normal")
             .fonts(f.mono, f.body_east_asia)
             .size(19)
-            .spacing(space.after(0).line(240)),
+            .shading("F2F2F2")
+            .spacing(space.before(60).after(200).line(240)),
         paragraph("TableText", "Table Text")
             .based_on("Normal")
             .size(BODY_SIZE - 2)
@@ -445,7 +456,7 @@ fn write_style(w: &mut Xml, style: &Style) {
 }
 
 /// CT_PPrBase order: pStyle, keepNext, keepLines, pageBreakBefore, …, numPr,
-/// …, spacing, ind, …, jc, …, outlineLvl.
+/// …, shd, …, spacing, ind, …, jc, …, outlineLvl.
 fn para_props(w: &mut Xml, p: &ParaProps) {
     w.open("w:pPr", &[]);
     if p.keep_next {
@@ -462,6 +473,9 @@ fn para_props(w: &mut Xml, p: &ParaProps) {
         w.val("w:ilvl", &level);
         w.val("w:numId", &num);
         w.close("w:numPr");
+    }
+    if let Some(fill) = p.shading {
+        w.empty("w:shd", &[("w:val", &"clear"), ("w:color", &"auto"), ("w:fill", &fill)]);
     }
     if let Some(s) = p.spacing {
         w.start_tag("w:spacing");

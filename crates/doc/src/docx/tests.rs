@@ -243,6 +243,7 @@ fn sequence(parent: &str) -> Option<&'static [&'static str]> {
             "w:pageBreakBefore",
             "w:numPr",
             "w:pBdr",
+            "w:shd",
             "w:spacing",
             "w:ind",
             "w:jc",
@@ -708,4 +709,32 @@ fn another_reader_reads_our_documents_back() {
     let paragraphs =
         read.document.children.iter().filter(|c| matches!(c, docx_rs::DocumentChild::Paragraph(_))).count();
     assert!(paragraphs > 10, "{paragraphs} paragraphs");
+}
+
+/// Regression: each line of a code block was a paragraph of its own with no
+/// space after, so the block had no frame and the next paragraph touched it.
+#[test]
+fn a_code_block_is_one_shaded_paragraph_with_breaks_and_space_after() {
+    let md = "Before.\n\n```\nfn main() {\n\tprintln!(\"<hi>\");\n\n}\n```\nAfter.\n";
+    let parts = unzip(&from_markdown(md, &DocxOptions::plain(Locale::En)).expect("converts"));
+    let document = Document::parse(&parts["word/document.xml"]).expect("xml");
+    let code: Vec<Node<'_, '_>> = document
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "p")))
+        .filter(|p| p.descendants().any(|d| d.has_tag_name((W, "pStyle")) && d.attribute((W, "val")) == Some("Code")))
+        .collect();
+    assert_eq!(code.len(), 1, "one paragraph for the whole block");
+    let breaks = code[0].descendants().filter(|d| d.has_tag_name((W, "br"))).count();
+    assert_eq!(breaks, 3, "a break between each of the four lines, the empty one too");
+    let text: String = code[0].descendants().filter(|d| d.has_tag_name((W, "t"))).filter_map(|t| t.text()).collect();
+    assert_eq!(text, "fn main() {    println!(\"<hi>\");}");
+    let styles = Document::parse(&parts["word/styles.xml"]).expect("xml");
+    let style = styles
+        .descendants()
+        .find(|n| n.has_tag_name((W, "style")) && n.attribute((W, "styleId")) == Some("Code"))
+        .expect("the Code style");
+    let fill = style.descendants().find(|n| n.has_tag_name((W, "shd"))).and_then(|n| n.attribute((W, "fill")));
+    assert_eq!(fill, Some("F2F2F2"), "lightly shaded");
+    let after = style.descendants().find(|n| n.has_tag_name((W, "spacing"))).and_then(|n| n.attribute((W, "after")));
+    assert!(after.and_then(|a| a.parse::<u32>().ok()).is_some_and(|a| a >= 120), "space after: {after:?}");
 }
