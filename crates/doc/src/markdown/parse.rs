@@ -23,6 +23,9 @@ fn clean(text: &str) -> String {
 }
 
 pub fn parse(markdown: &str) -> Doc {
+    // A byte-order mark is an encoding's signature, not text: left in, it
+    // stands before a first `#` and makes the heading a paragraph.
+    let markdown = markdown.strip_prefix('\u{FEFF}').unwrap_or(markdown);
     let mut doc = Doc::default();
     let mut builder = Builder::default();
     for event in Parser::new_ext(markdown, parser_options()) {
@@ -363,6 +366,15 @@ mod tests {
         }
         assert_eq!(depth(&doc.blocks), 9);
         assert!(format!("{:?}", doc.blocks).contains("item 199"), "nothing is lost");
+    }
+
+    /// Regression: a UTF-8 byte-order mark before `# Heading` made the
+    /// first heading a plain paragraph.
+    #[test]
+    fn a_byte_order_mark_does_not_hide_the_first_heading() {
+        let doc = parse("\u{FEFF}# Title\n\nText.\n");
+        assert_eq!(doc.blocks[0], Block::heading(1, vec![Inline::text("Title")]));
+        assert!(!format!("{doc:?}").contains('\u{FEFF}'));
     }
 
     #[test]
