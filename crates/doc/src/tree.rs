@@ -149,6 +149,17 @@ pub struct Doc {
     pub footnotes: BTreeMap<String, Vec<Block>>,
 }
 
+/// What a document says of itself before its text: a converted file's
+/// front matter. Written as the document's title block and properties,
+/// never as a heading of its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TitleBlock {
+    pub title: String,
+    pub authors: Vec<String>,
+    /// As written; only a `YYYY-MM-DD` is also a timestamp.
+    pub date: String,
+}
+
 /// The plain text of some inlines, for table widths, bookmarks, the TOC and
 /// comparing.
 pub fn plain_text(inlines: &[Inline]) -> String {

@@ -16,7 +16,7 @@ use super::DocxOptions;
 use super::frame::{page_size, side_margin};
 use super::styles::{self, BULLET_NUM, FIRST_ORDERED_NUM};
 use super::xml::escape_into;
-use crate::tree::{Align, Block, Change, Inline, Item, Row, Style, block_text, plain_text};
+use crate::tree::{Align, Block, Change, Inline, Item, Row, Style, TitleBlock, block_text, plain_text};
 
 /// What the body needs from the rest of the package.
 #[derive(Debug, Default)]
@@ -75,7 +75,14 @@ impl<'s> Para<'s> {
 /// so the body (most of the package) is never copied into the document.
 /// The blocks are the pieces of `blocks` one after another, so that a
 /// caller can put blocks of its own into a document without copying it.
-pub fn write(blocks: &[&[Block]], footnotes: &BTreeMap<String, Vec<Block>>, opts: &DocxOptions, start: String) -> Body {
+/// A `title` block comes first, in the styles pandoc and Word give one.
+pub fn write(
+    blocks: &[&[Block]],
+    footnotes: &BTreeMap<String, Vec<Block>>,
+    title: Option<&TitleBlock>,
+    opts: &DocxOptions,
+    start: String,
+) -> Body {
     let all = || blocks.iter().flat_map(|piece| piece.iter());
     let headings = if opts.toc { collect_headings(all(), opts) } else { Vec::new() };
     let mut w = Writer {
@@ -97,6 +104,9 @@ pub fn write(blocks: &[&[Block]], footnotes: &BTreeMap<String, Vec<Block>>, opts
         in_footnote: false,
         text_width: page_size(opts.page).0 - 2 * side_margin(opts.page),
     };
+    if let Some(title) = title {
+        w.title_block(title);
+    }
     let mut blocks = all().peekable();
     while let Some(block) = blocks.next() {
         let next_is_table = matches!(blocks.peek(), Some(Block::Table { .. }));
@@ -223,6 +233,15 @@ impl Writer<'_> {
             Block::Rule => {
                 self.paragraph(Para { bottom_rule: true, ..Para::styled(style.unwrap_or("Normal")) }, &[], None)
             }
+        }
+    }
+
+    fn title_block(&mut self, title: &TitleBlock) {
+        let lines = std::iter::once(("Title", &title.title))
+            .chain(title.authors.iter().map(|a| ("Author", a)))
+            .chain(std::iter::once(("Date", &title.date)));
+        for (style, text) in lines.filter(|(_, text)| !text.is_empty()) {
+            self.paragraph(Para::styled(style), &[Inline::text(text.as_str())], None);
         }
     }
 

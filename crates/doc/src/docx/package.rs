@@ -32,7 +32,9 @@ macro_rules! wordml {
 /// One part: its name in the zip and its bytes.
 type Part = (&'static str, Cow<'static, [u8]>);
 
-pub fn package(body: Body, opts: &DocxOptions) -> Result<Vec<u8>> {
+/// `meta` is the document's properties: the options', or a converted
+/// file's own.
+pub fn package(body: Body, opts: &DocxOptions, meta: &Meta) -> Result<Vec<u8>> {
     let header_text = frame::header_text(opts);
     let notes = !body.footnotes.is_empty();
     // Header and footer paragraphs continue the body's ids, so every export
@@ -46,8 +48,8 @@ pub fn package(body: Body, opts: &DocxOptions) -> Result<Vec<u8>> {
     parts.push(("[Content_Types].xml", owned(content_types(header.is_some(), notes))));
     parts.push(("_rels/.rels", owned(package_relationships())));
     parts.push(("docProps/app.xml", owned(app_properties())));
-    parts.push(("docProps/core.xml", owned(core_properties(&opts.meta, opts.locale))));
-    parts.push(("docProps/custom.xml", owned(custom_properties(&opts.meta))));
+    parts.push(("docProps/core.xml", owned(core_properties(meta, opts.locale))));
+    parts.push(("docProps/custom.xml", owned(custom_properties(meta))));
     parts.push(("word/_rels/document.xml.rels", owned(document_relationships(&body, header.is_some()))));
     let Body { xml, footnotes, note_links, lists, .. } = body;
     parts.push(("word/document.xml", owned(frame::document_end(xml, opts, header.is_some()))));

@@ -302,6 +302,10 @@ fn styles(locale: Locale, numbering: Option<NumberingScheme>) -> Vec<Style> {
             .page_break_before()
             .keep_next(),
         paragraph("Subtitle", "Subtitle").based_on("Normal").size(26).align("center").color("404040"),
+        // A converted file's title block; pandoc reads these names back as
+        // the document's author and date.
+        paragraph("Author", "Author").based_on("Normal").next("Normal").align("center").color("404040"),
+        paragraph("Date", "Date").based_on("Normal").next("Normal").align("center").color("404040"),
     ]);
     let heading_sizes = [32, 28, 24, 22, 22, 22];
     for (i, size) in heading_sizes.into_iter().enumerate() {

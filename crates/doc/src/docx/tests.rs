@@ -380,6 +380,8 @@ fn a_style_says_what_it_always_said() {
             "Title",
             "PartTitle",
             "Subtitle",
+            "Author",
+            "Date",
             "Heading1",
             "Heading2",
             "Heading3",
@@ -737,4 +739,35 @@ fn a_code_block_is_one_shaded_paragraph_with_breaks_and_space_after() {
     assert_eq!(fill, Some("F2F2F2"), "lightly shaded");
     let after = style.descendants().find(|n| n.has_tag_name((W, "spacing"))).and_then(|n| n.attribute((W, "after")));
     assert!(after.and_then(|a| a.parse::<u32>().ok()).is_some_and(|a| a >= 120), "space after: {after:?}");
+}
+
+/// Regression: YAML front matter became a heading and a paragraph of the
+/// text ("title: …") instead of the document's title block and properties.
+#[test]
+fn front_matter_is_the_title_block_and_the_core_properties() {
+    let md = "---\ntitle: Field Guide\nauthor:\n  - Ann Lee\n  - Bo Chen\ndate: 2026-11-30\nlayout: page\n---\n\n# First chapter\n\nText.\n";
+    let parts = unzip(&from_markdown(md, &DocxOptions::plain(Locale::En)).expect("converts"));
+    let document = &parts["word/document.xml"];
+    let styled = |style: &str, text: &str| {
+        document.contains(&format!(
+            "<w:pStyle w:val=\"{style}\" /></w:pPr><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>"
+        ))
+    };
+    assert!(styled("Title", "Field Guide") && styled("Author", "Ann Lee") && styled("Author", "Bo Chen"));
+    assert!(styled("Date", "2026-11-30") && styled("Heading1", "First chapter"), "{document}");
+    for gone in ["title:", "layout", "---"] {
+        assert!(!document.contains(gone), "{gone} printed");
+    }
+    let core = &parts["docProps/core.xml"];
+    assert!(core.contains("<dc:title>Field Guide</dc:title>"), "{core}");
+    assert!(core.contains("<dc:creator>Ann Lee; Bo Chen</dc:creator>"), "{core}");
+    assert!(core.contains(">2026-11-30T00:00:00Z</dcterms:created>"), "{core}");
+
+    // Malformed front matter is text, and a date that is no day is no timestamp.
+    let parts = unzip(&from_markdown("---\ntitle: never closed\n", &DocxOptions::plain(Locale::En)).expect("ok"));
+    assert!(parts["word/document.xml"].contains("title: never closed"));
+    let parts =
+        unzip(&from_markdown("---\ndate: Spring 2026\n---\nText", &DocxOptions::plain(Locale::En)).expect("ok"));
+    assert!(parts["word/document.xml"].contains(">Spring 2026<"));
+    assert!(parts["docProps/core.xml"].contains(">2000-01-01T00:00:00Z</dcterms:created>"));
 }

@@ -3,11 +3,15 @@
 //! Every reader of Markdown in Policywright uses [`parser_options`], so the
 //! preview, the exports and the DOCX writer agree on what a text means.
 
+mod front;
 mod parse;
 mod write;
 
 use pulldown_cmark::Options;
 
+use crate::tree::{Doc, TitleBlock};
+
+pub use front::iso_day;
 pub use parse::parse;
 pub use write::{Critic, write, write_marked};
 
@@ -16,4 +20,13 @@ pub use write::{Critic, write, write_marked};
 /// end of a user's title prints as written.
 pub fn parser_options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES | Options::ENABLE_TASKLISTS
+}
+
+/// Any Markdown file, as `convert` reads one: its front matter is its title
+/// block, not text. A policy's own Markdown, which templates write, is read
+/// by [`parse`].
+pub fn read(markdown: &str) -> (Option<TitleBlock>, Doc) {
+    let markdown = markdown.strip_prefix('\u{FEFF}').unwrap_or(markdown);
+    let (title, text) = front::split(markdown);
+    (title, parse(text))
 }

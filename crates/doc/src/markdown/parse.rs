@@ -14,7 +14,7 @@ use super::parser_options;
 use crate::tree::{Align, Block, Doc, Inline, Item, Row, Style};
 
 /// Text Word cannot store is dropped here, once, for every output.
-fn clean(text: &str) -> String {
+pub(super) fn clean(text: &str) -> String {
     if text.chars().any(crate::is_xml_illegal) {
         text.chars().filter(|&c| !crate::is_xml_illegal(c)).collect()
     } else {
