@@ -257,8 +257,9 @@ fn lists_tables_and_inline_elements_are_real_word_structures() {
     assert!(parts["word/_rels/document.xml.rels"].contains(r#"Target="https://example.com/policy?a=1&amp;b=2""#));
     assert_eq!(document.matches("<w:footnoteReference").count(), 2);
     assert!(parts["word/footnotes.xml"].contains("The first footnote, with "));
-    // Raw HTML is text, never markup.
-    assert!(document.contains("&lt;div&gt;raw block&lt;/div&gt;"));
+    // Raw HTML is its text and formatting, never markup nor literal tags.
+    assert!(document.contains(">raw block<") && !document.contains("&lt;div"));
+    assert!(document.contains(r#"<w:rPr><w:b /><w:bCs /></w:rPr><w:t xml:space="preserve">HTML</w:t>"#));
     assert!(document.contains("😀") && document.contains("עברית"));
 }
 

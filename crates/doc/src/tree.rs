@@ -44,6 +44,17 @@ pub struct Style {
     pub italic: bool,
     pub strike: bool,
     pub code: bool,
+    pub vert: VertAlign,
+}
+
+/// Text on the line, raised (a footnote mark, an exponent) or lowered (a
+/// chemical formula's digits).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum VertAlign {
+    #[default]
+    Baseline,
+    Super,
+    Sub,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]

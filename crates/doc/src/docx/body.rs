@@ -16,7 +16,7 @@ use super::DocxOptions;
 use super::frame::{page_size, side_margin};
 use super::styles::{self, BULLET_NUM, FIRST_ORDERED_NUM};
 use super::xml::escape_into;
-use crate::tree::{Align, Block, Change, Inline, Item, Row, Style, TitleBlock, block_text, plain_text};
+use crate::tree::{Align, Block, Change, Inline, Item, Row, Style, TitleBlock, VertAlign, block_text, plain_text};
 
 /// What the body needs from the rest of the package.
 #[derive(Debug, Default)]
@@ -621,7 +621,7 @@ impl Writer<'_> {
     fn run(&mut self, text: &str, style: Style, char_style: Option<&str>, deleted: bool) {
         self.out.push_str("<w:r>");
         let char_style = if style.code { Some("CodeChar") } else { char_style };
-        if char_style.is_some() || style.bold || style.italic || style.strike {
+        if char_style.is_some() || style.bold || style.italic || style.strike || style.vert != VertAlign::Baseline {
             self.out.push_str("<w:rPr>");
             if let Some(name) = char_style {
                 self.out.push_str("<w:rStyle w:val=\"");
@@ -636,6 +636,11 @@ impl Writer<'_> {
             }
             if style.strike {
                 self.out.push_str("<w:strike />");
+            }
+            match style.vert {
+                VertAlign::Baseline => {}
+                VertAlign::Super => self.out.push_str("<w:vertAlign w:val=\"superscript\" />"),
+                VertAlign::Sub => self.out.push_str("<w:vertAlign w:val=\"subscript\" />"),
             }
             self.out.push_str("</w:rPr>");
         }
@@ -726,7 +731,13 @@ impl Writer<'_> {
 }
 
 fn merge(a: Style, b: Style) -> Style {
-    Style { bold: a.bold || b.bold, italic: a.italic || b.italic, strike: a.strike || b.strike, code: a.code || b.code }
+    Style {
+        bold: a.bold || b.bold,
+        italic: a.italic || b.italic,
+        strike: a.strike || b.strike,
+        code: a.code || b.code,
+        vert: if b.vert == VertAlign::Baseline { a.vert } else { b.vert },
+    }
 }
 
 fn push_num(out: &mut String, n: usize) {

@@ -771,3 +771,23 @@ fn front_matter_is_the_title_block_and_the_core_properties() {
     assert!(parts["word/document.xml"].contains(">Spring 2026<"));
     assert!(parts["docProps/core.xml"].contains(">2000-01-01T00:00:00Z</dcterms:created>"));
 }
+
+/// Regression: raw HTML printed as literal tags ("<sup>7</sup>"); it is now
+/// its text with Word's formatting, and an HTML table a Word table.
+#[test]
+fn raw_html_is_word_formatting_not_tags() {
+    let md = "Note<sup>7</sup> and H<sub>2</sub>O<br>next <!-- hidden -->\n\n<table><tr><th>K</th></tr><tr><td>v</td></tr></table>\n";
+    let parts = unzip(&from_markdown(md, &DocxOptions::plain(Locale::En)).expect("converts"));
+    let document = &parts["word/document.xml"];
+    assert!(
+        document.contains(
+            r#"<w:r><w:rPr><w:vertAlign w:val="superscript" /></w:rPr><w:t xml:space="preserve">7</w:t></w:r>"#
+        )
+    );
+    assert!(document.contains(r#"<w:vertAlign w:val="subscript" />"#));
+    assert!(document.contains("<w:br />"));
+    assert!(document.contains("<w:tbl>") && document.contains("<w:tblHeader />"));
+    for literal in ["&lt;", "hidden", "sup&gt;"] {
+        assert!(!document.contains(literal), "{literal} printed");
+    }
+}

@@ -4,6 +4,7 @@
 //! preview, the exports and the DOCX writer agree on what a text means.
 
 mod front;
+mod html;
 mod parse;
 mod write;
 
@@ -12,7 +13,7 @@ use pulldown_cmark::Options;
 use crate::tree::{Doc, TitleBlock};
 
 pub use front::iso_day;
-pub use parse::parse;
+pub use parse::{Reading, parse, parse_with};
 pub use write::{Critic, write, write_marked};
 
 /// CommonMark plus the GFM pieces policies use: tables, strikethrough,
@@ -22,11 +23,12 @@ pub fn parser_options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES | Options::ENABLE_TASKLISTS
 }
 
-/// Any Markdown file, as `convert` reads one: its front matter is its title
-/// block, not text. A policy's own Markdown, which templates write, is read
-/// by [`parse`].
+/// Any Markdown file, as `convert` reads one, the way GitHub and pandoc
+/// read it: its front matter is its title block, not text; raw HTML is its
+/// text and the formatting it names; bare web addresses are links. A
+/// policy's own Markdown, which templates write, is read by [`parse`].
 pub fn read(markdown: &str) -> (Option<TitleBlock>, Doc) {
     let markdown = markdown.strip_prefix('\u{FEFF}').unwrap_or(markdown);
     let (title, text) = front::split(markdown);
-    (title, parse(text))
+    (title, parse_with(text, Reading { html: true, autolinks: true }))
 }

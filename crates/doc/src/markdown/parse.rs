@@ -5,13 +5,28 @@
 //! tree that comes out of here, whatever the text:
 //!
 //! - no character XML 1.0 cannot carry;
-//! - raw HTML is text, images are their alt text;
+//! - raw HTML is text, or with [`Reading::html`] its text and the known
+//!   formatting it names ([`super::html`]), never markup; images are their
+//!   alt text;
 //! - a link is a link only to a safe target ([`crate::is_safe_url`]).
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Parser, Tag, TagEnd};
 
+use super::html::{self, Marks};
 use super::parser_options;
 use crate::tree::{Align, Block, Doc, Inline, Item, Row, Style};
+
+/// What a reading makes of text beyond CommonMark and the GFM pieces of
+/// [`parser_options`]. A policy's Markdown is read without either: its
+/// templates escape user text, and its outputs must not change under it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reading {
+    /// Raw HTML is its text and the formatting it names, as pandoc reads
+    /// it, rather than the literal tags.
+    pub html: bool,
+    /// Bare `https://…` and `www.…` addresses are links, as on GitHub.
+    pub autolinks: bool,
+}
 
 /// Text Word cannot store is dropped here, once, for every output.
 pub(super) fn clean(text: &str) -> String {
@@ -23,11 +38,15 @@ pub(super) fn clean(text: &str) -> String {
 }
 
 pub fn parse(markdown: &str) -> Doc {
+    parse_with(markdown, Reading::default())
+}
+
+pub fn parse_with(markdown: &str, reading: Reading) -> Doc {
     // A byte-order mark is an encoding's signature, not text: left in, it
     // stands before a first `#` and makes the heading a paragraph.
     let markdown = markdown.strip_prefix('\u{FEFF}').unwrap_or(markdown);
     let mut doc = Doc::default();
-    let mut builder = Builder::default();
+    let mut builder = Builder { reading, ..Builder::default() };
     for event in Parser::new_ext(markdown, parser_options()) {
         builder.event(event, &mut doc);
     }
@@ -68,6 +87,13 @@ struct Builder {
     /// Inline content outside any paragraph (tight list items) is collected
     /// into an implicit paragraph.
     in_paragraph: bool,
+    reading: Reading,
+    /// Formatting opened by inline HTML, on top of `style`.
+    marks: Marks,
+    /// The raw text of the HTML block being read.
+    html_block: Option<String>,
+    /// Inside an inline HTML comment that spans several events.
+    in_comment: bool,
 }
 
 #[derive(Default)]
@@ -108,6 +134,47 @@ impl Builder {
         self.inlines.push(Inline::Text { text, style, change: None });
     }
 
+    /// The formatting of text read now: Markdown's, and inline HTML's.
+    fn current(&self) -> Style {
+        self.marks.style(self.style)
+    }
+
+    /// An inline HTML tag: the formatting it names, a line break, an
+    /// image's alt text, or nothing; a comment is dropped whole.
+    fn inline_html(&mut self, text: &str) {
+        if self.in_comment {
+            self.in_comment = !text.contains("-->");
+            return;
+        }
+        if let Some(comment) = text.trim_start().strip_prefix("<!--") {
+            self.in_comment = !comment.contains("-->");
+            return;
+        }
+        match html::tag(text) {
+            html::Tag::Open { name, attrs } => match name.as_str() {
+                "br" => self.inlines.push(Inline::HardBreak { change: None }),
+                "img" => {
+                    if let Some(alt) = html::attr(attrs, "alt") {
+                        self.push_text(clean(&alt), self.current());
+                    }
+                }
+                _ => {
+                    self.marks.apply(&name, true);
+                }
+            },
+            html::Tag::Close { name } => {
+                self.marks.apply(&name, false);
+            }
+            html::Tag::Other => {}
+        }
+    }
+
+    /// Formatting HTML opened in a paragraph, heading or cell ends with it.
+    fn end_inline_html(&mut self) {
+        self.marks = Marks::default();
+        self.in_comment = false;
+    }
+
     /// Closes an implicit paragraph of loose inline content, if any.
     fn flush_inlines(&mut self, doc: &mut Doc) {
         if !self.inlines.is_empty() && self.table.is_none() && self.heading.is_none() {
@@ -117,6 +184,9 @@ impl Builder {
     }
 
     fn event(&mut self, event: Event<'_>, doc: &mut Doc) {
+        if self.in_comment && matches!(event, Event::Text(_) | Event::SoftBreak | Event::HardBreak | Event::Code(_)) {
+            return;
+        }
         match event {
             Event::Start(tag) => self.start(tag, doc),
             Event::End(tag) => self.end(tag, doc),
@@ -124,10 +194,20 @@ impl Builder {
                 if let Some(code) = &mut self.code {
                     code.push_str(&clean(&text));
                 } else {
-                    self.push_text(clean(&text), self.style);
+                    self.push_text(clean(&text), self.current());
                 }
             }
-            Event::Code(text) => self.push_text(clean(&text), Style { code: true, ..self.style }),
+            Event::Code(text) => self.push_text(clean(&text), Style { code: true, ..self.current() }),
+            Event::Html(text) if self.reading.html => match &mut self.html_block {
+                Some(block) => block.push_str(&text),
+                None => {
+                    self.flush_inlines(doc);
+                    for block in html::blocks(&text) {
+                        self.push_block(block, doc);
+                    }
+                }
+            },
+            Event::InlineHtml(text) if self.reading.html => self.inline_html(&text),
             // Raw HTML is shown as the text it is; it never becomes markup.
             Event::Html(text) | Event::InlineHtml(text) => {
                 let text = clean(text.trim_end_matches('\n'));
@@ -141,7 +221,7 @@ impl Builder {
             Event::FootnoteReference(label) => {
                 self.inlines.push(Inline::FootnoteRef { label: clean(&label), change: None })
             }
-            Event::SoftBreak => self.push_text(" ".into(), self.style),
+            Event::SoftBreak => self.push_text(" ".into(), self.current()),
             Event::HardBreak => self.inlines.push(Inline::HardBreak { change: None }),
             Event::Rule => {
                 self.flush_inlines(doc);
@@ -210,6 +290,10 @@ impl Builder {
                 self.table =
                     Some(TableBuild { align: alignment.into_iter().map(align).collect(), ..TableBuild::default() });
             }
+            Tag::HtmlBlock if self.reading.html => {
+                self.flush_inlines(doc);
+                self.html_block = Some(String::new());
+            }
             Tag::TableHead | Tag::TableRow => {}
             Tag::TableCell => self.inlines.clear(),
             Tag::Emphasis => self.style.italic = true,
@@ -228,12 +312,21 @@ impl Builder {
 
     fn end(&mut self, tag: TagEnd, doc: &mut Doc) {
         match tag {
+            TagEnd::HtmlBlock => {
+                if let Some(text) = self.html_block.take() {
+                    for block in html::blocks(&text) {
+                        self.push_block(block, doc);
+                    }
+                }
+            }
             TagEnd::Paragraph => {
+                self.end_inline_html();
                 self.in_paragraph = false;
                 let inlines = std::mem::take(&mut self.inlines);
                 self.push_block(Block::paragraph(inlines), doc);
             }
             TagEnd::Heading(_) => {
+                self.end_inline_html();
                 let level = self.heading.take().unwrap_or(1);
                 let inlines = std::mem::take(&mut self.inlines);
                 self.push_block(Block::heading(level, inlines), doc);
@@ -274,6 +367,7 @@ impl Builder {
                 }
             }
             TagEnd::TableCell => {
+                self.end_inline_html();
                 let cell = std::mem::take(&mut self.inlines);
                 if let Some(t) = &mut self.table {
                     t.row.push(cell);
