@@ -47,6 +47,9 @@ pub struct ListInstance {
     pub start: usize,
 }
 
+/// The Quote style's left indent, in twips: each quote in a quote adds one.
+const QUOTE_INDENT: i32 = 720;
+
 /// A TOC entry: (Word TOC level from 1, text, begins a handbook part).
 type TocEntry = (usize, String, bool);
 
@@ -117,7 +120,7 @@ pub fn write(
         {
             w.toc(&headings);
         }
-        w.block(block, 0, next_is_table, None);
+        w.block(block, 0, next_is_table, 0);
     }
     w.body.xml = w.out;
     w.body
@@ -159,17 +162,27 @@ impl Writer<'_> {
         }
     }
 
-    /// `style` overrides the paragraph style of everything inside (quotes).
-    fn block(&mut self, block: &Block, depth: usize, before_table: bool, style: Option<&str>) {
+    /// The left indent of a block `quote` quotes deep (and `depth` lists
+    /// deep), when it is in a quote: each quote indents as far as the
+    /// Quote style does, so nested quotes stay nested.
+    fn quote_indent(quote: usize, depth: usize) -> Option<i32> {
+        let list = if depth > 0 { styles::list_indent(depth - 1) } else { 0 };
+        (quote > 0).then(|| QUOTE_INDENT * i32::try_from(quote).unwrap_or(1) + list)
+    }
+
+    /// `quote` is how many quotes the block is in: its paragraphs take the
+    /// Quote style, headings keep theirs, and both are indented by it.
+    fn block(&mut self, block: &Block, depth: usize, before_table: bool, quote: usize) {
+        let style = (quote > 0).then_some("Quote");
         match block {
             Block::Heading { level, inlines, change } => {
                 if self.opts.title_from_h1 && *level == 1 && !self.seen_title {
                     self.seen_title = true;
-                    return self.paragraph(Para::styled(style.unwrap_or("Title")), inlines, *change);
+                    return self.paragraph(Para::styled("Title"), inlines, *change);
                 }
                 if self.opts.parts && *level == 1 {
                     self.start_part();
-                    return self.paragraph(Para::styled(style.unwrap_or("PartTitle")), inlines, *change);
+                    return self.paragraph(Para::styled("PartTitle"), inlines, *change);
                 }
                 let word = self.word_level(*level).unwrap_or(1).min(6);
                 let name = ["Heading1", "Heading2", "Heading3", "Heading4", "Heading5", "Heading6"][word - 1];
@@ -178,7 +191,8 @@ impl Writer<'_> {
                 let first_of_part = self.last_was_part_title();
                 let mut para = Para {
                     page_break_before: word == 1 && self.opts.numbering.is_some() && !first_of_part,
-                    ..Para::styled(style.unwrap_or(name))
+                    indent: Self::quote_indent(quote, depth),
+                    ..Para::styled(name)
                 };
                 // From a handbook's second part on, headings use the part's own lists.
                 if let (Some(scheme), Some(lists)) = (self.opts.numbering, &self.part_lists)
@@ -201,16 +215,18 @@ impl Writer<'_> {
                 if let Some(style) = style {
                     para.style = style;
                 }
-                if depth > 0 {
-                    para.indent = Some(styles::list_indent(depth - 1));
+                // A first-level quote is indented by its style; deeper ones
+                // and list content by the paragraph.
+                if quote > 1 || depth > 0 {
+                    para.indent = Self::quote_indent(quote, depth).or_else(|| Some(styles::list_indent(depth - 1)));
                 }
                 self.paragraph(para, inlines, *change);
             }
-            Block::List { start, items } => self.list(*start, items, depth, style),
+            Block::List { start, items } => self.list(*start, items, depth, quote),
             Block::Table { align, head, rows } => self.table(align, head, rows),
             Block::Quote(blocks) => {
                 for b in blocks {
-                    self.block(b, depth, false, Some("Quote"));
+                    self.block(b, depth, false, quote + 1);
                 }
             }
             // One paragraph with line breaks, not a paragraph per line: the
@@ -227,11 +243,14 @@ impl Writer<'_> {
                         inlines.push(Inline::Text { text: line, style: Style::default(), change: *change });
                     }
                 }
-                self.paragraph(Para::styled(style.unwrap_or("Code")), &inlines, *change);
+                let para = Para { indent: Self::quote_indent(quote, depth), ..Para::styled("Code") };
+                self.paragraph(para, &inlines, *change);
             }
             // A rule is an empty paragraph with a bottom border, as Word draws one.
             Block::Rule => {
-                self.paragraph(Para { bottom_rule: true, ..Para::styled(style.unwrap_or("Normal")) }, &[], None)
+                let para =
+                    Para { bottom_rule: true, indent: Self::quote_indent(quote, depth), ..Para::styled("Normal") };
+                self.paragraph(para, &[], None)
             }
         }
     }
@@ -271,7 +290,8 @@ impl Writer<'_> {
         self.part_title_at == Some(self.body.paragraphs)
     }
 
-    fn list(&mut self, start: Option<u64>, items: &[Item], depth: usize, style: Option<&str>) {
+    fn list(&mut self, start: Option<u64>, items: &[Item], depth: usize, quote: usize) {
+        let style = if quote > 0 { "Quote" } else { "ListParagraph" };
         let num = match start {
             Some(n) => {
                 let id = self.next_ordered;
@@ -286,12 +306,11 @@ impl Writer<'_> {
             for (i, block) in item.blocks.iter().enumerate() {
                 match block {
                     Block::Paragraph { inlines, change } if i == 0 => {
-                        let para =
-                            Para { num: Some((num, depth.min(8))), ..Para::styled(style.unwrap_or("ListParagraph")) };
+                        let para = Para { num: Some((num, depth.min(8))), ..Para::styled(style) };
                         self.paragraph(para, inlines, *change);
                     }
-                    Block::List { start, items } => self.list(*start, items, depth + 1, style),
-                    other => self.block(other, depth + 1, false, style),
+                    Block::List { start, items } => self.list(*start, items, depth + 1, quote),
+                    other => self.block(other, depth + 1, false, quote),
                 }
             }
         }

@@ -791,3 +791,20 @@ fn raw_html_is_word_formatting_not_tags() {
         assert!(!document.contains(literal), "{literal} printed");
     }
 }
+
+/// Regression: a heading in a block quote took the Quote style, and a
+/// quote in a quote was laid out as one quote.
+#[test]
+fn headings_in_quotes_keep_their_style_and_nested_quotes_their_indent() {
+    let md = "> ## Quoted heading\n>\n> Outer text.\n>\n> > Inner text.\n";
+    let parts = unzip(&from_markdown(md, &DocxOptions::plain(Locale::En)).expect("converts"));
+    let document = &parts["word/document.xml"];
+    assert!(document.contains(concat!(
+        r#"<w:pStyle w:val="Heading2" /><w:ind w:left="720" /></w:pPr>"#,
+        r#"<w:r><w:t xml:space="preserve">Quoted heading</w:t>"#
+    )));
+    assert!(document.contains(r#"<w:pStyle w:val="Quote" /></w:pPr><w:r><w:t xml:space="preserve">Outer text."#));
+    assert!(document.contains(
+        r#"<w:pStyle w:val="Quote" /><w:ind w:left="1440" /></w:pPr><w:r><w:t xml:space="preserve">Inner text."#
+    ));
+}

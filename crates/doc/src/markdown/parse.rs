@@ -64,9 +64,11 @@ enum Frame {
 }
 
 /// Word numbers list levels 0–8; deeper Markdown nesting is laid out at the
-/// deepest level. Quotes inside quotes read as one quote. Both keep every
-/// writer's recursion shallow whatever the input.
+/// deepest level. Quotes nest as deep as anyone reads them; deeper ones read
+/// as the deepest. Both keep every writer's recursion shallow whatever the
+/// input.
 const MAX_LIST_DEPTH: usize = 9;
+const MAX_QUOTE_DEPTH: usize = 8;
 
 #[derive(Default)]
 struct Builder {
@@ -254,9 +256,10 @@ impl Builder {
             }
             Tag::BlockQuote(_) => {
                 self.flush_inlines(doc);
-                let inside_quote = !self.quote_folded.is_empty();
-                self.quote_folded.push(inside_quote);
-                if !inside_quote {
+                let depth = self.quote_folded.iter().filter(|f| !**f).count();
+                let fold = depth >= MAX_QUOTE_DEPTH;
+                self.quote_folded.push(fold);
+                if !fold {
                     self.frames.push(Frame::Quote(Vec::new()));
                 }
             }
@@ -445,7 +448,14 @@ mod tests {
     fn deep_nesting_is_folded_not_recursed() {
         let quotes = format!("{}deep", "> ".repeat(5000));
         let doc = parse(&quotes);
-        assert!(matches!(&doc.blocks[..], [Block::Quote(inner)] if matches!(inner[..], [Block::Paragraph { .. }])));
+        let mut blocks = &doc.blocks[..];
+        let mut quotes = 0;
+        while let [Block::Quote(inner)] = blocks {
+            quotes += 1;
+            blocks = inner;
+        }
+        assert_eq!(quotes, MAX_QUOTE_DEPTH);
+        assert!(matches!(blocks, [Block::Paragraph { .. }]), "{blocks:?}");
         let lists: String = (0..200).map(|i| format!("{}- item {i}\n", "  ".repeat(i))).collect();
         let doc = parse(&lists);
         fn depth(blocks: &[Block]) -> usize {
@@ -460,6 +470,16 @@ mod tests {
         }
         assert_eq!(depth(&doc.blocks), 9);
         assert!(format!("{:?}", doc.blocks).contains("item 199"), "nothing is lost");
+    }
+
+    /// Regression: a quote in a quote was flattened into one quote.
+    #[test]
+    fn nested_quotes_stay_nested_and_keep_their_headings() {
+        let doc = parse("> ## Note\n>\n> outer\n>\n> > inner\n>\n> back\n");
+        let [Block::Quote(outer)] = &doc.blocks[..] else { panic!("{doc:?}") };
+        assert_eq!(outer[0], Block::heading(2, vec![Inline::text("Note")]));
+        assert!(matches!(&outer[2], Block::Quote(inner) if crate::block_text(&inner[0]) == "inner"), "{outer:?}");
+        assert_eq!(crate::block_text(&outer[3]), "back");
     }
 
     /// Regression: a UTF-8 byte-order mark before `# Heading` made the
