@@ -808,3 +808,19 @@ fn headings_in_quotes_keep_their_style_and_nested_quotes_their_indent() {
         r#"<w:pStyle w:val="Quote" /><w:ind w:left="1440" /></w:pPr><w:r><w:t xml:space="preserve">Inner text."#
     ));
 }
+
+/// Regression: bare URLs (GFM autolinks) were plain text in DOCX.
+#[test]
+fn bare_urls_are_hyperlinks_and_unsafe_links_stay_text() {
+    let md = "Visit https://example.com/x, www.example.org. or javascript:alert(1) and [run](javascript:alert(1)).\n\n`https://code.example`\n";
+    let parts = unzip(&from_markdown(md, &DocxOptions::plain(Locale::En)).expect("converts"));
+    let rels = &parts["word/_rels/document.xml.rels"];
+    assert!(rels.contains(r#"Target="https://example.com/x" TargetMode="External""#), "{rels}");
+    assert!(rels.contains(r#"Target="http://www.example.org" TargetMode="External""#), "{rels}");
+    assert!(!rels.contains("javascript") && !rels.contains("code.example"), "{rels}");
+    let document = &parts["word/document.xml"];
+    assert_eq!(document.matches("<w:hyperlink ").count(), 2);
+    assert!(
+        document.contains(r#"<w:rStyle w:val="Hyperlink" /></w:rPr><w:t xml:space="preserve">www.example.org</w:t>"#)
+    );
+}

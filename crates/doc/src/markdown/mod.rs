@@ -3,6 +3,7 @@
 //! Every reader of Markdown in Policywright uses [`parser_options`], so the
 //! preview, the exports and the DOCX writer agree on what a text means.
 
+mod autolink;
 mod front;
 mod html;
 mod parse;

@@ -177,10 +177,16 @@ impl Builder {
         self.in_comment = false;
     }
 
+    /// The inlines of the paragraph, heading or cell just read.
+    fn take_inlines(&mut self) -> Vec<Inline> {
+        let inlines = std::mem::take(&mut self.inlines);
+        if self.reading.autolinks { super::autolink::link(inlines) } else { inlines }
+    }
+
     /// Closes an implicit paragraph of loose inline content, if any.
     fn flush_inlines(&mut self, doc: &mut Doc) {
         if !self.inlines.is_empty() && self.table.is_none() && self.heading.is_none() {
-            let inlines = std::mem::take(&mut self.inlines);
+            let inlines = self.take_inlines();
             self.push_block(Block::paragraph(inlines), doc);
         }
     }
@@ -325,13 +331,13 @@ impl Builder {
             TagEnd::Paragraph => {
                 self.end_inline_html();
                 self.in_paragraph = false;
-                let inlines = std::mem::take(&mut self.inlines);
+                let inlines = self.take_inlines();
                 self.push_block(Block::paragraph(inlines), doc);
             }
             TagEnd::Heading(_) => {
                 self.end_inline_html();
                 let level = self.heading.take().unwrap_or(1);
-                let inlines = std::mem::take(&mut self.inlines);
+                let inlines = self.take_inlines();
                 self.push_block(Block::heading(level, inlines), doc);
             }
             TagEnd::BlockQuote(_) => {
@@ -371,7 +377,7 @@ impl Builder {
             }
             TagEnd::TableCell => {
                 self.end_inline_html();
-                let cell = std::mem::take(&mut self.inlines);
+                let cell = self.take_inlines();
                 if let Some(t) = &mut self.table {
                     t.row.push(cell);
                 }
