@@ -24,6 +24,7 @@ pub struct Body {
     /// `document.xml` up to the end of the body's children: the start it
     /// was given, then every block. The section properties and closing tags
     /// are the package's.
+    /// What `sink` was given before it is the start of this.
     pub xml: String,
     /// `w:footnote` elements, ids from 1 in order of reference.
     pub footnotes: String,
@@ -46,6 +47,11 @@ pub struct ListInstance {
     pub level: usize,
     pub start: usize,
 }
+
+/// The size from which the body hands its text over in pieces. Much
+/// smaller, and each piece's fresh deflate window costs size; much larger,
+/// and less of the deflating overlaps the writing.
+pub const PIECE: usize = 256 * 1024;
 
 /// The Quote style's left indent, in twips: each quote in a quote adds one.
 const QUOTE_INDENT: i32 = 720;
@@ -79,12 +85,16 @@ impl<'s> Para<'s> {
 /// The blocks are the pieces of `blocks` one after another, so that a
 /// caller can put blocks of its own into a document without copying it.
 /// A `title` block comes first, in the styles pandoc and Word give one.
+/// The body's text is handed to `sink` in pieces of about [`PIECE`] bytes,
+/// each ending after a top-level block, so that it can be deflated while
+/// the rest is written; the rest is [`Body::xml`].
 pub fn write(
     blocks: &[&[Block]],
     footnotes: &BTreeMap<String, Vec<Block>>,
     title: Option<&TitleBlock>,
     opts: &DocxOptions,
     start: String,
+    sink: &mut dyn FnMut(Vec<u8>),
 ) -> Body {
     let all = || blocks.iter().flat_map(|piece| piece.iter());
     let headings = if opts.toc { collect_headings(all(), opts) } else { Vec::new() };
@@ -121,6 +131,12 @@ pub fn write(
             w.toc(&headings);
         }
         w.block(block, 0, next_is_table, 0);
+        // Only between top-level blocks is `out` the body's (a footnote is
+        // written into a string of its own) and its markup whole.
+        if w.out.len() >= PIECE {
+            let piece = std::mem::replace(&mut w.out, String::with_capacity(PIECE + PIECE / 2));
+            sink(piece.into_bytes());
+        }
     }
     w.body.xml = w.out;
     w.body

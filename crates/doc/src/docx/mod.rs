@@ -157,6 +157,10 @@ fn write_sized(
     size_hint: usize,
 ) -> Result<Vec<u8>> {
     // Growing a multi-megabyte string by doubling copies it several times.
-    let body = body::write(blocks, footnotes, title, opts, frame::document_start(size_hint));
-    package::package(body, opts, meta)
+    let start = frame::document_start(size_hint.min(body::PIECE * 2));
+    let (body, pieces) = zip::deflate_while(|sink| body::write(blocks, footnotes, title, opts, start, sink))
+        .ok_or_else(|| {
+            policywright_i18n::Error::internal("assembling the docx package: a part of the body was not compressed")
+        })?;
+    package::package(body, pieces, opts, meta)
 }

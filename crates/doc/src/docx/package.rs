@@ -9,7 +9,7 @@ use policywright_i18n::{Error, Locale, Result};
 
 use super::body::Body;
 use super::xml::Xml;
-use super::zip::Zip;
+use super::zip::{Piece, Zip};
 use super::{DocxOptions, Meta, frame, styles};
 
 const RELATIONSHIPS_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
@@ -33,8 +33,9 @@ macro_rules! wordml {
 type Part = (&'static str, Cow<'static, [u8]>);
 
 /// `meta` is the document's properties: the options', or a converted
-/// file's own.
-pub fn package(body: Body, opts: &DocxOptions, meta: &Meta) -> Result<Vec<u8>> {
+/// file's own. `pieces` is the start of `document.xml`, deflated, and the
+/// body's `xml` the rest.
+pub fn package(body: Body, pieces: Vec<Piece>, opts: &DocxOptions, meta: &Meta) -> Result<Vec<u8>> {
     let header_text = frame::header_text(opts);
     let notes = !body.footnotes.is_empty();
     // Header and footer paragraphs continue the body's ids, so every export
@@ -73,7 +74,7 @@ pub fn package(body: Body, opts: &DocxOptions, meta: &Meta) -> Result<Vec<u8>> {
         parts.push(("word/header1.xml", owned(header)));
     }
     parts.push(("word/footer1.xml", owned(footer)));
-    zip_parts(parts)
+    zip_parts(parts, pieces)
 }
 
 /// `[Content_Types].xml`: every part's type.
@@ -220,13 +221,18 @@ fn custom_properties(meta: &Meta) -> String {
     w.finish()
 }
 
-fn zip_parts(parts: Vec<Part>) -> Result<Vec<u8>> {
+fn zip_parts(parts: Vec<Part>, mut document_pieces: Vec<Piece>) -> Result<Vec<u8>> {
     let fail = |_| Error::internal("assembling the docx package: a part is larger than 4 GiB");
     // A policy's XML deflates about tenfold; room for that saves copies.
     let size: usize = parts.iter().map(|(_, bytes)| bytes.len()).sum();
-    let mut zip = Zip::new(size / 6 + 4096);
+    let deflated: usize = document_pieces.iter().map(Piece::deflated_len).sum();
+    let mut zip = Zip::new(size / 6 + deflated + 4096);
     for (name, bytes) in parts {
-        zip.add(name, &bytes).map_err(fail)?;
+        if name == "word/document.xml" {
+            zip.add_pieces(name, std::mem::take(&mut document_pieces), &bytes).map_err(fail)?;
+        } else {
+            zip.add(name, &bytes).map_err(fail)?;
+        }
     }
     zip.finish().map_err(fail)
 }

@@ -824,3 +824,23 @@ fn bare_urls_are_hyperlinks_and_unsafe_links_stay_text() {
         document.contains(r#"<w:rStyle w:val="Hyperlink" /></w:rPr><w:t xml:space="preserve">www.example.org</w:t>"#)
     );
 }
+
+/// A body long enough to be deflated in pieces while it is written reads
+/// back whole, footnotes too, and gives the same bytes every time.
+#[test]
+fn a_body_deflated_in_pieces_reads_back_whole_and_the_same() {
+    let md: String = (0..6000)
+        .map(|i| format!("## Section {i}\n\nParagraph {i} with a note.[^n{i}] 中文段落 {i}.\n\n[^n{i}]: Note {i}.\n\n"))
+        .collect();
+    let opts = DocxOptions::plain(Locale::En);
+    let bytes = from_markdown(&md, &opts).expect("converts");
+    let parts = unzip(&bytes);
+    let document = &parts["word/document.xml"];
+    assert!(document.len() > 4 * super::body::PIECE, "{} bytes: not in pieces", document.len());
+    Document::parse(document).expect("well-formed across the pieces");
+    assert!(document.contains(">Section 0<") && document.contains(">Section 5999<"));
+    assert_eq!(document.matches("<w:footnoteReference").count(), 6000);
+    assert!(parts["word/footnotes.xml"].contains("Note 5999."));
+    let again = std::thread::scope(|s| s.spawn(|| from_markdown(&md, &opts)).join()).expect("thread").expect("again");
+    assert!(bytes == again, "the same text gives the same bytes");
+}
