@@ -716,6 +716,20 @@ mod tests {
     }
 
     #[test]
+    fn inline_html_links_are_links_only_to_safe_targets() {
+        let doc = read(
+            "<a href=\"https://example.com/a\">safe</a> <a href=\"javascript:alert(1)\">bad</a> <a href=\"https://x.io\">open\n\nnext",
+        );
+        let links: Vec<&Inline> = inlines(&doc).iter().filter(|i| matches!(i, Inline::Link { .. })).collect();
+        assert_eq!(
+            links,
+            [&Inline::Link { url: "https://example.com/a".into(), children: vec![Inline::text("safe")] }]
+        );
+        assert_eq!(block_text(&doc.blocks[0]), "safe bad open");
+        assert_eq!(block_text(&doc.blocks[1]), "next", "an unclosed <a> ends with its paragraph");
+    }
+
+    #[test]
     fn text_of_any_script_between_tags_is_read_whole() {
         let doc = read("ਨ<b>粗</b>𐆠 < 3 &amp;\n\n<div>ਨ 中文 <3</div>\n");
         assert_eq!(block_text(&doc.blocks[0]), "ਨ粗𐆠 < 3 &");

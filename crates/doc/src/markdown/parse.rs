@@ -81,7 +81,8 @@ struct Builder {
     inlines: Vec<Inline>,
     /// Open links, each with the inlines before it was opened; `None` for a
     /// link whose target is not safe, which stays text.
-    links: Vec<(Option<String>, Vec<Inline>)>,
+    /// A link opened by an inline HTML `<a>` is marked `true`.
+    links: Vec<(Option<String>, Vec<Inline>, bool)>,
     style: Style,
     heading: Option<u8>,
     code: Option<String>,
@@ -160,11 +161,20 @@ impl Builder {
                         self.push_text(clean(&alt), self.current());
                     }
                 }
+                // Not inside a link: Word cannot nest hyperlinks.
+                "a" if self.links.is_empty() => {
+                    let url = html::attr(attrs, "href").map(|u| clean(u.trim())).filter(|u| crate::is_safe_url(u));
+                    let before = std::mem::take(&mut self.inlines);
+                    self.links.push((url, before, true));
+                }
                 _ => {
                     self.marks.apply(&name, true);
                 }
             },
             html::Tag::Close { name } => {
+                if name == "a" && self.links.last().is_some_and(|(_, _, html)| *html) {
+                    self.close_link(true);
+                }
                 self.marks.apply(&name, false);
             }
             html::Tag::Other => {}
@@ -175,6 +185,10 @@ impl Builder {
     fn end_inline_html(&mut self) {
         self.marks = Marks::default();
         self.in_comment = false;
+        // An `<a>` never closed is its text.
+        while self.links.last().is_some_and(|(_, _, html)| *html) {
+            self.close_link(false);
+        }
     }
 
     /// The inlines of the paragraph, heading or cell just read.
@@ -311,7 +325,7 @@ impl Builder {
             Tag::Link { dest_url, .. } => {
                 let before = std::mem::take(&mut self.inlines);
                 let url = clean(&dest_url);
-                self.links.push((crate::is_safe_url(&url).then_some(url), before));
+                self.links.push((crate::is_safe_url(&url).then_some(url), before, false));
             }
             // Images would fetch remote content; their alt text stands in.
             Tag::Image { .. } => {}
@@ -402,23 +416,32 @@ impl Builder {
             TagEnd::Strong => self.style.bold = false,
             TagEnd::Strikethrough => self.style.strike = false,
             TagEnd::Link => {
-                if let Some((url, before)) = self.links.pop() {
-                    let children = std::mem::replace(&mut self.inlines, before);
-                    match url {
-                        Some(url) => self.inlines.push(Inline::Link { url, children }),
-                        // An unsafe link is only its text.
-                        None => {
-                            for child in children {
-                                match child {
-                                    Inline::Text { text, style, change: None } => self.push_text(text, style),
-                                    other => self.inlines.push(other),
-                                }
-                            }
-                        }
+                // An `<a>` left open inside the link ends with it, as text.
+                while self.links.last().is_some_and(|(_, _, html)| *html) {
+                    self.close_link(false);
+                }
+                self.close_link(true);
+            }
+            _ => {}
+        }
+    }
+
+    /// Closes the innermost link: a link if `keep` and its target is safe,
+    /// else only its text.
+    fn close_link(&mut self, keep: bool) {
+        let Some((url, before, _)) = self.links.pop() else { return };
+        let children = std::mem::replace(&mut self.inlines, before);
+        match url.filter(|_| keep) {
+            Some(url) => self.inlines.push(Inline::Link { url, children }),
+            // An unsafe link is only its text.
+            None => {
+                for child in children {
+                    match child {
+                        Inline::Text { text, style, change: None } => self.push_text(text, style),
+                        other => self.inlines.push(other),
                     }
                 }
             }
-            _ => {}
         }
     }
 
