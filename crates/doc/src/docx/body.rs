@@ -131,6 +131,10 @@ pub fn write(
             w.toc(&headings);
         }
         w.block(block, 0, next_is_table, 0);
+        // Word joins two tables with nothing between them into one.
+        if next_is_table && matches!(block, Block::Table { .. }) {
+            w.paragraph(Para::styled("Normal"), &[], None);
+        }
         // Only between top-level blocks is `out` the body's (a footnote is
         // written into a string of its own) and its markup whole.
         if w.out.len() >= PIECE {

@@ -844,3 +844,14 @@ fn a_body_deflated_in_pieces_reads_back_whole_and_the_same() {
     let again = std::thread::scope(|s| s.spawn(|| from_markdown(&md, &opts)).join()).expect("thread").expect("again");
     assert!(bytes == again, "the same text gives the same bytes");
 }
+
+/// Regression: two tables one after the other were written with nothing
+/// between them, which Word and LibreOffice show as one table.
+#[test]
+fn two_tables_in_a_row_stay_two_tables() {
+    let md = "| a |\n| - |\n| 1 |\n\n<table><tr><th>b</th></tr><tr><td>2</td></tr></table>\n";
+    let parts = unzip(&from_markdown(md, &DocxOptions::plain(Locale::En)).expect("converts"));
+    let document = &parts["word/document.xml"];
+    assert_eq!(document.matches("<w:tbl>").count(), 2);
+    assert!(!document.contains("</w:tbl><w:tbl>"), "a paragraph between them");
+}
