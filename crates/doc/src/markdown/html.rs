@@ -144,7 +144,7 @@ fn is_block(name: &str) -> bool {
 }
 
 /// Elements whose content is never text.
-fn is_hidden(name: &str) -> bool {
+pub fn is_hidden(name: &str) -> bool {
     matches!(name, "script" | "style" | "template" | "head" | "title" | "noscript" | "iframe" | "object" | "svg")
 }
 
@@ -657,6 +657,8 @@ mod tests {
         assert!(got.contains(&Inline::HardBreak { change: None }), "{got:?}");
         assert_eq!(crate::plain_text(got), "E = mc2, H2O, bold it Ctrl next plain");
         // A close tag without its open tag undoes nothing Markdown opened.
+        let doc = read("a <script>alert(1)</script>b <style>p {}</style>c");
+        assert_eq!(crate::plain_text(inlines(&doc)), "a b c", "inline scripts and styles go whole");
         let doc = read("**a </b>b**");
         assert!(inlines(&doc).iter().all(|i| matches!(i, Inline::Text { style, .. } if style.bold)));
     }

@@ -95,8 +95,10 @@ struct Builder {
     marks: Marks,
     /// The raw text of the HTML block being read.
     html_block: Option<String>,
-    /// Inside an inline HTML comment that spans several events.
+    /// Inside an inline HTML comment that spans several events, or inside
+    /// an inline script or style, whose text is dropped with it.
     in_comment: bool,
+    hidden: Option<String>,
 }
 
 #[derive(Default)]
@@ -153,7 +155,16 @@ impl Builder {
             self.in_comment = !comment.contains("-->");
             return;
         }
+        if let Some(hidden) = &self.hidden {
+            if matches!(html::tag(text), html::Tag::Close { name } if name == *hidden) {
+                self.hidden = None;
+            }
+            return;
+        }
         match html::tag(text) {
+            html::Tag::Open { name, .. } if html::is_hidden(&name) && !text.trim_end().ends_with("/>") => {
+                self.hidden = Some(name);
+            }
             html::Tag::Open { name, attrs } => match name.as_str() {
                 "br" => self.inlines.push(Inline::HardBreak { change: None }),
                 "img" => {
@@ -185,6 +196,7 @@ impl Builder {
     fn end_inline_html(&mut self) {
         self.marks = Marks::default();
         self.in_comment = false;
+        self.hidden = None;
         // An `<a>` never closed is its text.
         while self.links.last().is_some_and(|(_, _, html)| *html) {
             self.close_link(false);
@@ -206,7 +218,9 @@ impl Builder {
     }
 
     fn event(&mut self, event: Event<'_>, doc: &mut Doc) {
-        if self.in_comment && matches!(event, Event::Text(_) | Event::SoftBreak | Event::HardBreak | Event::Code(_)) {
+        if (self.in_comment || self.hidden.is_some())
+            && matches!(event, Event::Text(_) | Event::SoftBreak | Event::HardBreak | Event::Code(_))
+        {
             return;
         }
         match event {
