@@ -45,38 +45,48 @@ fn might_hold(text: &str) -> bool {
     text.contains("://") || text.contains("www.") || text.contains("WWW.")
 }
 
+/// Addresses longer than this stay text: no browser takes a longer one, and
+/// it keeps the work per possible start of an address bounded.
+const MAX_ADDRESS: usize = 2048;
+
+fn starts_with_ignoring_case(bytes: &[u8], prefix: &[u8]) -> bool {
+    bytes.len() >= prefix.len() && bytes[..prefix.len()].eq_ignore_ascii_case(prefix)
+}
+
 /// Where each address is in `text` (byte range) and the link it makes.
+/// Every step is linear in the text, whatever it holds.
 fn find(text: &str) -> Vec<(usize, usize, String)> {
     let mut found = Vec::new();
     let mut from = 0;
+    // Where the run of characters an address may hold ends, for every
+    // start before it: the scan for its end is done once per run.
+    let mut run_end = 0;
     let mut previous: Option<char> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if i < from {
-            previous = Some(c);
-            continue;
-        }
+    for (i, c) in text.char_indices() {
         let boundary = previous.is_none_or(|p| !p.is_ascii_alphanumeric());
         previous = Some(c);
-        if !boundary || !matches!(c, 'h' | 'H' | 'w' | 'W') {
+        if i < from || !boundary || !matches!(c, 'h' | 'H' | 'w' | 'W') {
             continue;
         }
-        let rest = &text[i..];
-        let lower = rest.get(..8).unwrap_or(rest).to_ascii_lowercase();
-        let www = lower.starts_with("www.");
-        let scheme = if lower.starts_with("https://") {
+        let bytes = &text.as_bytes()[i..];
+        let www = starts_with_ignoring_case(bytes, b"www.");
+        let scheme = if starts_with_ignoring_case(bytes, b"https://") {
             8
-        } else if lower.starts_with("http://") {
+        } else if starts_with_ignoring_case(bytes, b"http://") {
             7
         } else if www {
             0
         } else {
             continue;
         };
-        let end = i + address_end(rest);
-        let Some(end) = trim_end(text, i, end) else { continue };
-        let domain_at = i + scheme;
-        if !valid_domain(&text[domain_at..end], www) {
+        if i >= run_end {
+            run_end = i + address_end(&text[i..]);
+        }
+        if run_end - i > MAX_ADDRESS {
+            continue;
+        }
+        let Some(end) = trim_end(text, i, run_end) else { continue };
+        if !valid_domain(&text[i + scheme..end], www) {
             continue;
         }
         let address = &text[i..end];
@@ -84,9 +94,6 @@ fn find(text: &str) -> Vec<(usize, usize, String)> {
         if crate::is_safe_url(&url) {
             found.push((i, end, url));
             from = end;
-        }
-        while chars.peek().is_some_and(|(j, _)| *j < from) {
-            chars.next();
         }
     }
     found
@@ -104,17 +111,23 @@ fn ends_in_cjk(c: char) -> bool {
 /// The end of the address from `start` to `end` without what GFM leaves
 /// out of one; `None` if nothing is left.
 fn trim_end(text: &str, start: usize, mut end: usize) -> Option<usize> {
+    let parens = |s: &str| {
+        s.bytes().fold((0usize, 0usize), |(o, c), b| (o + usize::from(b == b'('), c + usize::from(b == b')')))
+    };
+    let (mut open, mut close) = parens(&text[start..end]);
     loop {
         let address = &text[start..end];
         let last = address.chars().next_back()?;
-        let unbalanced = last == ')' && address.matches(')').count() > address.matches('(').count();
-        if unbalanced || matches!(last, '?' | '!' | '.' | ',' | ':' | '*' | '_' | '~' | '\'' | '"') {
+        if (last == ')' && close > open) || matches!(last, '?' | '!' | '.' | ',' | ':' | '*' | '_' | '~' | '\'' | '"') {
+            close -= usize::from(last == ')');
             end -= 1;
         } else if last == ';'
             && let Some(amp) = address.rfind('&')
-            && address[amp + 1..address.len() - 1].chars().all(|c| c.is_ascii_alphanumeric())
             && amp + 2 < address.len()
+            && address[amp + 1..address.len() - 1].bytes().all(|b| b.is_ascii_alphanumeric())
         {
+            let (o, c) = parens(&address[amp..]);
+            (open, close) = (open - o, close - c);
             end = start + amp;
         } else {
             return (end > start).then_some(end);
@@ -125,16 +138,21 @@ fn trim_end(text: &str, start: usize, mut end: usize) -> Option<usize> {
 /// A domain of letters, digits, `-` and `_` in parts joined by `.`, with a
 /// port for a scheme's; a `www.` address needs a part after `www.`.
 fn valid_domain(after_scheme: &str, www: bool) -> bool {
-    let domain = after_scheme.split(['/', '?', '#']).next().unwrap_or("");
-    let host = if www {
-        domain
-    } else {
-        domain.split_once(':').map_or(domain, |(h, port)| if port.chars().all(|c| c.is_ascii_digit()) { h } else { "" })
+    let end = after_scheme.find(['/', '?', '#']).unwrap_or(after_scheme.len());
+    let domain = &after_scheme[..end];
+    let host = match domain.split_once(':') {
+        Some((host, port)) if !www && !port.is_empty() && port.bytes().all(|b| b.is_ascii_digit()) => host,
+        Some(_) => return false,
+        None => domain,
     };
-    let parts: Vec<&str> = host.split('.').collect();
-    !host.is_empty()
-        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_'))
-        && (!www || parts.len() >= 2)
+    let mut parts = 0;
+    for part in host.split('.') {
+        if part.is_empty() || !part.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_') {
+            return false;
+        }
+        parts += 1;
+    }
+    parts >= if www { 2 } else { 1 }
 }
 
 #[cfg(test)]
@@ -178,6 +196,23 @@ mod tests {
             ]
         );
         assert_eq!(links("https://x.y/q&hl; end"), [pair("https://x.y/q", "https://x.y/q")]);
+    }
+
+    #[test]
+    fn hostile_text_is_read_in_linear_time() {
+        let started = std::time::Instant::now();
+        for text in [
+            "www.!".repeat(200_000),
+            format!("https://x.io/{}", ")".repeat(200_000)),
+            format!("www.x.io/{}", "&a;".repeat(100_000)),
+            "h\u{00E9}".repeat(300_000),
+            format!("{} https://ok.io", "www.a.b/".repeat(1000)),
+        ] {
+            let _ = links(&text);
+        }
+        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{:?}", started.elapsed());
+        // Longer than any browser takes: text.
+        assert_eq!(links(&format!("www.a.b/{}", "x".repeat(MAX_ADDRESS))), []);
     }
 
     #[test]
