@@ -194,6 +194,18 @@ struct Queue {
     closed: bool,
 }
 
+struct Close<'a> {
+    queue: &'a Mutex<Queue>,
+    ready: &'a Condvar,
+}
+
+impl Drop for Close<'_> {
+    fn drop(&mut self) {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner).closed = true;
+        self.ready.notify_all();
+    }
+}
+
 /// Runs `produce`, deflating each piece it hands to its sink on a second
 /// thread as it comes, and once `produce` is done, on this thread too. The
 /// pieces come back in the order they were handed over; `None` if one was
@@ -226,6 +238,9 @@ pub fn deflate_while<R>(produce: impl FnOnce(&mut dyn FnMut(Vec<u8>)) -> R) -> O
         }
     };
     let (result, handed) = std::thread::scope(|s| {
+        // Closes the queue however `produce` ends: were it to panic, the
+        // worker would otherwise wait for more, and the scope for it, forever.
+        let _close = Close { queue: &queue, ready: &ready };
         let mut worker = None;
         let mut handed = 0;
         let result = produce(&mut |bytes| {
@@ -297,6 +312,17 @@ mod tests {
         assert!(parts[2].1 == large, "the pieces read as one stream");
         assert_eq!(parts[3].1, b"<z>after the large one</z>");
         assert!(bytes.len() * 5 < large.len(), "compressed: {} bytes", bytes.len());
+    }
+
+    #[test]
+    fn a_panic_while_pieces_are_handed_over_is_a_panic_not_a_hang() {
+        let outcome = std::panic::catch_unwind(|| {
+            deflate_while(|sink| {
+                sink(vec![b'x'; 1000]);
+                panic!("the writer failed");
+            })
+        });
+        assert!(outcome.is_err());
     }
 
     #[test]
