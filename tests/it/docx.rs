@@ -282,8 +282,9 @@ fn lists_tables_and_inline_elements_are_real_word_structures() {
     assert!(parts["word/_rels/document.xml.rels"].contains(r#"Target="https://example.com/policy?a=1&amp;b=2""#));
     assert_eq!(document.matches("<w:footnoteReference").count(), 2);
     assert!(parts["word/footnotes.xml"].contains("The first footnote, with "));
-    // Raw HTML is text, never markup.
-    assert!(document.contains("&lt;div&gt;raw block&lt;/div&gt;"));
+    // Raw HTML is its text and formatting, never markup nor literal tags.
+    assert!(document.contains(">raw block<") && !document.contains("&lt;div"));
+    assert!(document.contains(r#"<w:rPr><w:b /><w:bCs /></w:rPr><w:t xml:space="preserve">HTML</w:t>"#));
     assert!(document.contains("😀") && document.contains("עברית"));
 }
 
@@ -655,4 +656,122 @@ fn the_appraisal_table_merges_each_category_down_its_indicators() {
         // The rest of the document has no merges.
         assert_eq!(document.matches("w:vMerge").count(), 20, "{locale:?}");
     }
+}
+
+/// Regression (issue 12, `convert` on real-world Markdown): raw HTML printed
+/// as tags, front matter became a heading, a heading in a quote lost its
+/// style, a quote in a quote was flattened, bare URLs were no links, and
+/// code lines touched the next paragraph. The fixture has each of them. What
+/// outside readers must find in it (`real-world.expect.json`) is pandoc's
+/// reading of the source, made by `.ci/docx-check/expect_from_pandoc.py`;
+/// `make test` checks pandoc's reading of our DOCX against it.
+#[test]
+fn real_world_markdown_converts_as_pandoc_reads_it() {
+    let dir = fixtures("docx");
+    let markdown = std::fs::read_to_string(dir.join("real-world.md")).expect("fixture");
+    let bytes = docx::from_markdown(&markdown, &DocxOptions::plain(Locale::En)).expect("converts");
+    let check = check_dir();
+    std::fs::write(check.join("convert-real-world.docx"), &bytes).expect("write docx");
+    std::fs::copy(dir.join("real-world.expect.json"), check.join("convert-real-world.expect.json")).expect("copy");
+
+    let parts = unzip(&bytes);
+    let document = &parts["word/document.xml"];
+    // No tag, comment, script or front matter prints; the code's own text does.
+    for literal in [
+        "&lt;sup",
+        "&lt;sub",
+        "&lt;br",
+        "&lt;kbd",
+        "&lt;b&gt;",
+        "&lt;code",
+        "&lt;!--",
+        "&lt;p",
+        "&lt;img",
+        "&lt;table",
+        "&lt;td",
+        "&lt;a ",
+        "&lt;script",
+        "Maintainers",
+        "inline comment",
+        "never",
+        "title:",
+        "layout",
+        "handbook",
+    ] {
+        assert!(!document.contains(literal), "{literal} printed");
+    }
+    assert!(
+        document.contains("println!(&quot;&lt;hello&gt;&quot;);") || document.contains("println!(\"&lt;hello&gt;\");")
+    );
+    // The title block, and the core properties from the front matter.
+    for (style, text) in [
+        ("Title", "Field Guide: Converting Real-World Markdown"),
+        ("Author", "Ann Lee"),
+        ("Author", "陈博"),
+        ("Date", "2026-11-30"),
+    ] {
+        let paragraph =
+            format!(r#"<w:pStyle w:val="{style}" /></w:pPr><w:r><w:t xml:space="preserve">{text}</w:t></w:r></w:p>"#);
+        assert!(document.contains(&paragraph), "{style} {text}");
+    }
+    let core = &parts["docProps/core.xml"];
+    assert!(core.contains("<dc:title>Field Guide: Converting Real-World Markdown</dc:title>"), "{core}");
+    assert!(core.contains("<dc:creator>Ann Lee; 陈博</dc:creator>"), "{core}");
+    assert!(core.contains(">2026-11-30T00:00:00Z</dcterms:modified>"), "{core}");
+    // Raw HTML: raised and lowered text, keys as code, breaks, alt text.
+    let run = |props: &str, text: &str| format!(r#"<w:rPr>{props}</w:rPr><w:t xml:space="preserve">{text}</w:t>"#);
+    assert!(document.contains(&run(r#"<w:vertAlign w:val="superscript" />"#, "2")));
+    assert!(document.contains(&run(r#"<w:vertAlign w:val="superscript" />"#, "rd")));
+    assert!(document.contains(&run(r#"<w:vertAlign w:val="subscript" />"#, "2")));
+    assert!(document.contains(&run(r#"<w:rStyle w:val="CodeChar" />"#, "Ctrl")));
+    assert!(
+        document.contains(&run("<w:b /><w:bCs />", "bold")) && document.contains(&run("<w:i /><w:iCs />", "italic"))
+    );
+    assert!(document.contains(">Field Guide logo<"), "the image's alt text");
+    // Two tables, each with its header row: the Markdown one and the HTML one.
+    assert_eq!(document.matches("<w:tbl>").count(), 2);
+    assert_eq!(document.matches("<w:tblHeader />").count(), 2);
+    // The heading in the quote keeps its style; the inner quote is deeper.
+    assert!(document.contains(r#"<w:pStyle w:val="Heading3" /><w:ind w:left="720" />"#));
+    assert!(document.contains(r#"<w:pStyle w:val="Quote" /><w:ind w:left="1440" /></w:pPr><w:r><w:t xml:space="preserve">Quoted text at the second level."#));
+    // The code block is one paragraph, its three lines joined by breaks.
+    let code = document.split(r#"<w:pStyle w:val="Code" />"#).nth(1).and_then(|c| c.split("</w:p>").next());
+    assert_eq!(code.map(|c| c.matches("<w:br />").count()), Some(2), "{code:?}");
+    // Bare addresses and the HTML link are hyperlinks; javascript: is text.
+    let rels = &parts["word/_rels/document.xml.rels"];
+    for target in
+        ["https://example.com/guide", "http://www.example.org", "https://example.cn/zh", "https://example.com/a"]
+    {
+        assert!(rels.contains(&format!(r#"Target="{target}" TargetMode="External""#)), "{target}: {rels}");
+    }
+    assert!(!rels.contains("javascript") && document.contains("javascript:alert(1) stays text"));
+    assert_eq!(document.matches("<w:hyperlink ").count(), 4);
+    insta::assert_snapshot!("convert_real_world_outline", document_outline(document));
+}
+
+/// Regression: a UTF-8 byte-order mark before `# Heading` made the first
+/// heading a plain paragraph, through `convert` as a user runs it.
+#[test]
+fn convert_keeps_the_first_heading_after_a_byte_order_mark() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let input = fixtures("docx").join("real-world-bom.md");
+    assert!(std::fs::read(&input).expect("fixture").starts_with(b"\xEF\xBB\xBF#"), "the fixture starts with a BOM");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_policywright"))
+        .args(["convert", input.to_str().expect("utf-8 path"), "-o", "bom.docx"])
+        .current_dir(dir.path())
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let bytes = std::fs::read(dir.path().join("bom.docx")).expect("written");
+    let document = &unzip(&bytes)["word/document.xml"];
+    assert!(document.contains(concat!(
+        r#"<w:pStyle w:val="Heading1" /></w:pPr>"#,
+        r#"<w:r><w:t xml:space="preserve">Heading after a byte-order mark</w:t>"#
+    )));
+    assert!(!document.contains('\u{FEFF}'));
+    let expect = Expect {
+        headings: vec![serde_json::json!({"level": 1, "text": "Heading after a byte-order mark"})],
+        ..Expect::default()
+    };
+    write_for_check("convert-bom", &bytes, &expect);
 }

@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
-use crate::tree::{Align, Block, Change, Doc, Inline, Row, Style};
+use crate::tree::{Align, Block, Change, Doc, Inline, Row, Style, VertAlign};
 
 /// Titles of the two ends of a move, shown on hover.
 #[derive(Debug, Clone, Copy)]
@@ -221,7 +221,14 @@ fn class(change: Option<Change>) -> &'static str {
 }
 
 fn styled(out: &mut String, text: &str, style: Style) {
-    let tags = [(style.strike, "del"), (style.bold, "strong"), (style.italic, "em"), (style.code, "code")];
+    let tags = [
+        (style.vert == VertAlign::Super, "sup"),
+        (style.vert == VertAlign::Sub, "sub"),
+        (style.strike, "del"),
+        (style.bold, "strong"),
+        (style.italic, "em"),
+        (style.code, "code"),
+    ];
     for (_, tag) in tags.iter().filter(|(on, _)| *on) {
         let _ = write!(out, "<{tag}>");
     }
@@ -267,6 +274,21 @@ mod tests {
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains("<img"), "{out}");
         assert!(out.contains("&lt;script&gt;"), "{out}");
+    }
+
+    /// Raw HTML read as formatting comes out as only the tags it maps to,
+    /// its text escaped: nothing a file says becomes active HTML.
+    #[test]
+    fn html_read_as_formatting_writes_only_known_tags() {
+        let md = "x<sup>2 &lt;script&gt;</sup> H<sub>2</sub>O <img src=x onerror=alert(1)> <b onclick=\"evil()\">b</b>\n\n<div onmouseover=\"evil()\"><script>alert(1)</script>&lt;i&gt;</div>\n";
+        let (_, doc) = crate::markdown::read(md);
+        let out = write(&doc, MoveTitles::default());
+        assert!(out.contains("x<sup>2 &lt;script&gt;</sup> H<sub>2</sub>O"), "{out}");
+        assert!(out.contains("<strong>b</strong>"), "{out}");
+        assert!(out.contains("<p>&lt;i&gt;</p>"), "{out}");
+        for bad in ["<img", "<script", "onclick", "onmouseover", "onerror", "<div"] {
+            assert!(!out.contains(bad), "{bad} in {out}");
+        }
     }
 
     #[test]

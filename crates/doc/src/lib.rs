@@ -19,7 +19,9 @@ mod number;
 mod tree;
 
 pub use number::{demote_headings, number_headings};
-pub use tree::{Align, Block, Change, Doc, Inline, Item, Row, Side, Style, block_text, plain_text};
+pub use tree::{
+    Align, Block, Change, Doc, Inline, Item, Row, Side, Style, TitleBlock, VertAlign, block_text, plain_text,
+};
 
 /// Characters XML 1.0 cannot carry: C0 controls other than tab, line feed and
 /// carriage return, and the non-characters U+FFFE and U+FFFF. Word refuses to

@@ -44,6 +44,17 @@ pub struct Style {
     pub italic: bool,
     pub strike: bool,
     pub code: bool,
+    pub vert: VertAlign,
+}
+
+/// Text on the line, raised (a footnote mark, an exponent) or lowered (a
+/// chemical formula's digits).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum VertAlign {
+    #[default]
+    Baseline,
+    Super,
+    Sub,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -147,6 +158,17 @@ pub struct Doc {
     pub blocks: Vec<Block>,
     /// Footnote definitions by label, wherever they stood in the text.
     pub footnotes: BTreeMap<String, Vec<Block>>,
+}
+
+/// What a document says of itself before its text: a converted file's
+/// front matter. Written as the document's title block and properties,
+/// never as a heading of its text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct TitleBlock {
+    pub title: String,
+    pub authors: Vec<String>,
+    /// As written; only a `YYYY-MM-DD` is also a timestamp.
+    pub date: String,
 }
 
 /// The plain text of some inlines, for table widths, bookmarks, the TOC and

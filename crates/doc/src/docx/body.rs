@@ -16,7 +16,7 @@ use super::DocxOptions;
 use super::frame::{margins, page_size};
 use super::styles::{self, BULLET_NUM, FIRST_ORDERED_NUM};
 use super::xml::escape_into;
-use crate::tree::{Align, Block, Change, Inline, Item, Row, Style, block_text, plain_text};
+use crate::tree::{Align, Block, Change, Inline, Item, Row, Style, TitleBlock, VertAlign, block_text, plain_text};
 
 /// What the body needs from the rest of the package.
 #[derive(Debug, Default)]
@@ -24,6 +24,7 @@ pub struct Body {
     /// `document.xml` up to the end of the body's children: the start it
     /// was given, then every block. The section properties and closing tags
     /// are the package's.
+    /// What `sink` was given before it is the start of this.
     pub xml: String,
     /// `w:footnote` elements, ids from 1 in order of reference.
     pub footnotes: String,
@@ -46,6 +47,14 @@ pub struct ListInstance {
     pub level: usize,
     pub start: usize,
 }
+
+/// The size from which the body hands its text over in pieces. Much
+/// smaller, and each piece's fresh deflate window costs size; much larger,
+/// and less of the deflating overlaps the writing.
+pub const PIECE: usize = 256 * 1024;
+
+/// The Quote style's left indent, in twips: each quote in a quote adds one.
+const QUOTE_INDENT: i32 = 720;
 
 /// A TOC entry: (Word TOC level from 1, text, begins a handbook part).
 type TocEntry = (usize, String, bool);
@@ -80,7 +89,18 @@ impl<'s> Para<'s> {
 /// so the body (most of the package) is never copied into the document.
 /// The blocks are the pieces of `blocks` one after another, so that a
 /// caller can put blocks of its own into a document without copying it.
-pub fn write(blocks: &[&[Block]], footnotes: &BTreeMap<String, Vec<Block>>, opts: &DocxOptions, start: String) -> Body {
+/// A `title` block comes first, in the styles pandoc and Word give one.
+/// The body's text is handed to `sink` in pieces of about [`PIECE`] bytes,
+/// each ending after a top-level block, so that it can be deflated while
+/// the rest is written; the rest is [`Body::xml`].
+pub fn write(
+    blocks: &[&[Block]],
+    footnotes: &BTreeMap<String, Vec<Block>>,
+    title: Option<&TitleBlock>,
+    opts: &DocxOptions,
+    start: String,
+    sink: &mut dyn FnMut(Vec<u8>),
+) -> Body {
     let all = || blocks.iter().flat_map(|piece| piece.iter());
     let headings = if opts.toc { collect_headings(all(), opts) } else { Vec::new() };
     let mut w = Writer {
@@ -106,6 +126,9 @@ pub fn write(blocks: &[&[Block]], footnotes: &BTreeMap<String, Vec<Block>>, opts
             page_size(opts.page).0 - right - left
         },
     };
+    if let Some(title) = title {
+        w.title_block(title);
+    }
     let mut blocks = all().peekable();
     while let Some(block) = blocks.next() {
         let next_is_table = matches!(blocks.peek(), Some(Block::Table { .. }));
@@ -116,7 +139,17 @@ pub fn write(blocks: &[&[Block]], footnotes: &BTreeMap<String, Vec<Block>>, opts
         {
             w.toc(&headings);
         }
-        w.block(block, 0, next_is_table, None);
+        w.block(block, 0, next_is_table, 0);
+        // Word joins two tables with nothing between them into one.
+        if next_is_table && matches!(block, Block::Table { .. }) {
+            w.paragraph(Para::styled("Normal"), &[], None);
+        }
+        // Only between top-level blocks is `out` the body's (a footnote is
+        // written into a string of its own) and its markup whole.
+        if w.out.len() >= PIECE {
+            let piece = std::mem::replace(&mut w.out, String::with_capacity(PIECE + PIECE / 2));
+            sink(piece.into_bytes());
+        }
     }
     w.body.xml = w.out;
     w.body
@@ -160,22 +193,31 @@ impl Writer<'_> {
         }
     }
 
-    /// `style` overrides the paragraph style of everything inside (quotes).
-    fn block(&mut self, block: &Block, depth: usize, before_table: bool, style: Option<&str>) {
+    /// The left indent of a block `quote` quotes deep (and `depth` lists
+    /// deep), when it is in a quote: each quote indents as far as the
+    /// Quote style does, so nested quotes stay nested.
+    fn quote_indent(quote: usize, depth: usize) -> Option<i32> {
+        let list = if depth > 0 { styles::list_indent(depth - 1) } else { 0 };
+        (quote > 0).then(|| QUOTE_INDENT * i32::try_from(quote).unwrap_or(1) + list)
+    }
+
+    /// `quote` is how many quotes the block is in: its paragraphs take the
+    /// Quote style, headings keep theirs, and both are indented by it.
+    fn block(&mut self, block: &Block, depth: usize, before_table: bool, quote: usize) {
+        let style = (quote > 0).then_some("Quote");
         // Only the document's own headings are listed in the TOC, not one
         // inside a quote or a list ([`collect_headings`] reads the top level).
-        let top_level = depth == 0 && style.is_none();
+        let top_level = depth == 0 && quote == 0;
         match block {
             Block::Heading { level, inlines, change } => {
                 if self.opts.title_from_h1 && *level == 1 && !self.seen_title {
                     self.seen_title = true;
-                    return self.paragraph(Para::styled(style.unwrap_or("Title")), inlines, *change);
+                    return self.paragraph(Para::styled("Title"), inlines, *change);
                 }
                 if self.opts.parts && *level == 1 {
                     self.start_part();
                     let bookmark = if top_level { self.toc_mark(1) } else { None };
-                    let para = Para { bookmark, ..Para::styled(style.unwrap_or("PartTitle")) };
-                    return self.paragraph(para, inlines, *change);
+                    return self.paragraph(Para { bookmark, ..Para::styled("PartTitle") }, inlines, *change);
                 }
                 let word = self.word_level(*level).unwrap_or(1).min(6);
                 let name = ["Heading1", "Heading2", "Heading3", "Heading4", "Heading5", "Heading6"][word - 1];
@@ -188,7 +230,8 @@ impl Writer<'_> {
                         && self.opts.chapter_breaks
                         && !first_of_part,
                     bookmark: if top_level { self.toc_mark(toc_level(*level, self.opts)) } else { None },
-                    ..Para::styled(style.unwrap_or(name))
+                    indent: Self::quote_indent(quote, depth),
+                    ..Para::styled(name)
                 };
                 // From a handbook's second part on, headings use the part's own lists.
                 if let (Some(scheme), Some(lists)) = (self.opts.numbering, &self.part_lists)
@@ -211,29 +254,52 @@ impl Writer<'_> {
                 if let Some(style) = style {
                     para.style = style;
                 }
-                if depth > 0 {
-                    para.indent = Some(styles::list_indent(depth - 1));
+                // A first-level quote is indented by its style; deeper ones
+                // and list content by the paragraph.
+                if quote > 1 || depth > 0 {
+                    para.indent = Self::quote_indent(quote, depth).or_else(|| Some(styles::list_indent(depth - 1)));
                 }
                 self.paragraph(para, inlines, *change);
             }
-            Block::List { start, items } => self.list(*start, items, depth, style),
+            Block::List { start, items } => self.list(*start, items, depth, quote),
             Block::Table { align, head, rows } => self.table(align, head, rows),
             Block::Quote(blocks) => {
                 for b in blocks {
-                    self.block(b, depth, false, Some("Quote"));
+                    self.block(b, depth, false, quote + 1);
                 }
             }
+            // One paragraph with line breaks, not a paragraph per line: the
+            // block's shading and spacing then frame it whole, and a reader
+            // that reflows or copies it keeps it one piece.
             Block::Code { text, change } => {
-                for line in text.split('\n') {
+                let mut inlines = Vec::with_capacity(2 * text.lines().count().max(1));
+                for (i, line) in text.split('\n').enumerate() {
+                    if i > 0 {
+                        inlines.push(Inline::HardBreak { change: *change });
+                    }
                     let line = line.replace('\t', "    ");
-                    let inline = Inline::Text { text: line, style: Style::default(), change: *change };
-                    self.paragraph(Para::styled(style.unwrap_or("Code")), std::slice::from_ref(&inline), *change);
+                    if !line.is_empty() {
+                        inlines.push(Inline::Text { text: line, style: Style::default(), change: *change });
+                    }
                 }
+                let para = Para { indent: Self::quote_indent(quote, depth), ..Para::styled("Code") };
+                self.paragraph(para, &inlines, *change);
             }
             // A rule is an empty paragraph with a bottom border, as Word draws one.
             Block::Rule => {
-                self.paragraph(Para { bottom_rule: true, ..Para::styled(style.unwrap_or("Normal")) }, &[], None)
+                let para =
+                    Para { bottom_rule: true, indent: Self::quote_indent(quote, depth), ..Para::styled("Normal") };
+                self.paragraph(para, &[], None)
             }
+        }
+    }
+
+    fn title_block(&mut self, title: &TitleBlock) {
+        let lines = std::iter::once(("Title", &title.title))
+            .chain(title.authors.iter().map(|a| ("Author", a)))
+            .chain(std::iter::once(("Date", &title.date)));
+        for (style, text) in lines.filter(|(_, text)| !text.is_empty()) {
+            self.paragraph(Para::styled(style), &[Inline::text(text.as_str())], None);
         }
     }
 
@@ -273,7 +339,8 @@ impl Writer<'_> {
         self.part_title_at == Some(self.body.paragraphs)
     }
 
-    fn list(&mut self, start: Option<u64>, items: &[Item], depth: usize, style: Option<&str>) {
+    fn list(&mut self, start: Option<u64>, items: &[Item], depth: usize, quote: usize) {
+        let style = if quote > 0 { "Quote" } else { "ListParagraph" };
         let num = match start {
             Some(n) => {
                 let id = self.next_ordered;
@@ -288,12 +355,11 @@ impl Writer<'_> {
             for (i, block) in item.blocks.iter().enumerate() {
                 match block {
                     Block::Paragraph { inlines, change } if i == 0 => {
-                        let para =
-                            Para { num: Some((num, depth.min(8))), ..Para::styled(style.unwrap_or("ListParagraph")) };
+                        let para = Para { num: Some((num, depth.min(8))), ..Para::styled(style) };
                         self.paragraph(para, inlines, *change);
                     }
-                    Block::List { start, items } => self.list(*start, items, depth + 1, style),
-                    other => self.block(other, depth + 1, false, style),
+                    Block::List { start, items } => self.list(*start, items, depth + 1, quote),
+                    other => self.block(other, depth + 1, false, quote),
                 }
             }
         }
@@ -649,7 +715,7 @@ impl Writer<'_> {
     fn run(&mut self, text: &str, style: Style, char_style: Option<&str>, deleted: bool) {
         self.out.push_str("<w:r>");
         let char_style = if style.code { Some("CodeChar") } else { char_style };
-        if char_style.is_some() || style.bold || style.italic || style.strike {
+        if char_style.is_some() || style.bold || style.italic || style.strike || style.vert != VertAlign::Baseline {
             self.out.push_str("<w:rPr>");
             if let Some(name) = char_style {
                 self.out.push_str("<w:rStyle w:val=\"");
@@ -664,6 +730,11 @@ impl Writer<'_> {
             }
             if style.strike {
                 self.out.push_str("<w:strike />");
+            }
+            match style.vert {
+                VertAlign::Baseline => {}
+                VertAlign::Super => self.out.push_str("<w:vertAlign w:val=\"superscript\" />"),
+                VertAlign::Sub => self.out.push_str("<w:vertAlign w:val=\"subscript\" />"),
             }
             self.out.push_str("</w:rPr>");
         }
@@ -745,7 +816,13 @@ impl Writer<'_> {
 }
 
 fn merge(a: Style, b: Style) -> Style {
-    Style { bold: a.bold || b.bold, italic: a.italic || b.italic, strike: a.strike || b.strike, code: a.code || b.code }
+    Style {
+        bold: a.bold || b.bold,
+        italic: a.italic || b.italic,
+        strike: a.strike || b.strike,
+        code: a.code || b.code,
+        vert: if b.vert == VertAlign::Baseline { a.vert } else { b.vert },
+    }
 }
 
 fn push_num(out: &mut String, n: usize) {

@@ -24,7 +24,7 @@ use serde::Serialize;
 
 use std::collections::BTreeMap;
 
-use crate::tree::{Block, Doc};
+use crate::tree::{Block, Doc, TitleBlock};
 
 pub use reference::{MAX_STYLES_BYTES, ReferenceStyles, reference_styles};
 pub use xml::escaped;
@@ -111,7 +111,7 @@ impl DocxOptions {
 
 /// The document tree as a `.docx`.
 pub fn write(doc: &Doc, opts: &DocxOptions) -> Result<Vec<u8>> {
-    write_sized(&[&doc.blocks], &doc.footnotes, opts, size_hint(doc.blocks.len()))
+    write_sized(&[&doc.blocks], &doc.footnotes, None, opts, &opts.meta, size_hint(doc.blocks.len()))
 }
 
 /// A document of the pieces of `blocks` one after another, with the notes
@@ -122,7 +122,7 @@ pub fn write_pieces(
     footnotes: &BTreeMap<String, Vec<Block>>,
     opts: &DocxOptions,
 ) -> Result<Vec<u8>> {
-    write_sized(blocks, footnotes, opts, size_hint(blocks.iter().map(|piece| piece.len()).sum()))
+    write_sized(blocks, footnotes, None, opts, &opts.meta, size_hint(blocks.iter().map(|piece| piece.len()).sum()))
 }
 
 /// Room for the body XML of so many top-level blocks. Room not written
@@ -133,21 +133,43 @@ fn size_hint(blocks: usize) -> usize {
     blocks.saturating_mul(2048).clamp(64 << 10, 256 << 20)
 }
 
-/// Any CommonMark/GFM text as a `.docx`.
+/// Any CommonMark/GFM file as a `.docx`, read as [`crate::markdown::read`]
+/// reads one. Its front matter is the title block and fills the document
+/// properties it names: title, creator and, for a `YYYY-MM-DD` date, the
+/// created and modified dates.
 pub fn from_markdown(markdown: &str, opts: &DocxOptions) -> Result<Vec<u8>> {
-    let doc = crate::markdown::parse(markdown);
+    let (title, doc) = crate::markdown::read(markdown);
+    let mut meta = opts.meta.clone();
+    if let Some(t) = &title {
+        if !t.title.is_empty() {
+            meta.title = t.title.clone();
+        }
+        if !t.authors.is_empty() {
+            meta.creator = t.authors.join("; ");
+        }
+        if let Some(day) = crate::markdown::iso_day(&t.date) {
+            meta.date = day.to_string();
+        }
+    }
     // The body XML runs to about four times its Markdown. The guess is
     // capped: it only saves copies, and must never be an allocation failure.
-    write_sized(&[&doc.blocks], &doc.footnotes, opts, markdown.len().saturating_mul(4).min(256 << 20))
+    let hint = markdown.len().saturating_mul(4).min(256 << 20);
+    write_sized(&[&doc.blocks], &doc.footnotes, title.as_ref(), opts, &meta, hint)
 }
 
 fn write_sized(
     blocks: &[&[Block]],
     footnotes: &BTreeMap<String, Vec<Block>>,
+    title: Option<&TitleBlock>,
     opts: &DocxOptions,
+    meta: &Meta,
     size_hint: usize,
 ) -> Result<Vec<u8>> {
     // Growing a multi-megabyte string by doubling copies it several times.
-    let body = body::write(blocks, footnotes, opts, frame::document_start(size_hint));
-    package::package(body, opts)
+    let start = frame::document_start(size_hint.min(body::PIECE * 2));
+    let (body, pieces) = zip::deflate_while(|sink| body::write(blocks, footnotes, title, opts, start, sink))
+        .ok_or_else(|| {
+            policywright_i18n::Error::internal("assembling the docx package: a part of the body was not compressed")
+        })?;
+    package::package(body, pieces, opts, meta)
 }

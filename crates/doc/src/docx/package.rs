@@ -9,7 +9,7 @@ use policywright_i18n::{Error, Locale, Result};
 
 use super::body::Body;
 use super::xml::Xml;
-use super::zip::Zip;
+use super::zip::{Piece, Zip};
 use super::{DocxOptions, Meta, frame, styles};
 
 const RELATIONSHIPS_NS: &str = "http://schemas.openxmlformats.org/package/2006/relationships";
@@ -32,7 +32,10 @@ macro_rules! wordml {
 /// One part: its name in the zip and its bytes.
 type Part = (&'static str, Cow<'static, [u8]>);
 
-pub fn package(body: Body, opts: &DocxOptions) -> Result<Vec<u8>> {
+/// `meta` is the document's properties: the options', or a converted
+/// file's own. `pieces` is the start of `document.xml`, deflated, and the
+/// body's `xml` the rest.
+pub fn package(body: Body, pieces: Vec<Piece>, opts: &DocxOptions, meta: &Meta) -> Result<Vec<u8>> {
     let header_text = frame::header_text(opts);
     let notes = !body.footnotes.is_empty();
     // Header and footer paragraphs continue the body's ids, so every export
@@ -50,8 +53,8 @@ pub fn package(body: Body, opts: &DocxOptions) -> Result<Vec<u8>> {
     parts.push(("[Content_Types].xml", owned(content_types(header.is_some(), even, notes))));
     parts.push(("_rels/.rels", owned(package_relationships())));
     parts.push(("docProps/app.xml", owned(app_properties())));
-    parts.push(("docProps/core.xml", owned(core_properties(&opts.meta, opts.locale))));
-    parts.push(("docProps/custom.xml", owned(custom_properties(&opts.meta))));
+    parts.push(("docProps/core.xml", owned(core_properties(meta, opts.locale))));
+    parts.push(("docProps/custom.xml", owned(custom_properties(meta))));
     parts.push(("word/_rels/document.xml.rels", owned(document_relationships(&body, header.is_some(), even))));
     let Body { xml, footnotes, note_links, lists, .. } = body;
     parts.push(("word/document.xml", owned(frame::document_end(xml, opts, header.is_some(), even))));
@@ -78,7 +81,7 @@ pub fn package(body: Body, opts: &DocxOptions) -> Result<Vec<u8>> {
     if let Some(footer) = even_footer {
         parts.push(("word/footer2.xml", owned(footer)));
     }
-    zip_parts(parts)
+    zip_parts(parts, pieces)
 }
 
 /// `[Content_Types].xml`: every part's type.
@@ -231,13 +234,18 @@ fn custom_properties(meta: &Meta) -> String {
     w.finish()
 }
 
-fn zip_parts(parts: Vec<Part>) -> Result<Vec<u8>> {
+fn zip_parts(parts: Vec<Part>, mut document_pieces: Vec<Piece>) -> Result<Vec<u8>> {
     let fail = |_| Error::internal("assembling the docx package: a part is larger than 4 GiB");
     // A policy's XML deflates about tenfold; room for that saves copies.
     let size: usize = parts.iter().map(|(_, bytes)| bytes.len()).sum();
-    let mut zip = Zip::new(size / 6 + 4096);
+    let deflated: usize = document_pieces.iter().map(Piece::deflated_len).sum();
+    let mut zip = Zip::new(size / 6 + deflated + 4096);
     for (name, bytes) in parts {
-        zip.add(name, &bytes).map_err(fail)?;
+        if name == "word/document.xml" {
+            zip.add_pieces(name, std::mem::take(&mut document_pieces), &bytes).map_err(fail)?;
+        } else {
+            zip.add(name, &bytes).map_err(fail)?;
+        }
     }
     zip.finish().map_err(fail)
 }

@@ -155,6 +155,8 @@ struct ParaProps {
     page_break_before: bool,
     /// (num id, level)
     num: Option<(usize, usize)>,
+    /// `w:shd` fill colour.
+    shading: Option<&'static str>,
     spacing: Option<Spacing>,
     indent: Option<Indent>,
     align: Option<&'static str>,
@@ -167,6 +169,7 @@ impl ParaProps {
             && !self.keep_lines
             && !self.page_break_before
             && self.num.is_none()
+            && self.shading.is_none()
             && self.spacing.is_none()
             && self.indent.is_none()
             && self.align.is_none()
@@ -283,6 +286,10 @@ impl Style {
         self.para.align = Some(jc);
         self
     }
+    fn shading(mut self, fill: &'static str) -> Style {
+        self.para.shading = Some(fill);
+        self
+    }
     fn spacing(mut self, spacing: Spacing) -> Style {
         self.para.spacing = Some(spacing);
         self
@@ -361,6 +368,10 @@ fn styles(locale: Locale, numbering: Option<NumberingScheme>, page: PageStyle) -
             .page_break_before()
             .keep_next(),
         paragraph("Subtitle", "Subtitle").based_on("Normal").size(26).align("center").color("404040"),
+        // A converted file's title block; pandoc reads these names back as
+        // the document's author and date.
+        paragraph("Author", "Author").based_on("Normal").next("Normal").align("center").color("404040"),
+        paragraph("Date", "Date").based_on("Normal").next("Normal").align("center").color("404040"),
     ]);
     let heading_sizes = [32, 28, 24, 22, 22, 22];
     for (i, size) in heading_sizes.into_iter().enumerate() {
@@ -398,11 +409,15 @@ fn styles(locale: Locale, numbering: Option<NumberingScheme>, page: PageStyle) -
         paragraph("ListParagraph", "List Paragraph").based_on("Normal").spacing(space.after(60)),
         paragraph("Caption", "caption").based_on("Normal").bold().size(body - 1).spacing(space.before(120).after(60)),
         paragraph("Quote", "Quote").based_on("Normal").italic().color("404040").indent(720, 720),
+        // A code block is one paragraph, its lines joined by breaks; the
+        // shading shows where it begins and ends, and the space after keeps
+        // the next paragraph off it.
         paragraph("Code", "Code")
             .based_on("Normal")
             .fonts(f.mono, f.body_east_asia)
             .size(19)
-            .spacing(space.after(0).line(240)),
+            .shading("F2F2F2")
+            .spacing(space.before(60).after(200).line(240)),
         paragraph("TableText", "Table Text")
             .based_on("Normal")
             .size(if zh { ZH_TABLE_SIZE } else { BODY_SIZE - 2 })
@@ -523,7 +538,7 @@ fn write_style(w: &mut Xml, style: &Style) {
 }
 
 /// CT_PPrBase order: pStyle, keepNext, keepLines, pageBreakBefore, …, numPr,
-/// …, spacing, ind, …, jc, …, outlineLvl.
+/// …, shd, …, spacing, ind, …, jc, …, outlineLvl.
 fn para_props(w: &mut Xml, p: &ParaProps) {
     w.open("w:pPr", &[]);
     if p.keep_next {
@@ -540,6 +555,9 @@ fn para_props(w: &mut Xml, p: &ParaProps) {
         w.val("w:ilvl", &level);
         w.val("w:numId", &num);
         w.close("w:numPr");
+    }
+    if let Some(fill) = p.shading {
+        w.empty("w:shd", &[("w:val", &"clear"), ("w:color", &"auto"), ("w:fill", &fill)]);
     }
     if let Some(s) = p.spacing {
         w.start_tag("w:spacing");

@@ -243,6 +243,7 @@ fn sequence(parent: &str) -> Option<&'static [&'static str]> {
             "w:pageBreakBefore",
             "w:numPr",
             "w:pBdr",
+            "w:shd",
             "w:tabs",
             "w:spacing",
             "w:ind",
@@ -388,6 +389,8 @@ fn a_style_says_what_it_always_said() {
             "Title",
             "PartTitle",
             "Subtitle",
+            "Author",
+            "Date",
             "Heading1",
             "Heading2",
             "Heading3",
@@ -775,4 +778,147 @@ fn an_empty_column_is_as_wide_as_its_header() {
         assert!(grid[2] >= 1_400, "{head}: {grid:?}");
         assert!(grid[3] > grid[2] * 2, "the long column still gets the room: {grid:?}");
     }
+}
+
+/// Regression: each line of a code block was a paragraph of its own with no
+/// space after, so the block had no frame and the next paragraph touched it.
+#[test]
+fn a_code_block_is_one_shaded_paragraph_with_breaks_and_space_after() {
+    let md = "Before.\n\n```\nfn main() {\n\tprintln!(\"<hi>\");\n\n}\n```\nAfter.\n";
+    let parts = unzip(&from_markdown(md, &DocxOptions::plain(Locale::En)).expect("converts"));
+    let document = Document::parse(&parts["word/document.xml"]).expect("xml");
+    let code: Vec<Node<'_, '_>> = document
+        .descendants()
+        .filter(|n| n.has_tag_name((W, "p")))
+        .filter(|p| p.descendants().any(|d| d.has_tag_name((W, "pStyle")) && d.attribute((W, "val")) == Some("Code")))
+        .collect();
+    assert_eq!(code.len(), 1, "one paragraph for the whole block");
+    let breaks = code[0].descendants().filter(|d| d.has_tag_name((W, "br"))).count();
+    assert_eq!(breaks, 3, "a break between each of the four lines, the empty one too");
+    let text: String = code[0].descendants().filter(|d| d.has_tag_name((W, "t"))).filter_map(|t| t.text()).collect();
+    assert_eq!(text, "fn main() {    println!(\"<hi>\");}");
+    let styles = Document::parse(&parts["word/styles.xml"]).expect("xml");
+    let style = styles
+        .descendants()
+        .find(|n| n.has_tag_name((W, "style")) && n.attribute((W, "styleId")) == Some("Code"))
+        .expect("the Code style");
+    let fill = style.descendants().find(|n| n.has_tag_name((W, "shd"))).and_then(|n| n.attribute((W, "fill")));
+    assert_eq!(fill, Some("F2F2F2"), "lightly shaded");
+    let after = style.descendants().find(|n| n.has_tag_name((W, "spacing"))).and_then(|n| n.attribute((W, "after")));
+    assert!(after.and_then(|a| a.parse::<u32>().ok()).is_some_and(|a| a >= 120), "space after: {after:?}");
+}
+
+/// Regression: YAML front matter became a heading and a paragraph of the
+/// text ("title: …") instead of the document's title block and properties.
+#[test]
+fn front_matter_is_the_title_block_and_the_core_properties() {
+    let md = "---\ntitle: Field Guide\nauthor:\n  - Ann Lee\n  - Bo Chen\ndate: 2026-11-30\nlayout: page\n---\n\n# First chapter\n\nText.\n";
+    let parts = unzip(&from_markdown(md, &DocxOptions::plain(Locale::En)).expect("converts"));
+    let document = &parts["word/document.xml"];
+    let styled = |style: &str, text: &str| {
+        document.contains(&format!(
+            "<w:pStyle w:val=\"{style}\" /></w:pPr><w:r><w:t xml:space=\"preserve\">{text}</w:t></w:r></w:p>"
+        ))
+    };
+    assert!(styled("Title", "Field Guide") && styled("Author", "Ann Lee") && styled("Author", "Bo Chen"));
+    assert!(styled("Date", "2026-11-30") && styled("Heading1", "First chapter"), "{document}");
+    for gone in ["title:", "layout", "---"] {
+        assert!(!document.contains(gone), "{gone} printed");
+    }
+    let core = &parts["docProps/core.xml"];
+    assert!(core.contains("<dc:title>Field Guide</dc:title>"), "{core}");
+    assert!(core.contains("<dc:creator>Ann Lee; Bo Chen</dc:creator>"), "{core}");
+    assert!(core.contains(">2026-11-30T00:00:00Z</dcterms:created>"), "{core}");
+
+    // Malformed front matter is text, and a date that is no day is no timestamp.
+    let parts = unzip(&from_markdown("---\ntitle: never closed\n", &DocxOptions::plain(Locale::En)).expect("ok"));
+    assert!(parts["word/document.xml"].contains("title: never closed"));
+    let parts =
+        unzip(&from_markdown("---\ndate: Spring 2026\n---\nText", &DocxOptions::plain(Locale::En)).expect("ok"));
+    assert!(parts["word/document.xml"].contains(">Spring 2026<"));
+    assert!(parts["docProps/core.xml"].contains(">2000-01-01T00:00:00Z</dcterms:created>"));
+}
+
+/// Regression: raw HTML printed as literal tags ("<sup>7</sup>"); it is now
+/// its text with Word's formatting, and an HTML table a Word table.
+#[test]
+fn raw_html_is_word_formatting_not_tags() {
+    let md = "Note<sup>7</sup> and H<sub>2</sub>O<br>next <!-- hidden -->\n\n<table><tr><th>K</th></tr><tr><td>v</td></tr></table>\n";
+    let parts = unzip(&from_markdown(md, &DocxOptions::plain(Locale::En)).expect("converts"));
+    let document = &parts["word/document.xml"];
+    assert!(
+        document.contains(
+            r#"<w:r><w:rPr><w:vertAlign w:val="superscript" /></w:rPr><w:t xml:space="preserve">7</w:t></w:r>"#
+        )
+    );
+    assert!(document.contains(r#"<w:vertAlign w:val="subscript" />"#));
+    assert!(document.contains("<w:br />"));
+    assert!(document.contains("<w:tbl>") && document.contains("<w:tblHeader />"));
+    for literal in ["&lt;", "hidden", "sup&gt;"] {
+        assert!(!document.contains(literal), "{literal} printed");
+    }
+}
+
+/// Regression: a heading in a block quote took the Quote style, and a
+/// quote in a quote was laid out as one quote.
+#[test]
+fn headings_in_quotes_keep_their_style_and_nested_quotes_their_indent() {
+    let md = "> ## Quoted heading\n>\n> Outer text.\n>\n> > Inner text.\n";
+    let parts = unzip(&from_markdown(md, &DocxOptions::plain(Locale::En)).expect("converts"));
+    let document = &parts["word/document.xml"];
+    assert!(document.contains(concat!(
+        r#"<w:pStyle w:val="Heading2" /><w:ind w:left="720" /></w:pPr>"#,
+        r#"<w:r><w:t xml:space="preserve">Quoted heading</w:t>"#
+    )));
+    assert!(document.contains(r#"<w:pStyle w:val="Quote" /></w:pPr><w:r><w:t xml:space="preserve">Outer text."#));
+    assert!(document.contains(
+        r#"<w:pStyle w:val="Quote" /><w:ind w:left="1440" /></w:pPr><w:r><w:t xml:space="preserve">Inner text."#
+    ));
+}
+
+/// Regression: bare URLs (GFM autolinks) were plain text in DOCX.
+#[test]
+fn bare_urls_are_hyperlinks_and_unsafe_links_stay_text() {
+    let md = "Visit https://example.com/x, www.example.org. or javascript:alert(1) and [run](javascript:alert(1)).\n\n`https://code.example`\n";
+    let parts = unzip(&from_markdown(md, &DocxOptions::plain(Locale::En)).expect("converts"));
+    let rels = &parts["word/_rels/document.xml.rels"];
+    assert!(rels.contains(r#"Target="https://example.com/x" TargetMode="External""#), "{rels}");
+    assert!(rels.contains(r#"Target="http://www.example.org" TargetMode="External""#), "{rels}");
+    assert!(!rels.contains("javascript") && !rels.contains("code.example"), "{rels}");
+    let document = &parts["word/document.xml"];
+    assert_eq!(document.matches("<w:hyperlink ").count(), 2);
+    assert!(
+        document.contains(r#"<w:rStyle w:val="Hyperlink" /></w:rPr><w:t xml:space="preserve">www.example.org</w:t>"#)
+    );
+}
+
+/// A body long enough to be deflated in pieces while it is written reads
+/// back whole, footnotes too, and gives the same bytes every time.
+#[test]
+fn a_body_deflated_in_pieces_reads_back_whole_and_the_same() {
+    let md: String = (0..6000)
+        .map(|i| format!("## Section {i}\n\nParagraph {i} with a note.[^n{i}] 中文段落 {i}.\n\n[^n{i}]: Note {i}.\n\n"))
+        .collect();
+    let opts = DocxOptions::plain(Locale::En);
+    let bytes = from_markdown(&md, &opts).expect("converts");
+    let parts = unzip(&bytes);
+    let document = &parts["word/document.xml"];
+    assert!(document.len() > 4 * super::body::PIECE, "{} bytes: not in pieces", document.len());
+    Document::parse(document).expect("well-formed across the pieces");
+    assert!(document.contains(">Section 0<") && document.contains(">Section 5999<"));
+    assert_eq!(document.matches("<w:footnoteReference").count(), 6000);
+    assert!(parts["word/footnotes.xml"].contains("Note 5999."));
+    let again = std::thread::scope(|s| s.spawn(|| from_markdown(&md, &opts)).join()).expect("thread").expect("again");
+    assert!(bytes == again, "the same text gives the same bytes");
+}
+
+/// Regression: two tables one after the other were written with nothing
+/// between them, which Word and LibreOffice show as one table.
+#[test]
+fn two_tables_in_a_row_stay_two_tables() {
+    let md = "| a |\n| - |\n| 1 |\n\n<table><tr><th>b</th></tr><tr><td>2</td></tr></table>\n";
+    let parts = unzip(&from_markdown(md, &DocxOptions::plain(Locale::En)).expect("converts"));
+    let document = &parts["word/document.xml"];
+    assert_eq!(document.matches("<w:tbl>").count(), 2);
+    assert!(!document.contains("</w:tbl><w:tbl>"), "a paragraph between them");
 }

@@ -1,17 +1,25 @@
 //! The package's zip, written by us: deflated parts, a fixed timestamp, and
 //! the central directory.
 //!
-//! Writing it ourselves lets one compressor serve every part (a new one per
-//! part allocated and cleared hundreds of kilobytes each time, which showed
-//! as a fifth of a whole `convert` in page faults), and lets the largest
-//! part, `document.xml`, be deflated in two halves on two threads: the first
-//! half ends with a sync flush, so the two outputs read as one deflate stream
-//! (as pigz does it).
+//! Writing it ourselves lets one compressor serve every small part (a new
+//! one per part allocated and cleared hundreds of kilobytes each time, which
+//! showed as a fifth of a whole `convert` in page faults), and lets the
+//! largest part, `document.xml`, be deflated in pieces while it is still
+//! being written ([`deflate_while`]): each piece is deflated on its own and
+//! ends with a sync flush, so the pieces read as one deflate stream (as pigz
+//! does it), and since no piece depends on another, the same text gives the
+//! same bytes whichever thread deflated which piece.
+
+use std::collections::VecDeque;
+use std::sync::{Condvar, Mutex, PoisonError};
 
 use flate2::{Compress, Compression, Crc, FlushCompress, Status};
 
-/// Parts larger than this are deflated in two halves at once.
-const PARALLEL_FROM: usize = 512 * 1024;
+/// Deflate level 3 of 9. Level 1 (zlib-rs's quick deflate) left a long
+/// document half again as large as pandoc's; 3 brings it within a fifth of
+/// pandoc's for a few per cent more time, most of it hidden behind writing
+/// the body (README, Speed).
+const LEVEL: u32 = 3;
 
 /// DOS time and date of every entry: 1980-01-01 00:00, the same bytes always.
 const DOS_TIME: u16 = 0;
@@ -41,53 +49,35 @@ fn u32_of(n: usize) -> Result<u32, TooLarge> {
 
 impl Zip {
     pub fn new(capacity: usize) -> Zip {
-        // The fastest level: XML is repetitive enough to shrink about tenfold.
-        Zip {
-            out: Vec::with_capacity(capacity),
-            entries: Vec::new(),
-            compress: Compress::new(Compression::fast(), false),
-        }
+        Zip { out: Vec::with_capacity(capacity), entries: Vec::new(), compress: compressor() }
     }
 
     pub fn add(&mut self, name: &'static str, bytes: &[u8]) -> Result<(), TooLarge> {
+        self.add_pieces(name, Vec::new(), bytes)
+    }
+
+    /// A part of the `pieces` (see [`deflate_while`]), then `tail`.
+    pub fn add_pieces(&mut self, name: &'static str, pieces: Vec<Piece>, tail: &[u8]) -> Result<(), TooLarge> {
         let offset = u32_of(self.out.len())?;
-        let size = u32_of(bytes.len())?;
         // Room for the local header, then the deflated data after it.
         let header_at = self.out.len();
         self.out.extend_from_slice(&[0; 30]);
         self.out.extend_from_slice(name.as_bytes());
         let data_at = self.out.len();
-        let crc = if bytes.len() >= PARALLEL_FROM {
-            let (first, second) = bytes.split_at(bytes.len() / 2);
-            let (head, (mut crc, tail_crc)) = std::thread::scope(|s| {
-                let head = s.spawn(|| {
-                    let mut compress = Compress::new(Compression::fast(), false);
-                    let mut out = Vec::with_capacity(first.len() / 6 + 64);
-                    deflate(&mut compress, first, &mut out, FlushCompress::Sync);
-                    let mut crc = Crc::new();
-                    crc.update(first);
-                    (out, crc)
-                });
-                self.compress.reset();
-                let mut tail = Vec::with_capacity(second.len() / 6 + 64);
-                deflate(&mut self.compress, second, &mut tail, FlushCompress::Finish);
-                let mut tail_crc = Crc::new();
-                tail_crc.update(second);
-                let (head, crc) = head.join().unwrap_or_else(|_| (Vec::new(), Crc::new()));
-                (head, (crc, (tail, tail_crc)))
-            });
-            let (tail, tail_crc) = tail_crc;
-            self.out.extend_from_slice(&head);
-            self.out.extend_from_slice(&tail);
-            crc.combine(&tail_crc);
-            crc.sum()
-        } else {
-            self.compress.reset();
-            deflate(&mut self.compress, bytes, &mut self.out, FlushCompress::Finish);
-            let mut crc = Crc::new();
-            crc.update(bytes);
-            crc.sum()
-        };
+        let mut crc = Crc::new();
+        let mut size = 0usize;
+        for piece in pieces {
+            self.out.extend_from_slice(&piece.data);
+            crc.combine(&piece.crc);
+            size += piece.len;
+        }
+        self.compress.reset();
+        deflate(&mut self.compress, tail, &mut self.out, FlushCompress::Finish);
+        let mut tail_crc = Crc::new();
+        tail_crc.update(tail);
+        crc.combine(&tail_crc);
+        let crc = crc.sum();
+        let size = u32_of(size + tail.len())?;
         let compressed = u32_of(self.out.len() - data_at)?;
         let name_len = u16::try_from(name.len()).map_err(|_| TooLarge)?;
         let header = &mut self.out[header_at..data_at];
@@ -171,6 +161,113 @@ fn deflate(compress: &mut Compress, input: &[u8], out: &mut Vec<u8>, flush: Flus
     }
 }
 
+fn compressor() -> Compress {
+    Compress::new(Compression::new(LEVEL), false)
+}
+
+/// The start of a part, deflated on its own and ended with a sync flush, so
+/// that the next piece, or the part's tail, goes on the same stream.
+pub struct Piece {
+    data: Vec<u8>,
+    crc: Crc,
+    len: usize,
+}
+
+impl Piece {
+    pub fn deflated_len(&self) -> usize {
+        self.data.len()
+    }
+}
+
+fn deflate_piece(compress: &mut Compress, bytes: &[u8]) -> Piece {
+    compress.reset();
+    let mut data = Vec::with_capacity(bytes.len() / 5 + 64);
+    deflate(compress, bytes, &mut data, FlushCompress::Sync);
+    let mut crc = Crc::new();
+    crc.update(bytes);
+    Piece { data, crc, len: bytes.len() }
+}
+
+/// Pieces handed over and not yet deflated, and whether more will come.
+struct Queue {
+    waiting: VecDeque<(usize, Vec<u8>)>,
+    closed: bool,
+}
+
+struct Close<'a> {
+    queue: &'a Mutex<Queue>,
+    ready: &'a Condvar,
+}
+
+impl Drop for Close<'_> {
+    fn drop(&mut self) {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner).closed = true;
+        self.ready.notify_all();
+    }
+}
+
+/// Runs `produce`, deflating each piece it hands to its sink on a second
+/// thread as it comes, and once `produce` is done, on this thread too. The
+/// pieces come back in the order they were handed over; `None` if one was
+/// lost (a deflating thread panicked).
+pub fn deflate_while<R>(produce: impl FnOnce(&mut dyn FnMut(Vec<u8>)) -> R) -> Option<(R, Vec<Piece>)> {
+    let queue = Mutex::new(Queue { waiting: VecDeque::new(), closed: false });
+    let ready = Condvar::new();
+    let done: Mutex<Vec<(usize, Piece)>> = Mutex::new(Vec::new());
+    let lock = |m| -> std::sync::MutexGuard<'_, Queue> { Mutex::lock(m).unwrap_or_else(PoisonError::into_inner) };
+    // Takes pieces until there are none; `wait` waits for more until the
+    // queue is closed.
+    let work = |wait: bool| {
+        let mut compress: Option<Compress> = None;
+        loop {
+            let next = {
+                let mut q = lock(&queue);
+                loop {
+                    if let Some(item) = q.waiting.pop_front() {
+                        break Some(item);
+                    }
+                    if q.closed || !wait {
+                        break None;
+                    }
+                    q = ready.wait(q).unwrap_or_else(PoisonError::into_inner);
+                }
+            };
+            let Some((index, bytes)) = next else { break };
+            let piece = deflate_piece(compress.get_or_insert_with(compressor), &bytes);
+            done.lock().unwrap_or_else(PoisonError::into_inner).push((index, piece));
+        }
+    };
+    let (result, handed) = std::thread::scope(|s| {
+        // Closes the queue however `produce` ends: were it to panic, the
+        // worker would otherwise wait for more, and the scope for it, forever.
+        let _close = Close { queue: &queue, ready: &ready };
+        let mut worker = None;
+        let mut handed = 0;
+        let result = produce(&mut |bytes| {
+            lock(&queue).waiting.push_back((handed, bytes));
+            handed += 1;
+            ready.notify_one();
+            // A short document never hands a piece over, and costs no thread.
+            if worker.is_none() {
+                worker = Some(s.spawn(|| work(true)));
+            }
+        });
+        lock(&queue).closed = true;
+        ready.notify_all();
+        work(false);
+        if let Some(worker) = worker {
+            let _ = worker.join();
+        }
+        (result, handed)
+    });
+    let mut pieces = done.into_inner().unwrap_or_else(PoisonError::into_inner);
+    if pieces.len() != handed {
+        return None;
+    }
+    pieces.sort_by_key(|(index, _)| *index);
+    Some((result, pieces.into_iter().map(|(_, piece)| piece).collect()))
+}
+
 #[cfg(test)]
 mod tests {
     use std::io::Read;
@@ -189,30 +286,52 @@ mod tests {
             .collect()
     }
 
+    /// A part in pieces, as the body writer hands them over.
+    fn in_pieces(bytes: &[u8], size: usize) -> (Vec<Piece>, &[u8]) {
+        let cut = bytes.len() - bytes.len() % size;
+        let (pieces, tail) = bytes.split_at(cut);
+        let ((), pieces) = deflate_while(|sink| pieces.chunks(size).for_each(|c| sink(c.to_vec()))).expect("deflates");
+        (pieces, tail)
+    }
+
     #[test]
     fn parts_read_back_whole_small_and_large() {
         let large: Vec<u8> = (0..3_000_000u32).flat_map(|i| format!("<w:p>{}</w:p>", i % 977).into_bytes()).collect();
         let mut zip = Zip::new(1024);
         zip.add("a.xml", b"<a/>").expect("adds");
         zip.add("empty.xml", b"").expect("adds");
-        zip.add("word/document.xml", &large).expect("adds");
+        let (pieces, tail) = in_pieces(&large, 300_001);
+        assert!(pieces.len() > 10, "{} pieces", pieces.len());
+        zip.add_pieces("word/document.xml", pieces, tail).expect("adds");
         zip.add("z.xml", b"<z>after the large one</z>").expect("adds");
         let bytes = zip.finish().expect("finishes");
         let parts = read_back(&bytes);
         assert_eq!(parts.len(), 4);
         assert_eq!(parts[0], ("a.xml".to_string(), b"<a/>".to_vec()));
         assert!(parts[1].1.is_empty());
-        assert!(parts[2].1 == large, "the two halves read as one stream");
+        assert!(parts[2].1 == large, "the pieces read as one stream");
         assert_eq!(parts[3].1, b"<z>after the large one</z>");
         assert!(bytes.len() * 5 < large.len(), "compressed: {} bytes", bytes.len());
     }
 
     #[test]
+    fn a_panic_while_pieces_are_handed_over_is_a_panic_not_a_hang() {
+        let outcome = std::panic::catch_unwind(|| {
+            deflate_while(|sink| {
+                sink(vec![b'x'; 1000]);
+                panic!("the writer failed");
+            })
+        });
+        assert!(outcome.is_err());
+    }
+
+    #[test]
     fn the_same_parts_give_the_same_bytes() {
-        let large = "x".repeat(PARALLEL_FROM * 2);
+        let large: Vec<u8> = (0..400_000u32).flat_map(|i| format!("<w:t>{}</w:t>", i % 313).into_bytes()).collect();
         let make = || {
             let mut zip = Zip::new(0);
-            zip.add("word/document.xml", large.as_bytes()).expect("adds");
+            let (pieces, tail) = in_pieces(&large, 65_536);
+            zip.add_pieces("word/document.xml", pieces, tail).expect("adds");
             zip.add("b.xml", b"<b/>").expect("adds");
             zip.finish().expect("finishes")
         };

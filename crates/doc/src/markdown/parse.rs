@@ -5,16 +5,31 @@
 //! tree that comes out of here, whatever the text:
 //!
 //! - no character XML 1.0 cannot carry;
-//! - raw HTML is text, images are their alt text;
+//! - raw HTML is text, or with [`Reading::html`] its text and the known
+//!   formatting it names ([`super::html`]), never markup; images are their
+//!   alt text;
 //! - a link is a link only to a safe target ([`crate::is_safe_url`]).
 
 use pulldown_cmark::{Alignment, Event, HeadingLevel, Parser, Tag, TagEnd};
 
+use super::html::{self, Marks};
 use super::parser_options;
 use crate::tree::{Align, Block, Doc, Inline, Item, Row, Style};
 
+/// What a reading makes of text beyond CommonMark and the GFM pieces of
+/// [`parser_options`]. A policy's Markdown is read without either: its
+/// templates escape user text, and its outputs must not change under it.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Reading {
+    /// Raw HTML is its text and the formatting it names, as pandoc reads
+    /// it, rather than the literal tags.
+    pub html: bool,
+    /// Bare `https://…` and `www.…` addresses are links, as on GitHub.
+    pub autolinks: bool,
+}
+
 /// Text Word cannot store is dropped here, once, for every output.
-fn clean(text: &str) -> String {
+pub(super) fn clean(text: &str) -> String {
     if text.chars().any(crate::is_xml_illegal) {
         text.chars().filter(|&c| !crate::is_xml_illegal(c)).collect()
     } else {
@@ -23,8 +38,15 @@ fn clean(text: &str) -> String {
 }
 
 pub fn parse(markdown: &str) -> Doc {
+    parse_with(markdown, Reading::default())
+}
+
+pub fn parse_with(markdown: &str, reading: Reading) -> Doc {
+    // A byte-order mark is an encoding's signature, not text: left in, it
+    // stands before a first `#` and makes the heading a paragraph.
+    let markdown = markdown.strip_prefix('\u{FEFF}').unwrap_or(markdown);
     let mut doc = Doc::default();
-    let mut builder = Builder::default();
+    let mut builder = Builder { reading, ..Builder::default() };
     for event in Parser::new_ext(markdown, parser_options()) {
         builder.event(event, &mut doc);
     }
@@ -42,9 +64,11 @@ enum Frame {
 }
 
 /// Word numbers list levels 0–8; deeper Markdown nesting is laid out at the
-/// deepest level. Quotes inside quotes read as one quote. Both keep every
-/// writer's recursion shallow whatever the input.
+/// deepest level. Quotes nest as deep as anyone reads them; deeper ones read
+/// as the deepest. Both keep every writer's recursion shallow whatever the
+/// input.
 const MAX_LIST_DEPTH: usize = 9;
+const MAX_QUOTE_DEPTH: usize = 8;
 
 #[derive(Default)]
 struct Builder {
@@ -57,7 +81,8 @@ struct Builder {
     inlines: Vec<Inline>,
     /// Open links, each with the inlines before it was opened; `None` for a
     /// link whose target is not safe, which stays text.
-    links: Vec<(Option<String>, Vec<Inline>)>,
+    /// A link opened by an inline HTML `<a>` is marked `true`.
+    links: Vec<(Option<String>, Vec<Inline>, bool)>,
     style: Style,
     heading: Option<u8>,
     code: Option<String>,
@@ -65,6 +90,15 @@ struct Builder {
     /// Inline content outside any paragraph (tight list items) is collected
     /// into an implicit paragraph.
     in_paragraph: bool,
+    reading: Reading,
+    /// Formatting opened by inline HTML, on top of `style`.
+    marks: Marks,
+    /// The raw text of the HTML block being read.
+    html_block: Option<String>,
+    /// Inside an inline HTML comment that spans several events, or inside
+    /// an inline script or style, whose text is dropped with it.
+    in_comment: bool,
+    hidden: Option<String>,
 }
 
 #[derive(Default)]
@@ -105,15 +139,90 @@ impl Builder {
         self.inlines.push(Inline::Text { text, style, change: None });
     }
 
+    /// The formatting of text read now: Markdown's, and inline HTML's.
+    fn current(&self) -> Style {
+        self.marks.style(self.style)
+    }
+
+    /// An inline HTML tag: the formatting it names, a line break, an
+    /// image's alt text, or nothing; a comment is dropped whole.
+    fn inline_html(&mut self, text: &str) {
+        if self.in_comment {
+            self.in_comment = !text.contains("-->");
+            return;
+        }
+        if let Some(comment) = text.trim_start().strip_prefix("<!--") {
+            self.in_comment = !comment.contains("-->");
+            return;
+        }
+        if let Some(hidden) = &self.hidden {
+            if matches!(html::tag(text), html::Tag::Close { name } if name == *hidden) {
+                self.hidden = None;
+            }
+            return;
+        }
+        match html::tag(text) {
+            html::Tag::Open { name, .. } if html::is_hidden(&name) && !text.trim_end().ends_with("/>") => {
+                self.hidden = Some(name);
+            }
+            html::Tag::Open { name, attrs } => match name.as_str() {
+                "br" => self.inlines.push(Inline::HardBreak { change: None }),
+                "img" => {
+                    if let Some(alt) = html::attr(attrs, "alt") {
+                        self.push_text(clean(&alt), self.current());
+                    }
+                }
+                // Not inside a link: Word cannot nest hyperlinks.
+                "a" if self.links.is_empty() => {
+                    let url = html::attr(attrs, "href").map(|u| clean(u.trim())).filter(|u| crate::is_safe_url(u));
+                    let before = std::mem::take(&mut self.inlines);
+                    self.links.push((url, before, true));
+                }
+                _ => {
+                    self.marks.apply(&name, true);
+                }
+            },
+            html::Tag::Close { name } => {
+                if name == "a" && self.links.last().is_some_and(|(_, _, html)| *html) {
+                    self.close_link(true);
+                }
+                self.marks.apply(&name, false);
+            }
+            html::Tag::Other => {}
+        }
+    }
+
+    /// Formatting HTML opened in a paragraph, heading or cell ends with it.
+    fn end_inline_html(&mut self) {
+        self.marks = Marks::default();
+        self.in_comment = false;
+        self.hidden = None;
+        // An `<a>` never closed is its text.
+        while self.links.last().is_some_and(|(_, _, html)| *html) {
+            self.close_link(false);
+        }
+    }
+
+    /// The inlines of the paragraph, heading or cell just read.
+    fn take_inlines(&mut self) -> Vec<Inline> {
+        let inlines = std::mem::take(&mut self.inlines);
+        if self.reading.autolinks { super::autolink::link(inlines) } else { inlines }
+    }
+
     /// Closes an implicit paragraph of loose inline content, if any.
     fn flush_inlines(&mut self, doc: &mut Doc) {
         if !self.inlines.is_empty() && self.table.is_none() && self.heading.is_none() {
-            let inlines = std::mem::take(&mut self.inlines);
+            let inlines = self.take_inlines();
             self.push_block(Block::paragraph(inlines), doc);
         }
     }
 
     fn event(&mut self, event: Event<'_>, doc: &mut Doc) {
+        if (self.in_comment || self.hidden.is_some())
+            && matches!(event, Event::Text(_) | Event::SoftBreak | Event::HardBreak | Event::Code(_))
+        {
+            return;
+        }
         match event {
             Event::Start(tag) => self.start(tag, doc),
             Event::End(tag) => self.end(tag, doc),
@@ -121,10 +230,20 @@ impl Builder {
                 if let Some(code) = &mut self.code {
                     code.push_str(&clean(&text));
                 } else {
-                    self.push_text(clean(&text), self.style);
+                    self.push_text(clean(&text), self.current());
                 }
             }
-            Event::Code(text) => self.push_text(clean(&text), Style { code: true, ..self.style }),
+            Event::Code(text) => self.push_text(clean(&text), Style { code: true, ..self.current() }),
+            Event::Html(text) if self.reading.html => match &mut self.html_block {
+                Some(block) => block.push_str(&text),
+                None => {
+                    self.flush_inlines(doc);
+                    for block in html::blocks(&text) {
+                        self.push_block(block, doc);
+                    }
+                }
+            },
+            Event::InlineHtml(text) if self.reading.html => self.inline_html(&text),
             // Raw HTML is shown as the text it is; it never becomes markup.
             Event::Html(text) | Event::InlineHtml(text) => {
                 let text = clean(text.trim_end_matches('\n'));
@@ -138,7 +257,7 @@ impl Builder {
             Event::FootnoteReference(label) => {
                 self.inlines.push(Inline::FootnoteRef { label: clean(&label), change: None })
             }
-            Event::SoftBreak => self.push_text(" ".into(), self.style),
+            Event::SoftBreak => self.push_text(" ".into(), self.current()),
             Event::HardBreak => self.inlines.push(Inline::HardBreak { change: None }),
             Event::Rule => {
                 self.flush_inlines(doc);
@@ -171,9 +290,10 @@ impl Builder {
             }
             Tag::BlockQuote(_) => {
                 self.flush_inlines(doc);
-                let inside_quote = !self.quote_folded.is_empty();
-                self.quote_folded.push(inside_quote);
-                if !inside_quote {
+                let depth = self.quote_folded.iter().filter(|f| !**f).count();
+                let fold = depth >= MAX_QUOTE_DEPTH;
+                self.quote_folded.push(fold);
+                if !fold {
                     self.frames.push(Frame::Quote(Vec::new()));
                 }
             }
@@ -207,6 +327,10 @@ impl Builder {
                 self.table =
                     Some(TableBuild { align: alignment.into_iter().map(align).collect(), ..TableBuild::default() });
             }
+            Tag::HtmlBlock if self.reading.html => {
+                self.flush_inlines(doc);
+                self.html_block = Some(String::new());
+            }
             Tag::TableHead | Tag::TableRow => {}
             Tag::TableCell => self.inlines.clear(),
             Tag::Emphasis => self.style.italic = true,
@@ -215,7 +339,7 @@ impl Builder {
             Tag::Link { dest_url, .. } => {
                 let before = std::mem::take(&mut self.inlines);
                 let url = clean(&dest_url);
-                self.links.push((crate::is_safe_url(&url).then_some(url), before));
+                self.links.push((crate::is_safe_url(&url).then_some(url), before, false));
             }
             // Images would fetch remote content; their alt text stands in.
             Tag::Image { .. } => {}
@@ -225,14 +349,23 @@ impl Builder {
 
     fn end(&mut self, tag: TagEnd, doc: &mut Doc) {
         match tag {
+            TagEnd::HtmlBlock => {
+                if let Some(text) = self.html_block.take() {
+                    for block in html::blocks(&text) {
+                        self.push_block(block, doc);
+                    }
+                }
+            }
             TagEnd::Paragraph => {
+                self.end_inline_html();
                 self.in_paragraph = false;
-                let inlines = std::mem::take(&mut self.inlines);
+                let inlines = self.take_inlines();
                 self.push_block(Block::paragraph(inlines), doc);
             }
             TagEnd::Heading(_) => {
+                self.end_inline_html();
                 let level = self.heading.take().unwrap_or(1);
-                let inlines = std::mem::take(&mut self.inlines);
+                let inlines = self.take_inlines();
                 self.push_block(Block::heading(level, inlines), doc);
             }
             TagEnd::BlockQuote(_) => {
@@ -271,7 +404,8 @@ impl Builder {
                 }
             }
             TagEnd::TableCell => {
-                let cell = std::mem::take(&mut self.inlines);
+                self.end_inline_html();
+                let cell = self.take_inlines();
                 if let Some(t) = &mut self.table {
                     t.row.push(cell);
                 }
@@ -296,23 +430,32 @@ impl Builder {
             TagEnd::Strong => self.style.bold = false,
             TagEnd::Strikethrough => self.style.strike = false,
             TagEnd::Link => {
-                if let Some((url, before)) = self.links.pop() {
-                    let children = std::mem::replace(&mut self.inlines, before);
-                    match url {
-                        Some(url) => self.inlines.push(Inline::Link { url, children }),
-                        // An unsafe link is only its text.
-                        None => {
-                            for child in children {
-                                match child {
-                                    Inline::Text { text, style, change: None } => self.push_text(text, style),
-                                    other => self.inlines.push(other),
-                                }
-                            }
-                        }
+                // An `<a>` left open inside the link ends with it, as text.
+                while self.links.last().is_some_and(|(_, _, html)| *html) {
+                    self.close_link(false);
+                }
+                self.close_link(true);
+            }
+            _ => {}
+        }
+    }
+
+    /// Closes the innermost link: a link if `keep` and its target is safe,
+    /// else only its text.
+    fn close_link(&mut self, keep: bool) {
+        let Some((url, before, _)) = self.links.pop() else { return };
+        let children = std::mem::replace(&mut self.inlines, before);
+        match url.filter(|_| keep) {
+            Some(url) => self.inlines.push(Inline::Link { url, children }),
+            // An unsafe link is only its text.
+            None => {
+                for child in children {
+                    match child {
+                        Inline::Text { text, style, change: None } => self.push_text(text, style),
+                        other => self.inlines.push(other),
                     }
                 }
             }
-            _ => {}
         }
     }
 
@@ -348,7 +491,14 @@ mod tests {
     fn deep_nesting_is_folded_not_recursed() {
         let quotes = format!("{}deep", "> ".repeat(5000));
         let doc = parse(&quotes);
-        assert!(matches!(&doc.blocks[..], [Block::Quote(inner)] if matches!(inner[..], [Block::Paragraph { .. }])));
+        let mut blocks = &doc.blocks[..];
+        let mut quotes = 0;
+        while let [Block::Quote(inner)] = blocks {
+            quotes += 1;
+            blocks = inner;
+        }
+        assert_eq!(quotes, MAX_QUOTE_DEPTH);
+        assert!(matches!(blocks, [Block::Paragraph { .. }]), "{blocks:?}");
         let lists: String = (0..200).map(|i| format!("{}- item {i}\n", "  ".repeat(i))).collect();
         let doc = parse(&lists);
         fn depth(blocks: &[Block]) -> usize {
@@ -363,6 +513,25 @@ mod tests {
         }
         assert_eq!(depth(&doc.blocks), 9);
         assert!(format!("{:?}", doc.blocks).contains("item 199"), "nothing is lost");
+    }
+
+    /// Regression: a quote in a quote was flattened into one quote.
+    #[test]
+    fn nested_quotes_stay_nested_and_keep_their_headings() {
+        let doc = parse("> ## Note\n>\n> outer\n>\n> > inner\n>\n> back\n");
+        let [Block::Quote(outer)] = &doc.blocks[..] else { panic!("{doc:?}") };
+        assert_eq!(outer[0], Block::heading(2, vec![Inline::text("Note")]));
+        assert!(matches!(&outer[2], Block::Quote(inner) if crate::block_text(&inner[0]) == "inner"), "{outer:?}");
+        assert_eq!(crate::block_text(&outer[3]), "back");
+    }
+
+    /// Regression: a UTF-8 byte-order mark before `# Heading` made the
+    /// first heading a plain paragraph.
+    #[test]
+    fn a_byte_order_mark_does_not_hide_the_first_heading() {
+        let doc = parse("\u{FEFF}# Title\n\nText.\n");
+        assert_eq!(doc.blocks[0], Block::heading(1, vec![Inline::text("Title")]));
+        assert!(!format!("{doc:?}").contains('\u{FEFF}'));
     }
 
     #[test]

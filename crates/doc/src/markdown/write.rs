@@ -4,7 +4,7 @@
 //! node can become structure. A tree with changes can be written with them
 //! marked in CriticMarkup (`{++inserted++}`, `{--deleted--}`).
 
-use crate::tree::{Align, Block, Change, Doc, Inline, Item, Row, Style};
+use crate::tree::{Align, Block, Change, Doc, Inline, Item, Row, Style, VertAlign};
 
 /// The words of a marked report for the comments CriticMarkup gives moves.
 #[derive(Debug, Clone, Copy)]
@@ -238,6 +238,17 @@ impl Writer<'_> {
 
     /// Text runs of one style: `**…**`, `*…*`, `~~…~~`, or a code span.
     fn span(&self, runs: &[Inline], style: Style, context: Context, at_start: bool) -> String {
+        // Markdown has no raised or lowered text; GitHub, pandoc and
+        // `markdown::read` all read these two HTML elements as such.
+        let tag = match style.vert {
+            VertAlign::Baseline => None,
+            VertAlign::Super => Some("sup"),
+            VertAlign::Sub => Some("sub"),
+        };
+        if let Some(tag) = tag {
+            let inner = self.span(runs, Style { vert: VertAlign::Baseline, ..style }, context, false);
+            return format!("<{tag}>{inner}</{tag}>");
+        }
         // Neighbouring runs with the same change are escaped as one text, so
         // that "1" and ". x" cannot meet as an unescaped "1. x".
         let mut pieces: Vec<(String, Option<Change>)> = Vec::new();
@@ -370,6 +381,16 @@ fn indent_rest(text: &str, indent: &str) -> String {
 mod tests {
     use super::*;
     use crate::markdown::parse;
+
+    /// Markdown has no raised or lowered text: it is written as the HTML
+    /// that GitHub, pandoc and `markdown::read` read back.
+    #[test]
+    fn superscript_and_subscript_are_written_as_html_and_read_back() {
+        let (_, doc) = crate::markdown::read("E = mc<sup>2</sup> and H<sub>2</sub>O, <sup>*a*</sup>\n");
+        let md = write(&doc);
+        assert_eq!(md, "E = mc<sup>2</sup> and H<sub>2</sub>O, <sup>*a*</sup>\n");
+        assert_eq!(crate::markdown::read(&md).1, doc);
+    }
 
     fn round_trip(md: &str) {
         let doc = parse(md);
