@@ -351,3 +351,16 @@ fn the_summary_cites_article_and_item_as_the_document_numbers_them() {
     let document = &crate::docx::unzip(&diff::to_docx(&c).expect("redline"))["word/document.xml"];
     assert!(document.contains("第四条（运营经理）：第（一）项职责修改"));
 }
+
+/// A changed sanction read "违反后果由“reminder”改为“written-warning”", under
+/// the rule's whole text as its place.
+#[test]
+fn a_changed_sanction_is_cited_by_rule_number_in_the_documents_words() {
+    let mut new = preset(Locale::ZhCn);
+    new.discipline.groups[0].rules[0].consequence = Some(model::Consequence::WrittenWarning);
+    let c =
+        diff::compare(side("1.0", preset(Locale::ZhCn)), side("1.1", new), &Templates::builtin()).expect("compares");
+    let summaries: Vec<&str> = c.changes.iter().map(|ch| ch.summary.as_str()).collect();
+    assert_eq!(summaries, ["第十五条（考勤与工作纪律） › 第（一）项规定：违反后果由“提醒”改为“书面警告”"]);
+    assert_eq!(c.changes[0].after.as_deref(), Some("written-warning"), "programs still get the code");
+}

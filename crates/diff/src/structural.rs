@@ -148,6 +148,21 @@ fn item_name(item: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The catalogue's word for a fixed choice, by the field that holds it.
+fn choice_word(key: &str, value: &Value, locale: Locale) -> Option<String> {
+    let group = match key {
+        "consequence" => "consequence",
+        "kind" => "training_kind",
+        "period" => "pay_period",
+        "numbering" => "numbering",
+        "locale" => "locale",
+        "style" => "page_style",
+        "contents" => "contents",
+        _ => return None,
+    };
+    lookup(locale, &format!("choices.{group}.{}", value.as_str()?)).map(str::to_string)
+}
+
 fn scalar_text(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
@@ -255,7 +270,10 @@ impl Walker {
     }
 
     fn scalar(&mut self, key: &str, a: &Value, b: &Value, place: &[String], path: &str) {
-        let (before, after) = (scalar_text(a), scalar_text(b));
+        // A fixed choice (a sanction, a kind of training) in the words the
+        // document uses, never its code.
+        let word = |v: &Value| choice_word(key, v, self.words.0).unwrap_or_else(|| scalar_text(v));
+        let (before, after) = (word(a), word(b));
         let label = field_label(key, self.words.0);
         let what = if key == "weight" {
             self.words.weight(&before, &after)
@@ -264,7 +282,8 @@ impl Walker {
         } else {
             self.words.changed(&label, &before, &after)
         };
-        self.push(ChangeKind::Changed, place, path, Some(before), Some(after), what);
+        // The values themselves stay as stored, for programs.
+        self.push(ChangeKind::Changed, place, path, Some(scalar_text(a)), Some(scalar_text(b)), what);
     }
 
     fn list(&mut self, key: &str, a: &[Value], b: &[Value], place: &[String], path: &str) {
@@ -308,7 +327,15 @@ impl Walker {
                 }
                 Some(old) => {
                     let mut inner = place.to_vec();
-                    inner.push(if name.is_empty() { ids_b[i].clone() } else { name });
+                    // An item known by its text alone (a rule) is cited by
+                    // its number, as the document numbers it.
+                    let by_text =
+                        item.get("name").is_none() && item.get("title").is_none() && item.get("text").is_some();
+                    inner.push(match () {
+                        _ if by_text => self.words.nth_name(&noun, i + 1),
+                        _ if name.is_empty() => ids_b[i].clone(),
+                        _ => name,
+                    });
                     self.value(key, old, item, &inner, &item_path);
                 }
             }
