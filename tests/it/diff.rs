@@ -361,6 +361,6 @@ fn a_changed_sanction_is_cited_by_rule_number_in_the_documents_words() {
     let c =
         diff::compare(side("1.0", preset(Locale::ZhCn)), side("1.1", new), &Templates::builtin()).expect("compares");
     let summaries: Vec<&str> = c.changes.iter().map(|ch| ch.summary.as_str()).collect();
-    assert_eq!(summaries, ["第十五条（考勤与工作纪律） › 第（一）项规定：违反后果由“提醒”改为“书面警告”"]);
+    assert_eq!(summaries, ["第十五条（考勤与工作纪律）第（一）项规定：违反后果由“提醒”改为“书面警告”"]);
     assert_eq!(c.changes[0].after.as_deref(), Some("written-warning"), "programs still get the code");
 }

@@ -103,7 +103,11 @@ pub(crate) fn cite(changes: &mut [Change], old: &Doc, new: &Doc, scheme: Numberi
         };
         let mut summary = place;
         for name in below {
-            summary.push_str(" › ");
+            // 第十五条（考勤与工作纪律）第（一）项规定: a Chinese citation
+            // runs on into the item; other names stand apart.
+            if !(locale == Locale::ZhCn && name.starts_with('第')) {
+                summary.push_str(" › ");
+            }
             summary.push_str(name);
         }
         summary.push_str(&colon);
