@@ -27,7 +27,7 @@ effective_date: string,
  */
 review_months: number, 
 /**
- * How the pages look; left out of the stored form when it is the
+ * How the pages look. The canonical form leaves it out when it is the
  * default, so that policies stored before it keep their content hash.
  */
-layout?: Layout, approvals: Approvals, revisions: Array<Revision>, };
+layout: Layout, approvals: Approvals, revisions: Array<Revision>, };
