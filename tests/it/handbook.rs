@@ -133,9 +133,26 @@ fn the_docx_restarts_word_numbering_in_each_part() {
         };
         // Outside readers see chapters as headings; a part's title, like a
         // document's, is a title (and a row of the cover's list).
+        // Each policy is a section of its own, whose header and footer name
+        // it; the cover and contents are the first section.
+        assert_eq!(document.matches("<w:sectPr>").count(), 3, "{locale:?}: cover and two parts");
+        let part_headers =
+            [format!("Acme Ltd. · {} · HR-OPS-001", titles[0]), format!("Acme Ltd. · {} · HR-CS-002", titles[1])];
+        for (n, header) in part_headers.iter().enumerate() {
+            let part = &parts[&format!("word/header-part{}.xml", n + 1)];
+            assert!(part.contains(header.as_str()), "{locale:?}: {part}");
+            assert!(
+                parts[&format!("word/footer-part{}.xml", n + 1)].contains("v1.0"),
+                "{locale:?}: the policy's own version"
+            );
+            assert!(
+                document.contains(&format!(r#"<w:headerReference w:type="default" r:id="rIdPartHeader{}" />"#, n + 1))
+            );
+        }
         let expect = serde_json::json!({
             "headings": headings.iter().map(|t| serde_json::json!({"level": 1, "text": t})).collect::<Vec<_>>(),
             "table_cells": ["HR-HB-001", "HR-CS-002", titles[0], titles[1]],
+            "pdf_contains": part_headers,
         });
         let dir = check_dir();
         std::fs::write(dir.join(format!("handbook-{}.docx", locale.code())), &bytes).expect("write");

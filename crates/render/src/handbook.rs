@@ -5,7 +5,7 @@
 //! Like the exporters, binding is pure: policies come in as values and the
 //! result goes out as bytes.
 
-use policywright_doc::docx::{self, DocxOptions, Meta};
+use policywright_doc::docx::{self, DocxOptions, Meta, PartFrame};
 use policywright_doc::{Doc, demote_headings, html, markdown, number_headings};
 use policywright_i18n::{Error, ErrorKind, Key, Locale, Message, NumberingScheme, Result, keys, msg};
 use policywright_model::validate::{MAX_FIELD_CHARS, is_iso_date, validate};
@@ -179,11 +179,28 @@ pub fn docx_bytes(handbook: &Handbook, policies: &[Input], templates: &Templates
         ("HandbookVersion".to_string(), handbook.version.clone()),
     ];
     custom.retain(|(_, v)| !v.is_empty());
+    // Each bound policy is a section whose header and footer name it: its
+    // company, title and number, and its own version.
+    let part_frames = policies
+        .iter()
+        .map(|p| {
+            let doc = &p.document;
+            let title = header_text(&doc.company, &doc.title);
+            let header_text = [title.as_str(), doc.number.trim()]
+                .iter()
+                .filter(|s| !s.is_empty())
+                .copied()
+                .collect::<Vec<_>>()
+                .join(" · ");
+            PartFrame { header_text, version: version(p).to_string() }
+        })
+        .collect();
     let opts = DocxOptions {
         numbering: Some(handbook.numbering),
         title_from_h1: true,
         toc: true,
         parts: true,
+        part_frames,
         header_text: header_text(&handbook.company, &handbook.title),
         version: handbook.version.clone(),
         meta: Meta {

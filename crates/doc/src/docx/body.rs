@@ -306,6 +306,15 @@ impl Writer<'_> {
     /// A handbook part begins: from the second on, its headings get lists of
     /// their own that start at 1 again.
     fn start_part(&mut self) {
+        // With frames of their own, each part is a section: the one before
+        // it (the cover and contents, or the previous part) ends here.
+        if !self.opts.part_frames.is_empty() && !self.in_footnote {
+            let section = match self.parts {
+                0 => super::frame::Section::whole(super::frame::header_text(self.opts).is_some(), false),
+                n => super::frame::Section::part(n),
+            };
+            self.out = super::frame::section_break(std::mem::take(&mut self.out), self.opts, &section);
+        }
         self.parts += 1;
         self.part_title_at = Some(self.body.paragraphs + 1);
         let Some(scheme) = self.opts.numbering else { return };

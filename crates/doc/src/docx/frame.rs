@@ -33,7 +33,12 @@ pub fn document_start(capacity: usize) -> String {
 /// Ends `document.xml` after the body's last child: the section properties.
 pub fn document_end(document: String, opts: &DocxOptions, header: bool, even_footer: bool) -> String {
     let mut w = Xml::continuing(document);
-    section_properties(&mut w, opts, header, even_footer);
+    match opts.part_frames.len() {
+        // A handbook whose parts have frames of their own ends in its last
+        // part's section.
+        0 => section_properties(&mut w, opts, &Section::whole(header, even_footer)),
+        n => section_properties(&mut w, opts, &Section::part(n)),
+    }
     w.close("w:body");
     w.close("w:document");
     w.finish()
@@ -73,16 +78,62 @@ pub fn has_even_footer(opts: &DocxOptions) -> bool {
     opts.style == PageStyle::Gbt9704
 }
 
+/// Which header and footer a section shows.
+pub struct Section {
+    header: Option<String>,
+    footer: String,
+    even_footer: bool,
+    /// The first section of a policy or handbook: its cover has no frame.
+    first: bool,
+}
+
+impl Section {
+    /// The one section of a document, or a handbook's cover and contents.
+    pub fn whole(header: bool, even_footer: bool) -> Section {
+        Section {
+            header: header.then(|| HEADER_ID.to_string()),
+            footer: FOOTER_ID.to_string(),
+            even_footer,
+            first: true,
+        }
+    }
+
+    /// The section of a handbook's part `n` (from 1): its own header and footer.
+    pub fn part(n: usize) -> Section {
+        Section { header: Some(part_header_id(n)), footer: part_footer_id(n), even_footer: false, first: false }
+    }
+}
+
+pub fn part_header_id(n: usize) -> String {
+    format!("rIdPartHeader{n}")
+}
+
+pub fn part_footer_id(n: usize) -> String {
+    format!("rIdPartFooter{n}")
+}
+
+/// A paragraph that ends a section (a handbook's cover, or a part) before
+/// the next one begins on a new page.
+pub fn section_break(out: String, opts: &DocxOptions, section: &Section) -> String {
+    let mut w = Xml::continuing(out);
+    w.open("w:p", &[]);
+    w.open("w:pPr", &[]);
+    section_properties(&mut w, opts, section);
+    w.close("w:pPr");
+    w.close("w:p");
+    w.finish()
+}
+
 /// CT_SectPr order: headerReference, footerReference, pgSz, pgMar, cols.
-fn section_properties(w: &mut Xml, opts: &DocxOptions, header: bool, even_footer: bool) {
+fn section_properties(w: &mut Xml, opts: &DocxOptions, section: &Section) {
     let (width, height) = page_size(opts.page);
     let [top, right, bottom, left, header_at, footer_at] = margins(opts);
     w.open("w:sectPr", &[]);
-    if header {
-        w.empty("w:headerReference", &[("w:type", &"default"), ("r:id", &HEADER_ID)]);
+    if let Some(id) = &section.header {
+        w.empty("w:headerReference", &[("w:type", &"default"), ("r:id", &id.as_str())]);
     }
-    w.empty("w:footerReference", &[("w:type", &"default"), ("r:id", &FOOTER_ID)]);
-    if even_footer {
+    w.empty("w:footerReference", &[("w:type", &"default"), ("r:id", &section.footer.as_str())]);
+    if section.even_footer {
         w.empty("w:footerReference", &[("w:type", &"even"), ("r:id", &EVEN_FOOTER_ID)]);
     }
     w.empty("w:pgSz", &[("w:w", &width), ("w:h", &height)]);
@@ -102,7 +153,7 @@ fn section_properties(w: &mut Xml, opts: &DocxOptions, header: bool, even_footer
     // A policy's first page is its cover: title, document control and
     // revisions, without a running header or page number. (An official
     // document numbers its first page too.)
-    if opts.title_from_h1 && opts.style != PageStyle::Gbt9704 {
+    if section.first && opts.title_from_h1 && opts.style != PageStyle::Gbt9704 {
         w.empty("w:titlePg", &[]);
     }
     w.close("w:sectPr");
@@ -129,6 +180,11 @@ pub fn header(text: &str, paragraphs: &mut u32) -> String {
 /// `footer1.xml`: `v1.2 · page X of Y`, with PAGE and NUMPAGES fields; in
 /// an official document, "— X —" on the right (odd pages).
 pub fn footer(opts: &DocxOptions, paragraphs: &mut u32) -> String {
+    footer_of(opts, &opts.version, paragraphs)
+}
+
+/// A footer with `version` in it: a handbook part's shows its policy's.
+pub fn footer_of(opts: &DocxOptions, version: &str, paragraphs: &mut u32) -> String {
     if opts.style == PageStyle::Gbt9704 {
         return dashed_page_number("right", paragraphs);
     }
@@ -139,11 +195,11 @@ pub fn footer(opts: &DocxOptions, paragraphs: &mut u32) -> String {
     let mut w = Xml::part(2048);
     w.open("w:ftr", STORY_NAMESPACES);
     paragraph_start(&mut w, "Footer", None, paragraphs);
-    if !opts.version.is_empty() {
+    if !version.is_empty() {
         w.open("w:r", &[]);
         w.open("w:t", &[("xml:space", &"preserve")]);
         w.text("v");
-        w.text(&opts.version);
+        w.text(version);
         w.text(" · ");
         w.close("w:t");
         w.close("w:r");

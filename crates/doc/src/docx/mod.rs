@@ -64,6 +64,9 @@ pub struct DocxOptions {
     pub chapter_breaks: bool,
     /// The house style of the pages.
     pub style: PageStyle,
+    /// A handbook's parts, each in a section of its own whose header and
+    /// footer name the bound policy; empty for one frame throughout.
+    pub part_frames: Vec<PartFrame>,
     /// A handbook: every `#` heading after the title begins a part (one
     /// bound policy), and its headings are numbered from the start again.
     pub parts: bool,
@@ -76,6 +79,14 @@ pub struct DocxOptions {
     pub reference_styles: Option<ReferenceStyles>,
     /// Who made the tracked changes in a redline, and when (W3CDTF).
     pub revision: Option<TrackedBy>,
+}
+
+/// What a handbook part's header and footer say.
+#[derive(Debug, Clone, Default)]
+pub struct PartFrame {
+    pub header_text: String,
+    /// Shown as `v1.2 · page X of Y`; empty for none.
+    pub version: String,
 }
 
 #[derive(Debug, Clone)]
@@ -99,6 +110,7 @@ impl DocxOptions {
             toc_depth: 2,
             chapter_breaks: true,
             style: PageStyle::Company,
+            part_frames: Vec::new(),
             parts: false,
             header_text: String::new(),
             version: String::new(),

@@ -30,7 +30,7 @@ macro_rules! wordml {
 }
 
 /// One part: its name in the zip and its bytes.
-type Part = (&'static str, Cow<'static, [u8]>);
+type Part = (Cow<'static, str>, Cow<'static, [u8]>);
 
 /// `meta` is the document's properties: the options', or a converted
 /// file's own. `pieces` is the start of `document.xml`, deflated, and the
@@ -47,45 +47,67 @@ pub fn package(body: Body, pieces: Vec<Piece>, opts: &DocxOptions, meta: &Meta) 
     // pages have a footer of their own.
     let even_footer = frame::has_even_footer(opts).then(|| frame::even_footer(&mut paragraphs));
     let even = even_footer.is_some();
+    // A handbook's parts: a header and footer each, naming the policy.
+    let frames: Vec<(String, String)> = opts
+        .part_frames
+        .iter()
+        .map(|f| (frame::header(&f.header_text, &mut paragraphs), frame::footer_of(opts, &f.version, &mut paragraphs)))
+        .collect();
     let owned = |text: String| Cow::Owned(text.into_bytes());
 
     let mut parts: Vec<Part> = Vec::with_capacity(20);
-    parts.push(("[Content_Types].xml", owned(content_types(header.is_some(), even, notes))));
-    parts.push(("_rels/.rels", owned(package_relationships())));
-    parts.push(("docProps/app.xml", owned(app_properties())));
-    parts.push(("docProps/core.xml", owned(core_properties(meta, opts.locale))));
-    parts.push(("docProps/custom.xml", owned(custom_properties(meta))));
-    parts.push(("word/_rels/document.xml.rels", owned(document_relationships(&body, header.is_some(), even))));
+    parts.push(("[Content_Types].xml".into(), owned(content_types(header.is_some(), even, notes, frames.len()))));
+    parts.push(("_rels/.rels".into(), owned(package_relationships())));
+    parts.push(("docProps/app.xml".into(), owned(app_properties())));
+    parts.push(("docProps/core.xml".into(), owned(core_properties(meta, opts.locale))));
+    parts.push(("docProps/custom.xml".into(), owned(custom_properties(meta))));
+    parts.push((
+        "word/_rels/document.xml.rels".into(),
+        owned(document_relationships(&body, header.is_some(), even, frames.len())),
+    ));
     let Body { xml, footnotes, note_links, lists, .. } = body;
-    parts.push(("word/document.xml", owned(frame::document_end(xml, opts, header.is_some(), even))));
-    parts.push(("word/styles.xml", owned(styles::write_styles(opts))));
-    parts.push(("word/settings.xml", owned(frame::settings(even))));
+    parts.push(("word/document.xml".into(), owned(frame::document_end(xml, opts, header.is_some(), even))));
+    parts.push(("word/styles.xml".into(), owned(styles::write_styles(opts))));
+    parts.push(("word/settings.xml".into(), owned(frame::settings(even))));
     // Our own font table names the fonts the styles use, with the free
     // fonts a reader without them should substitute.
-    parts.push(("word/fontTable.xml", Cow::Borrowed(include_bytes!("parts/fontTable.xml"))));
-    parts.push(("word/theme/theme1.xml", Cow::Borrowed(include_bytes!("parts/theme1.xml"))));
-    parts.push(("word/numbering.xml", owned(styles::write_numbering(opts, &lists))));
+    parts.push(("word/fontTable.xml".into(), Cow::Borrowed(include_bytes!("parts/fontTable.xml"))));
+    parts.push(("word/theme/theme1.xml".into(), Cow::Borrowed(include_bytes!("parts/theme1.xml"))));
+    parts.push(("word/numbering.xml".into(), owned(styles::write_numbering(opts, &lists))));
     if notes {
-        parts.push(("word/footnotes.xml", owned(frame::footnotes(&footnotes))));
+        parts.push(("word/footnotes.xml".into(), owned(frame::footnotes(&footnotes))));
         if !note_links.is_empty() {
             let mut w = relationships();
             links(&mut w, &note_links);
             w.close("Relationships");
-            parts.push(("word/_rels/footnotes.xml.rels", owned(w.finish())));
+            parts.push(("word/_rels/footnotes.xml.rels".into(), owned(w.finish())));
         }
     }
     if let Some(header) = header {
-        parts.push(("word/header1.xml", owned(header)));
+        parts.push(("word/header1.xml".into(), owned(header)));
     }
-    parts.push(("word/footer1.xml", owned(footer)));
+    parts.push(("word/footer1.xml".into(), owned(footer)));
     if let Some(footer) = even_footer {
-        parts.push(("word/footer2.xml", owned(footer)));
+        parts.push(("word/footer2.xml".into(), owned(footer)));
+    }
+    for (n, (header, footer)) in frames.into_iter().enumerate() {
+        parts.push((part_header_name(n + 1).into(), owned(header)));
+        parts.push((part_footer_name(n + 1).into(), owned(footer)));
     }
     zip_parts(parts, pieces)
 }
 
 /// `[Content_Types].xml`: every part's type.
-fn content_types(header: bool, even_footer: bool, notes: bool) -> String {
+/// The file names of handbook part `n`'s header and footer (from 1).
+fn part_header_name(n: usize) -> String {
+    format!("word/header-part{n}.xml")
+}
+
+fn part_footer_name(n: usize) -> String {
+    format!("word/footer-part{n}.xml")
+}
+
+fn content_types(header: bool, even_footer: bool, notes: bool, part_frames: usize) -> String {
     let mut w = Xml::part(2048);
     w.open("Types", &[("xmlns", &"http://schemas.openxmlformats.org/package/2006/content-types")]);
     w.empty(
@@ -112,6 +134,10 @@ fn content_types(header: bool, even_footer: bool, notes: bool) -> String {
     part("/word/footer1.xml", wordml!("footer+xml"));
     if even_footer {
         part("/word/footer2.xml", wordml!("footer+xml"));
+    }
+    for n in 1..=part_frames {
+        part(&format!("/{}", part_header_name(n)), wordml!("header+xml"));
+        part(&format!("/{}", part_footer_name(n)), wordml!("footer+xml"));
     }
     w.close("Types");
     w.finish()
@@ -142,7 +168,7 @@ fn package_relationships() -> String {
 
 /// `word/_rels/document.xml.rels`: the parts the document uses, and one
 /// relationship per hyperlink target (`rIdLinkN`, as the body numbers them).
-fn document_relationships(body: &Body, header: bool, even_footer: bool) -> String {
+fn document_relationships(body: &Body, header: bool, even_footer: bool, part_frames: usize) -> String {
     let mut w = relationships();
     relationship(&mut w, "rId1", rel!("styles"), "styles.xml");
     relationship(&mut w, "rId2", rel!("fontTable"), "fontTable.xml");
@@ -154,6 +180,11 @@ fn document_relationships(body: &Body, header: bool, even_footer: bool) -> Strin
     relationship(&mut w, frame::FOOTER_ID, rel!("footer"), "footer1.xml");
     if even_footer {
         relationship(&mut w, frame::EVEN_FOOTER_ID, rel!("footer"), "footer2.xml");
+    }
+    for n in 1..=part_frames {
+        let (header, footer) = (part_header_name(n), part_footer_name(n));
+        relationship(&mut w, &frame::part_header_id(n), rel!("header"), header.trim_start_matches("word/"));
+        relationship(&mut w, &frame::part_footer_id(n), rel!("footer"), footer.trim_start_matches("word/"));
     }
     // Word expects a theme.
     relationship(&mut w, "rIdTheme1", rel!("theme"), "theme/theme1.xml");

@@ -10,6 +10,7 @@
 //! does it), and since no piece depends on another, the same text gives the
 //! same bytes whichever thread deflated which piece.
 
+use std::borrow::Cow;
 use std::collections::VecDeque;
 use std::sync::{Condvar, Mutex, PoisonError};
 
@@ -26,7 +27,7 @@ const DOS_TIME: u16 = 0;
 const DOS_DATE: u16 = (1 << 5) | 1;
 
 struct Entry {
-    name: &'static str,
+    name: Cow<'static, str>,
     crc: u32,
     compressed: u32,
     size: u32,
@@ -52,12 +53,18 @@ impl Zip {
         Zip { out: Vec::with_capacity(capacity), entries: Vec::new(), compress: compressor() }
     }
 
-    pub fn add(&mut self, name: &'static str, bytes: &[u8]) -> Result<(), TooLarge> {
+    pub fn add(&mut self, name: impl Into<Cow<'static, str>>, bytes: &[u8]) -> Result<(), TooLarge> {
         self.add_pieces(name, Vec::new(), bytes)
     }
 
     /// A part of the `pieces` (see [`deflate_while`]), then `tail`.
-    pub fn add_pieces(&mut self, name: &'static str, pieces: Vec<Piece>, tail: &[u8]) -> Result<(), TooLarge> {
+    pub fn add_pieces(
+        &mut self,
+        name: impl Into<Cow<'static, str>>,
+        pieces: Vec<Piece>,
+        tail: &[u8],
+    ) -> Result<(), TooLarge> {
+        let name = name.into();
         let offset = u32_of(self.out.len())?;
         // Room for the local header, then the deflated data after it.
         let header_at = self.out.len();
