@@ -7,6 +7,13 @@ use std::process::Output;
 
 use crate::{pg, policywright_in, stderr, stdout};
 
+/// `ops.policy.json`, the English preset as `new` writes it, and its JSON to edit.
+fn new_policy(dir: &Path) -> serde_json::Value {
+    let made = policywright_in(dir).args(["new", "--locale", "en", "-o", "ops.policy.json"]).output().expect("new");
+    assert!(made.status.success(), "{}", stderr(&made));
+    serde_json::from_str(&std::fs::read_to_string(dir.join("ops.policy.json")).expect("read")).expect("json")
+}
+
 fn run(dir: &Path, db: &str, args: &[&str]) -> Output {
     policywright_in(dir).args(["--db", db]).args(args).output().expect("runs")
 }
@@ -38,10 +45,7 @@ fn workflow(dir: &Path, db: &str) -> String {
 fn the_library_workflow_on_a_server_reads_as_on_a_file() {
     let tmp = tempfile::tempdir().expect("tmp");
     let d = tmp.path();
-    let made = policywright_in(d).args(["new", "--locale", "en", "-o", "ops.policy.json"]).output().expect("new");
-    assert!(made.status.success(), "{}", stderr(&made));
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(d.join("ops.policy.json")).expect("read")).expect("json");
+    let mut v = new_policy(d);
     v["appraisal"]["indicators"][1]["children"][0]["weight"] = 20.into();
     v["appraisal"]["indicators"][1]["children"][1]["weight"] = 5.into();
     std::fs::write(d.join("edited.policy.json"), v.to_string()).expect("write");
@@ -123,10 +127,7 @@ fn denied(out: &Output, what: &str) {
 fn each_role_may_do_its_part_and_no_more() {
     let tmp = tempfile::tempdir().expect("tmp");
     let d = tmp.path();
-    let made = policywright_in(d).args(["new", "--locale", "en", "-o", "ops.policy.json"]).output().expect("new");
-    assert!(made.status.success(), "{}", stderr(&made));
-    let mut v: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(d.join("ops.policy.json")).expect("read")).expect("json");
+    let mut v = new_policy(d);
     v["document"]["title"] = "Edited".into();
     std::fs::write(d.join("edited.policy.json"), v.to_string()).expect("write");
 

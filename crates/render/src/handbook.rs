@@ -185,13 +185,7 @@ pub fn docx_bytes(handbook: &Handbook, policies: &[Input], templates: &Templates
         .iter()
         .map(|p| {
             let doc = &p.document;
-            let title = header_text(&doc.company, &doc.title);
-            let header_text = [title.as_str(), doc.number.trim()]
-                .iter()
-                .filter(|s| !s.is_empty())
-                .copied()
-                .collect::<Vec<_>>()
-                .join(" · ");
+            let header_text = header_text(&header_text(&doc.company, &doc.title), &doc.number);
             PartFrame { header_text, version: version(p).to_string() }
         })
         .collect();
