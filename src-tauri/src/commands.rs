@@ -15,7 +15,8 @@ use policywright_api::library::{self, ComparisonView, Due, Saved};
 use policywright_api::model::Role;
 use policywright_api::model::validate::ReportView;
 use policywright_api::recovery::{self, Autosaved, Recovered};
-use policywright_api::settings::{self, AppSettings, ShellSettings};
+use policywright_api::server::Server;
+use policywright_api::settings::{self, AppSettings, Connected, ShellSettings};
 use policywright_api::store::HandbookId;
 use policywright_api::store::{Bump, Library, PolicyId, PolicySummary, Status, VersionInfo};
 use policywright_api::{Format, NumberingScheme, Policy, PresetInfo, Result, Templates, World};
@@ -37,6 +38,16 @@ pub trait Dialogs: Send + Sync {
     fn open_file(&self, path: &Path) -> std::io::Result<()>;
     /// Shows a file the app wrote in the system's file manager.
     fn show_in_folder(&self, path: &Path) -> std::io::Result<()>;
+}
+
+/// Where a team library's password is kept between runs: the system's
+/// keychain. Failures come back as the keychain's own words, which the app
+/// says and then goes on without it.
+pub trait Keychain: Send + Sync {
+    /// The password kept for `account`; `Ok(None)` when none is.
+    fn password(&self, account: &str) -> std::result::Result<Option<String>, String>;
+    fn keep(&self, account: &str, password: &str) -> std::result::Result<(), String>;
+    fn forget(&self, account: &str) -> std::result::Result<(), String>;
 }
 
 /// What to do with a file the app has just written.
@@ -77,6 +88,11 @@ pub struct App {
     /// The files written this session: only these may be opened or shown,
     /// so the page cannot ask the desktop to open anything else.
     written: Mutex<Vec<PathBuf>>,
+    /// Where a server's password is kept between runs.
+    keychain: Box<dyn Keychain>,
+    /// The password given this run for a server (by its keychain account),
+    /// so that opening it again does not depend on the keychain.
+    password: Mutex<Option<(String, String)>>,
 }
 
 /// What to ask before the window closes on unsaved changes.
@@ -118,7 +134,15 @@ impl App {
             dialogs,
             templates: Mutex::new(Arc::new(Templates::builtin())),
             written: Mutex::new(Vec::new()),
+            keychain: Box::new(crate::keychain::ThisRun::default()),
+            password: Mutex::new(None),
         }
+    }
+
+    /// Keeps servers' passwords in `keychain` (the system's, in the app).
+    pub fn with_keychain(mut self, keychain: Box<dyn Keychain>) -> App {
+        self.keychain = keychain;
+        self
     }
 
     /// Remembers the user's choices in `file` from now on, and takes up
@@ -185,10 +209,17 @@ impl App {
         let mut slot = lock(&self.library);
         if slot.is_none() {
             let path = lock(&self.library_path).clone();
-            if let Some(path) = path.as_deref().filter(|p| *lock(&self.library_must_exist) && !self.world.exists(p)) {
+            if let Some(path) = path.as_deref().filter(|p| {
+                *lock(&self.library_must_exist) && library::server_address(p).is_none() && !self.world.exists(p)
+            }) {
                 return Err(self.view(self.missing_library(path)));
             }
-            *slot = Some(self.answer(library::open_library(self.world.as_ref(), path.as_deref()))?);
+            let password = path.as_deref().and_then(|p| self.server_password(p));
+            *slot = Some(self.answer(library::open_library_with(
+                self.world.as_ref(),
+                path.as_deref(),
+                password.as_deref(),
+            ))?);
         }
         let result = match slot.as_mut() {
             Some(lib) => f(lib),
@@ -394,9 +425,47 @@ impl App {
         }
     }
 
+    /// The password for the server at `location`: the one given this run,
+    /// else the keychain's. A keychain that cannot be asked is no password;
+    /// the server then says it wants one, where the user can give it.
+    fn server_password(&self, location: &Path) -> Option<String> {
+        let account = Server::of(location)?.account();
+        if let Some((kept_for, password)) = lock(&self.password).as_ref()
+            && *kept_for == account
+        {
+            return Some(password.clone());
+        }
+        self.keychain.password(&account).ok().flatten()
+    }
+
+    /// Connects to a shared server from Settings → Library and uses it from
+    /// now on; the password goes to the keychain, never into the settings
+    /// file. Until it connects, the library in use stays.
+    pub fn library_connect(&self, server: &Server, password: &str) -> Answer<Connected> {
+        let location = self.answer(server.location())?;
+        let password = Some(password).filter(|p| !p.is_empty());
+        let opened = self.answer(library::open_library_with(self.world.as_ref(), Some(&location), password))?;
+        let account = server.account();
+        let kept = match password {
+            Some(password) => self.keychain.keep(&account, password),
+            None => self.keychain.forget(&account),
+        };
+        *lock(&self.password) = password.map(|p| (account, p.to_string()));
+        *lock(&self.library) = Some(opened);
+        *lock(&self.library_path) = Some(location.clone());
+        *lock(&self.library_must_exist) = false;
+        self.remember(|s| s.library = Some(location.clone()));
+        Ok(Connected {
+            library: library::shown_location(&location),
+            keychain_problem: kept.err().map(|reason| {
+                self.view(Error::new(ErrorKind::Io, msg!(keys::errors::KEYCHAIN, reason = reason)))
+            }),
+        })
+    }
+
     /// The folder of recovered drafts, beside the library.
     fn recovery_dir(&self) -> Result<PathBuf> {
-        Ok(recovery::folder(&self.library_file()?))
+        Ok(recovery::folder(&self.library_file()?, &self.world.data_folder()?))
     }
 
     /// The choices of Settings the shell keeps, and what went wrong with them.
@@ -404,7 +473,8 @@ impl App {
         let lang = self.lang();
         let library = self.answer(self.library_file())?;
         Ok(ShellSettings {
-            library: library.display().to_string(),
+            server: Server::of(&library),
+            library: library::shown_location(&library),
             library_is_default: lock(&self.library_path).is_none(),
             templates: lock(&self.settings).templates.as_ref().map(|p| p.display().to_string()),
             problems: [&self.settings_problem, &self.templates_problem]
@@ -799,6 +869,95 @@ mod tests {
         (app, chooser)
     }
 
+    /// A keychain the test can look into, shared with the app.
+    #[derive(Clone, Default)]
+    struct Keys(Arc<crate::keychain::ThisRun>);
+
+    impl Keychain for Keys {
+        fn password(&self, account: &str) -> std::result::Result<Option<String>, String> {
+            self.0.password(account)
+        }
+        fn keep(&self, account: &str, password: &str) -> std::result::Result<(), String> {
+            self.0.keep(account, password)
+        }
+        fn forget(&self, account: &str) -> std::result::Result<(), String> {
+            self.0.forget(account)
+        }
+    }
+
+    #[test]
+    fn a_shared_server_is_chosen_in_settings_and_its_password_kept_in_the_keychain_not_the_settings_file() {
+        let cluster = crate::pg::Cluster::start();
+        let mut admin = cluster.client("postgres", crate::pg::SUPERUSER);
+        admin.batch_execute("CREATE ROLE hr_wang LOGIN PASSWORD 'correct horse'").expect("a user with a password");
+        admin.batch_execute("CREATE DATABASE team OWNER hr_wang").expect("their database");
+        // This user must give the password; the cluster trusts everyone else.
+        let hba = cluster.socket_dir().join("data").join("pg_hba.conf");
+        let rules = std::fs::read_to_string(&hba).expect("pg_hba.conf");
+        std::fs::write(&hba, format!("local all hr_wang scram-sha-256\n{rules}")).expect("writes pg_hba.conf");
+        drop(admin);
+        cluster.restart();
+
+        let dir = tempfile::tempdir().expect("tmp");
+        let keys = Keys::default();
+        let start = || {
+            let world = Box::new(Elsewhere(dir.path().join("default.sqlite")));
+            let app = App::with_world(world, Box::new(Chooser::default()), None)
+                .with_keychain(Box::new(keys.clone()))
+                .remembering(dir.path().join("config").join("settings.json"));
+            app.set_language(Locale::En);
+            app
+        };
+        let app = start();
+        let socket = cluster.socket_dir().display().to_string();
+        let server = Server {
+            host: socket.clone(),
+            port: None,
+            database: "team".into(),
+            user: "hr_wang".into(),
+            tls: policywright_api::server::Tls::Disable,
+        };
+        let shown = format!("postgres://hr_wang@/team?host={socket}");
+
+        let missing = Server { database: " ".into(), ..server.clone() };
+        let err = app.library_connect(&missing, "correct horse").expect_err("no database named");
+        assert_eq!((err.message.as_str(), err.path.as_deref()), ("the server's database name is empty", Some("server.database")));
+
+        let err = app.library_connect(&server, "wrong").expect_err("a wrong password");
+        assert!(err.message.starts_with(&format!("the library server {shown} did not let the user in")), "{}", err.message);
+        assert_eq!(app.shell_settings().expect("settings").server, None, "the library in use stays");
+
+        let connected = app.library_connect(&server, "correct horse").expect("connects");
+        assert_eq!(connected.library, shown);
+        assert!(connected.keychain_problem.is_none());
+        let account = format!("hr_wang@{socket}:5432/team");
+        assert_eq!(keys.password(&account), Ok(Some("correct horse".to_string())));
+        let remembered = std::fs::read_to_string(dir.path().join("config").join("settings.json")).expect("settings");
+        assert!(!remembered.contains("correct horse"), "{remembered}");
+        assert!(remembered.contains("postgres://hr_wang@/team?sslmode=disable"), "{remembered}");
+        let shell = app.shell_settings().expect("settings");
+        assert_eq!((shell.server.as_ref(), shell.library.as_str()), (Some(&server), shown.as_str()));
+
+        // The server records who saved, whatever name the window gave.
+        let policy = preset(&app, Locale::En);
+        let id = app.library_add(&policy).expect("adds to the server");
+        app.library_save_version(id, &policy, Bump::Minor, "Wang Fang", "First issue").expect("saves");
+        assert_eq!(app.library_history(id).expect("history")[0].author, "hr_wang");
+        drop(app);
+
+        // The next start opens the server with the keychain's password.
+        let again = start();
+        assert_eq!(again.library_list().expect("lists the server's policies").len(), 1);
+        drop(again);
+
+        // Without it, the server's refusal is what the start screen says,
+        // and a remembered server is never taken for a missing file.
+        keys.forget(&account).expect("forgets");
+        let err = start().library_list().expect_err("no password");
+        assert_eq!(err.message, format!("the library server {shown} asks for a password, and none was given"));
+        assert_eq!(err.code, ErrorKind::Denied);
+    }
+
     /// The system, with the default library somewhere of the test's own.
     struct Elsewhere(PathBuf);
 
@@ -829,6 +988,9 @@ mod tests {
         }
         fn default_library(&self) -> Result<PathBuf> {
             Ok(self.0.clone())
+        }
+        fn data_folder(&self) -> Result<PathBuf> {
+            Ok(self.0.parent().map(Path::to_path_buf).unwrap_or_default())
         }
     }
 

@@ -10,6 +10,14 @@
 
 mod commands;
 mod dialogs;
+mod keychain;
+
+/// The throw-away PostgreSQL cluster of the integration tests, for the
+/// commands that connect to a shared server.
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../../tests/it/pg.rs"]
+mod pg;
 
 use commands::App;
 use policywright_api::handbooks::{self, Definition};
@@ -18,7 +26,8 @@ use policywright_api::library::{ComparisonView, Due, Saved};
 use policywright_api::model::Role;
 use policywright_api::model::validate::ReportView;
 use policywright_api::recovery::{Autosaved, Recovered};
-use policywright_api::settings::ShellSettings;
+use policywright_api::server::Server;
+use policywright_api::settings::{Connected, ShellSettings};
 use policywright_api::store::{Bump, HandbookId, PolicyId, PolicySummary, Status, VersionInfo};
 use policywright_api::{Format, NumberingScheme, Policy, PresetInfo};
 use policywright_host::Os;
@@ -120,6 +129,13 @@ fn library_create(app: State<'_, App>) -> Answer<Option<String>> {
 #[tauri::command(async)]
 fn library_use_default(app: State<'_, App>) -> Answer<String> {
     app.library_use_default()
+}
+
+/// A shared server, named field by field in Settings; the password goes to
+/// the system's keychain.
+#[tauri::command(async)]
+fn library_connect(app: State<'_, App>, server: Server, password: String) -> Answer<Connected> {
+    app.library_connect(&server, &password)
 }
 
 #[tauri::command(async)]
@@ -314,7 +330,7 @@ fn main() {
             tauri::plugin::Builder::<tauri::Wry>::new("navigation-guard").on_navigation(|_, url| own_page(url)).build(),
         )
         .setup(|app| {
-            let shell = App::new(dialogs::for_app(app.handle().clone()), None);
+            let shell = App::new(dialogs::for_app(app.handle().clone()), None).with_keychain(keychain::for_app());
             // The user's choices are remembered where their system keeps an
             // app's settings; without such a place they hold for this run.
             let shell = match policywright_host::settings_location(Os::CURRENT, &|name| std::env::var_os(name)) {
@@ -389,6 +405,7 @@ fn main() {
             library_open_other,
             library_create,
             library_use_default,
+            library_connect,
             library_show_file,
             templates_choose,
             templates_clear,

@@ -373,7 +373,7 @@ fn a_connection_lost_mid_save_leaves_nothing_half_written() {
     admin.execute("SELECT pg_terminate_backend($1)", &[&pid]).expect("cuts the connection");
     let (mut store, outcome) = saver.join().expect("the saver returns");
     let err = outcome.expect_err("the save fails");
-    assert_eq!(err.kind, policywright_i18n::ErrorKind::Io);
+    assert_eq!(err.kind, policywright_i18n::ErrorKind::Unreachable);
     assert!(err.to_string().starts_with("cannot reach the library server postgres://"), "{err}");
     assert!(err.to_string().contains("nothing was saved"), "{err}");
     hold.rollback().expect("lets go");

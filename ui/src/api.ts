@@ -26,6 +26,8 @@ import type { HandbookPart } from "./bindings/HandbookPart";
 import type { HandbookPlan } from "./bindings/HandbookPlan";
 import type { OpenHandbook } from "./bindings/OpenHandbook";
 import type { VersionPick } from "./bindings/VersionPick";
+import type { Server } from "./bindings/Server";
+import type { Connected } from "./bindings/Connected";
 
 export type {
   Autosaved,
@@ -81,6 +83,8 @@ export const api = {
   libraryOpenOther: () => invoke<string | null>("library_open_other"),
   libraryCreate: () => invoke<string | null>("library_create"),
   libraryUseDefault: () => invoke<string>("library_use_default"),
+  /** A shared server, field by field; the password goes to the system's keychain. */
+  libraryConnect: (server: Server, password: string) => invoke<Connected>("library_connect", { server, password }),
   /** Shows the library file in use in the file manager. */
   libraryShowFile: () => invoke<null>("library_show_file"),
   /** The template folder now in use, or `null` when the dialog was cancelled. */

@@ -11,6 +11,7 @@ pub mod handbooks;
 pub mod library;
 mod names;
 pub mod recovery;
+pub mod server;
 pub mod settings;
 
 use std::path::{Path, PathBuf};
@@ -105,6 +106,10 @@ pub trait World {
 
     /// The library file to use when the user named none.
     fn default_library(&self) -> Result<PathBuf>;
+
+    /// The app's own folder of data, where the default library lives: what
+    /// belongs to a library on a server (its recovered drafts) is kept here.
+    fn data_folder(&self) -> Result<PathBuf>;
 }
 
 /// A file's text, which must be UTF-8.

@@ -21,12 +21,19 @@ use crate::{Policy, World, file_name, open_policy};
 /// library server for a `postgres://` or `postgresql://` address, else a
 /// SQLite file, as before there were servers.
 pub fn open_library(world: &dyn World, explicit: Option<&Path>) -> Result<Library> {
+    open_library_with(world, explicit, None)
+}
+
+/// Opens a library as [`open_library`] does; a server is connected to with
+/// `password` (which the app keeps in the system's keychain, apart from the
+/// address it remembers).
+pub fn open_library_with(world: &dyn World, explicit: Option<&Path>, password: Option<&str>) -> Result<Library> {
     let path = match explicit {
         Some(path) => path.to_path_buf(),
         None => world.default_library()?,
     };
     if let Some(address) = server_address(&path) {
-        return Ok(Library::new(Box::new(Postgres::connect(address)?)));
+        return Ok(Library::new(Box::new(Postgres::connect_with(address, password)?)));
     }
     Ok(Library::new(Box::new(Sqlite::open_on(&path, Some(&world.today()))?)))
 }

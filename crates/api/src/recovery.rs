@@ -18,11 +18,23 @@ use serde_json::Value;
 
 use crate::{FileKind, World, parse_policy};
 
-/// The folder of recovered drafts for the library at `library_file`:
-/// `library.sqlite` → `library.recovery`, so that each library, and each
-/// test's, has its own.
-pub fn folder(library_file: &Path) -> PathBuf {
-    library_file.with_extension("recovery")
+/// The folder of recovered drafts for the library at `location`: beside a
+/// file, `library.sqlite` → `library.recovery`, so that each library, and
+/// each test's, has its own; for a library on a server, which has no folder
+/// here, one in the app's data folder `data` named after the server, so that
+/// work kept while the server was away is still this computer's.
+pub fn folder(location: &Path, data: &Path) -> PathBuf {
+    match crate::server::Server::of(location) {
+        Some(server) => {
+            let name: String = server
+                .account()
+                .chars()
+                .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '.' { c } else { '_' })
+                .collect();
+            data.join("servers").join(format!("{name}.recovery"))
+        }
+        None => location.with_extension("recovery"),
+    }
 }
 
 /// Where an autosave went.

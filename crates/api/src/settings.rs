@@ -64,12 +64,24 @@ pub fn save(world: &dyn World, path: &Path, settings: &AppSettings) -> Result<()
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
 pub struct ShellSettings {
-    /// The library in use.
+    /// The library in use: its path, or a server's address.
     pub library: String,
+    /// The shared server in use, field by field; `None` for a file.
+    pub server: Option<crate::server::Server>,
     /// Whether it is the default one of this computer.
     pub library_is_default: bool,
     /// The template folder laid over the built-in templates, if any.
     pub templates: Option<String>,
     /// What went wrong with the settings file or the template folder.
     pub problems: Vec<ErrorView>,
+}
+
+/// A shared server connected to from Settings → Library.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct Connected {
+    /// How the library is named now, `postgres://user@host/database`.
+    pub library: String,
+    /// Why the password could not be kept for the next run, if it could not.
+    pub keychain_problem: Option<ErrorView>,
 }

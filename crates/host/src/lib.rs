@@ -220,6 +220,10 @@ impl World for System {
         }
     }
 
+    fn data_folder(&self) -> Result<PathBuf> {
+        app_folder(Os::CURRENT, &|name| std::env::var_os(name), Kept::Data)
+    }
+
     fn default_library(&self) -> Result<PathBuf> {
         let path = library_location(Os::CURRENT, &|name| std::env::var_os(name))?;
         // A server's address has no folder to make.

@@ -50,6 +50,11 @@ pub enum ErrorKind {
     Busy,
     /// What the caller based a change on was changed by someone else first.
     Conflict,
+    /// The library server does not let this user do that (its roles decide).
+    Denied,
+    /// The library server cannot be reached, or the connection broke: the
+    /// action did not happen, and the next one connects again.
+    Unreachable,
     /// A fault of Policywright itself; the message says what to report.
     Internal,
 }
@@ -74,6 +79,8 @@ impl ErrorKind {
             ErrorKind::InvalidTransition => "invalid_transition",
             ErrorKind::Busy => "busy",
             ErrorKind::Conflict => "conflict",
+            ErrorKind::Denied => "denied",
+            ErrorKind::Unreachable => "unreachable",
             ErrorKind::Internal => "internal",
         }
     }
@@ -84,6 +91,8 @@ impl ErrorKind {
             ErrorKind::Io
             | ErrorKind::NotFound
             | ErrorKind::Busy
+            | ErrorKind::Denied
+            | ErrorKind::Unreachable
             | ErrorKind::NotAFile
             | ErrorKind::InvalidVersionLabel
             | ErrorKind::InvalidArgument => 2,

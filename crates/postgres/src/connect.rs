@@ -72,9 +72,43 @@ impl Address {
         self.config.get_ssl_mode()
     }
 
+    /// What the address names, field by field, as a form shows it.
+    pub fn parts(&self) -> Parts {
+        let host = match self.config.get_hosts().first() {
+            Some(Host::Tcp(host)) => host.clone(),
+            Some(Host::Unix(dir)) => dir.display().to_string(),
+            None => String::new(),
+        };
+        let user = self.config.get_user().unwrap_or_default().to_string();
+        Parts {
+            host,
+            port: self.config.get_ports().first().copied().filter(|p| *p != 5432),
+            database: self.config.get_dbname().map_or_else(|| user.clone(), str::to_string),
+            user,
+            tls: match self.ssl_mode() {
+                SslMode::Disable => "disable",
+                SslMode::Require => "require",
+                _ => "prefer",
+            },
+        }
+    }
+
     pub fn connect(&self) -> Result<Client> {
         self.config.connect(self.tls.clone()).map_err(|e| server_error(&self.shown, &e))
     }
+}
+
+/// An address taken apart ([`Address::parts`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parts {
+    /// A host name or address, or the folder of a Unix socket.
+    pub host: String,
+    /// `None` for PostgreSQL's usual port, 5432.
+    pub port: Option<u16>,
+    pub database: String,
+    pub user: String,
+    /// `disable`, `prefer` or `require`.
+    pub tls: &'static str,
 }
 
 fn without_password(text: &str) -> String {
@@ -111,16 +145,23 @@ pub fn server_error(at: &str, e: &postgres::Error) -> Error {
         // No answer from the server: it is down, unreachable, or the
         // connection broke mid-action (the transaction then never commits).
         let reason = e.to_string();
+        // The client finds this out itself, before the server is asked.
+        let cause = std::error::Error::source(e).map(|c| c.to_string()).unwrap_or_default();
+        if cause.contains("password missing") {
+            return Error::new(ErrorKind::Denied, msg!(k::PASSWORD_NEEDED, at = at))
+                .hint(Message::new(k::PASSWORD_NEEDED_HINT));
+        }
         if reason.contains("tls") || reason.contains("TLS") || reason.contains("certificate") {
             return Error::new(ErrorKind::Io, msg!(k::TLS, at = at, reason = reason)).hint(Message::new(k::TLS_HINT));
         }
-        return Error::new(ErrorKind::Io, msg!(k::UNREACHABLE, at = at, reason = reason))
+        return Error::new(ErrorKind::Unreachable, msg!(k::UNREACHABLE, at = at, reason = reason))
             .hint(Message::new(k::UNREACHABLE_HINT));
     };
     let reason = db.message().to_string();
     let code = db.code();
     if *code == SqlState::INSUFFICIENT_PRIVILEGE {
-        return Error::new(ErrorKind::Io, msg!(k::DENIED, at = at, reason = reason)).hint(Message::new(k::DENIED_HINT));
+        return Error::new(ErrorKind::Denied, msg!(k::DENIED, at = at, reason = reason))
+            .hint(Message::new(k::DENIED_HINT));
     }
     if *code == SqlState::INVALID_PASSWORD || *code == SqlState::INVALID_AUTHORIZATION_SPECIFICATION {
         return Error::new(ErrorKind::Io, msg!(k::LOGIN, at = at, reason = reason)).hint(Message::new(k::LOGIN_HINT));
@@ -137,7 +178,7 @@ pub fn server_error(at: &str, e: &postgres::Error) -> Error {
             .hint(Message::new(keys::errors::BUSY_HINT));
     }
     if [SqlState::ADMIN_SHUTDOWN, SqlState::CRASH_SHUTDOWN, SqlState::CANNOT_CONNECT_NOW].contains(code) {
-        return Error::new(ErrorKind::Io, msg!(k::UNREACHABLE, at = at, reason = reason))
+        return Error::new(ErrorKind::Unreachable, msg!(k::UNREACHABLE, at = at, reason = reason))
             .hint(Message::new(k::UNREACHABLE_HINT));
     }
     if code.code().starts_with("23") {

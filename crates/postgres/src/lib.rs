@@ -32,7 +32,7 @@ use policywright_store::{
 use postgres::types::ToSql;
 use postgres::{Client, IsolationLevel, Row, Transaction};
 
-pub use connect::{Address, is_address};
+pub use connect::{Address, Parts, is_address};
 pub use migrate::{SCHEMA_VERSION, WRITE_LOCK};
 
 /// The setup of a team library's roles (`pw_reader`, `pw_author`,
@@ -67,7 +67,17 @@ impl Postgres {
     /// schema up to date. A newer library, or a database with another
     /// program's tables, is refused and left untouched.
     pub fn connect(address: &str) -> Result<Postgres> {
-        let address = Address::parse(address)?;
+        Postgres::connect_with(address, None)
+    }
+
+    /// Connects as [`Postgres::connect`] does, with a password kept apart
+    /// from the address (the app keeps it in the system's keychain, so it is
+    /// never written where the address is remembered).
+    pub fn connect_with(address: &str, password: Option<&str>) -> Result<Postgres> {
+        let mut address = Address::parse(address)?;
+        if let Some(password) = password.filter(|p| !p.is_empty()) {
+            address.config.password(password);
+        }
         let mut client = address.connect()?;
         migrate::migrate(&mut client, &address.shown)?;
         Ok(Postgres { address, client: RefCell::new(client) })

@@ -4,4 +4,4 @@
  * What kind of failure it is. A shell picks exit codes and icons by it; a
  * test matches on it. Each kind means one thing.
  */
-export type ErrorKind = "invalid_json" | "file_too_large" | "not_a_file" | "not_utf8" | "invalid_policy" | "invalid_document" | "unsupported_schema" | "template" | "not_found" | "invalid_version_label" | "invalid_argument" | "io" | "invalid_library" | "invalid_transition" | "busy" | "conflict" | "internal";
+export type ErrorKind = "invalid_json" | "file_too_large" | "not_a_file" | "not_utf8" | "invalid_policy" | "invalid_document" | "unsupported_schema" | "template" | "not_found" | "invalid_version_label" | "invalid_argument" | "io" | "invalid_library" | "invalid_transition" | "busy" | "conflict" | "denied" | "unreachable" | "internal";
