@@ -11,14 +11,14 @@ use std::time::{Duration, Instant};
 
 use policywright_api::handbooks::{self, Definition};
 use policywright_api::i18n::{Error, ErrorKind, ErrorView, Locale, Message, io_reason, keys, msg};
-use policywright_api::library::{self, ComparisonView, Due, Saved};
+use policywright_api::library::{self, ComparisonView, Due, EditorDraft, Saved};
 use policywright_api::model::Role;
 use policywright_api::model::validate::ReportView;
 use policywright_api::recovery::{self, Autosaved, Recovered};
 use policywright_api::server::Server;
 use policywright_api::settings::{self, AppSettings, Connected, ShellSettings};
 use policywright_api::store::HandbookId;
-use policywright_api::store::{Bump, Library, PolicyId, PolicySummary, Status, VersionInfo};
+use policywright_api::store::{Bump, DraftStamp, Library, PolicyId, PolicySummary, Status, VersionInfo};
 use policywright_api::{Format, NumberingScheme, Policy, PresetInfo, Result, Templates, World};
 use policywright_host::System;
 use serde_json::Value;
@@ -457,9 +457,9 @@ impl App {
         self.remember(|s| s.library = Some(location.clone()));
         Ok(Connected {
             library: library::shown_location(&location),
-            keychain_problem: kept.err().map(|reason| {
-                self.view(Error::new(ErrorKind::Io, msg!(keys::errors::KEYCHAIN, reason = reason)))
-            }),
+            keychain_problem: kept
+                .err()
+                .map(|reason| self.view(Error::new(ErrorKind::Io, msg!(keys::errors::KEYCHAIN, reason = reason)))),
         })
     }
 
@@ -580,15 +580,25 @@ impl App {
 
     /// Keeps what the editor holds: a library policy's draft when the
     /// library takes it, else a recovered draft. Work is never refused here.
-    pub fn autosave(&self, value: &Value, id: Option<PolicyId>, slot: &str) -> Answer<Autosaved> {
+    /// `base`: the draft's revision the editor went on from; `by`: the name
+    /// Settings gives.
+    pub fn autosave(
+        &self,
+        value: &Value,
+        id: Option<PolicyId>,
+        slot: &str,
+        base: Option<u64>,
+        by: &str,
+    ) -> Answer<Autosaved> {
         let dir = self.answer(self.recovery_dir())?;
         let world = self.world.as_ref();
         if id.is_some()
-            && let Ok(saved) = self.with_library(|lib| recovery::autosave(world, Some(lib), &dir, slot, id, value))
+            && let Ok(saved) =
+                self.with_library(|lib| recovery::autosave(world, Some(lib), &dir, slot, id, base, by, value))
         {
             return Ok(saved);
         }
-        self.answer(recovery::autosave(world, None, &dir, slot, id, value))
+        self.answer(recovery::autosave(world, None, &dir, slot, id, base, by, value))
     }
 
     pub fn recovered_drafts(&self) -> Answer<Vec<Recovered>> {
@@ -603,14 +613,21 @@ impl App {
         self.answer(self.recovery_dir().and_then(|dir| recovery::discard(self.world.as_ref(), &dir, slot)))
     }
 
-    pub fn library_draft(&self, id: PolicyId) -> Answer<Policy> {
-        self.with_library(|lib| lib.draft(id))
+    pub fn library_draft(&self, id: PolicyId) -> Answer<EditorDraft> {
+        self.with_library(|lib| library::editor_draft(lib, id))
+    }
+
+    /// Where the draft stands: the editor asks now and then, to see another
+    /// person's save while it is open.
+    pub fn library_draft_stamp(&self, id: PolicyId) -> Answer<DraftStamp> {
+        self.with_library(|lib| lib.draft_stamp(id))
     }
 
     pub fn library_save_version(
         &self,
         id: PolicyId,
         value: &Value,
+        base: Option<u64>,
         bump: Bump,
         author: &str,
         note: &str,
@@ -618,7 +635,7 @@ impl App {
         let policy = self.answer(self.policy(value))?;
         let lang = self.lang();
         self.with_library(|lib| {
-            library::save_for_editor(self.world.as_ref(), lib, id, &policy, bump, author, note, lang)
+            library::save_for_editor(self.world.as_ref(), lib, id, &policy, base, bump, author, note, lang)
         })
     }
 
@@ -921,10 +938,17 @@ mod tests {
 
         let missing = Server { database: " ".into(), ..server.clone() };
         let err = app.library_connect(&missing, "correct horse").expect_err("no database named");
-        assert_eq!((err.message.as_str(), err.path.as_deref()), ("the server's database name is empty", Some("server.database")));
+        assert_eq!(
+            (err.message.as_str(), err.path.as_deref()),
+            ("the server's database name is empty", Some("server.database"))
+        );
 
         let err = app.library_connect(&server, "wrong").expect_err("a wrong password");
-        assert!(err.message.starts_with(&format!("the library server {shown} did not let the user in")), "{}", err.message);
+        assert!(
+            err.message.starts_with(&format!("the library server {shown} did not let the user in")),
+            "{}",
+            err.message
+        );
         assert_eq!(app.shell_settings().expect("settings").server, None, "the library in use stays");
 
         let connected = app.library_connect(&server, "correct horse").expect("connects");
@@ -941,7 +965,7 @@ mod tests {
         // The server records who saved, whatever name the window gave.
         let policy = preset(&app, Locale::En);
         let id = app.library_add(&policy).expect("adds to the server");
-        app.library_save_version(id, &policy, Bump::Minor, "Wang Fang", "First issue").expect("saves");
+        app.library_save_version(id, &policy, None, Bump::Minor, "Wang Fang", "First issue").expect("saves");
         assert_eq!(app.library_history(id).expect("history")[0].author, "hr_wang");
         drop(app);
 
@@ -1027,7 +1051,7 @@ mod tests {
         let mut care = preset(&app, Locale::En);
         care["document"]["title"] = "Customer Care Policy".into();
         let care_id = app.library_add(&care).expect("adds");
-        app.library_save_version(care_id, &care, Bump::Minor, "HR", "First issue").expect("saves");
+        app.library_save_version(care_id, &care, None, Bump::Minor, "HR", "First issue").expect("saves");
         for step in [Status::InReview, Status::Approved] {
             app.library_set_status(ops, "1.0", step, "Legal").expect("sign-off");
         }
@@ -1259,9 +1283,9 @@ mod tests {
     fn retitled(app: &App) -> (PolicyId, Value) {
         let mut policy = preset(app, Locale::En);
         let id = app.library_add(&policy).expect("adds");
-        app.library_save_version(id, &policy, Bump::Minor, "HR", "First issue").expect("saves");
+        app.library_save_version(id, &policy, None, Bump::Minor, "HR", "First issue").expect("saves");
         policy["document"]["title"] = "Operations Staff Policy, revised".into();
-        app.library_save_version(id, &policy, Bump::Minor, "Legal", "Retitled").expect("saves");
+        app.library_save_version(id, &policy, None, Bump::Minor, "Legal", "Retitled").expect("saves");
         (id, policy)
     }
 
@@ -1277,7 +1301,7 @@ mod tests {
         let (app, _) = app(dir.path());
         let mut policy = preset(&app, Locale::En);
         policy["document"]["title"] = "Typed before a crash".into();
-        let saved = app.autosave(&policy, None, "draft-1").expect("keeps");
+        let saved = app.autosave(&policy, None, "draft-1", None, "").expect("keeps");
         assert_eq!(saved.to, recovery::SavedTo::Recovery);
         assert!(dir.path().join("lib.recovery/draft-1.json").is_file());
 
@@ -1290,9 +1314,9 @@ mod tests {
         let id = app.library_add(&policy).expect("adds");
         app.discard_recovered("draft-1").expect("drops");
         policy["document"]["title"] = "Typed in the library".into();
-        let saved = app.autosave(&policy, Some(id), &format!("library-{id}")).expect("keeps");
+        let saved = app.autosave(&policy, Some(id), &format!("library-{id}"), None, "").expect("keeps");
         assert_eq!(saved.to, recovery::SavedTo::Library);
-        assert_eq!(app.library_draft(id).expect("draft").document.title, "Typed in the library");
+        assert_eq!(app.library_draft(id).expect("draft").policy.document.title, "Typed in the library");
         assert!(app.recovered_drafts().expect("lists").is_empty());
 
         let err = app.open_recovered("../lib").expect_err("not a slot");
@@ -1462,10 +1486,10 @@ mod tests {
         let (app, chooser) = app(dir.path());
         let mut policy = preset(&app, Locale::En);
         let id = app.library_add(&policy).expect("adds");
-        let first = app.library_save_version(id, &policy, Bump::Minor, "HR", "First issue").expect("saves");
+        let first = app.library_save_version(id, &policy, None, Bump::Minor, "HR", "First issue").expect("saves");
         assert_eq!(first.version.label.to_string(), "1.0");
         policy["document"]["title"] = "Operations Staff Policy, revised".into();
-        let second = app.library_save_version(id, &policy, Bump::Major, "Legal", "Retitled").expect("saves");
+        let second = app.library_save_version(id, &policy, None, Bump::Major, "Legal", "Retitled").expect("saves");
         assert_eq!(second.version.label.to_string(), "2.0");
         // The draft the editor now holds, and its preview, name 2.0.
         let draft = serde_json::to_value(&second.draft).expect("json");
@@ -1537,9 +1561,9 @@ mod tests {
         assert_eq!(std::fs::read(&out).expect("written"), made.bytes);
         // A policy with errors still becomes the draft, but not a version.
         policy["appraisal"]["indicators"][0]["weight"] = 10.into();
-        let err = app.library_save_version(id, &policy, Bump::Minor, "HR", "Broken").expect_err("refused");
+        let err = app.library_save_version(id, &policy, None, Bump::Minor, "HR", "Broken").expect_err("refused");
         assert_eq!(err.code, ErrorKind::InvalidPolicy);
-        assert_eq!(app.library_draft(id).expect("draft").appraisal.indicators[0].weight.to_string(), "10");
+        assert_eq!(app.library_draft(id).expect("draft").policy.appraisal.indicators[0].weight.to_string(), "10");
         assert_eq!(app.library_history(id).expect("history").len(), 2);
     }
 
@@ -1552,7 +1576,7 @@ mod tests {
         let (app, _) = app(dir.path());
         let policy = preset(&app, Locale::En);
         let id = app.library_add(&policy).expect("adds");
-        app.library_save_version(id, &policy, Bump::Minor, "Ana Ruiz", "First issue").expect("saves");
+        app.library_save_version(id, &policy, None, Bump::Minor, "Ana Ruiz", "First issue").expect("saves");
         for (to, by) in
             [(Status::InReview, "Ana Ruiz"), (Status::Approved, " Lee\u{7}  Chen "), (Status::Published, "Lee Chen")]
         {
@@ -1573,7 +1597,7 @@ mod tests {
         // The same steps through the CLI on a second version end the same way.
         let mut policy = policy;
         policy["document"]["title"] = "Operations Staff Policy, revised".into();
-        app.library_save_version(id, &policy, Bump::Major, "Ana Ruiz", "Retitled").expect("saves");
+        app.library_save_version(id, &policy, None, Bump::Major, "Ana Ruiz", "Retitled").expect("saves");
         for status in ["in-review", "approved", "published"] {
             let (code, _, err) = cli(dir.path(), &["status", &id.to_string(), "2.0", status, "--by", "Lee Chen"]);
             assert_eq!(code, 0, "{err}");
@@ -1596,7 +1620,7 @@ mod tests {
         assert_eq!(err.message, "a status change needs the name of who makes it, and none was given");
         let err = app.library_set_status(99, "1.0", Status::InReview, "Lee Chen").expect_err("no policy");
         assert_eq!(err.code, ErrorKind::NotFound);
-        let err = app.library_save_version(id, &policy, Bump::Minor, "", "Nobody").expect_err("nobody");
+        let err = app.library_save_version(id, &policy, None, Bump::Minor, "", "Nobody").expect_err("nobody");
         assert_eq!(err.message, "a version needs the name of who saves it, and none was given");
         assert_eq!(app.library_history(id).expect("history").len(), 2, "nothing was saved");
     }
@@ -1612,7 +1636,7 @@ mod tests {
         let mut policy = preset(&app, Locale::En);
         policy["document"]["number"] = "HR-CS-007".into();
         let id = app.library_add(&policy).expect("adds");
-        app.library_save_version(id, &policy, Bump::Minor, "HR", "First issue").expect("saves");
+        app.library_save_version(id, &policy, None, Bump::Minor, "HR", "First issue").expect("saves");
         let (code, _, err) = cli(dir.path(), &["archive", &id.to_string()]);
         assert_eq!(code, 0, "{err}");
         let listed = app.library_list().expect("lists");

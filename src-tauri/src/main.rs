@@ -22,13 +22,13 @@ mod pg;
 use commands::App;
 use policywright_api::handbooks::{self, Definition};
 use policywright_api::i18n::{ErrorView, Locale};
-use policywright_api::library::{ComparisonView, Due, Saved};
+use policywright_api::library::{ComparisonView, Due, EditorDraft, Saved};
 use policywright_api::model::Role;
 use policywright_api::model::validate::ReportView;
 use policywright_api::recovery::{Autosaved, Recovered};
 use policywright_api::server::Server;
 use policywright_api::settings::{Connected, ShellSettings};
-use policywright_api::store::{Bump, HandbookId, PolicyId, PolicySummary, Status, VersionInfo};
+use policywright_api::store::{Bump, DraftStamp, HandbookId, PolicyId, PolicySummary, Status, VersionInfo};
 use policywright_api::{Format, NumberingScheme, Policy, PresetInfo};
 use policywright_host::Os;
 use serde_json::Value;
@@ -224,8 +224,15 @@ fn library_add(app: State<'_, App>, policy: Value) -> Answer<PolicyId> {
 }
 
 #[tauri::command(async)]
-fn autosave(app: State<'_, App>, policy: Value, id: Option<PolicyId>, slot: String) -> Answer<Autosaved> {
-    app.autosave(&policy, id, &slot)
+fn autosave(
+    app: State<'_, App>,
+    policy: Value,
+    id: Option<PolicyId>,
+    slot: String,
+    base: Option<u64>,
+    by: String,
+) -> Answer<Autosaved> {
+    app.autosave(&policy, id, &slot, base, &by)
 }
 
 #[tauri::command(async)]
@@ -250,8 +257,13 @@ fn close_window(window: tauri::Window) {
 }
 
 #[tauri::command(async)]
-fn library_draft(app: State<'_, App>, id: PolicyId) -> Answer<Policy> {
+fn library_draft(app: State<'_, App>, id: PolicyId) -> Answer<EditorDraft> {
     app.library_draft(id)
+}
+
+#[tauri::command(async)]
+fn library_draft_stamp(app: State<'_, App>, id: PolicyId) -> Answer<DraftStamp> {
+    app.library_draft_stamp(id)
 }
 
 #[tauri::command(async)]
@@ -262,8 +274,9 @@ fn library_save_version(
     bump: Bump,
     author: String,
     note: String,
+    base: Option<u64>,
 ) -> Answer<Saved> {
-    app.library_save_version(id, &policy, bump, &author, &note)
+    app.library_save_version(id, &policy, base, bump, &author, &note)
 }
 
 #[tauri::command(async)]
@@ -391,6 +404,7 @@ fn main() {
             discard_recovered,
             close_window,
             library_draft,
+            library_draft_stamp,
             library_save_version,
             library_history,
             library_due,

@@ -17,14 +17,15 @@ fn edited(title: &str) -> Value {
 #[test]
 fn a_policy_not_in_the_library_is_kept_for_recovery_and_offered_again() {
     let tmp = tempfile::tempdir().expect("tmp");
-    let dir = recovery::folder(&tmp.path().join("library.sqlite"));
+    let dir = recovery::folder(&tmp.path().join("library.sqlite"), tmp.path());
     assert_eq!(dir, tmp.path().join("library.recovery"));
     assert!(recovery::list(&System, &dir).expect("lists").is_empty(), "no folder yet is no drafts");
 
-    let saved = recovery::autosave(&System, None, &dir, "draft-a", None, &edited("Customer Care")).expect("keeps");
+    let saved =
+        recovery::autosave(&System, None, &dir, "draft-a", None, None, "", &edited("Customer Care")).expect("keeps");
     assert_eq!(saved.to, SavedTo::Recovery);
     // Saved again under the same slot, it replaces what was kept.
-    recovery::autosave(&System, None, &dir, "draft-a", None, &edited("Customer Care Policy")).expect("keeps");
+    recovery::autosave(&System, None, &dir, "draft-a", None, None, "", &edited("Customer Care Policy")).expect("keeps");
 
     let drafts = recovery::list(&System, &dir).expect("lists");
     assert_eq!(drafts.len(), 1);
@@ -49,7 +50,7 @@ fn a_policy_not_in_the_library_is_kept_for_recovery_and_offered_again() {
 fn a_library_policys_autosave_is_its_draft_and_replaces_its_recovered_draft() {
     let tmp = tempfile::tempdir().expect("tmp");
     let file = tmp.path().join("library.sqlite");
-    let dir = recovery::folder(&file);
+    let dir = recovery::folder(&file, tmp.path());
     let mut library = open_library(&System, Some(&file)).expect("opens");
     let id = library.import(&crate::preset(Locale::En), &System.now()).expect("imports");
 
@@ -57,12 +58,14 @@ fn a_library_policys_autosave_is_its_draft_and_replaces_its_recovered_draft() {
     // are kept as they are, for recovery, not refused.
     let mut broken = edited("Half typed");
     broken["appraisal"]["indicators"][0]["weight"] = json!("6O");
-    let saved = recovery::autosave(&System, Some(&mut library), &dir, "library-1", Some(id), &broken).expect("keeps");
+    let saved =
+        recovery::autosave(&System, Some(&mut library), &dir, "library-1", Some(id), None, "", &broken).expect("keeps");
     assert_eq!(saved.to, SavedTo::Recovery);
     assert_eq!(recovery::list(&System, &dir).expect("lists")[0].library, Some(id));
 
     let saved =
-        recovery::autosave(&System, Some(&mut library), &dir, "library-1", Some(id), &edited("Fixed")).expect("keeps");
+        recovery::autosave(&System, Some(&mut library), &dir, "library-1", Some(id), None, "", &edited("Fixed"))
+            .expect("keeps");
     assert_eq!(saved.to, SavedTo::Library);
     assert_eq!(library.draft(id).expect("draft").document.title, "Fixed");
     assert!(recovery::list(&System, &dir).expect("lists").is_empty(), "the library's draft replaced the recovered one");
@@ -113,4 +116,41 @@ fn a_recovered_draft_that_is_not_a_policy_yet_opens_as_it_was_kept() {
     let (draft, library) = recovery::open(&System, &dir, "draft-half").expect("opens");
     assert!(matches!(draft, recovery::Draft::Kept(_)), "{draft:?}");
     assert_eq!((draft.to_value(), library), (half, None));
+}
+
+/// Another person saved the draft while this editor had it open: their
+/// draft stays in the library, these edits are kept in a slot of their own
+/// (which taking up their draft does not drop), and going on from theirs is
+/// allowed once it has been seen.
+#[test]
+fn an_autosave_over_another_persons_newer_draft_is_kept_as_a_conflict_copy() {
+    let tmp = tempfile::tempdir().expect("tmp");
+    let file = tmp.path().join("library.sqlite");
+    let dir = recovery::folder(&file, tmp.path());
+    let mut library = open_library(&System, Some(&file)).expect("opens");
+    let id = library.import(&crate::preset(Locale::En), &System.now()).expect("imports");
+    let opened = library.draft_stamp(id).expect("stamp").revision;
+    let theirs: policywright_model::Policy = serde_json::from_value(edited("Theirs")).expect("a policy");
+    library.set_draft_from(id, &theirs, Some(opened), "Li Na", &System.now()).expect("theirs goes in");
+
+    let mine = edited("Mine");
+    let saved =
+        recovery::autosave(&System, Some(&mut library), &dir, "library-1", Some(id), Some(opened), "Wang Fang", &mine);
+    let saved = saved.expect("keeps");
+    assert_eq!(saved.to, SavedTo::Recovery);
+    let taken = saved.taken.expect("names their save");
+    assert_eq!((taken.saved_by.as_str(), taken.revision), ("Li Na", 2));
+    assert_eq!(library.draft(id).expect("draft").document.title, "Theirs");
+    let kept = recovery::list(&System, &dir).expect("lists");
+    assert_eq!(
+        kept.iter().map(|r| (r.slot.as_str(), r.title.as_str(), r.library)).collect::<Vec<_>>(),
+        [("library-1-conflict", "Mine", Some(id))]
+    );
+
+    let again =
+        recovery::autosave(&System, Some(&mut library), &dir, "library-1", Some(id), Some(2), "Wang Fang", &mine);
+    let again = again.expect("keeps");
+    assert_eq!(again.to, SavedTo::Library);
+    assert_eq!(again.stamp.map(|s| (s.revision, s.saved_by)), Some((3, "Wang Fang".to_string())));
+    assert_eq!(recovery::list(&System, &dir).expect("lists").len(), 1, "the conflict copy stays until dropped");
 }

@@ -153,6 +153,7 @@ on_both!(
     archive_hides_and_restore_shows_a_policy,
     a_newer_library_is_refused_and_left_unchanged,
     handbooks_are_saved_changed_and_deleted,
+    a_draft_replaced_since_an_editor_opened_it_is_not_written_over,
 );
 
 #[test]
@@ -219,6 +220,55 @@ fn snapshot(dir: &Path) -> Vec<(String, usize, String)> {
         .collect();
     files.sort();
     files
+}
+
+/// Two people edit one policy: the second to save is told who saved first
+/// and when, and neither the draft nor a version takes their text until
+/// they choose to go on from the newer draft.
+fn a_draft_replaced_since_an_editor_opened_it_is_not_written_over(lib: Lib) {
+    let mut store = lib.open().expect("opens");
+    let id = store.import(&titled("Opened by both"), NOW).expect("imports");
+    let opened = store.draft_stamp(id).expect("stamp");
+    assert_eq!(opened.revision, 1);
+
+    let later = "2027-01-01T09:05:00Z";
+    let theirs = store.set_draft_from(id, &titled("Li Na's draft"), Some(opened.revision), "Li Na", later);
+    let theirs = theirs.expect("the first save goes in");
+    assert_eq!(theirs.revision, 2);
+    assert_eq!(theirs.saved_by, lib.who("Li Na"));
+    lib.assert_time(&theirs.saved_at, later);
+    assert_eq!(store.draft_stamp(id).expect("stamp"), theirs);
+
+    let err = failure(store.set_draft_from(id, &titled("Wang Fang's draft"), Some(opened.revision), "Wang Fang", NOW));
+    assert_eq!(err.kind, ErrorKind::Conflict);
+    assert_eq!(
+        err.to_string(),
+        format!(
+            "{} saved a newer draft of policy {id} at {}, after you opened it, so yours was not written over it\n  \
+             hint: your text is kept on this computer; look at their draft, then keep yours or theirs",
+            theirs.saved_by, theirs.saved_at
+        )
+    );
+    let err = failure(store.save_as_version_from(
+        id,
+        &titled("Wang Fang's draft"),
+        Some(opened.revision),
+        Bump::Minor,
+        "Wang Fang",
+        "First issue",
+        NOW,
+    ));
+    assert_eq!(err.kind, ErrorKind::Conflict);
+    assert_eq!(store.draft(id).expect("draft").document.title, "Li Na's draft");
+    assert!(store.history(id).expect("history").is_empty(), "no version was saved");
+
+    // Having seen theirs, going on from it is allowed.
+    let mine = store.set_draft_from(id, &titled("Wang Fang's draft"), Some(theirs.revision), "Wang Fang", NOW);
+    assert_eq!(mine.expect("goes on from the newer draft").saved_by, lib.who("Wang Fang"));
+    let saved = store
+        .save_as_version_from(id, &titled("Wang Fang's draft"), Some(3), Bump::Minor, "Wang Fang", "First issue", NOW)
+        .expect("saves");
+    assert_eq!(saved.version.label.to_string(), "1.0");
 }
 
 fn import_and_draft_round_trip(lib: Lib) {

@@ -28,9 +28,12 @@ import type { OpenHandbook } from "./bindings/OpenHandbook";
 import type { VersionPick } from "./bindings/VersionPick";
 import type { Server } from "./bindings/Server";
 import type { Connected } from "./bindings/Connected";
+import type { DraftStamp } from "./bindings/DraftStamp";
+import type { EditorDraft } from "./bindings/EditorDraft";
 
 export type {
   Autosaved,
+  DraftStamp,
   Bump,
   Due,
   ComparisonView,
@@ -113,14 +116,18 @@ export const api = {
   openLink: (url: string) => invoke<null>("open_link", { url }),
   libraryAdd: (policy: Policy) => invoke<number>("library_add", { policy }),
   /** Keeps what the editor holds: library policy `id`'s draft, or the recovered draft `slot`. */
-  autosave: (policy: Policy, id: number | null, slot: string) => invoke<Autosaved>("autosave", { policy, id, slot }),
+  /** `base`: the draft's revision the editor went on from; `by`: the name Settings gives. */
+  autosave: (policy: Policy, id: number | null, slot: string, base: number | null, by: string) =>
+    invoke<Autosaved>("autosave", { policy, id, slot, base, by }),
   recoveredDrafts: () => invoke<Recovered[]>("recovered_drafts"),
   openRecovered: (slot: string) => invoke<Policy>("open_recovered", { slot }),
   discardRecovered: (slot: string) => invoke<null>("discard_recovered", { slot }),
   closeWindow: () => invoke<void>("close_window"),
-  libraryDraft: (id: number) => invoke<Policy>("library_draft", { id }),
-  librarySaveVersion: (id: number, policy: Policy, bump: Bump, author: string, note: string) =>
-    invoke<Saved>("library_save_version", { id, policy, bump, author, note }),
+  libraryDraft: (id: number) => invoke<EditorDraft>("library_draft", { id }),
+  /** Where the draft stands now: another person's save shows here. */
+  libraryDraftStamp: (id: number) => invoke<DraftStamp>("library_draft_stamp", { id }),
+  librarySaveVersion: (id: number, policy: Policy, bump: Bump, author: string, note: string, base: number | null) =>
+    invoke<Saved>("library_save_version", { id, policy, bump, author, note, base }),
   libraryHistory: (id: number) => invoke<VersionInfo[]>("library_history", { id }),
   /** Moves a saved version through sign-off in `by`'s name, as `policywright status` does. */
   librarySetStatus: (id: number, version: string, status: Status, by: string) =>

@@ -40,6 +40,10 @@ let libraryBroken = false;
 let libraryPolicies: Record<string, unknown>[] = [];
 let handbooks: Record<string, unknown>[] = [];
 let history: Record<string, unknown>[] = [];
+// The library draft's revision, and who saved it: another person's save is
+// made by raising it.
+let stamp = { revision: 1, saved_by: "", saved_at: "2027-01-01T09:00:00Z" };
+let conflictOnAutosave = false;
 let app: ReturnType<typeof mount> | undefined;
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -64,6 +68,8 @@ beforeEach(() => {
   handbooks = [];
   calls = [];
   history = [];
+  stamp = { revision: 1, saved_by: "", saved_at: "2027-01-01T09:00:00Z" };
+  conflictOnAutosave = false;
   mockIPC((cmd, args) => {
     calls.push({ cmd, args: (args ?? {}) as Record<string, unknown> });
     switch (cmd) {
@@ -116,9 +122,20 @@ beforeEach(() => {
         libraryBroken = false;
         return "/home/wang/Documents/Policies.sqlite";
       case "shell_settings":
-        return { library: "/home/wang/Documents/Policies.sqlite", library_is_default: false, templates: null, problems: [] };
+        return { library: "/home/wang/Documents/Policies.sqlite", server: null, library_is_default: false, templates: null, problems: [] };
       case "library_add":
         return 7;
+      case "library_draft_stamp":
+        return { ...stamp };
+      case "autosave": {
+        const a = args as { id: number | null; base: number | null };
+        if (a.id === null) return { to: "recovery", at: "2027-01-01T09:01:00Z", stamp: null, taken: null };
+        if (conflictOnAutosave && a.base !== stamp.revision) return { to: "recovery", at: "2027-01-01T09:01:00Z", stamp: null, taken: { ...stamp } };
+        stamp = { revision: stamp.revision + 1, saved_by: "Wang Fang", saved_at: "2027-01-01T09:01:00Z" };
+        return { to: "library", at: stamp.saved_at, stamp: { ...stamp }, taken: null };
+      }
+      case "discard_recovered":
+        return null;
       case "library_history":
         return history;
       case "library_save_version": {
@@ -126,7 +143,8 @@ beforeEach(() => {
         const label = history.length === 0 ? "1.0" : "1.1";
         const version = { policy: 7, label, status: "draft", author: a.author, note: a.note, created_at: "2027-01-01T00:00:00Z", effective_date: "2027-01-01", content_hash: "x" };
         history.push(version);
-        return { version, unchanged: false, warnings: [], draft: (args as { policy: unknown }).policy };
+        stamp = { ...stamp, revision: stamp.revision + 1 };
+        return { version, unchanged: false, warnings: [], draft: (args as { policy: unknown }).policy, stamp: { ...stamp } };
       }
       case "library_compare":
         return {
@@ -262,6 +280,30 @@ describe("the editor", () => {
     click('[data-action="back-to-preview"]');
     await settle();
     expect(document.querySelector(".page.diff")).toBeNull();
+  });
+
+  it("keeps edits off another person's newer draft until the user chooses, then goes on from theirs", async () => {
+    await settle();
+    click('[data-preset="operations"]');
+    await settle();
+    click('[data-action="library-add"]');
+    await settle();
+    // Li Na saves the draft on her desktop.
+    stamp = { revision: 5, saved_by: "li_na", saved_at: "2027-01-01T09:05:00Z" };
+    conflictOnAutosave = true;
+    typeInto('[data-path="document.title"]', "Operations Staff Policy (Wang's edit)");
+    await wait(900);
+    await settle();
+    const autosaves = calls.filter((c) => c.cmd === "autosave").map((c) => c.args);
+    expect(autosaves.at(-1)).toMatchObject({ id: 7, slot: "library-7", base: 1 });
+    const banner = document.querySelector("[data-draft-taken]");
+    expect(banner?.textContent).toContain("li_na saved a newer draft of this policy");
+    expect(banner?.textContent).toContain("kept on this computer");
+    click('[data-action="draft-mine"]');
+    await settle();
+    expect(calls.filter((c) => c.cmd === "autosave").at(-1)?.args).toMatchObject({ id: 7, base: 5 });
+    expect(document.querySelector("[data-draft-taken]")).toBeNull();
+    expect(calls.filter((c) => c.cmd === "discard_recovered").at(-1)?.args).toEqual({ slot: "library-7-conflict" });
   });
 
   it("shows the core's error text when a command fails", async () => {

@@ -11,7 +11,9 @@ use policywright_postgres::Postgres;
 use policywright_render::handbook::{self, Handbook};
 use policywright_render::{Format, Input, Options, Templates};
 use policywright_sqlite::Sqlite;
-use policywright_store::{Bump, Copied, Library, PolicyId, PolicySummary, SaveOutcome, Status, VersionInfo, revisions};
+use policywright_store::{
+    Bump, Copied, DraftStamp, Library, PolicyId, PolicySummary, SaveOutcome, Status, VersionInfo, revisions,
+};
 use serde::Serialize;
 
 use crate::handbooks::{Part, Pick};
@@ -236,23 +238,45 @@ pub struct Saved {
     pub unchanged: bool,
     pub warnings: Vec<Diagnostic>,
     pub draft: Policy,
+    /// Where the draft stands after the save, for the editor to go on from.
+    pub stamp: DraftStamp,
 }
 
-/// The editor's save: what it shows becomes the draft and the next version.
+/// A library policy's draft as the editor opens it: the text, with the
+/// library's revision history, and the revision it goes on from.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct EditorDraft {
+    pub policy: Policy,
+    pub stamp: DraftStamp,
+}
+
+/// Opens a library policy's draft for the editor.
+pub fn editor_draft(library: &Library, id: PolicyId) -> Result<EditorDraft> {
+    let (draft, stamp) = library.draft_and_stamp(id)?;
+    Ok(EditorDraft { policy: draft_with_history(library, id, &draft)?, stamp })
+}
+
+/// The editor's save: what it shows becomes the draft and the next version,
+/// unless someone else replaced the draft since the editor's revision
+/// `base` (then nothing is written, and the error says who and when).
 #[allow(clippy::too_many_arguments)]
 pub fn save_for_editor(
     world: &dyn World,
     library: &mut Library,
     id: PolicyId,
     policy: &Policy,
+    base: Option<u64>,
     bump: Bump,
     author: &str,
     note: &str,
     locale: Locale,
 ) -> Result<Saved> {
-    let outcome = save_as_version(world, library, id, policy, bump, author, note)?;
+    let outcome = library.save_as_version_from(id, policy, base, bump, author, note, &world.now())?;
+    let (draft, stamp) = library.draft_and_stamp(id)?;
     Ok(Saved {
-        draft: draft_with_history(library, id, &library.draft(id)?)?,
+        draft: draft_with_history(library, id, &draft)?,
+        stamp,
         version: outcome.version,
         unchanged: outcome.unchanged,
         warnings: outcome.warnings.iter().map(|w| w.render(locale)).collect(),

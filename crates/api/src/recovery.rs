@@ -12,7 +12,7 @@
 use std::path::{Path, PathBuf};
 
 use policywright_i18n::{Error, ErrorKind, Result, keys, msg};
-use policywright_store::{Library, PolicyId};
+use policywright_store::{DraftStamp, Library, PolicyId};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -54,6 +54,19 @@ pub struct Autosaved {
     pub to: SavedTo,
     /// When, `YYYY-MM-DDTHH:MM:SSZ`.
     pub at: String,
+    /// Where the library's draft stands after it took the edits.
+    pub stamp: Option<DraftStamp>,
+    /// Someone else replaced the library's draft since the editor's
+    /// revision: their save, which the edits were not written over. The
+    /// edits are then kept in the slot named [`conflict_slot`].
+    pub taken: Option<DraftStamp>,
+}
+
+/// Where the edits of `slot` are kept when another person's newer draft
+/// stands in the library: a slot of its own, so that the editor may take up
+/// their draft (whose autosaves drop `slot`) and still find these later.
+pub fn conflict_slot(slot: &str) -> String {
+    format!("{}-conflict", slot.chars().take(55).collect::<String>())
 }
 
 /// A recovered draft as the start screen lists it.
@@ -90,24 +103,40 @@ fn file(dir: &Path, slot: &str) -> Result<PathBuf> {
 /// Keeps `value` in the library policy `id`'s draft when it is a policy the
 /// library can take, else as the recovered draft `slot`. A draft that went
 /// to the library drops the slot's older recovery, which it replaces.
+///
+/// `base` is the draft's revision the editor went on from: when another
+/// person's save replaced it since, the library keeps theirs and `value`
+/// goes to the slot [`conflict_slot`], with their save in `taken`. `by` is
+/// the name the editor gives (a server records its own user instead).
+#[allow(clippy::too_many_arguments)]
 pub fn autosave(
     world: &dyn World,
     library: Option<&mut Library>,
     dir: &Path,
     slot: &str,
     id: Option<PolicyId>,
+    base: Option<u64>,
+    by: &str,
     value: &Value,
 ) -> Result<Autosaved> {
     let path = file(dir, slot)?;
+    let mut taken = None;
     if let (Some(library), Some(id)) = (library, id)
         && let Ok(policy) = parse_policy(value, slot)
-        && library.set_draft(id, &policy, &world.now()).is_ok()
     {
-        world.remove(&path)?;
-        return Ok(Autosaved { to: SavedTo::Library, at: world.now() });
+        match library.set_draft_from(id, &policy, base, by, &world.now()) {
+            Ok(stamp) => {
+                world.remove(&path)?;
+                return Ok(Autosaved { to: SavedTo::Library, at: world.now(), stamp: Some(stamp), taken: None });
+            }
+            Err(e) if e.kind == ErrorKind::Conflict => taken = library.draft_stamp(id).ok(),
+            // The library is away or refuses: the edits wait here.
+            Err(_) => {}
+        }
     }
-    let at = keep(world, dir, slot, id, value)?;
-    Ok(Autosaved { to: SavedTo::Recovery, at })
+    let slot = if taken.is_some() { conflict_slot(slot) } else { slot.to_string() };
+    let at = keep(world, dir, &slot, id, value)?;
+    Ok(Autosaved { to: SavedTo::Recovery, at, stamp: None, taken })
 }
 
 /// Writes the recovered draft `slot`; returns when.

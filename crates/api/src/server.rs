@@ -180,7 +180,10 @@ mod tests {
         assert_eq!(err.message.render(Locale::ZhCn), "服务器地址未填写");
         let err = server("db", None, "my policies", "hr", Tls::Prefer).location().expect_err("a space");
         assert_eq!(err.path.as_deref(), Some("server.database"));
-        assert_eq!(err.message.render(Locale::En), "the server's database name cannot hold spaces or control characters");
+        assert_eq!(
+            err.message.render(Locale::En),
+            "the server's database name cannot hold spaces or control characters"
+        );
         let err = server("db", Some(0), "p", "hr", Tls::Prefer).location().expect_err("port 0");
         assert_eq!(err.path.as_deref(), Some("server.port"));
     }

@@ -26,8 +26,8 @@ use std::time::Duration;
 
 use policywright_i18n::{Error, ErrorKind, Message, Result, keys, msg};
 use policywright_store::{
-    Backend, Entry, HandbookId, HandbookRow, Head, Label, Link, Listing, NewStatusEvent, NewVersion, PolicyId,
-    PolicySummary, Read, Stamp, Status, StoredHandbook, VersionInfo, Write,
+    Backend, DraftStamp, Entry, HandbookId, HandbookRow, Head, Label, Link, Listing, NewStatusEvent, NewVersion,
+    PolicyId, PolicySummary, Read, Stamp, Status, StoredHandbook, VersionInfo, Write,
 };
 use postgres::types::ToSql;
 use postgres::{Client, IsolationLevel, Row, Transaction};
@@ -333,9 +333,12 @@ impl Read for Tx<'_, '_> {
         self.newest(id)
     }
 
-    fn draft_revision(&self, id: PolicyId) -> Result<Option<u64>> {
-        self.row("SELECT draft_revision FROM policies WHERE id = $1", &[&id])?
-            .map(|row| self.cols(&row).count(0))
+    fn draft_stamp(&self, id: PolicyId) -> Result<Option<DraftStamp>> {
+        self.row("SELECT draft_revision, draft_by, updated_at FROM policies WHERE id = $1", &[&id])?
+            .map(|row| {
+                let c = self.cols(&row);
+                Ok(DraftStamp { revision: c.count(0)?, saved_by: c.get(1)?, saved_at: c.get(2)? })
+            })
             .transpose()
     }
 
@@ -435,12 +438,19 @@ impl Write for Tx<'_, '_> {
         self.cols(&row).get(0)
     }
 
-    fn update_draft(&mut self, id: PolicyId, listing: &Listing<'_>, draft: &str, now: &str) -> Result<Option<u64>> {
+    fn update_draft(
+        &mut self,
+        id: PolicyId,
+        listing: &Listing<'_>,
+        draft: &str,
+        by: &str,
+        now: &str,
+    ) -> Result<Option<u64>> {
         self.row(
-            "UPDATE policies SET title = $2, number = $3, draft = $4, updated_at = $5,
+            "UPDATE policies SET title = $2, number = $3, draft = $4, updated_at = $5, draft_by = $6,
                  draft_revision = draft_revision + 1
              WHERE id = $1 RETURNING draft_revision",
-            &[&id, &listing.title, &listing.number, &draft, &now],
+            &[&id, &listing.title, &listing.number, &draft, &now, &by],
         )?
         .map(|row| self.cols(&row).count(0))
         .transpose()

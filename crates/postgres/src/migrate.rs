@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("migrations/0002_trail.sql"),
     include_str!("migrations/0003_listing.sql"),
     include_str!("migrations/0004_handbooks.sql"),
+    include_str!("migrations/0005_draft_by.sql"),
 ];
 
 /// The schema version this build writes and the newest it reads.

@@ -24,8 +24,8 @@ use std::time::Duration;
 
 use policywright_i18n::{Message, Result, keys};
 use policywright_store::{
-    Backend, Entry, HandbookId, HandbookRow, Head, Label, Link, Listing, NewStatusEvent, NewVersion, PolicyId,
-    PolicySummary, Read, Status, StoredHandbook, VersionInfo, Write,
+    Backend, DraftStamp, Entry, HandbookId, HandbookRow, Head, Label, Link, Listing, NewStatusEvent, NewVersion,
+    PolicyId, PolicySummary, Read, Status, StoredHandbook, VersionInfo, Write,
 };
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
@@ -278,9 +278,11 @@ impl Read for Tx<'_> {
         self.newest(id)
     }
 
-    fn draft_revision(&self, id: PolicyId) -> Result<Option<u64>> {
+    fn draft_stamp(&self, id: PolicyId) -> Result<Option<DraftStamp>> {
         self.conn
-            .query_row("SELECT draft_revision FROM policies WHERE id = ?1", [id], |row| row.get(0))
+            .query_row("SELECT draft_revision, draft_by, updated_at FROM policies WHERE id = ?1", [id], |row| {
+                Ok(DraftStamp { revision: row.get(0)?, saved_by: row.get(1)?, saved_at: row.get(2)? })
+            })
             .optional()
             .db(self.at)
     }
@@ -414,13 +416,20 @@ impl Write for Tx<'_> {
         Ok(self.conn.last_insert_rowid())
     }
 
-    fn update_draft(&mut self, id: PolicyId, listing: &Listing<'_>, draft: &str, now: &str) -> Result<Option<u64>> {
+    fn update_draft(
+        &mut self,
+        id: PolicyId,
+        listing: &Listing<'_>,
+        draft: &str,
+        by: &str,
+        now: &str,
+    ) -> Result<Option<u64>> {
         self.conn
             .query_row(
-                "UPDATE policies SET title = ?2, number = ?3, draft = ?4, updated_at = ?5,
+                "UPDATE policies SET title = ?2, number = ?3, draft = ?4, updated_at = ?5, draft_by = ?6,
                      draft_revision = draft_revision + 1
                  WHERE id = ?1 RETURNING draft_revision",
-                params![id, listing.title, listing.number, draft, now],
+                params![id, listing.title, listing.number, draft, now, by],
                 |row| row.get(0),
             )
             .optional()

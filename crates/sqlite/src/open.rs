@@ -30,6 +30,7 @@ const MIGRATIONS: &[&[Part]] = &[
     ],
     &[Part::Sql(include_str!("migrations/0003_listing.sql"))],
     &[Part::Sql(include_str!("migrations/0004_handbooks.sql"))],
+    &[Part::Sql(include_str!("migrations/0005_draft_by.sql"))],
 ];
 
 /// The schema version this build writes and the newest it reads.

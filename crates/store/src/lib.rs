@@ -27,8 +27,8 @@ use policywright_model::{Policy, Revision, Sanitized, canonical_json, sha256_hex
 pub use copy::Copied;
 pub use trail::{Damage, Entry, Head, Link};
 pub use types::{
-    Bump, HandbookId, HandbookRow, Label, NewStatusEvent, NewVersion, PolicyId, PolicySummary, SaveOutcome, Stamp,
-    Status, StatusStep, StoredHandbook, VersionInfo,
+    Bump, DraftStamp, HandbookId, HandbookRow, Label, NewStatusEvent, NewVersion, PolicyId, PolicySummary, SaveOutcome,
+    Stamp, Status, StatusStep, StoredHandbook, VersionInfo,
 };
 
 /// What the list of policies shows of a draft, copied out of it at each
@@ -61,8 +61,9 @@ pub trait Read {
     /// The number and content hash of the newest version, if any, without
     /// reading its content: the check that a draft is unchanged.
     fn newest_hash(&self, id: PolicyId) -> Result<Option<(Label, String)>>;
-    /// The draft's revision: 1 when imported, one more at each replacement.
-    fn draft_revision(&self, id: PolicyId) -> Result<Option<u64>>;
+    /// The draft's revision (1 when imported, one more at each
+    /// replacement), and who replaced it last and when.
+    fn draft_stamp(&self, id: PolicyId) -> Result<Option<DraftStamp>>;
     /// How far the policy's trail has come, as its policy row says.
     fn trail_head(&self, id: PolicyId) -> Result<Option<Head>>;
     /// Every record of the policy's trail, in place order.
@@ -75,8 +76,16 @@ pub trait Read {
 /// Writing, in one transaction that commits only when the action succeeds.
 pub trait Write: Read {
     fn insert_policy(&mut self, listing: &Listing<'_>, draft: &str, now: &str) -> Result<PolicyId>;
-    /// The draft's new revision; `None` when there is no such policy.
-    fn update_draft(&mut self, id: PolicyId, listing: &Listing<'_>, draft: &str, now: &str) -> Result<Option<u64>>;
+    /// Replaces the draft, recording who (`by`) and when; the draft's new
+    /// revision, or `None` when there is no such policy.
+    fn update_draft(
+        &mut self,
+        id: PolicyId,
+        listing: &Listing<'_>,
+        draft: &str,
+        by: &str,
+        now: &str,
+    ) -> Result<Option<u64>>;
     /// `false` when there is no such policy.
     fn set_archived(&mut self, id: PolicyId, archived: bool) -> Result<bool>;
     /// The date (`YYYY-MM-DD`) the policy is next due for review; "" for none.
@@ -170,18 +179,49 @@ impl Library {
     /// what the policy says: autosave must not lose work, and a draft is
     /// allowed to be invalid.
     pub fn set_draft(&mut self, id: PolicyId, policy: &Policy, now: &str) -> Result<u64> {
+        Ok(self.set_draft_from(id, policy, None, "", now)?.revision)
+    }
+
+    /// Replaces the draft as an editor that opened it at revision `base`
+    /// does: refused with [`ErrorKind::Conflict`], naming who saved and
+    /// when, if someone else replaced it since; `None` replaces it whatever
+    /// it is now. `by` is the name the editor gives (a server records its
+    /// own user instead). Returns where the draft stands now.
+    pub fn set_draft_from(
+        &mut self,
+        id: PolicyId,
+        policy: &Policy,
+        base: Option<u64>,
+        by: &str,
+        now: &str,
+    ) -> Result<DraftStamp> {
         let draft = draft_json(policy)?;
-        self.write(|tx| replace_draft(tx, id, policy, &draft, now))
+        self.write(|tx| {
+            check_base(tx, id, base)?;
+            replace_draft(tx, id, policy, &draft, by, now)?;
+            draft_stamp(tx, id)
+        })
     }
 
     /// The draft's revision, which [`Library::save_revision`] names.
     pub fn draft_revision(&self, id: PolicyId) -> Result<u64> {
-        self.read(|tx| tx.draft_revision(id)?.ok_or_else(|| no_policy(id)))
+        Ok(self.draft_stamp(id)?.revision)
+    }
+
+    /// Where the draft stands: its revision, who replaced it last and when.
+    pub fn draft_stamp(&self, id: PolicyId) -> Result<DraftStamp> {
+        self.read(|tx| draft_stamp(tx, id))
     }
 
     /// The current draft.
     pub fn draft(&self, id: PolicyId) -> Result<Policy> {
         self.read(|tx| read_draft(tx, id))
+    }
+
+    /// The current draft and where it stands, read together: the revision
+    /// an editor goes on from is the one of the text it shows.
+    pub fn draft_and_stamp(&self, id: PolicyId) -> Result<(Policy, DraftStamp)> {
+        self.read(|tx| Ok((read_draft(tx, id)?, draft_stamp(tx, id)?)))
     }
 
     /// Hides a policy from [`Library::list`]; its draft and versions stay, and
@@ -281,7 +321,7 @@ impl Library {
         let author = person(author, keys::errors::AUTHOR_EMPTY)?;
         let author = author.as_str();
         self.write(|tx| {
-            let current = tx.draft_revision(id)?.ok_or_else(|| no_policy(id))?;
+            let current = draft_stamp(tx, id)?.revision;
             if current != revision {
                 return Err(Error::new(
                     ErrorKind::Conflict,
@@ -306,11 +346,29 @@ impl Library {
         note: &str,
         now: &str,
     ) -> Result<SaveOutcome> {
+        self.save_as_version_from(id, policy, None, bump, author, note, now)
+    }
+
+    /// [`Library::save_as_version`] by an editor that opened the draft at
+    /// revision `base`: refused as [`Library::set_draft_from`] refuses, and
+    /// then nothing is written, neither draft nor version.
+    #[allow(clippy::too_many_arguments)]
+    pub fn save_as_version_from(
+        &mut self,
+        id: PolicyId,
+        policy: &Policy,
+        base: Option<u64>,
+        bump: Bump,
+        author: &str,
+        note: &str,
+        now: &str,
+    ) -> Result<SaveOutcome> {
         let author = person(author, keys::errors::AUTHOR_EMPTY)?;
         let author = author.as_str();
         let draft = draft_json(policy)?;
         self.write(|tx| {
-            replace_draft(tx, id, policy, &draft, now)?;
+            check_base(tx, id, base)?;
+            replace_draft(tx, id, policy, &draft, author, now)?;
             // A refusal must not roll the draft back: it is returned, not
             // raised, inside the transaction. Any other failure rolls back.
             match freeze(tx, id, policy, bump, author, note, now) {
@@ -483,8 +541,30 @@ pub fn revisions(history: &[VersionInfo], upto: Label) -> Vec<Revision> {
         .collect()
 }
 
-fn replace_draft(tx: &mut dyn Write, id: PolicyId, policy: &Policy, draft: &str, now: &str) -> Result<u64> {
-    tx.update_draft(id, &Listing::of(policy), draft, now)?.ok_or_else(|| no_policy(id))
+fn replace_draft(tx: &mut dyn Write, id: PolicyId, policy: &Policy, draft: &str, by: &str, now: &str) -> Result<u64> {
+    let stamp = tx.stamp(by, now)?;
+    tx.update_draft(id, &Listing::of(policy), draft, &stamp.by, &stamp.at)?.ok_or_else(|| no_policy(id))
+}
+
+fn draft_stamp(tx: &dyn Read, id: PolicyId) -> Result<DraftStamp> {
+    tx.draft_stamp(id)?.ok_or_else(|| no_policy(id))
+}
+
+/// Refuses to go on from revision `base` of the draft when someone else
+/// replaced it since, saying who and when.
+fn check_base(tx: &dyn Read, id: PolicyId, base: Option<u64>) -> Result<()> {
+    let Some(base) = base else { return Ok(()) };
+    let now = draft_stamp(tx, id)?;
+    if now.revision == base {
+        return Ok(());
+    }
+    let by = if now.saved_by.is_empty() {
+        Message::new(keys::errors::DRAFT_TAKEN_SOMEONE)
+    } else {
+        Message::verbatim(now.saved_by.clone())
+    };
+    Err(Error::new(ErrorKind::Conflict, msg!(keys::errors::DRAFT_TAKEN, id = id, by = by, at = now.saved_at))
+        .hint(Message::new(keys::errors::DRAFT_TAKEN_HINT)))
 }
 
 fn trail_damage(tx: &dyn Read, id: PolicyId) -> Result<Vec<Damage>> {

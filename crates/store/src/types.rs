@@ -208,6 +208,21 @@ pub struct PolicySummary {
     pub next_review: Option<String>,
 }
 
+/// Where a policy's draft stands: its revision, and who replaced it last
+/// and when, so that an editor can tell another person's save from its own.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
+pub struct DraftStamp {
+    /// 1 when imported, one more at each replacement.
+    #[cfg_attr(feature = "ts", ts(type = "number"))]
+    pub revision: u64,
+    /// Who replaced it last: on a server its database user; in a file the
+    /// name the editor gave, which may be empty.
+    pub saved_by: String,
+    /// When, `YYYY-MM-DDTHH:MM:SSZ`.
+    pub saved_at: String,
+}
+
 /// What `save_version` did.
 #[derive(Debug, Clone, PartialEq)]
 pub struct SaveOutcome {
