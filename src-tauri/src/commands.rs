@@ -966,7 +966,10 @@ mod tests {
         let policy = preset(&app, Locale::En);
         let id = app.library_add(&policy).expect("adds to the server");
         app.library_save_version(id, &policy, None, Bump::Minor, "Wang Fang", "First issue").expect("saves");
-        assert_eq!(app.library_history(id).expect("history")[0].author, "hr_wang");
+        let saved = &app.library_history(id).expect("history")[0];
+        assert_eq!((saved.author.as_str(), saved.display_name.as_str()), ("hr_wang", "Wang Fang"));
+        let stamp = app.library_draft_stamp(id).expect("stamp");
+        assert_eq!(stamp.saved_by, "hr_wang", "the server records who saved the draft");
         drop(app);
 
         // The next start opens the server with the keychain's password.

@@ -11,13 +11,15 @@ const version = (label: string, status: VersionInfo["status"]): VersionInfo => (
   policy: 1,
   label,
   status,
-  author: "HR",
+  // 1.1 was saved on a server, which records its user beside the name given.
+  author: label === "1.1" ? "hr_wang" : "HR",
+  display_name: label === "1.1" ? "Wang Fang" : "",
   note: `Note of ${label}`,
   created_at: "2026-12-02T16:24:31Z",
   effective_date: "2027-01-01",
   content_hash: `${label.replace(".", "")}abcdef0123456789`,
   damaged: false,
-  steps: status === "published" ? [{ from: "approved", to: "published", by: "Lee Chen", at: "2026-12-02T17:00:00Z" }] : [],
+  steps: status === "published" ? [{ from: "approved", to: "published", by: "Lee Chen", by_name: "", at: "2026-12-02T17:00:00Z" }] : [],
 });
 
 let calls: { cmd: string; args: Record<string, unknown> }[] = [];
@@ -76,6 +78,8 @@ it("lists the newest version first, with its status in words and its trail", () 
   expect(labels).toEqual(["1.1", "1.0"]);
   expect(row("1.1").querySelector(".status-badge")!.textContent).toBe("Approved");
   expect(row("1.1").querySelector("code")!.textContent).toBe("11abcdef0123");
+  expect(row("1.1").querySelector(".who")!.textContent).toBe("Wang Fang (hr_wang)");
+  expect(row("1.0").querySelector(".who")!.textContent).toBe("HR");
   expect(trail("1.0").textContent).toContain("Published by Lee Chen");
   // Only the steps the workflow allows.
   const offered = [...row("1.1").querySelectorAll("[data-action^='status-']")].map((b) => b.textContent);

@@ -193,7 +193,7 @@ impl Cols<'_> {
 const INFO: &str = "v.policy_id, v.major, v.minor,
     coalesce((SELECT e.to_status FROM status_events e WHERE e.version_id = v.id ORDER BY e.seq DESC LIMIT 1),
              'draft'),
-    v.author, v.note, v.created_at, v.effective_date, v.content_hash";
+    v.author, v.note, v.created_at, v.effective_date, v.content_hash, v.author_name";
 
 fn version_info(c: &Cols<'_>) -> Result<VersionInfo> {
     Ok(VersionInfo {
@@ -201,6 +201,10 @@ fn version_info(c: &Cols<'_>) -> Result<VersionInfo> {
         label: c.label(1, 2)?,
         status: c.status(3)?,
         author: c.get(4)?,
+        display_name: {
+            let (author, name): (String, String) = (c.get(4)?, c.get(9)?);
+            if name == author { String::new() } else { name }
+        },
         note: c.get(5)?,
         created_at: c.get(6)?,
         effective_date: c.get(7)?,
@@ -320,7 +324,7 @@ impl Read for Tx<'_, '_> {
         )?;
         row.map(|row| {
             let c = self.cols(&row);
-            Ok((version_info(&c)?, c.get(9)?))
+            Ok((version_info(&c)?, c.get(10)?))
         })
         .transpose()
     }
@@ -355,12 +359,13 @@ impl Read for Tx<'_, '_> {
 
     fn trail(&self, id: PolicyId) -> Result<Vec<Link>> {
         let versions = self.rows(
-            "SELECT seq, major, minor, author, note, created_at, effective_date, content_hash, chain_hash
+            "SELECT seq, major, minor, author, note, created_at, effective_date, content_hash, chain_hash, author_name
              FROM versions WHERE policy_id = $1 ORDER BY seq",
             &[&id],
         )?;
         let events = self.rows(
-            "SELECT e.seq, v.major, v.minor, e.from_status, e.to_status, e.changed_by, e.changed_at, e.chain_hash
+            "SELECT e.seq, v.major, v.minor, e.from_status, e.to_status, e.changed_by, e.changed_at, e.chain_hash,
+                    e.changed_by_name
              FROM status_events e JOIN versions v ON v.id = e.version_id
              WHERE e.policy_id = $1 ORDER BY e.seq",
             &[&id],
@@ -379,6 +384,7 @@ impl Read for Tx<'_, '_> {
                     content_hash: c.get(7)?,
                 },
                 chain_hash: c.get(8)?,
+                shown_as: c.get(9)?,
             });
         }
         for row in &events {
@@ -393,6 +399,7 @@ impl Read for Tx<'_, '_> {
                     at: c.get(6)?,
                 },
                 chain_hash: c.get(7)?,
+                shown_as: c.get(8)?,
             });
         }
         links.sort_by_key(|l| l.seq);

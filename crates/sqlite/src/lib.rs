@@ -151,6 +151,7 @@ fn version_info(row: &Row<'_>) -> rusqlite::Result<VersionInfo> {
         label: Label { major: row.get(1)?, minor: row.get(2)? },
         status: status(row, 3)?,
         author: row.get(4)?,
+        display_name: String::new(),
         note: row.get(5)?,
         created_at: row.get(6)?,
         effective_date: row.get(7)?,
@@ -328,6 +329,7 @@ impl Read for Tx<'_> {
                         content_hash: row.get(7)?,
                     },
                     chain_hash: row.get(8)?,
+                    shown_as: String::new(),
                 })
             })
             .and_then(Iterator::collect)
@@ -352,6 +354,7 @@ impl Read for Tx<'_> {
                         at: row.get(6)?,
                     },
                     chain_hash: row.get(7)?,
+                    shown_as: String::new(),
                 })
             })
             .and_then(Iterator::collect)

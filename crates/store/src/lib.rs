@@ -674,6 +674,7 @@ fn freeze(
         policy: id,
         label,
         status: Status::Draft,
+        display_name: if display_name == author { String::new() } else { display_name.to_string() },
         author: author.to_string(),
         note: note.to_string(),
         created_at: now.to_string(),

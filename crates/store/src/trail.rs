@@ -51,6 +51,10 @@ pub struct Link {
     pub seq: u64,
     pub entry: Entry,
     pub chain_hash: String,
+    /// The name the person gave, where the library records someone else
+    /// (a server records its database user); empty when it records the
+    /// name itself. Shown, never chained: it proves nothing.
+    pub shown_as: String,
 }
 
 /// How far a policy's trail has come, as its policy row records it.
@@ -99,12 +103,14 @@ pub fn versions(policy: PolicyId, links: Vec<Link>) -> Vec<VersionInfo> {
     let mut versions = Vec::new();
     let mut changes = Vec::new();
     for link in links {
+        let shown_as = |recorded: &str| if link.shown_as == recorded { String::new() } else { link.shown_as.clone() };
         match link.entry {
             Entry::Version { label, author, note, created_at, effective_date, content_hash } => {
                 versions.push(VersionInfo {
                     policy,
                     label,
                     status: Status::Draft,
+                    display_name: shown_as(&author),
                     author,
                     note,
                     created_at,
@@ -114,7 +120,9 @@ pub fn versions(policy: PolicyId, links: Vec<Link>) -> Vec<VersionInfo> {
                     steps: Vec::new(),
                 });
             }
-            Entry::Status { label, from, to, by, at } => changes.push((label, StatusStep { from, to, by, at })),
+            Entry::Status { label, from, to, by, at } => {
+                changes.push((label, StatusStep { from, to, by_name: shown_as(&by), by, at }));
+            }
         }
     }
     versions.sort_by_key(|v| v.label);
@@ -234,7 +242,7 @@ mod tests {
                 issued = Some(*label);
             }
             prev.clone_from(&hash);
-            links.push(Link { seq, entry, chain_hash: hash });
+            links.push(Link { seq, entry, chain_hash: hash, shown_as: String::new() });
         }
         (Head { seq: links.len() as u64, hash: prev, issued }, links)
     }

@@ -153,7 +153,12 @@ pub struct VersionInfo {
     #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub label: Label,
     pub status: Status,
+    /// Who the library records as its author: the name given, or on a
+    /// server the database user.
     pub author: String,
+    /// The name the person gave, where it is not `author` (on a server);
+    /// empty otherwise.
+    pub display_name: String,
     pub note: String,
     /// When it was saved, as passed in by the caller.
     pub created_at: String,
@@ -177,6 +182,9 @@ pub struct StatusStep {
     pub from: Status,
     pub to: Status,
     pub by: String,
+    /// The name the person gave, where it is not `by` (on a server); empty
+    /// otherwise.
+    pub by_name: String,
     /// When, as passed in by the caller.
     pub at: String,
 }

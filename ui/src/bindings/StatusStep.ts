@@ -6,6 +6,11 @@ import type { Status } from "./Status";
  */
 export type StatusStep = { from: Status, to: Status, by: string, 
 /**
+ * The name the person gave, where it is not `by` (on a server); empty
+ * otherwise.
+ */
+by_name: string, 
+/**
  * When, as passed in by the caller.
  */
 at: string, };

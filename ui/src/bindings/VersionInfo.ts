@@ -5,7 +5,17 @@ import type { StatusStep } from "./StatusStep";
 /**
  * One saved version, without its content.
  */
-export type VersionInfo = { policy: number, label: string, status: Status, author: string, note: string, 
+export type VersionInfo = { policy: number, label: string, status: Status, 
+/**
+ * Who the library records as its author: the name given, or on a
+ * server the database user.
+ */
+author: string, 
+/**
+ * The name the person gave, where it is not `author` (on a server);
+ * empty otherwise.
+ */
+display_name: string, note: string, 
 /**
  * When it was saved, as passed in by the caller.
  */
