@@ -12,13 +12,6 @@ mod commands;
 mod dialogs;
 mod keychain;
 
-/// The throw-away PostgreSQL cluster of the integration tests, for the
-/// commands that connect to a shared server.
-#[cfg(test)]
-#[allow(dead_code)]
-#[path = "../../tests/it/pg.rs"]
-mod pg;
-
 use commands::App;
 use policywright_api::handbooks::{self, Definition};
 use policywright_api::i18n::{ErrorView, Locale};
@@ -492,3 +485,10 @@ mod tests {
         assert!(commands >= 18, "{commands} commands found");
     }
 }
+
+/// The throw-away PostgreSQL cluster of the integration tests, for the
+/// commands that connect to a shared server.
+#[cfg(test)]
+#[allow(dead_code)]
+#[path = "../../tests/it/pg.rs"]
+mod pg;

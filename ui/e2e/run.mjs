@@ -46,6 +46,44 @@ const cli = resolve(root, "target/debug/policywright");
 // The web view keeps its local storage (the preview's width, the interface
 // language) under the XDG folders: a run of its own starts from none, so a
 // width one run left behind cannot pin the next at the widest.
+
+// A throw-away PostgreSQL cluster on a Unix socket in a folder of its own,
+// as the Rust tests start one (tests/it/pg.rs): a real server, no mock.
+// initdb and the server refuse root, so as root they run as `postgres`.
+function startServer() {
+  const bins = readdirSync("/usr/lib/postgresql").map((v) => resolve("/usr/lib/postgresql", v, "bin")).filter((d) => existsSync(resolve(d, "initdb")));
+  if (bins.length === 0) throw new Error("PostgreSQL is not installed (.ci/setup installs Debian's postgresql)");
+  const bin = bins.sort().at(-1);
+  const root = process.getuid?.() === 0;
+  const as = (program, args) => (root ? execFileSync("runuser", ["-u", "postgres", "--", resolve(bin, program), ...args], { stdio: "pipe" }) : execFileSync(resolve(bin, program), args, { stdio: "pipe" }));
+  const dir = mkdtempSync(resolve(tmpdir(), "pw-e2e-pg-"));
+  if (root) execFileSync("chown", ["postgres:", dir]);
+  const data = resolve(dir, "data");
+  as("initdb", ["-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C.UTF-8", "-D", data]);
+  writeFileSync(resolve(data, "postgresql.conf"), `${readFileSync(resolve(data, "postgresql.conf"), "utf8")}\nlisten_addresses = ''\nunix_socket_directories = '${dir}'\nfsync = off\n`);
+  as("pg_ctl", ["-w", "-D", data, "-l", resolve(dir, "log"), "start"]);
+  return {
+    socket: dir,
+    user: "postgres",
+    address: `postgres://postgres@/postgres?host=${dir}`,
+    // The draft another desktop saves: the preset, retitled.
+    policyFile() {
+      const file = resolve(work, "other-desktop.policy.json");
+      execFileSync(cli, ["new", "--preset", "operations", "--locale", "zh-CN", "-o", file, "--force"], { stdio: "pipe" });
+      const policy = JSON.parse(readFileSync(file, "utf8"));
+      policy.document.title = "另一台电脑上的草稿";
+      writeFileSync(file, JSON.stringify(policy));
+      return file;
+    },
+    stop() {
+      try {
+        as("pg_ctl", ["-w", "-D", data, "-m", "immediate", "stop"]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
 const driver = await startDriver({
   POLICYWRIGHT_DB: library,
   POLICYWRIGHT_DIALOG_ANSWERS: answers,
@@ -901,6 +939,60 @@ try {
       const page = await text(".page");
       return page.includes("1 总则") && !page.includes("第一章");
     });
+  });
+
+  await step("a shared server is connected to in Settings, and the server records who saved", async () => {
+    const server = startServer();
+    try {
+      await click('[data-action="new"]');
+      if ((await count('[data-action="discard"]')) > 0) await click('[data-action="discard"]');
+      await click('[data-action="settings"]');
+      await click('[data-action="settings-library-server"]');
+      await type('[name="server-host"]', server.socket);
+      await type('[name="server-database"]', "no such database");
+      await type('[name="server-user"]', server.user);
+      await call("POST", `${s}/element/${await find('[name="server-tls"]')}/click`, {});
+      await click('[name="server-tls"] option[value="disable"]');
+      await click('[data-action="settings-server-connect"]');
+      // A mistake is said at its field, in the window's language.
+      const atField = await until("the error at the database field", () => text('[data-field-error="database"]'));
+      if (!atField.includes("database name cannot hold spaces")) throw new Error(`the field says ${atField}`);
+      await type('[name="server-database"]', "postgres");
+      await click('[data-action="settings-server-connect"]');
+      const inUse = await until("the server in use", () => text("[data-server-in-use]"));
+      if (!inUse.includes("postgres") || !inUse.includes(server.socket)) throw new Error(`Settings say ${inUse}`);
+      await shot("settings-server-en.png");
+      await call("POST", `${s}/element/${await find('[data-action="settings-language"]')}/click`, {});
+      await click('[data-action="settings-language"] option[value="zh-CN"]');
+      await until("Settings in Chinese", async () => (await text("[data-server-in-use]")).includes("已连接"));
+      await click('[data-action="close-settings"]');
+      await click('[data-action="settings"]');
+      await until("Settings again", () => find("[data-server-in-use]"));
+      await shot("settings-server.png");
+      await click('[data-action="close-settings"]');
+      // Work on the server as on a file: a policy, a version, its history.
+      await click('[data-action="start-preset"]');
+      await until("the preview", () => find(".page h1"));
+      await click('[data-action="library-add"]');
+      await until("the policy in the library", async () => (await text("footer")).includes("1"));
+      await click('[data-action="save-version"]');
+      await type('[data-form="save-version"] input[name="note"]', "首次发布");
+      await click('[data-form="save-version"] button[type="submit"]');
+      await until("the version saved", async () => (await text("footer")).includes("1.0"));
+      await click('[data-action="open-history"]');
+      const who = await until("who saved 1.0", () => text('[data-history-version="1.0"] .who'));
+      if (who !== `王芳 (${server.user})`) throw new Error(`the history says ${who}`);
+      // A second desktop's save of the draft is seen, and nothing is written over it.
+      execFileSync(cli, ["draft", "1", "--from", server.policyFile(), "--db", server.address], { stdio: "pipe" });
+      await click('[data-action="back-to-editor"]');
+      const banner = await until("the other person's save", () => text("[data-draft-taken]"), 30000);
+      if (!banner.includes(server.user)) throw new Error(`the banner says ${banner}`);
+      await shot("draft-taken.png");
+      await click('[data-action="draft-theirs"]');
+      await until("their draft", async () => (await valueOf('[data-path="document.title"]')) === "另一台电脑上的草稿");
+    } finally {
+      server.stop();
+    }
   });
 } catch (e) {
   // A failing step has said what failed; anything else says it here.
