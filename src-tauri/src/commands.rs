@@ -105,6 +105,17 @@ pub struct LeaveQuestion {
 
 type Answer<T> = std::result::Result<T, ErrorView>;
 
+/// Runs `f` on a thread of its own. The PostgreSQL client blocks on a
+/// runtime of its own at every call (and when it is dropped), which tokio
+/// refuses on the threads of Tauri's async runtime, where the commands run;
+/// a plain thread has none. Costs a thread start per library action.
+fn off_runtime<T: Send>(f: impl FnOnce() -> T + Send) -> T {
+    std::thread::scope(|scope| match scope.spawn(f).join() {
+        Ok(value) => value,
+        Err(panic) => std::panic::resume_unwind(panic),
+    })
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(PoisonError::into_inner)
 }
@@ -205,7 +216,11 @@ impl App {
         e.view(self.lang())
     }
 
-    fn with_library<T>(&self, f: impl FnOnce(&mut Library) -> Result<T>) -> Answer<T> {
+    fn with_library<T: Send>(&self, f: impl FnOnce(&mut Library) -> Result<T> + Send) -> Answer<T> {
+        off_runtime(|| self.with_library_here(f))
+    }
+
+    fn with_library_here<T>(&self, f: impl FnOnce(&mut Library) -> Result<T>) -> Answer<T> {
         let mut slot = lock(&self.library);
         if slot.is_none() {
             let path = lock(&self.library_path).clone();
@@ -442,6 +457,10 @@ impl App {
     /// now on; the password goes to the keychain, never into the settings
     /// file. Until it connects, the library in use stays.
     pub fn library_connect(&self, server: &Server, password: &str) -> Answer<Connected> {
+        off_runtime(|| self.connect_here(server, password))
+    }
+
+    fn connect_here(&self, server: &Server, password: &str) -> Answer<Connected> {
         let location = self.answer(server.location())?;
         let password = Some(password).filter(|p| !p.is_empty());
         let opened = self.answer(library::open_library_with(self.world.as_ref(), Some(&location), password))?;
@@ -487,6 +506,10 @@ impl App {
     /// Uses the library at `path` from now on, once it opened; until then
     /// (and when it cannot be opened) the one in use stays.
     fn use_library(&self, path: Option<PathBuf>) -> Answer<String> {
+        off_runtime(|| self.use_library_here(path))
+    }
+
+    fn use_library_here(&self, path: Option<PathBuf>) -> Answer<String> {
         let file = match &path {
             Some(path) => path.clone(),
             None => self.answer(self.world.default_library())?,
@@ -972,9 +995,19 @@ mod tests {
         assert_eq!(stamp.saved_by, "hr_wang", "the server records who saved the draft");
         drop(app);
 
-        // The next start opens the server with the keychain's password.
-        let again = start();
-        assert_eq!(again.library_list().expect("lists the server's policies").len(), 1);
+        // The next start opens the server with the keychain's password, on
+        // a thread of the async runtime as the window's commands run.
+        // Regression: the client's own runtime panicked there, and
+        // "Connecting…" never ended.
+        let again = Arc::new(start());
+        let on_runtime = Arc::clone(&again);
+        let listed = tauri::async_runtime::block_on(tauri::async_runtime::spawn(async move {
+            let listed = on_runtime.library_list().map(|l| l.len());
+            let draft = on_runtime.library_draft_stamp(id).map(|s| s.revision);
+            (listed, draft)
+        }))
+        .expect("the command ran");
+        assert_eq!((listed.0.expect("lists the server's policies"), listed.1.is_ok()), (1, true));
         drop(again);
 
         // Without it, the server's refusal is what the start screen says,

@@ -246,7 +246,8 @@ fn a_draft_replaced_since_an_editor_opened_it_is_not_written_over(lib: Lib) {
         format!(
             "{} saved a newer draft of policy {id} at {}, after you opened it, so yours was not written over it\n  \
              hint: your text is kept on this computer; look at their draft, then keep yours or theirs",
-            theirs.saved_by, theirs.saved_at
+            theirs.saved_by,
+            format!("{} {} UTC", &theirs.saved_at[..10], &theirs.saved_at[11..16])
         )
     );
     let err = failure(store.save_as_version_from(

@@ -563,7 +563,12 @@ fn check_base(tx: &dyn Read, id: PolicyId, base: Option<u64>) -> Result<()> {
     } else {
         Message::verbatim(now.saved_by.clone())
     };
-    Err(Error::new(ErrorKind::Conflict, msg!(keys::errors::DRAFT_TAKEN, id = id, by = by, at = now.saved_at))
+    // `2026-12-03T16:09:15Z` reads as `2026-12-03 16:09 UTC`.
+    let at = match now.saved_at.split_once('T') {
+        Some((day, time)) if now.saved_at.ends_with('Z') && time.len() >= 5 => format!("{day} {} UTC", &time[..5]),
+        _ => now.saved_at.clone(),
+    };
+    Err(Error::new(ErrorKind::Conflict, msg!(keys::errors::DRAFT_TAKEN, id = id, by = by, at = at))
         .hint(Message::new(keys::errors::DRAFT_TAKEN_HINT)))
 }
 
