@@ -987,9 +987,11 @@ try {
       await click('[data-action="open-history"]');
       const who = await until("who saved 1.0", () => text('[data-history-version="1.0"] .who'));
       if (who !== `王芳 (${server.user})`) throw new Error(`the history says ${who}`);
+      // The document's revision record names the person, not the login.
+      await click('[data-action="back-to-editor"]');
+      await until("the name in the revision record", async () => (await text(".page")).includes("王芳"));
       // A second desktop's save of the draft is seen, and nothing is written over it.
       execFileSync(cli, ["draft", "1", "--from", server.policyFile(), "--db", server.address], { stdio: "pipe" });
-      await click('[data-action="back-to-editor"]');
       const banner = await until("the other person's save", () => text("[data-draft-taken]"), 30000);
       if (!banner.includes(server.user)) throw new Error(`the banner says ${banner}`);
       await shot("draft-taken.png");

@@ -535,7 +535,9 @@ pub fn revisions(history: &[VersionInfo], upto: Label) -> Vec<Revision> {
         .map(|v| Revision {
             version: v.label.to_string(),
             date: v.created_at.chars().take(10).collect(),
-            author: v.author.clone(),
+            // The document names the person as they gave their name; a
+            // server's login is for the trail, not for the page.
+            author: if v.display_name.is_empty() { v.author.clone() } else { v.display_name.clone() },
             summary: v.note.clone(),
         })
         .collect()
