@@ -75,6 +75,12 @@ function startServer() {
       writeFileSync(file, JSON.stringify(policy));
       return file;
     },
+    pause() {
+      as("pg_ctl", ["-w", "-D", data, "-m", "fast", "stop"]);
+    },
+    resume() {
+      as("pg_ctl", ["-w", "-D", data, "-l", resolve(dir, "log"), "start"]);
+    },
     stop() {
       try {
         as("pg_ctl", ["-w", "-D", data, "-m", "immediate", "stop"]);
@@ -997,6 +1003,16 @@ try {
       await shot("draft-taken.png");
       await click('[data-action="draft-theirs"]');
       await until("their draft", async () => (await valueOf('[data-path="document.title"]')) === "另一台电脑上的草稿");
+      // The server goes away while typing: the edits wait on this computer,
+      // and reach the server once it is back, without another key.
+      server.pause();
+      await type('[data-path="document.title"]', "服务器断开时输入的标题");
+      await until("the edits kept on this computer", async () => (await text("[data-autosave]")).includes("等待制度库"), 20000);
+      await shot("autosave-waiting.png");
+      server.resume();
+      await until("the edits in the library again", async () => (await text("[data-autosave]")).includes("草稿已保存"), 45000);
+      const listed = execFileSync(cli, ["list", "--db", server.address]).toString();
+      if (!listed.includes("服务器断开时输入的标题")) throw new Error(`the server lists ${listed}`);
     } finally {
       server.stop();
     }
