@@ -1396,3 +1396,41 @@ fn publishing_sets_the_next_review_and_withdrawing_clears_it() {
     let problem = report.findings.iter().find(|d| d.path == "document.review_months").expect("flagged");
     assert_eq!(problem.message.render(Lang::En), "a review every 121 months is too far apart; at most 120 months");
 }
+
+/// Regression: an entry the user wrote in the revision record for the
+/// version being saved was replaced by the save's day and note without a
+/// word. It is said now, unless the note is the entry's own words.
+#[test]
+fn a_revision_entry_written_for_the_version_being_saved_is_said_when_the_record_replaces_it() {
+    let mut store = in_memory().expect("opens");
+    let mut policy = titled("First");
+    let id = store.import(&policy, NOW).expect("imports");
+    store.save_version(id, Bump::Minor, "HR", "First issue", NOW).expect("1.0");
+    policy.document.title = "Second".into();
+    policy.document.revisions.push(model::Revision {
+        version: "1.1".into(),
+        date: "2026-12-15".into(),
+        author: "Li Na".into(),
+        summary: "Corrected the scope".into(),
+    });
+    store.set_draft(id, &policy, NOW).expect("draft");
+    let saved = store.save_version(id, Bump::Minor, "HR", "Scope", NOW).expect("1.1");
+    let said: Vec<String> = saved.warnings.iter().map(|w| w.render(Lang::En).message).collect();
+    assert!(
+        said.contains(
+            &"the revision record's entry you wrote for 1.1 (2026-12-15, “Corrected the scope”) reads “2027-01-01, Scope” in the library's record, which every export shows"
+                .to_string()
+        ),
+        "{said:?}"
+    );
+    policy.document.title = "Third".into();
+    policy.document.revisions.push(model::Revision {
+        version: "1.2".into(),
+        date: "2027-01-01".into(),
+        author: "HR".into(),
+        summary: "Typos".into(),
+    });
+    store.set_draft(id, &policy, NOW).expect("draft");
+    let saved = store.save_version(id, Bump::Minor, "HR", "Typos", NOW).expect("1.2");
+    assert!(saved.warnings.iter().all(|w| !w.path.starts_with("document.revisions")), "{:?}", saved.warnings);
+}

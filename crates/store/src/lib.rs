@@ -21,7 +21,7 @@ mod types;
 
 use policywright_i18n::{Error, ErrorKind, Message, Result, keys, msg};
 use policywright_model::dates::Day;
-use policywright_model::validate::{Report, validate};
+use policywright_model::validate::{Finding, Report, Severity, validate};
 use policywright_model::{Policy, Revision, Sanitized, canonical_json, sha256_hex};
 
 pub use copy::Copied;
@@ -629,7 +629,7 @@ fn freeze(
     if report.has_errors() {
         return Err(invalid_draft(id, &report).in_locale(policy.document.locale));
     }
-    let warnings = report.warnings().cloned().collect();
+    let mut warnings: Vec<Finding> = report.warnings().cloned().collect();
     let content = canonical_json(policy);
     let hash = sha256_hex(content.as_bytes());
     let newest = tx.newest_hash(id)?;
@@ -649,6 +649,9 @@ fn freeze(
     };
     let effective_date = policy.document.effective_date.as_str();
     let stamp = tx.stamp(author, now)?;
+    if let Some(replaced) = replaced_entry(policy, label, note, &stamp.at) {
+        warnings.push(replaced);
+    }
     let (display_name, author, now) = (author, stamp.by.as_str(), stamp.at.as_str());
     let chain_hash = trail::chain(
         &head.hash,
@@ -691,6 +694,34 @@ fn freeze(
         steps: Vec::new(),
     };
     Ok(SaveOutcome { version, unchanged: false, warnings })
+}
+
+/// A revision entry the user wrote for the version being saved, which the
+/// library's record (the save's day and note) takes the place of in every
+/// export: said, so that it is not lost without a word. The app offers the
+/// entry's note and author before saving.
+fn replaced_entry(policy: &Policy, label: Label, note: &str, at: &str) -> Option<Finding> {
+    let version = label.to_string();
+    let (i, entry) = policy.document.revisions.iter().enumerate().find(|(_, r)| r.version == version)?;
+    // The day is the library's by design; words the user wrote and would
+    // not find again are what is worth a warning.
+    if entry.summary.trim().is_empty() || entry.summary.trim() == note.trim() {
+        return None;
+    }
+    let today: String = at.chars().take(10).collect();
+    Some(Finding {
+        severity: Severity::Warning,
+        path: format!("document.revisions[{i}]"),
+        message: msg!(
+            keys::validation::REVISION_ENTRY_REPLACED,
+            version = version.as_str(),
+            date = entry.date.as_str(),
+            summary = entry.summary.as_str(),
+            today = today.as_str(),
+            note = note
+        ),
+        hint: Message::new(keys::validation::REVISION_ENTRY_REPLACED_HINT),
+    })
 }
 
 fn draft_json(policy: &Policy) -> Result<String> {
