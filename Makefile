@@ -104,7 +104,9 @@ docx-pages: setup ui
 	$(CARGO) test --locked --test it docx
 	.ci/docx-check/.venv/bin/python .ci/docx-check/check.py $(DOCX_OUT) --png $(OUT)/docx-pages
 
-# Criterion benchmarks of each step, then a whole-process race with pandoc
+# Criterion benchmarks of each step (the library's on a SQLite file and on a
+# throw-away PostgreSQL cluster the benchmark starts and stops, with the
+# server setup installs), then a whole-process race with pandoc
 # on the same ~300-page handbook, then the app in the real window beside a
 # blank Tauri window (ui/bench/app.mjs).
 bench: setup ui

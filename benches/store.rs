@@ -1,15 +1,21 @@
 //! The library and the comparison: saving a version, reading the history of a
-//! policy with 10k versions, and diffing and redlining handbook-sized text.
+//! policy with 10k versions, on a SQLite file and on a PostgreSQL server (a
+//! throw-away cluster started here, with the server's own durability
+//! settings, and stopped at the end), and diffing and redlining
+//! handbook-sized text.
 
 #[path = "support/handbook.rs"]
 mod handbook;
+#[path = "support/pg_cluster.rs"]
+mod pg_cluster;
 
 use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 
 use policywright_diff::{self as diff, Side};
-use policywright_model::{Locale, Weight, presets};
+use policywright_model::{Locale, Policy, Weight, presets};
+use policywright_postgres::Postgres;
 use policywright_render::Templates;
 use policywright_sqlite::Sqlite;
 use policywright_store::{Bump, Library};
@@ -18,24 +24,40 @@ fn open(path: &std::path::Path) -> Library {
     Library::new(Box::new(Sqlite::open(path).expect("library")))
 }
 
-fn store(c: &mut Criterion) {
-    let dir = tempfile::tempdir().expect("tmp");
-    let mut policy = presets::preset("operations", Locale::ZhCn, "2027-01-01").expect("preset");
-    let mut lib = open(&dir.path().join("bench.sqlite"));
-    let id = lib.import(&policy, "2027-01-01T00:00:00Z").expect("import");
+fn connect(cluster: &pg_cluster::Cluster) -> Library {
+    Library::new(Box::new(Postgres::connect(&cluster.database()).expect("server")))
+}
 
+/// Saving into an empty library: a new version each time, then the same
+/// draft again. `name` says what a save waits for on this backend.
+fn saves(c: &mut Criterion, prefix: &str, name: &str, mut lib: Library, policy: &mut Policy) {
+    let id = lib.import(policy, "2027-01-01T00:00:00Z").expect("import");
     let mut n = 0u64;
-    c.bench_function("store/save a version (validate, hash, fsync)", |b| {
+    c.bench_function(&format!("{prefix}save a version ({name})"), |b| {
         b.iter(|| {
             n += 1;
             policy.general.purpose = format!("Purpose, revision {n}.");
-            lib.set_draft(id, &policy, "2027-01-01T00:00:00Z").expect("draft");
+            lib.set_draft(id, policy, "2027-01-01T00:00:00Z").expect("draft");
             lib.save_version(id, Bump::Minor, "HR", "edit", "2027-01-01T00:00:00Z").expect("save")
         })
     });
-    c.bench_function("store/save an unchanged draft (deduplicated)", |b| {
+    c.bench_function(&format!("{prefix}save an unchanged draft (deduplicated)"), |b| {
         b.iter(|| lib.save_version(id, Bump::Minor, "HR", "again", "2027-01-01T00:00:00Z").expect("save"))
     });
+}
+
+fn history(c: &mut Criterion, prefix: &str, lib: &Library) {
+    let id = lib.list(true).expect("list").first().expect("a policy").id;
+    assert_eq!(lib.history(id).expect("history").len(), 10_000);
+    c.bench_function(&format!("{prefix}history of a policy with 10k versions"), |b| {
+        b.iter(|| lib.history(black_box(id)).expect("history"))
+    });
+}
+
+fn store(c: &mut Criterion) {
+    let dir = tempfile::tempdir().expect("tmp");
+    let mut policy = presets::preset("operations", Locale::ZhCn, "2027-01-01").expect("preset");
+    saves(c, "store/", "validate, hash, fsync", open(&dir.path().join("bench.sqlite")), &mut policy);
 
     // A policy with 10k versions, built in one go outside the measurement.
     let big = tempfile::tempdir().expect("tmp");
@@ -46,9 +68,18 @@ fn store(c: &mut Criterion) {
         lib.set_draft(id, &policy, "2027-01-01T00:00:00Z").expect("draft");
         lib.save_version(id, Bump::Minor, "HR", "edit", "2027-01-01T00:00:00Z").expect("save");
     }
-    c.bench_function("store/history of a policy with 10k versions", |b| {
-        b.iter(|| lib.history(black_box(id)).expect("history"))
-    });
+    history(c, "store/", &lib);
+
+    // The same on a server on this machine, reached on its Unix socket. The
+    // 10k versions arrive as `library copy` brings them, in one transaction,
+    // rather than in 10k commits that would only slow the setup down.
+    let cluster = pg_cluster::Cluster::start_durable();
+    saves(c, "store/postgres/", "validate, hash, commit", connect(&cluster), &mut policy);
+    let mut server = connect(&cluster);
+    lib.copy_to(&mut server).expect("copies the 10k versions");
+    history(c, "store/postgres/", &server);
+    drop(server);
+    drop(cluster);
 }
 
 fn compare(c: &mut Criterion) {

@@ -4,6 +4,7 @@
 mod architecture;
 mod canonical;
 mod cli;
+mod concurrent;
 mod diff;
 mod docx;
 mod docx_props;

@@ -133,7 +133,7 @@ fn each_role_may_do_its_part_and_no_more() {
 
     let cluster = pg::cluster();
     let owner = cluster.database();
-    let db = owner.split('/').nth(3).and_then(|s| s.split('?').next()).expect("name").to_string();
+    let db = pg::db_name(&owner);
     let ready = ok(d, &owner, &["library", "init-server", "--run"]);
     assert!(ready.starts_with("the library server postgres://postgres@/"), "{ready}");
     // Safe to run again, as after an upgrade.
@@ -344,7 +344,7 @@ fn a_connection_lost_mid_save_leaves_nothing_half_written() {
     use policywright_store::Bump;
     let cluster = pg::cluster();
     let address = cluster.database();
-    let db = address.split('/').nth(3).and_then(|s| s.split('?').next()).expect("name").to_string();
+    let db = pg::db_name(&address);
     let mut store = policywright_store::Library::new(Box::new(
         policywright_postgres::Postgres::connect(&address).expect("connects"),
     ));
@@ -389,7 +389,7 @@ fn a_connection_lost_mid_save_leaves_nothing_half_written() {
 fn a_library_whose_triggers_were_dropped_or_switched_off_is_refused() {
     let cluster = pg::cluster();
     let address = cluster.database();
-    let db = address.split('/').nth(3).and_then(|s| s.split('?').next()).expect("name").to_string();
+    let db = pg::db_name(&address);
     drop(policywright_postgres::Postgres::connect(&address).expect("makes the library"));
     let mut owner = cluster.client(&db, pg::SUPERUSER);
     owner.batch_execute("ALTER TABLE versions DISABLE TRIGGER versions_no_update").expect("switches one off");
