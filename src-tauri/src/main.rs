@@ -490,5 +490,5 @@ mod tests {
 /// commands that connect to a shared server.
 #[cfg(test)]
 #[allow(dead_code)]
-#[path = "../../tests/it/pg.rs"]
+#[path = "../../benches/support/pg_cluster.rs"]
 mod pg;

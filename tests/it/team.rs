@@ -375,7 +375,7 @@ fn a_connection_lost_mid_save_leaves_nothing_half_written() {
     let err = outcome.expect_err("the save fails");
     assert_eq!(err.kind, policywright_i18n::ErrorKind::Unreachable);
     assert!(err.to_string().starts_with("cannot reach the library server postgres://"), "{err}");
-    assert!(err.to_string().contains("nothing was saved"), "{err}");
+    assert!(err.to_string().contains("either all there or not there at all"), "{err}");
     hold.rollback().expect("lets go");
 
     // Nothing of it is there, and the next save connects again and works.
