@@ -85,7 +85,9 @@ SHOTS := zh-CN/start.png:start-zh-CN.png en/start.png:start-en.png zh-CN/blank.p
 	zh-CN/library-problem.png:library-problem.png en/library-problem.png:library-problem-en.png \
 	zh-CN/settings-files.png:settings-files.png en/settings.png:settings-files-en.png \
 	zh-CN/compare-wide.png:compare-wide.png en/compare-wide.png:compare-wide-en.png \
-	zh-CN/handbook.png:handbook.png en/handbook.png:handbook-en.png en/handbook-changed.png:handbook-changed-en.png
+	zh-CN/handbook.png:handbook.png en/handbook.png:handbook-en.png en/handbook-changed.png:handbook-changed-en.png \
+	zh-CN/settings-server.png:settings-server.png en/settings-server.png:settings-server-en.png \
+	zh-CN/draft-taken.png:draft-taken.png zh-CN/autosave-waiting.png:autosave-waiting.png
 screenshots: app
 	$(CARGO) build --locked --bin policywright
 	cd ui && xvfb-run -a -s "-screen 0 1280x800x24" node e2e/run.mjs
