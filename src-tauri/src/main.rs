@@ -489,6 +489,5 @@ mod tests {
 /// The throw-away PostgreSQL cluster of the integration tests, for the
 /// commands that connect to a shared server.
 #[cfg(test)]
-#[allow(dead_code)]
 #[path = "../../benches/support/pg_cluster.rs"]
 mod pg;

@@ -241,13 +241,13 @@ fn a_draft_replaced_since_an_editor_opened_it_is_not_written_over(lib: Lib) {
 
     let err = failure(store.set_draft_from(id, &titled("Wang Fang's draft"), Some(opened.revision), "Wang Fang", NOW));
     assert_eq!(err.kind, ErrorKind::Conflict);
+    let when = format!("{} {} UTC", &theirs.saved_at[..10], &theirs.saved_at[11..16]);
     assert_eq!(
         err.to_string(),
         format!(
-            "{} saved a newer draft of policy {id} at {}, after you opened it, so yours was not written over it\n  \
+            "{} saved a newer draft of policy {id} at {when}, after you opened it, so yours was not written over it\n  \
              hint: your text is kept on this computer; look at their draft, then keep yours or theirs",
             theirs.saved_by,
-            format!("{} {} UTC", &theirs.saved_at[..10], &theirs.saved_at[11..16])
         )
     );
     let err = failure(store.save_as_version_from(
