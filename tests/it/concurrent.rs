@@ -201,11 +201,19 @@ fn outcome(team: &Team, out: &Output, conflict_of: Option<(PolicyId, u64)>, acro
             .and_then(|rest| rest.split_once(',').map(|(n, _)| n))
             .and_then(|n| n.parse::<u64>().ok())
             .unwrap_or_else(|| panic!("a refused save does not name the conflict: {text}"));
+        // Who and when: the server's user, or on a file "someone" (the
+        // CLI's `draft` gives no name), at a minute in UTC.
+        let named = text
+            .split_once("), by ")
+            .and_then(|(_, rest)| rest.split_once("; nothing was saved"))
+            .map(|(who_when, _)| who_when.to_string())
+            .unwrap_or_else(|| panic!("a refused save does not name who replaced the draft: {text}"));
+        assert!(named.ends_with(" UTC") && named.contains(" at "), "{text}");
         assert_eq!(
             text,
             format!(
-                "error: the draft of policy {id} was replaced meanwhile (it is at revision {current}, not {revision}); \
-                 nothing was saved\n  hint: look at the draft again, or save exactly your file with \
+                "error: the draft of policy {id} was replaced meanwhile (it is at revision {current}, not {revision}), \
+                 by {named}; nothing was saved\n  hint: look at the draft again, or save exactly your file with \
                  `policywright save {id} --from FILE`\n"
             )
         );

@@ -364,10 +364,17 @@ fn concurrent_saves_keep_each_note_with_its_content() {
     let late = cli(d, &["save", "1", "--revision", revision, "--note", "mine", "--author", "w0"]);
     assert_eq!(late.status.code(), Some(1));
     let current: u64 = revision.parse::<u64>().expect("number") + 1;
+    let said = stderr(&late);
+    let when = said
+        .split_once("), by someone at ")
+        .and_then(|(_, rest)| rest.split_once(';'))
+        .map(|(at, _)| at)
+        .unwrap_or_default();
+    assert!(when.len() == 20 && when.ends_with(" UTC"), "a time is named: {said}");
     assert_eq!(
-        stderr(&late),
+        said,
         format!(
-            "error: the draft of policy 1 was replaced meanwhile (it is at revision {current}, not {revision}); nothing was saved\n  hint: look at the draft again, or save exactly your file with `policywright save 1 --from FILE`\n"
+            "error: the draft of policy 1 was replaced meanwhile (it is at revision {current}, not {revision}), by someone at {when}; nothing was saved\n  hint: look at the draft again, or save exactly your file with `policywright save 1 --from FILE`\n"
         )
     );
     let on_time =

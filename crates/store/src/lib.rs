@@ -321,11 +321,18 @@ impl Library {
         let author = person(author, keys::errors::AUTHOR_EMPTY)?;
         let author = author.as_str();
         self.write(|tx| {
-            let current = draft_stamp(tx, id)?.revision;
-            if current != revision {
+            let stamp = draft_stamp(tx, id)?;
+            if stamp.revision != revision {
                 return Err(Error::new(
                     ErrorKind::Conflict,
-                    msg!(keys::errors::DRAFT_CONFLICT, id = id, current = current, expected = revision),
+                    msg!(
+                        keys::errors::DRAFT_CONFLICT,
+                        id = id,
+                        current = stamp.revision,
+                        expected = revision,
+                        by = saved_by(&stamp),
+                        at = saved_at(&stamp)
+                    ),
                 )
                 .hint(msg!(keys::errors::DRAFT_CONFLICT_HINT, id = id)));
             }
@@ -560,18 +567,29 @@ fn check_base(tx: &dyn Read, id: PolicyId, base: Option<u64>) -> Result<()> {
     if now.revision == base {
         return Ok(());
     }
-    let by = if now.saved_by.is_empty() {
+    Err(Error::new(
+        ErrorKind::Conflict,
+        msg!(keys::errors::DRAFT_TAKEN, id = id, by = saved_by(&now), at = saved_at(&now)),
+    )
+    .hint(Message::new(keys::errors::DRAFT_TAKEN_HINT)))
+}
+
+/// Who replaced a draft, as a conflict names them.
+fn saved_by(stamp: &DraftStamp) -> Message {
+    if stamp.saved_by.is_empty() {
         Message::new(keys::errors::DRAFT_TAKEN_SOMEONE)
     } else {
-        Message::verbatim(now.saved_by.clone())
-    };
-    // `2026-12-03T16:09:15Z` reads as `2026-12-03 16:09 UTC`.
-    let at = match now.saved_at.split_once('T') {
-        Some((day, time)) if now.saved_at.ends_with('Z') && time.len() >= 5 => format!("{day} {} UTC", &time[..5]),
-        _ => now.saved_at.clone(),
-    };
-    Err(Error::new(ErrorKind::Conflict, msg!(keys::errors::DRAFT_TAKEN, id = id, by = by, at = at))
-        .hint(Message::new(keys::errors::DRAFT_TAKEN_HINT)))
+        Message::verbatim(stamp.saved_by.clone())
+    }
+}
+
+/// When, as a conflict says it: `2026-12-03T16:09:15Z` reads as
+/// `2026-12-03 16:09 UTC`.
+fn saved_at(stamp: &DraftStamp) -> String {
+    match stamp.saved_at.split_once('T') {
+        Some((day, time)) if stamp.saved_at.ends_with('Z') && time.len() >= 5 => format!("{day} {} UTC", &time[..5]),
+        _ => stamp.saved_at.clone(),
+    }
 }
 
 fn trail_damage(tx: &dyn Read, id: PolicyId) -> Result<Vec<Damage>> {
