@@ -7,6 +7,7 @@
 
 mod align;
 mod cite;
+mod json;
 mod structural;
 mod tree;
 mod words;
