@@ -18,7 +18,7 @@ use policywright_doc::docx::{self, TrackedBy};
 use policywright_doc::{Align, Block, Change as Mark, Doc, Inline, Row, Side as View, Style, html, markdown};
 use policywright_i18n::{Error, Locale, Message, Result, keys, msg};
 use policywright_model::{Policy, Sanitized};
-use policywright_render::{Templates, docx_options_of};
+use policywright_render::{SharedRoles, Templates, docx_options_of};
 use serde::Serialize;
 
 pub use structural::{Change, ChangeKind, structural};
@@ -65,13 +65,19 @@ pub fn compare(from: Side, to: Side, templates: &Templates) -> Result<Comparison
     // version rendered, the structural changes, and the older version
     // rendered then merged with the newer. On a large policy each takes a
     // second, so they share the machine's cores. The older tree is the one
-    // made here because it is thrown away here: freeing millions of nodes
-    // made by a thread that has ended costs the allocator several times
-    // more than freeing them on the thread that made them.
+    // made here because the merge frees here what of it is not kept (its
+    // deletions are moved into the result): freeing millions of nodes made
+    // by a thread that has ended costs the allocator several times more
+    // than freeing them on the thread that made them.
+    //
+    // The older version's roles are made into template values once, for
+    // both renders: most roles are the same in both, and making them is a
+    // large part of rendering a policy of many roles.
+    let shared = SharedRoles::of(&from.policy);
     let (changes, document) = std::thread::scope(|s| {
-        let new = s.spawn(|| policywright_render::tree(&to.policy, templates));
         let changes = s.spawn(|| structural(&from.policy, &to.policy));
-        let old = policywright_render::tree(&from.policy, templates);
+        let new = s.spawn(|| policywright_render::tree_sharing(&to.policy, templates, &shared));
+        let old = policywright_render::tree_sharing(&from.policy, templates, &shared);
         let lost = || Error::internal("a comparison thread stopped");
         let new = new.join().map_err(|_| lost())?;
         let mut changes = changes.join().map_err(|_| lost())?;
@@ -79,7 +85,7 @@ pub fn compare(from: Side, to: Side, templates: &Templates) -> Result<Comparison
             (Ok(old), Ok(new)) => {
                 let doc = &to.policy.document;
                 cite::cite(&mut changes, &old, &new, doc.numbering, doc.locale);
-                tree::diff(&old, new)
+                tree::diff_owned(old, new)
             }
             (Err(e), _) | (_, Err(e)) => return Err(e),
         };
