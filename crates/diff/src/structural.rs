@@ -143,7 +143,7 @@ impl Words {
 fn item_name(item: &Json<'_>) -> Option<String> {
     ["name", "title", "grade", "version", "text", "id"]
         .iter()
-        .find_map(|k| item.get(*k).and_then(Json::as_str))
+        .find_map(|k| item.get(k).and_then(Json::as_str))
         .map(str::to_string)
 }
 
