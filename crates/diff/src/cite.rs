@@ -3,6 +3,8 @@
 //! document, not worked out from the policy's fields, so that it is the
 //! article the reader sees, whatever the templates make of the fields.
 
+use std::cell::OnceCell;
+
 use policywright_doc::{Block, Doc, block_text, plain_text};
 use policywright_i18n::{Locale, Message, NumberingScheme, heading_number, keys, msg};
 
@@ -62,11 +64,18 @@ fn articles(doc: &Doc, scheme: NumberingScheme) -> Vec<Article> {
 /// is found: first by the names on its way down (a role, a stage, a rule
 /// group is an article of its own), then by its text.
 pub(crate) fn cite(changes: &mut [Change], old: &Doc, new: &Doc, scheme: NumberingScheme, locale: Locale) {
-    let (old, new) = (articles(old, scheme), articles(new, scheme));
+    // Each document's articles are read when a change first needs them: a
+    // change named by its place alone (a role moved) needs none, and the
+    // articles hold a copy of every text.
+    let (old_articles, new_articles) = (OnceCell::new(), OnceCell::new());
     for change in changes.iter_mut() {
-        let doc = if change.kind == ChangeKind::Removed { &old } else { &new };
+        let kind = change.kind;
+        let doc = || match kind {
+            ChangeKind::Removed => old_articles.get_or_init(|| articles(old, scheme)),
+            _ => new_articles.get_or_init(|| articles(new, scheme)),
+        };
         let Some(chapter) = change.place.first() else { continue };
-        let in_chapter = || doc.iter().filter(|a| &a.chapter == chapter);
+        let in_chapter = || doc().iter().filter(|a| &a.chapter == chapter);
         let by_name = change.place.iter().skip(1).rev().find_map(|name| in_chapter().find(|a| &a.title == name));
         let text = if change.kind == ChangeKind::Removed { &change.before } else { &change.after };
         let by_text = || {

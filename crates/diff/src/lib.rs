@@ -7,15 +7,18 @@
 
 mod align;
 mod cite;
+mod json;
 mod structural;
 mod tree;
 mod words;
+
+use std::borrow::Cow;
 
 use policywright_doc::docx::{self, TrackedBy};
 use policywright_doc::{Align, Block, Change as Mark, Doc, Inline, Row, Side as View, Style, html, markdown};
 use policywright_i18n::{Error, Locale, Message, Result, keys, msg};
 use policywright_model::{Policy, Sanitized};
-use policywright_render::{Templates, docx_options_of};
+use policywright_render::{SharedRoles, Templates, docx_options_of};
 use serde::Serialize;
 
 pub use structural::{Change, ChangeKind, structural};
@@ -62,13 +65,19 @@ pub fn compare(from: Side, to: Side, templates: &Templates) -> Result<Comparison
     // version rendered, the structural changes, and the older version
     // rendered then merged with the newer. On a large policy each takes a
     // second, so they share the machine's cores. The older tree is the one
-    // made here because it is thrown away here: freeing millions of nodes
-    // made by a thread that has ended costs the allocator several times
-    // more than freeing them on the thread that made them.
+    // made here because the merge frees here what of it is not kept (its
+    // deletions are moved into the result): freeing millions of nodes made
+    // by a thread that has ended costs the allocator several times more
+    // than freeing them on the thread that made them.
+    //
+    // The older version's roles are made into template values once, for
+    // both renders: most roles are the same in both, and making them is a
+    // large part of rendering a policy of many roles.
+    let shared = SharedRoles::of(&from.policy);
     let (changes, document) = std::thread::scope(|s| {
-        let new = s.spawn(|| policywright_render::tree(&to.policy, templates));
         let changes = s.spawn(|| structural(&from.policy, &to.policy));
-        let old = policywright_render::tree(&from.policy, templates);
+        let new = s.spawn(|| policywright_render::tree_sharing(&to.policy, templates, &shared));
+        let old = policywright_render::tree_sharing(&from.policy, templates, &shared);
         let lost = || Error::internal("a comparison thread stopped");
         let new = new.join().map_err(|_| lost())?;
         let mut changes = changes.join().map_err(|_| lost())?;
@@ -76,7 +85,7 @@ pub fn compare(from: Side, to: Side, templates: &Templates) -> Result<Comparison
             (Ok(old), Ok(new)) => {
                 let doc = &to.policy.document;
                 cite::cite(&mut changes, &old, &new, doc.numbering, doc.locale);
-                tree::diff(&old, new)
+                tree::diff_owned(old, new)
             }
             (Err(e), _) | (_, Err(e)) => return Err(e),
         };
@@ -119,19 +128,21 @@ impl Comparison {
 }
 
 /// One leaf of the merged document (paragraph, heading, list item, row) in
-/// the JSON report.
+/// the JSON report. Its texts borrow the document's where a span is one
+/// text, as nearly all are: the report of a large comparison is written
+/// without a second copy of all its words.
 #[derive(Serialize)]
-struct Leaf {
+struct Leaf<'a> {
     kind: &'static str,
     #[serde(rename = "move", skip_serializing_if = "Option::is_none")]
     move_number: Option<u32>,
-    spans: Vec<Span>,
+    spans: Vec<Span<'a>>,
 }
 
 #[derive(Serialize)]
-struct Span {
+struct Span<'a> {
     kind: &'static str,
-    text: String,
+    text: Cow<'a, str>,
 }
 
 fn kind(change: Option<Mark>) -> &'static str {
@@ -144,7 +155,7 @@ fn kind(change: Option<Mark>) -> &'static str {
     }
 }
 
-fn spans(inlines: &[Inline], out: &mut Vec<Span>) {
+fn spans<'a>(inlines: &'a [Inline], out: &mut Vec<Span<'a>>) {
     for inline in inlines {
         let (text, change) = match inline {
             Inline::Text { text, change, .. } => (text.as_str(), *change),
@@ -156,17 +167,17 @@ fn spans(inlines: &[Inline], out: &mut Vec<Span>) {
             Inline::FootnoteRef { .. } => continue,
         };
         match out.last_mut() {
-            Some(last) if last.kind == kind(change) => last.text.push_str(text),
-            _ => out.push(Span { kind: kind(change), text: text.to_string() }),
+            Some(last) if last.kind == kind(change) => last.text.to_mut().push_str(text),
+            _ => out.push(Span { kind: kind(change), text: Cow::Borrowed(text) }),
         }
     }
 }
 
-fn leaf(change: Option<Mark>, inlines: &[&[Inline]]) -> Leaf {
+fn leaf<'a>(change: Option<Mark>, inlines: &[&'a [Inline]]) -> Leaf<'a> {
     let mut out = Vec::new();
     for (i, cell) in inlines.iter().enumerate() {
         if i > 0 {
-            out.push(Span { kind: "equal", text: " | ".into() });
+            out.push(Span { kind: "equal", text: Cow::Borrowed(" | ") });
         }
         spans(cell, &mut out);
     }
@@ -185,13 +196,18 @@ fn leaf(change: Option<Mark>, inlines: &[&[Inline]]) -> Leaf {
     Leaf { kind, move_number: change.and_then(Mark::move_number), spans: out }
 }
 
-fn leaves(blocks: &[Block], out: &mut Vec<Leaf>) {
+fn leaves<'a>(blocks: &'a [Block], out: &mut Vec<Leaf<'a>>) {
     for block in blocks {
         match block {
             Block::Heading { inlines, change, .. } | Block::Paragraph { inlines, change } => {
                 out.push(leaf(*change, &[inlines]))
             }
-            Block::Code { text, change } => out.push(leaf(*change, &[&[Inline::text(text.clone())]])),
+            Block::Code { text, change } => {
+                // One text without marks of its own, as a code block reads.
+                let mut leaf = leaf(*change, &[]);
+                leaf.spans.push(Span { kind: "equal", text: Cow::Borrowed(text) });
+                out.push(leaf);
+            }
             Block::List { items, .. } => items.iter().for_each(|i| leaves(&i.blocks, out)),
             Block::Table { head, rows, .. } => {
                 let head: Vec<&[Inline]> = head.iter().map(Vec::as_slice).collect();
@@ -221,12 +237,22 @@ pub fn to_json(c: &Comparison) -> String {
         from: &'a Side,
         to: &'a Side,
         changes: &'a [Change],
-        blocks: Vec<Leaf>,
+        blocks: Vec<Leaf<'a>>,
     }
+    // Room for the whole report at once, a little more than it takes: a
+    // buffer that doubles as it fills writes the report twice over into
+    // fresh memory, and room never written costs nothing.
+    let room = 4096
+        + c.changes.iter().map(|ch| 2 * (ch.summary.len() + ch.path.len()) + 256).sum::<usize>()
+        + blocks.iter().map(|l| 96 + l.spans.iter().map(|s| 2 * s.text.len() + 64).sum::<usize>()).sum::<usize>();
     let report = Report { title: &c.title, from: &c.from, to: &c.to, changes: &c.changes, blocks };
-    let mut text = serde_json::to_string_pretty(&report).unwrap_or_default();
-    text.push('\n');
-    text
+    let mut text = Vec::with_capacity(room);
+    if serde_json::to_writer_pretty(&mut text, &report).is_err() {
+        text.clear();
+    }
+    drop(report);
+    text.push(b'\n');
+    String::from_utf8(text).unwrap_or_default()
 }
 
 fn bold(text: String) -> Inline {
@@ -280,11 +306,12 @@ fn summary_tree(c: &Comparison) -> Vec<Block> {
 /// A change summary, then the document with insertions `{++ ++}` and
 /// deletions `{-- --}` marked (CriticMarkup).
 pub fn to_markdown(c: &Comparison) -> String {
-    let mut doc = Doc { blocks: summary_tree(c), footnotes: c.document.footnotes.clone() };
-    doc.blocks.push(Block::heading(2, vec![Inline::text(c.say(Message::new(keys::diff::MARKED)))]));
-    doc.blocks.extend(c.document.blocks.iter().cloned());
+    let mut head = summary_tree(c);
+    head.push(Block::heading(2, vec![Inline::text(c.say(Message::new(keys::diff::MARKED)))]));
     let (away, here) = (c.say(Message::new(keys::diff::MOVED_AWAY)), c.say(Message::new(keys::diff::MOVED_HERE)));
-    markdown::write_marked(&doc, &markdown::Critic { moved_away: &away, moved_here: &here })
+    // The document is written after the summary, not copied behind it.
+    let critic = markdown::Critic { moved_away: &away, moved_here: &here };
+    markdown::write_marked_pieces(&[&head, &c.document.blocks], &c.document.footnotes, &critic)
 }
 
 /// The report's body: the summary, the inline view and the side-by-side

@@ -6,12 +6,11 @@
 
 use std::collections::HashMap;
 
+use crate::align::{self, Step};
+use crate::json::{self, Json, NULL};
 use policywright_i18n::{Locale, Message, NumberingScheme, chinese_number, keys, lookup, msg};
 use policywright_model::Policy;
 use serde::Serialize;
-use serde_json::Value;
-
-use crate::align::{self, Step};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -102,10 +101,10 @@ impl Words {
     }
     /// What breaking a new rule leads to, or the rules of a new group: a
     /// reader of the summary needs the sanction as much as the rule.
-    fn consequences(&self, item: &Value) -> String {
-        let rules = item.get("rules").and_then(Value::as_array).map_or_else(|| vec![item], |r| r.iter().collect());
+    fn consequences(&self, item: &Json<'_>) -> String {
+        let rules = item.get("rules").and_then(Json::as_array).map_or_else(|| vec![item], |r| r.iter().collect());
         let mut words: Vec<String> = Vec::new();
-        for code in rules.iter().filter_map(|r| r.get("consequence").and_then(Value::as_str)) {
+        for code in rules.iter().filter_map(|r| r.get("consequence").and_then(Json::as_str)) {
             let word = lookup(self.0, &format!("choices.consequence.{code}")).unwrap_or(code).to_string();
             if !words.contains(&word) {
                 words.push(word);
@@ -141,15 +140,15 @@ impl Words {
 }
 
 /// The name a person would use for an item: its name, title or grade.
-fn item_name(item: &Value) -> Option<String> {
+fn item_name(item: &Json<'_>) -> Option<String> {
     ["name", "title", "grade", "version", "text", "id"]
         .iter()
-        .find_map(|k| item.get(*k).and_then(Value::as_str))
+        .find_map(|k| item.get(k).and_then(Json::as_str))
         .map(str::to_string)
 }
 
 /// The catalogue's word for a fixed choice, by the field that holds it.
-fn choice_word(key: &str, value: &Value, locale: Locale) -> Option<String> {
+fn choice_word(key: &str, value: &Json<'_>, locale: Locale) -> Option<String> {
     let group = match key {
         "consequence" => "consequence",
         "kind" => "training_kind",
@@ -163,11 +162,13 @@ fn choice_word(key: &str, value: &Value, locale: Locale) -> Option<String> {
     lookup(locale, &format!("choices.{group}.{}", value.as_str()?)).map(str::to_string)
 }
 
-fn scalar_text(v: &Value) -> String {
+fn scalar_text(v: &Json<'_>) -> String {
     match v {
-        Value::String(s) => s.clone(),
-        Value::Null => "—".into(),
-        other => other.to_string(),
+        Json::String(s) => s.to_string(),
+        Json::Null => "—".into(),
+        // As serde_json writes it: a number, or a whole object or list
+        // where the other side has a value.
+        other => other.to_value().to_string(),
     }
 }
 
@@ -251,28 +252,28 @@ impl Walker {
         self.changes.push(Change { kind, place: place.to_vec(), path: path.to_string(), before, after, summary, what });
     }
 
-    fn value(&mut self, key: &str, a: &Value, b: &Value, place: &[String], path: &str) {
+    fn value(&mut self, key: &str, a: &Json<'_>, b: &Json<'_>, place: &[String], path: &str) {
         if a == b {
             return;
         }
         match (a, b) {
-            (Value::Object(ma), Value::Object(mb)) => {
-                let keys: Vec<&String> = mb.keys().chain(ma.keys().filter(|k| !mb.contains_key(*k))).collect();
+            (Json::Object(ma), Json::Object(mb)) => {
+                let keys = mb.iter().map(|(k, _)| k).chain(ma.iter().map(|(k, _)| k).filter(|k| b.get(k).is_none()));
                 for k in keys {
-                    let va = ma.get(k).unwrap_or(&Value::Null);
-                    let vb = mb.get(k).unwrap_or(&Value::Null);
+                    let va = a.get(k).unwrap_or(&NULL);
+                    let vb = b.get(k).unwrap_or(&NULL);
                     self.value(k, va, vb, place, &join(path, k));
                 }
             }
-            (Value::Array(la), Value::Array(lb)) => self.list(key, la, lb, place, path),
+            (Json::Array(la), Json::Array(lb)) => self.list(key, la, lb, place, path),
             _ => self.scalar(key, a, b, place, path),
         }
     }
 
-    fn scalar(&mut self, key: &str, a: &Value, b: &Value, place: &[String], path: &str) {
+    fn scalar(&mut self, key: &str, a: &Json<'_>, b: &Json<'_>, place: &[String], path: &str) {
         // A fixed choice (a sanction, a kind of training) in the words the
         // document uses, never its code.
-        let word = |v: &Value| choice_word(key, v, self.words.0).unwrap_or_else(|| scalar_text(v));
+        let word = |v: &Json<'_>| choice_word(key, v, self.words.0).unwrap_or_else(|| scalar_text(v));
         let (before, after) = (word(a), word(b));
         let label = field_label(key, self.words.0);
         let what = if key == "weight" {
@@ -286,8 +287,8 @@ impl Walker {
         self.push(ChangeKind::Changed, place, path, Some(scalar_text(a)), Some(scalar_text(b)), what);
     }
 
-    fn list(&mut self, key: &str, a: &[Value], b: &[Value], place: &[String], path: &str) {
-        let keyed = |l: &[Value]| !l.is_empty() && l.iter().all(|v| v.get("id").and_then(Value::as_str).is_some());
+    fn list(&mut self, key: &str, a: &[Json<'_>], b: &[Json<'_>], place: &[String], path: &str) {
+        let keyed = |l: &[Json<'_>]| !l.is_empty() && l.iter().all(|v| v.get("id").and_then(Json::as_str).is_some());
         if keyed(a) || keyed(b) {
             self.keyed_list(key, a, b, place, path);
         } else {
@@ -296,23 +297,13 @@ impl Walker {
     }
 
     /// Lists of items with ids: matched by id; order compared separately.
-    fn keyed_list(&mut self, key: &str, a: &[Value], b: &[Value], place: &[String], path: &str) {
-        let id = |v: &Value| v.get("id").and_then(Value::as_str).unwrap_or("").to_string();
+    fn keyed_list(&mut self, key: &str, a: &[Json<'_>], b: &[Json<'_>], place: &[String], path: &str) {
         let noun = item_noun(key, self.words.0);
-        let ids_a: Vec<String> = a.iter().map(id).collect();
-        let ids_b: Vec<String> = b.iter().map(id).collect();
-        // Where each id first stands: an id given twice (which validation
-        // refuses) matches its first item, as a reader would look it up.
-        let first = |ids: &[String]| {
-            let mut at: HashMap<String, usize> = HashMap::with_capacity(ids.len());
-            for (i, id) in ids.iter().enumerate() {
-                at.entry(id.clone()).or_insert(i);
-            }
-            at
-        };
-        let (in_a, in_b) = (first(&ids_a), first(&ids_b));
+        let ids_a: Vec<&str> = a.iter().map(item_id).collect();
+        let ids_b: Vec<&str> = b.iter().map(item_id).collect();
+        let (in_a, in_b) = (first_places(&ids_a), first_places(&ids_b));
         for (i, item) in b.iter().enumerate() {
-            let old = in_a.get(&ids_b[i]).map(|&j| &a[j]);
+            let old = in_a.get(ids_b[i]).map(|&j| &a[j]);
             // Most items of a long list are unchanged: they cost one
             // comparison, not a name, a path and a place.
             if old == Some(item) {
@@ -333,7 +324,7 @@ impl Walker {
                         item.get("name").is_none() && item.get("title").is_none() && item.get("text").is_some();
                     inner.push(match () {
                         _ if by_text => self.words.nth_name(&noun, i + 1),
-                        _ if name.is_empty() => ids_b[i].clone(),
+                        _ if name.is_empty() => ids_b[i].to_string(),
                         _ => name,
                     });
                     self.value(key, old, item, &inner, &item_path);
@@ -341,7 +332,7 @@ impl Walker {
             }
         }
         for (j, item) in a.iter().enumerate() {
-            if !in_b.contains_key(&ids_a[j]) {
+            if !in_b.contains_key(ids_a[j]) {
                 let name = item_name(item).unwrap_or_default();
                 self.push(
                     ChangeKind::Removed,
@@ -356,14 +347,14 @@ impl Walker {
         // Moves: among ids in both, those outside the longest common order
         // moved, each named beside the item it now stands above (or below,
         // at the end).
-        let common_a: Vec<&String> = ids_a.iter().filter(|x| in_b.contains_key(*x)).collect();
-        let common_b: Vec<&String> = ids_b.iter().filter(|x| in_a.contains_key(*x)).collect();
+        let common_a: Vec<&str> = ids_a.iter().copied().filter(|x| in_b.contains_key(x)).collect();
+        let common_b: Vec<&str> = ids_b.iter().copied().filter(|x| in_a.contains_key(x)).collect();
         if common_a == common_b {
             return;
         }
-        let named = |id: &String| {
+        let named = |id: &str| {
             let i = in_b.get(id).copied().unwrap_or(0);
-            (i, item_name(&b[i]).unwrap_or_else(|| id.clone()))
+            (i, item_name(&b[i]).unwrap_or_else(|| id.to_string()))
         };
         for step in align::steps(&common_a, &common_b) {
             let moved = match step {
@@ -384,7 +375,7 @@ impl Walker {
     }
 
     /// Lists of plain values (duties, steps): aligned by content.
-    fn plain_list(&mut self, key: &str, a: &[Value], b: &[Value], place: &[String], path: &str) {
+    fn plain_list(&mut self, key: &str, a: &[Json<'_>], b: &[Json<'_>], place: &[String], path: &str) {
         let noun = item_noun(key, self.words.0);
         let ta: Vec<String> = a.iter().map(scalar_text).collect();
         let tb: Vec<String> = b.iter().map(scalar_text).collect();
@@ -430,19 +421,41 @@ impl Walker {
     }
 }
 
+fn item_id<'v>(item: &'v Json<'_>) -> &'v str {
+    item.get("id").and_then(Json::as_str).unwrap_or("")
+}
+
+/// Where each id first stands: an id given twice (which validation
+/// refuses) matches its first item, as a reader would look it up.
+fn first_places<'s>(ids: &[&'s str]) -> HashMap<&'s str, usize, foldhash::fast::RandomState> {
+    let mut at = HashMap::with_capacity_and_hasher(ids.len(), foldhash::fast::RandomState::default());
+    for (i, id) in ids.iter().enumerate() {
+        at.entry(*id).or_insert(i);
+    }
+    at
+}
+
 fn join(path: &str, key: &str) -> String {
     if path.is_empty() { key.to_string() } else { format!("{path}.{key}") }
 }
 
 /// Every change from `old` to `new`, section by section in document order.
 pub fn structural(old: &Policy, new: &Policy) -> Vec<Change> {
-    let (Ok(mut a), Ok(mut b)) = (serde_json::to_value(old), serde_json::to_value(new)) else {
+    // Each policy's compact JSON, read as a tree that borrows its strings
+    // (see `json`): the walk reads the policy as JSON, so that every field
+    // is compared, fields added later too, without a list of them.
+    let (Ok(old), Ok(new_text)) = (serde_json::to_vec(old), serde_json::to_vec(new)) else {
+        return Vec::new();
+    };
+    let (Ok(mut a), Ok(mut b)) = (json::parse(&old), json::parse(&new_text)) else {
         return Vec::new();
     };
     // The revision history records versions; it is not a change to the policy.
     for v in [&mut a, &mut b] {
-        if let Some(m) = v.get_mut("document").and_then(Value::as_object_mut) {
-            m.remove("revisions");
+        if let Json::Object(fields) = v
+            && let Some((_, Json::Object(document))) = fields.iter_mut().find(|(k, _)| k == "document")
+        {
+            document.retain(|(k, _)| k != "revisions");
         }
     }
     let locale = new.document.locale;
@@ -451,7 +464,8 @@ pub fn structural(old: &Policy, new: &Policy) -> Vec<Change> {
     for section in
         ["document", "general", "duties", "workflow", "discipline", "appraisal", "training", "career", "supplementary"]
     {
-        walker.value(section, &a[section], &b[section], &[section_label(section, locale)], section);
+        let (va, vb) = (a.get(section).unwrap_or(&NULL), b.get(section).unwrap_or(&NULL));
+        walker.value(section, va, vb, &[section_label(section, locale)], section);
     }
     walker.changes
 }

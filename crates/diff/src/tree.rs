@@ -19,40 +19,57 @@ use policywright_doc::{Block, Change, Doc, Inline, Item, Row, block_text};
 /// The newer document with the older one's deletions and every change in
 /// it. The newer document is taken, not copied: most of it is the result.
 pub fn diff(old: &Doc, new: Doc) -> Doc {
-    let mut blocks = diff_blocks(&old.blocks, new.blocks);
+    diff_owned(old.clone(), new)
+}
+
+/// [`diff`] taking the older document too: what was deleted from it is
+/// moved into the result rather than copied, which for a large move is half
+/// a document.
+pub(crate) fn diff_owned(old: Doc, new: Doc) -> Doc {
+    let Doc { blocks: old_blocks, mut footnotes } = old;
+    let mut blocks = diff_blocks(old_blocks, new.blocks);
     find_moves(&mut blocks);
-    let mut footnotes = old.footnotes.clone();
     footnotes.extend(new.footnotes);
     Doc { blocks, footnotes }
 }
 
 /// Aligns two sequences of equal-able things, hands stretches that did not
-/// match exactly to `replace`, and marks the rest. The new elements are
-/// moved into the result.
-fn align<T: Clone + Eq + std::hash::Hash>(
-    old: &[T],
+/// match exactly to `replace`, and marks the rest. Both sequences' elements
+/// are moved into the result.
+fn align<T: Eq + std::hash::Hash>(
+    old: Vec<T>,
     new: Vec<T>,
-    mut marked: impl FnMut(&T, Change) -> T,
     mark: impl Fn(&mut T, Change),
-    mut replace: impl FnMut(&[T], Vec<T>, &mut Vec<T>),
+    mut replace: impl FnMut(Vec<T>, Vec<T>, &mut Vec<T>),
 ) -> Vec<T> {
-    let steps = align::steps(old, &new);
-    let mut out = Vec::with_capacity(new.len());
-    // Each new element is taken once, by the one step that names it.
+    let steps = align::steps(&old, &new);
+    // Room for every element of the result at once: the document's list of
+    // blocks is the largest there is.
+    let room = steps
+        .iter()
+        .map(|step| match step {
+            Step::Same(..) | Step::Gone(_) | Step::Came(_) => 1,
+            Step::Rewritten(xs, ys) => xs.len() + ys.len(),
+        })
+        .sum();
+    let mut out = Vec::with_capacity(room);
+    // Each element is taken once, by the one step that names it; an old
+    // element the same as a new one is dropped with the rest.
+    let mut old: Vec<Option<T>> = old.into_iter().map(Some).collect();
     let mut new: Vec<Option<T>> = new.into_iter().map(Some).collect();
-    let mut take = |j: usize| new.get_mut(j).and_then(Option::take);
+    let marked = |mut item: T, change: Change| {
+        mark(&mut item, change);
+        item
+    };
     for step in steps {
         match step {
-            Step::Same(_, j) => out.extend(take(j)),
-            Step::Gone(i) => out.push(marked(&old[i], Change::Deleted)),
-            Step::Came(j) => out.extend(take(j).map(|mut item| {
-                mark(&mut item, Change::Inserted);
-                item
-            })),
+            Step::Same(_, j) => out.extend(new.get_mut(j).and_then(Option::take)),
+            Step::Gone(i) => out.extend(old.get_mut(i).and_then(Option::take).map(|x| marked(x, Change::Deleted))),
+            Step::Came(j) => out.extend(new.get_mut(j).and_then(Option::take).map(|y| marked(y, Change::Inserted))),
             Step::Rewritten(xs, ys) => {
-                let gone: Vec<T> = xs.into_iter().map(|i| old[i].clone()).collect();
-                let came: Vec<T> = ys.into_iter().filter_map(&mut take).collect();
-                replace(&gone, came, &mut out);
+                let gone: Vec<T> = xs.into_iter().filter_map(|i| old.get_mut(i).and_then(Option::take)).collect();
+                let came: Vec<T> = ys.into_iter().filter_map(|j| new.get_mut(j).and_then(Option::take)).collect();
+                replace(gone, came, &mut out);
             }
         }
     }
@@ -100,36 +117,36 @@ fn pairing<T>(old: &[T], new: &[T], pairs_with: impl Fn(&T, &T) -> bool) -> Vec<
 /// Emits a replaced range: unpaired old elements deleted and new ones
 /// inserted, in reading order, and each pair merged by `merge`.
 fn emit_pairs<T>(
-    old: &[T],
+    old: Vec<T>,
     new: Vec<T>,
     pairs: &[(usize, usize)],
     out: &mut Vec<T>,
-    marked: impl Fn(&T, Change) -> T,
     mark: impl Fn(&mut T, Change),
-    mut merge: impl FnMut(&T, T, &mut Vec<T>),
+    mut merge: impl FnMut(T, T, &mut Vec<T>),
 ) {
-    let inserted = |mut item: T| {
-        mark(&mut item, Change::Inserted);
+    let marked = |mut item: T, change: Change| {
+        mark(&mut item, change);
         item
     };
+    let mut old = old.into_iter().enumerate().peekable();
     let mut new = new.into_iter().enumerate().peekable();
-    let mut i = 0;
-    for &(pi, pj) in pairs.iter().chain(std::iter::once(&(old.len(), usize::MAX))) {
-        out.extend(old[i..pi].iter().map(|b| marked(b, Change::Deleted)));
-        while let Some((_, item)) = new.next_if(|&(j, _)| j < pj) {
-            out.push(inserted(item));
+    for &(pi, pj) in pairs.iter().chain(std::iter::once(&(usize::MAX, usize::MAX))) {
+        while let Some((_, item)) = old.next_if(|&(i, _)| i < pi) {
+            out.push(marked(item, Change::Deleted));
         }
-        if let (Some(x), Some((_, y))) = (old.get(pi), new.next_if(|&(j, _)| j == pj)) {
+        while let Some((_, item)) = new.next_if(|&(j, _)| j < pj) {
+            out.push(marked(item, Change::Inserted));
+        }
+        if let (Some((_, x)), Some((_, y))) = (old.next_if(|&(i, _)| i == pi), new.next_if(|&(j, _)| j == pj)) {
             merge(x, y, out);
         }
-        i = pi + 1;
     }
 }
 
-fn diff_blocks(old: &[Block], new: Vec<Block>) -> Vec<Block> {
-    align(old, new, marked_block, mark_block, |a, b, out| {
-        let pairs = pairing(a, &b, pairable);
-        emit_pairs(a, b, &pairs, out, marked_block, mark_block, merge_blocks);
+fn diff_blocks(old: Vec<Block>, new: Vec<Block>) -> Vec<Block> {
+    align(old, new, mark_block, |a, b, out| {
+        let pairs = pairing(&a, &b, pairable);
+        emit_pairs(a, b, &pairs, out, mark_block, merge_blocks);
     })
 }
 
@@ -154,51 +171,61 @@ fn similar_text(a: &Block, b: &Block) -> bool {
     words::merge(&[Inline::text(block_text(a))], &[Inline::text(block_text(b))]).is_some()
 }
 
-fn merge_blocks(a: &Block, b: Block, out: &mut Vec<Block>) {
-    let replaced = |out: &mut Vec<Block>, mut b: Block| {
-        out.push(marked_block(a, Change::Deleted));
+fn merge_blocks(a: Block, b: Block, out: &mut Vec<Block>) {
+    let replaced = |out: &mut Vec<Block>, mut a: Block, mut b: Block| {
+        mark_block(&mut a, Change::Deleted);
+        out.push(a);
         mark_block(&mut b, Change::Inserted);
         out.push(b);
     };
     match (a, b) {
-        (Block::Paragraph { inlines: x, .. }, Block::Paragraph { inlines: y, change }) => match words::merge(x, &y) {
-            Some(inlines) => out.push(Block::Paragraph { inlines, change: None }),
-            None => replaced(out, Block::Paragraph { inlines: y, change }),
-        },
-        (Block::Heading { inlines: x, .. }, Block::Heading { level, inlines: y, change }) => {
-            match words::merge(x, &y) {
-                Some(inlines) => out.push(Block::Heading { level, inlines, change: None }),
-                None => replaced(out, Block::Heading { level, inlines: y, change }),
+        (Block::Paragraph { inlines: x, change: was }, Block::Paragraph { inlines: y, change }) => {
+            match words::merge(&x, &y) {
+                Some(inlines) => out.push(Block::Paragraph { inlines, change: None }),
+                None => {
+                    replaced(out, Block::Paragraph { inlines: x, change: was }, Block::Paragraph { inlines: y, change })
+                }
             }
         }
+        (
+            Block::Heading { level: old_level, inlines: x, change: was },
+            Block::Heading { level, inlines: y, change },
+        ) => match words::merge(&x, &y) {
+            Some(inlines) => out.push(Block::Heading { level, inlines, change: None }),
+            None => replaced(
+                out,
+                Block::Heading { level: old_level, inlines: x, change: was },
+                Block::Heading { level, inlines: y, change },
+            ),
+        },
         (Block::List { items: x, .. }, Block::List { start, items: y }) => {
             out.push(Block::List { start, items: diff_items(x, y) })
         }
         (Block::Table { head: h, rows: x, .. }, Block::Table { align, head: k, rows: y }) => {
-            let head = if *h == k { k } else { merge_cells(h, &k) };
+            let head = if h == k { k } else { merge_cells(&h, &k) };
             out.push(Block::Table { align, head, rows: diff_rows(x, y) });
         }
         (Block::Quote(x), Block::Quote(y)) => out.push(Block::Quote(diff_blocks(x, y))),
-        (_, b) => replaced(out, b),
+        (a, b) => replaced(out, a, b),
     }
 }
 
-fn diff_items(old: &[Item], new: Vec<Item>) -> Vec<Item> {
+fn diff_items(old: Vec<Item>, new: Vec<Item>) -> Vec<Item> {
     let text = |i: &Item| Inline::text(i.blocks.iter().map(block_text).collect::<Vec<_>>().join(" "));
-    align(old, new, marked_item, mark_item, |a, b, out| {
-        let pairs = pairing(a, &b, |x, y| words::merge(&[text(x)], &[text(y)]).is_some());
-        emit_pairs(a, b, &pairs, out, marked_item, mark_item, |x: &Item, y: Item, out: &mut Vec<Item>| {
-            out.push(Item { blocks: diff_blocks(&x.blocks, y.blocks) })
+    align(old, new, mark_item, |a, b, out| {
+        let pairs = pairing(&a, &b, |x, y| words::merge(&[text(x)], &[text(y)]).is_some());
+        emit_pairs(a, b, &pairs, out, mark_item, |x: Item, y: Item, out: &mut Vec<Item>| {
+            out.push(Item { blocks: diff_blocks(x.blocks, y.blocks) })
         });
     })
 }
 
-fn diff_rows(old: &[Row], new: Vec<Row>) -> Vec<Row> {
+fn diff_rows(old: Vec<Row>, new: Vec<Row>) -> Vec<Row> {
     let text =
         |r: &Row| Inline::text(r.cells.iter().map(|c| policywright_doc::plain_text(c)).collect::<Vec<_>>().join(" "));
-    align(old, new, marked_row, mark_row, |a, b, out| {
-        let pairs = pairing(a, &b, |x, y| words::merge(&[text(x)], &[text(y)]).is_some());
-        emit_pairs(a, b, &pairs, out, marked_row, mark_row, |x: &Row, y: Row, out: &mut Vec<Row>| {
+    align(old, new, mark_row, |a, b, out| {
+        let pairs = pairing(&a, &b, |x, y| words::merge(&[text(x)], &[text(y)]).is_some());
+        emit_pairs(a, b, &pairs, out, mark_row, |x: Row, y: Row, out: &mut Vec<Row>| {
             out.push(Row { cells: merge_cells(&x.cells, &y.cells), change: None })
         });
     })
@@ -225,12 +252,6 @@ fn merge_cells(old: &[Vec<Inline>], new: &[Vec<Inline>]) -> Vec<Vec<Inline>> {
         .collect()
 }
 
-fn marked_block(block: &Block, change: Change) -> Block {
-    let mut block = block.clone();
-    mark_block(&mut block, change);
-    block
-}
-
 fn mark_block(block: &mut Block, change: Change) {
     match block {
         Block::Heading { inlines, change: c, .. } | Block::Paragraph { inlines, change: c } => {
@@ -251,20 +272,8 @@ fn mark_block(block: &mut Block, change: Change) {
     }
 }
 
-fn marked_item(item: &Item, change: Change) -> Item {
-    let mut item = item.clone();
-    mark_item(&mut item, change);
-    item
-}
-
 fn mark_item(item: &mut Item, change: Change) {
     item.blocks.iter_mut().for_each(|b| mark_block(b, change));
-}
-
-fn marked_row(row: &Row, change: Change) -> Row {
-    let mut row = row.clone();
-    mark_row(&mut row, change);
-    row
 }
 
 fn mark_row(row: &mut Row, change: Change) {

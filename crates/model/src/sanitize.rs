@@ -31,10 +31,12 @@ impl Sanitized<Policy> {
     /// A clean copy of the policy.
     pub fn new(policy: &Policy) -> Result<Sanitized<Policy>> {
         // Nearly every policy is clean already: its compact JSON, which
-        // costs no tree to make, shows whether any string could hold a
-        // character to strip, and a clean policy is only copied.
-        let json = serde_json::to_vec(policy).map_err(|e| Error::internal(format!("sanitising: {e}")))?;
-        let mut clean = if maybe_illegal(&json) {
+        // costs no tree to make (and is looked through as it is written,
+        // not kept), shows whether any string could hold a character to
+        // strip, and a clean policy is only copied.
+        let mut scan = Scan::default();
+        serde_json::to_writer(&mut scan, policy).map_err(|e| Error::internal(format!("sanitising: {e}")))?;
+        let mut clean = if scan.found {
             // Through JSON, so that every string of every field is reached,
             // including fields added later: nothing has to list them.
             let mut value = serde_json::to_value(policy).map_err(|e| Error::internal(format!("sanitising: {e}")))?;
@@ -109,6 +111,41 @@ fn maybe_illegal(json: &[u8]) -> bool {
         || json.windows(3).any(|w| matches!(w, [0xEF, 0xBF, 0xBE | 0xBF]))
 }
 
+/// Looks through JSON for what [`maybe_illegal`] looks for as serde_json
+/// writes it, without keeping it: a large policy's JSON is megabytes.
+#[derive(Default)]
+struct Scan {
+    /// The last two bytes written (`kept` of them), for a sign that spans
+    /// two writes.
+    tail: [u8; 2],
+    kept: usize,
+    found: bool,
+}
+
+impl std::io::Write for Scan {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.found || buf.is_empty() {
+            return Ok(buf.len());
+        }
+        // The seam: what came before and the start of this write.
+        let mut seam = [0u8; 4];
+        seam[..self.kept].copy_from_slice(&self.tail[..self.kept]);
+        let head = buf.len().min(2);
+        seam[self.kept..self.kept + head].copy_from_slice(&buf[..head]);
+        self.found = maybe_illegal(&seam[..self.kept + head]) || maybe_illegal(buf);
+        let joined = &seam[..self.kept + head];
+        let last: &[u8] =
+            if buf.len() >= 2 { &buf[buf.len() - 2..] } else { &joined[joined.len().saturating_sub(2)..] };
+        self.tail[..last.len()].copy_from_slice(last);
+        self.kept = last.len();
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 fn clean_strings(value: &mut Value) {
     match value {
         Value::String(s) => {
@@ -124,6 +161,23 @@ fn clean_strings(value: &mut Value) {
 
 #[cfg(test)]
 mod tests {
+    use std::io::Write as _;
+
+    /// Looking through the JSON as it is written, in pieces of any size,
+    /// finds what looking through it whole finds.
+    #[test]
+    fn the_scan_as_written_finds_what_the_whole_text_shows() {
+        for text in [&b"ab\\u0001cd"[..], b"\\", b"x\\", b"\xEF\xBF\xBEz", b"a\xEF\xBF", b"plain text", b"\\n"] {
+            for size in 1..=text.len().max(1) {
+                let mut scan = Scan::default();
+                for piece in text.chunks(size) {
+                    scan.write_all(piece).expect("scan");
+                }
+                assert_eq!(scan.found, maybe_illegal(text), "{text:?} in pieces of {size}");
+            }
+        }
+    }
+
     use super::*;
     use crate::text::is_xml_illegal;
     use crate::{Locale, presets};

@@ -16,6 +16,6 @@ mod templates;
 
 pub use policy::{
     Format, Input, Options, docx_options, docx_options_of, export, header_text, html_page, markdown_text,
-    numbered_tree, preview_html, tree, version,
+    numbered_tree, preview_html, tree, tree_sharing, version,
 };
-pub use templates::{Limits, Templates, escape_inline};
+pub use templates::{Limits, SharedRoles, Templates, escape_inline};

@@ -7,7 +7,7 @@ use policywright_i18n::{PageStyle, Result};
 use policywright_model::{Policy, Sanitized, content_hash};
 use serde::{Deserialize, Serialize};
 
-use crate::templates::Templates;
+use crate::templates::{SharedRoles, Templates};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(export))]
@@ -73,6 +73,12 @@ pub fn export(input: &Input, opts: &Options<'_>) -> Result<Vec<u8>> {
 /// The policy as a document tree, headings without numbers.
 pub fn tree(policy: &Sanitized<Policy>, templates: &Templates) -> Result<Doc> {
     Ok(markdown::parse(&templates.render_markdown(policy)?))
+}
+
+/// [`tree`] of one of two versions being compared, with the roles the two
+/// share made once (see [`SharedRoles`]).
+pub fn tree_sharing(policy: &Sanitized<Policy>, templates: &Templates, shared: &SharedRoles<'_>) -> Result<Doc> {
+    Ok(markdown::parse(&templates.render_markdown_sharing(policy, Some(shared))?))
 }
 
 /// The tree with its headings numbered in the policy's scheme, as text.

@@ -15,7 +15,7 @@ use crate::tree::{Doc, TitleBlock};
 
 pub use front::iso_day;
 pub use parse::{Reading, parse, parse_with};
-pub use write::{Critic, write, write_marked};
+pub use write::{Critic, write, write_marked, write_marked_pieces};
 
 /// CommonMark plus the GFM pieces policies use: tables, strikethrough,
 /// footnotes and task lists. Heading attributes stay off so that a `{…}` at the

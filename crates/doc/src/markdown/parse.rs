@@ -42,19 +42,71 @@ pub fn parse(markdown: &str) -> Doc {
 }
 
 pub fn parse_with(markdown: &str, reading: Reading) -> Doc {
+    parse_in_pieces(markdown, reading, PIECE_BYTES)
+}
+
+/// About how much text pulldown-cmark is given at once (see [`pieces`]).
+const PIECE_BYTES: usize = 256 << 10;
+
+fn parse_in_pieces(markdown: &str, reading: Reading, piece_bytes: usize) -> Doc {
     // A byte-order mark is an encoding's signature, not text: left in, it
     // stands before a first `#` and makes the heading a paragraph.
     let markdown = markdown.strip_prefix('\u{FEFF}').unwrap_or(markdown);
-    let mut doc = Doc::default();
+    // Room for every top-level block, which a blank line nearly always
+    // ends: a list that doubles as it fills copies itself into fresh
+    // memory again and again, and room never used costs nothing.
+    let blank_lines = markdown.matches("\n\n").count();
+    let mut doc = Doc { blocks: Vec::with_capacity(blank_lines + 1), ..Doc::default() };
     let mut builder = Builder { reading, ..Builder::default() };
-    for event in Parser::new_ext(markdown, parser_options()) {
-        builder.event(event, &mut doc);
+    for piece in pieces(markdown, piece_bytes) {
+        for event in Parser::new_ext(piece, parser_options()) {
+            builder.event(event, &mut doc);
+        }
     }
     builder.finish(&mut doc);
     doc
 }
 
-/// Open containers, innermost last.
+/// The text cut into pieces of about `size` bytes that read as the whole
+/// does, one after another: pulldown-cmark holds the whole structure of
+/// what it is given before the first event, which for a policy of 100,000
+/// roles is a hundred megabytes, grown by copying.
+///
+/// A piece ends before a line that starts with `#` (a heading) after a
+/// blank line: there every paragraph, list, quote, table and indented code
+/// has ended. Text in which such a line could be inside something else (a
+/// fenced code block or a raw HTML block, which a blank line does not end)
+/// or where text could mean something elsewhere (a link reference or
+/// footnote definition, which the whole document shares) is given whole.
+fn pieces(text: &str, size: usize) -> impl Iterator<Item = &str> {
+    let whole = text.len() <= size
+        || text.contains("]:")
+        || text.lines().any(|line| {
+            let line = line.trim_start_matches([' ', '\t']);
+            line.starts_with("```") || line.starts_with("~~~") || line.starts_with('<')
+        });
+    let size = if whole { usize::MAX } else { size };
+    let mut rest = Some(text);
+    std::iter::from_fn(move || {
+        let text = rest?;
+        let mut at = size.min(text.len());
+        while !text.is_char_boundary(at) {
+            at += 1;
+        }
+        match text[at..].find("\n\n#") {
+            Some(found) => {
+                let cut = at + found + 2;
+                rest = Some(&text[cut..]);
+                Some(&text[..cut])
+            }
+            None => {
+                rest = None;
+                Some(text)
+            }
+        }
+    })
+}
+
 #[derive(Debug)]
 enum Frame {
     Quote(Vec<Block>),
@@ -478,6 +530,31 @@ impl Builder {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Text cut into pieces as small as can be reads as the whole does.
+    #[test]
+    fn a_text_read_in_pieces_is_the_text_read_whole() {
+        let samples = [
+            "# Title\n\nText.\n\n## One\n\n- a\n- b\n\n## Two\n\n1. x\n\n2. y\n\n### Three\n",
+            "- a\n\n  b\n\n#tag\n\n- c\n- d\n\n# h\n",
+            "> quote\n>\n> more\n\n# after\n\n    code\n\n# h\n\n| a | b |\n| - | - |\n| 1 | 2 |\n\n## t\n",
+            "Setext\n===\n\n#\n\n## \\# escaped *emphasis\n\n# not closed* **x**\n",
+            "中文 **粗体**\n\n# 第一章\n\n一、条款\n\n# 第二章\n",
+            "```\ncode\n\n# inside\n```\n\n# h\n",
+            "<div>\n\n# inside\n\n</div>\n",
+            "Note[^1].\n\n# h\n\n[^1]: The note.\n",
+            "[a link][r]\n\n# h\n\n[r]: https://example.com\n",
+        ];
+        for text in samples {
+            let whole = parse_in_pieces(text, Reading::default(), usize::MAX);
+            for reading in [Reading::default(), Reading { html: true, autolinks: true }] {
+                assert_eq!(parse_in_pieces(text, reading, 1), parse_in_pieces(text, reading, usize::MAX), "{text:?}");
+            }
+            assert_eq!(parse(text), whole, "{text:?}");
+        }
+        assert!(pieces("a\n\n# b\n\n# c\n", 1).count() == 3);
+        assert!(pieces("```\n\n# b\n```\n\n# c\n", 1).count() == 1);
+    }
 
     #[test]
     fn tight_list_items_become_paragraphs() {

@@ -4,6 +4,8 @@
 //! node can become structure. A tree with changes can be written with them
 //! marked in CriticMarkup (`{++inserted++}`, `{--deleted--}`).
 
+use std::collections::BTreeMap;
+
 use crate::tree::{Align, Block, Change, Doc, Inline, Item, Row, Style, VertAlign};
 
 /// The words of a marked report for the comments CriticMarkup gives moves.
@@ -24,6 +26,17 @@ pub fn write_marked(doc: &Doc, critic: &Critic<'_>) -> String {
     Writer { critic: Some(*critic) }.doc(doc)
 }
 
+/// [`write_marked`] of a document whose blocks are the pieces one after
+/// another, without putting them into one document: a report puts its
+/// summary before a compared document that is too large to copy.
+pub fn write_marked_pieces(
+    pieces: &[&[Block]],
+    footnotes: &BTreeMap<String, Vec<Block>>,
+    critic: &Critic<'_>,
+) -> String {
+    Writer { critic: Some(*critic) }.pieces(pieces.iter().flat_map(|p| p.iter()), footnotes)
+}
+
 struct Writer<'a> {
     critic: Option<Critic<'a>>,
 }
@@ -39,9 +52,13 @@ enum Context {
 
 impl Writer<'_> {
     fn doc(&self, doc: &Doc) -> String {
-        let mut out = self.blocks(&doc.blocks);
+        self.pieces(doc.blocks.iter(), &doc.footnotes)
+    }
+
+    fn pieces<'b>(&self, blocks: impl Iterator<Item = &'b Block>, footnotes: &BTreeMap<String, Vec<Block>>) -> String {
+        let mut out = self.blocks(blocks);
         // Only notes that are cited print; define them after the text.
-        for (label, blocks) in &doc.footnotes {
+        for (label, blocks) in footnotes {
             let body = self.blocks(blocks);
             if !out.is_empty() {
                 out.push_str("\n\n");
@@ -55,7 +72,7 @@ impl Writer<'_> {
         out
     }
 
-    fn blocks(&self, blocks: &[Block]) -> String {
+    fn blocks<'b>(&self, blocks: impl IntoIterator<Item = &'b Block>) -> String {
         let mut out = String::new();
         for block in blocks {
             let text = self.block(block);

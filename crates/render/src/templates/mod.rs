@@ -31,6 +31,7 @@ use tera::{Context, Tera};
 pub use escape::escape_inline;
 use instrument::Instrumented;
 pub use limits::Limits;
+pub use view::SharedRoles;
 
 /// Templates that make up a document, by name. `policy.md` is the entry point.
 const BUILTIN: &[(&str, &str)] = &[
@@ -313,9 +314,19 @@ impl Templates {
 
     /// Renders the policy to semantic Markdown (headings without numbers).
     pub fn render_markdown(&self, policy: &Sanitized<Policy>) -> Result<String> {
+        self.render_markdown_sharing(policy, None)
+    }
+
+    /// [`Templates::render_markdown`], taking from `shared` every role that
+    /// is the same in both versions instead of making it again.
+    pub fn render_markdown_sharing(
+        &self,
+        policy: &Sanitized<Policy>,
+        shared: Option<&SharedRoles<'_>>,
+    ) -> Result<String> {
         let engine = self.engine(".md")?;
         let strings = self.strings(policy.document.locale)?;
-        let context = view::context(policy, strings);
+        let context = view::context(policy, strings, shared);
         let text = self.run(engine, "policy.md", &context, || limits::json_len(&**policy))?;
         Ok(tidy_blank_lines(&text))
     }

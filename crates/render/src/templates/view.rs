@@ -1,13 +1,14 @@
 //! The context handed to templates: the policy itself as `p`, the locale
 //! strings as `t`, and a few values that are awkward to compute in a template.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use policywright_i18n::{Locale, section};
-use policywright_model::{Indicator, LevelRequirements, PayPeriod, Policy, Sanitized, Weight};
+use policywright_model::{Duties, Indicator, LevelRequirements, PayPeriod, Policy, Role, Sanitized, Weight};
 use serde::Serialize;
 use serde_json::Value;
 use tera::Context;
+use tera::value::Key;
 
 /// The words templates see as `t`: the catalogue's `document` section, with
 /// each chapter's `title` from `sections` and the names of the fixed
@@ -41,7 +42,61 @@ struct IndicatorRow<'a> {
     description: &'a str,
 }
 
-pub fn context(policy: &Sanitized<Policy>, strings: &Value) -> Context {
+/// One version's roles as template values, for the render of another
+/// version of the same policy to take every role that is the same in both
+/// rather than make it again: comparing two versions renders both, and
+/// most roles are the same. Template values share what they hold, so a
+/// role taken is not copied.
+pub struct SharedRoles<'a> {
+    by_id: HashMap<&'a str, (&'a Role, tera::Value)>,
+}
+
+impl<'a> SharedRoles<'a> {
+    pub fn of(policy: &'a Policy) -> SharedRoles<'a> {
+        let mut by_id = HashMap::with_capacity(policy.duties.roles.len());
+        for role in &policy.duties.roles {
+            by_id.entry(role.id.as_str()).or_insert_with(|| (role, tera::Value::from_serializable(role)));
+        }
+        SharedRoles { by_id }
+    }
+
+    /// The policy as templates see it (`p`), with every role the same as
+    /// one of ours taken from us.
+    fn policy_value(&self, policy: &Policy) -> tera::Value {
+        let hollow = Policy {
+            schema_version: policy.schema_version,
+            document: policy.document.clone(),
+            general: policy.general.clone(),
+            duties: Duties { intro: policy.duties.intro.clone(), roles: Vec::new() },
+            workflow: policy.workflow.clone(),
+            discipline: policy.discipline.clone(),
+            appraisal: policy.appraisal.clone(),
+            training: policy.training.clone(),
+            career: policy.career.clone(),
+            supplementary: policy.supplementary.clone(),
+        };
+        let roles: Vec<tera::Value> = policy
+            .duties
+            .roles
+            .iter()
+            .map(|role| match self.by_id.get(role.id.as_str()) {
+                Some((ours, value)) if *ours == role => value.clone(),
+                _ => tera::Value::from_serializable(role),
+            })
+            .collect();
+        let Some(mut p) = tera::Value::from_serializable(&hollow).into_map() else {
+            return tera::Value::from_serializable(policy);
+        };
+        let Some(mut duties) = p.remove(&Key::from("duties")).and_then(tera::Value::into_map) else {
+            return tera::Value::from_serializable(policy);
+        };
+        duties.insert(Key::from("roles"), tera::Value::from(roles));
+        p.insert(Key::from("duties"), tera::Value::from(duties));
+        tera::Value::from(p)
+    }
+}
+
+pub fn context(policy: &Sanitized<Policy>, strings: &Value, shared: Option<&SharedRoles<'_>>) -> Context {
     let policy: &Policy = policy;
     let mut ctx = Context::new();
 
@@ -134,7 +189,10 @@ pub fn context(policy: &Sanitized<Policy>, strings: &Value) -> Context {
     ctx.insert("level_roles", &level_roles);
     ctx.insert("level_requirements", &level_requirements);
     ctx.insert("skill_eligibility", &skill_eligibility);
-    ctx.insert("p", policy);
+    match shared {
+        Some(shared) => ctx.insert_value("p", shared.policy_value(policy)),
+        None => ctx.insert("p", policy),
+    }
     ctx
 }
 
