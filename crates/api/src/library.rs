@@ -283,19 +283,6 @@ pub fn save_for_editor(
     })
 }
 
-/// Saves what the editor shows as the draft and the next version, at once.
-pub fn save_as_version(
-    world: &dyn World,
-    library: &mut Library,
-    id: PolicyId,
-    policy: &Policy,
-    bump: Bump,
-    author: &str,
-    note: &str,
-) -> Result<SaveOutcome> {
-    library.save_as_version(id, policy, bump, author, note, &world.now())
-}
-
 pub fn set_status(
     world: &dyn World,
     library: &mut Library,
